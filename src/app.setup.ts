@@ -1,0 +1,41 @@
+// Everything about the HTTP application that is not a module: shared by main.ts and the e2e tests, so
+// the tests exercise exactly what runs in production.
+import { INestApplication, RequestMethod } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { registerBodyParsers } from './common/body-parsers';
+import { API_PREFIX, serveApiDocs } from './common/openapi';
+import { AppConfig } from './config/app-config';
+
+export function configureApp(app: INestApplication): INestApplication {
+  const config = app.get(AppConfig);
+  app.useLogger(app.get(Logger));
+  (app as NestExpressApplication).set('trust proxy', config.trustProxy);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          // ReDoc's page loads its bundle from its CDN and runs a web worker from a blob.
+          'script-src': ["'self'", 'https://cdn.redoc.ly'],
+          'worker-src': ["'self'", 'blob:'],
+        },
+      },
+    }),
+  );
+  app.enableCors({
+    origin: config.allowedOrigins === '*' ? true : config.allowedOrigins,
+    credentials: true,
+    exposedHeaders: ['x-request-id', 'retry-after'],
+  });
+  registerBodyParsers(app, config.bodyLimit);
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health', method: RequestMethod.GET },
+      { path: 'api/v1/health', method: RequestMethod.GET },
+    ],
+  });
+  app.enableShutdownHooks();
+  if (config.swaggerEnabled) serveApiDocs(app);
+  return app;
+}

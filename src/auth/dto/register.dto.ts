@@ -1,0 +1,28 @@
+import { Transform } from 'class-transformer';
+import { IsEmail, IsString, Length, Matches, MaxLength, MinLength, Validate } from 'class-validator';
+import { PasswordStrength } from './password-strength';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class RegisterDto {
+  /** @example "jane.doe@example.com" */
+  @Transform(trim) @IsEmail() @MaxLength(320)
+  email: string;
+
+  /**
+   * At least 8 characters with a letter and a digit; at most 72 bytes (the bcrypt limit).
+   * @example "Correct-Horse-42"
+   */
+  @IsString() @MinLength(8) @Validate(PasswordStrength)
+  password: string;
+
+  /** @example "Jane Doe" */
+  @Transform(trim) @IsString() @Length(1, 200)
+  full_name: string;
+
+  /** @example "EMP001" */
+  @Transform(trim) @IsString() @Matches(/^[A-Za-z0-9._-]{1,64}$/, {
+    message: 'employee_id must be 1 to 64 letters, digits, dots, dashes or underscores',
+  })
+  employee_id: string;
+}

@@ -1,0 +1,67 @@
+// Typed, validated configuration, injected wherever a setting is needed (nothing else reads process.env).
+import { Logger } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Environment, JwtAlgorithm } from './environment';
+
+export class AppConfig {
+  readonly nodeEnv: Environment['NODE_ENV'];
+  readonly isProduction: boolean;
+  readonly host: string;
+  readonly port: number;
+  readonly logLevel: Environment['LOG_LEVEL'];
+  readonly allowedOrigins: string[] | '*';
+  readonly trustProxy: string | boolean;
+  readonly databaseUrl?: string;
+  readonly dataDir: string;
+  readonly jwt: { secret: string; algorithm: JwtAlgorithm; accessTokenTtlSeconds: number; refreshTokenTtlDays: number };
+  readonly bcryptRounds: number;
+  readonly admin?: { email: string; password: string };
+  readonly authThrottle: { limit: number; ttlSeconds: number };
+  readonly bodyLimit: string;
+  readonly swaggerEnabled: boolean;
+
+  constructor(env: Environment) {
+    this.nodeEnv = env.NODE_ENV;
+    this.isProduction = env.NODE_ENV === 'production';
+    this.host = env.HOST;
+    this.port = env.PORT;
+    this.logLevel = env.LOG_LEVEL;
+    const origins = env.ALLOWED_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean);
+    this.allowedOrigins = origins.includes('*') ? '*' : origins;
+    this.trustProxy = parseTrustProxy(env.TRUST_PROXY);
+    this.databaseUrl = env.DATABASE_URL;
+    this.dataDir = resolve(env.DATA_DIR);
+    this.jwt = {
+      secret: env.JWT_SECRET_KEY ?? loadOrCreateDevelopmentSecret(this.dataDir),
+      algorithm: env.JWT_ALGORITHM,
+      accessTokenTtlSeconds: env.ACCESS_TOKEN_EXPIRE_MINUTES * 60,
+      refreshTokenTtlDays: env.REFRESH_TOKEN_EXPIRE_DAYS,
+    };
+    this.bcryptRounds = env.BCRYPT_ROUNDS;
+    this.admin = env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } : undefined;
+    this.authThrottle = { limit: env.AUTH_THROTTLE_LIMIT, ttlSeconds: env.AUTH_THROTTLE_TTL };
+    this.bodyLimit = env.BODY_LIMIT;
+    this.swaggerEnabled = env.SWAGGER_ENABLED;
+  }
+}
+
+function parseTrustProxy(value: string): string | boolean {
+  if (value === 'true') return true;
+  if (value === 'false' || value === '') return false;
+  return value;
+}
+
+// Development convenience: a strong random secret kept beside the embedded database, so tokens survive a
+// restart without anyone having to invent a key. Production refuses to start without JWT_SECRET_KEY.
+function loadOrCreateDevelopmentSecret(dataDir: string): string {
+  const file = join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  new Logger('Config').warn(`JWT_SECRET_KEY is not set: generated a development key in ${file}`);
+  return secret;
+}

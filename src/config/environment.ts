@@ -1,0 +1,106 @@
+// The environment variables the app understands, validated once at start-up so a bad value stops the
+// app with a message naming the variable instead of failing later at first use.
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+export const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
+export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const toInt = ({ value }: { value: unknown }) => (value === '' || value === undefined ? undefined : Number(value));
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
+
+export class Environment {
+  @IsOptional() @IsIn(['development', 'production', 'test'])
+  NODE_ENV = 'development';
+
+  @IsOptional() @IsString()
+  HOST = '0.0.0.0';
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 8000;
+
+  @IsOptional() @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** Comma-separated origins allowed by CORS; `*` allows any. */
+  @IsOptional() @IsString()
+  ALLOWED_ORIGINS = 'http://localhost:3000,http://localhost:8080';
+
+  /** Express `trust proxy` setting: which proxies may set X-Forwarded-For (client IP for throttling). */
+  @IsOptional() @IsString()
+  TRUST_PROXY = 'loopback';
+
+  @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
+  DATABASE_URL?: string;
+
+  /** Where the embedded database and generated development secrets live. */
+  @IsOptional() @IsString()
+  DATA_DIR = './data';
+
+  @IsOptional() @IsString() @MinLength(32, { message: 'JWT_SECRET_KEY must be at least 32 characters long' })
+  JWT_SECRET_KEY?: string;
+
+  @IsOptional() @IsIn(JWT_ALGORITHMS)
+  JWT_ALGORITHM: JwtAlgorithm = 'HS256';
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(24 * 60)
+  ACCESS_TOKEN_EXPIRE_MINUTES = 30;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(365)
+  REFRESH_TOKEN_EXPIRE_DAYS = 14;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(4) @Max(15)
+  BCRYPT_ROUNDS = 12;
+
+  @IsOptional() @IsEmail()
+  ADMIN_EMAIL?: string;
+
+  @IsOptional() @IsString() @MinLength(8, { message: 'ADMIN_PASSWORD must be at least 8 characters long' })
+  ADMIN_PASSWORD?: string;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  AUTH_THROTTLE_LIMIT = 20;
+
+  /** Window of the auth throttle, in seconds. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  AUTH_THROTTLE_TTL = 60;
+
+  /** Largest JSON or form body accepted, e.g. `1mb`. */
+  @IsOptional() @Matches(/^\d+(kb|mb)$/i, { message: 'BODY_LIMIT must look like 512kb or 1mb' })
+  BODY_LIMIT = '1mb';
+
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  SWAGGER_ENABLED = true;
+}
+
+export function validateEnvironment(raw: Record<string, unknown>): Environment {
+  // Empty strings (as left by `FOO=` in a .env file) mean "not set".
+  const present = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== ''));
+  const env = plainToInstance(Environment, present, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
+  if (errors.length > 0) {
+    const lines = errors.flatMap((error) => Object.values(error.constraints ?? {}));
+    throw new Error(`Invalid configuration:\n  - ${lines.join('\n  - ')}`);
+  }
+  if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
+    throw new Error('Invalid configuration:\n  - ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
+  }
+  if (env.NODE_ENV === 'production' && !env.JWT_SECRET_KEY) {
+    throw new Error('Invalid configuration:\n  - JWT_SECRET_KEY is required when NODE_ENV=production');
+  }
+  return env;
+}

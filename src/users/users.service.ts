@@ -1,0 +1,99 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
+import { ListUsersQueryDto, UserListDto } from './dto/user-list.dto';
+import { mapUser, UserDto } from './dto/user.dto';
+import { PasswordHasher } from './password-hasher';
+import { Role } from './role.enum';
+import { UsersRepository } from './users.repository';
+
+export interface NewAccount {
+  email: string;
+  password: string;
+  fullName: string;
+  employeeId: string;
+  role: Role;
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly usersRepository: UsersRepository,
+    private readonly passwordHasher: PasswordHasher,
+  ) {}
+
+  async createAccount(account: NewAccount): Promise<UserDto> {
+    await this.assertIdentityFree(account.email, account.employeeId);
+    const passwordHash = await this.passwordHasher.hash(account.password);
+    try {
+      const user = await this.usersRepository.insert({ ...account, passwordHash });
+      return mapUser(user);
+    } catch (error) {
+      // Two registrations racing for the same email or employee id: the unique index decides.
+      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION) {
+        await this.assertIdentityFree(account.email, account.employeeId);
+      }
+      throw error;
+    }
+  }
+
+  /** The active user with these credentials, or null (one answer for unknown email and wrong password). */
+  async verifyCredentials(email: string, password: string): Promise<UserDto | null> {
+    const user = await this.usersRepository.findByEmail(email);
+    const matches = await this.passwordHasher.verify(password, user?.passwordHash);
+    return user && matches && user.isActive ? mapUser(user) : null;
+  }
+
+  async findActive(id: string): Promise<UserDto | null> {
+    const user = await this.usersRepository.findActiveById(id);
+    return user ? mapUser(user) : null;
+  }
+
+  async getActive(id: string): Promise<UserDto> {
+    const user = await this.findActive(id);
+    if (!user) throw new NotFoundException(`User ${id} not found`);
+    return user;
+  }
+
+  async list(query: ListUsersQueryDto): Promise<UserListDto> {
+    const [users, total] = await this.usersRepository.findPage(query);
+    return { users: users.map(mapUser), count: users.length, total, limit: query.limit, offset: query.offset };
+  }
+
+  changeRole(id: string, role: Role): Promise<UserDto> {
+    return this.usersRepository.inTransaction(async (users) => {
+      const user = await users.findActiveById(id);
+      if (!user) throw new NotFoundException(`User ${id} not found`);
+      if (user.role === Role.Admin && role !== Role.Admin) await this.assertNotLastAdmin(users, 'demoted');
+      return mapUser(await users.updateRole(id, role));
+    });
+  }
+
+  /** Deactivates rather than deletes: the user's tickets and history stay, but they can no longer sign in. */
+  deactivate(id: string): Promise<void> {
+    return this.usersRepository.inTransaction(async (users) => {
+      const user = await users.findById(id);
+      if (!user) throw new NotFoundException(`User ${id} not found`);
+      if (!user.isActive) return;
+      if (user.role === Role.Admin) await this.assertNotLastAdmin(users, 'deleted');
+      await users.deactivate(id);
+    });
+  }
+
+  countActiveAdmins(): Promise<number> {
+    return this.usersRepository.countActiveAdmins();
+  }
+
+  private async assertNotLastAdmin(users: UsersRepository, action: string): Promise<void> {
+    const admins = await users.lockActiveAdmins();
+    if (admins.length <= 1) throw new ConflictException(`The last admin cannot be ${action}; make another user admin first`);
+  }
+
+  private async assertIdentityFree(email: string, employeeId: string): Promise<void> {
+    const existing = await this.usersRepository.findByEmailOrEmployeeId(email, employeeId);
+    if (!existing) return;
+    if (existing.email === email.toLowerCase()) throw new ConflictException('A user with this email already exists');
+    throw new ConflictException(`A user with employee_id ${employeeId} already exists`);
+  }
+}
