@@ -1,4 +1,4 @@
-import { Module, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -7,6 +7,7 @@ import { dataSourceOptions } from './data-source-options';
 import { EmbeddedPostgres } from './embedded-postgres';
 
 /** Owns the embedded database's life: it must close only after TypeORM has let go of its connection. */
+@Injectable()
 class EmbeddedPostgresLifecycle extends EmbeddedPostgres implements OnApplicationShutdown {
   constructor(private readonly moduleRef: ModuleRef) {
     super();

@@ -12,12 +12,25 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
   ) {}
 
-  /** Seed 000's health check, plus whether the database answers. Served at /health and /api/v1/health. */
+  /** Seed 000's health check, plus whether the database answers. */
   @Public()
   @ApiOkResponse({ type: HealthDto })
   @ApiServiceUnavailableResponse({ type: HealthDto, description: 'The database does not answer' })
-  @Get(['health', 'api/v1/health'])
-  async check(): Promise<HealthDto> {
+  @Get('health')
+  check(): Promise<HealthDto> {
+    return this.probe();
+  }
+
+  /** The same check under the API prefix. */
+  @Public()
+  @ApiOkResponse({ type: HealthDto })
+  @ApiServiceUnavailableResponse({ type: HealthDto, description: 'The database does not answer' })
+  @Get('api/v1/health')
+  checkVersioned(): Promise<HealthDto> {
+    return this.probe();
+  }
+
+  private async probe(): Promise<HealthDto> {
     try {
       const result = await this.health.check([() => this.database.pingCheck('database', { timeout: 3000 })]);
       return { status: 'healthy', timestamp: new Date().toISOString(), checks: result.details };
