@@ -3,14 +3,14 @@
 // one process per data directory).
 import 'dotenv/config';
 import { DataSource } from 'typeorm';
+import { validateEnvironment } from './src/config/environment';
 import { dataSourceOptions } from './src/database/data-source-options';
 import { EmbeddedPostgres } from './src/database/embedded-postgres';
 
 async function createDataSource(): Promise<DataSource> {
-  const url = process.env.DATABASE_URL;
-  if (url) return new DataSource(dataSourceOptions({ url }));
-  const address = await new EmbeddedPostgres().start(process.env.DATA_DIR ?? './data');
-  return new DataSource(dataSourceOptions(address));
+  const env = validateEnvironment(process.env);
+  if (env.DATABASE_URL) return new DataSource(dataSourceOptions({ url: env.DATABASE_URL }));
+  return new DataSource(dataSourceOptions(await new EmbeddedPostgres().start(env.DATA_DIR)));
 }
 
 export default createDataSource();

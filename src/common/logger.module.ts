@@ -4,44 +4,49 @@ import { Module } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule as PinoLoggerModule } from 'nestjs-pino';
+import type { Options } from 'pino-http';
 import { AppConfig } from '../config/app-config';
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
+const SECRET_QUERY_PARAMETER = /([?&](?:access_token|refresh_token|token)=)[^&#]*/gi;
 
 export function redactUrl(url: string | undefined): string | undefined {
-  return url?.replace(/([?&](?:access_token|refresh_token|token)=)[^&#]*/gi, '$1[REDACTED]');
+  return url?.replace(SECRET_QUERY_PARAMETER, '$1[REDACTED]');
+}
+
+export function httpLoggerOptions(level: string): Options {
+  return {
+    level,
+    genReqId: (req: IncomingMessage, res: ServerResponse) => {
+      const given = req.headers['x-request-id'];
+      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      res.setHeader('x-request-id', id);
+      return id;
+    },
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'req.query.access_token',
+        'req.query.refresh_token',
+        'req.query.token',
+        'res.headers["set-cookie"]',
+      ],
+      censor: '[REDACTED]',
+    },
+    serializers: {
+      req: (req: { url?: string }) => Object.assign(req, { url: redactUrl(req.url) }),
+    },
+    customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
+      error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+  };
 }
 
 @Module({
   imports: [
     PinoLoggerModule.forRootAsync({
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        pinoHttp: {
-          level: config.logLevel,
-          genReqId: (req: IncomingMessage, res: ServerResponse) => {
-            const given = req.headers['x-request-id'];
-            const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-            res.setHeader('x-request-id', id);
-            return id;
-          },
-          redact: {
-            paths: [
-              'req.headers.authorization',
-              'req.headers.cookie',
-              'req.query.access_token',
-              'req.query.refresh_token',
-              'res.headers["set-cookie"]',
-            ],
-            censor: '[REDACTED]',
-          },
-          serializers: {
-            req: (req: { url?: string }) => ({ ...req, url: redactUrl(req.url) }),
-          },
-          customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
-            error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-        },
-      }),
+      useFactory: (config: AppConfig) => ({ pinoHttp: httpLoggerOptions(config.logLevel) }),
     }),
   ],
 })
