@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiOAuth2, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConsumes, ApiOAuth2, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/api-errors.decorator';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { UserDto } from '../users/dto/user.dto';
 import { AuthService } from './auth.service';
@@ -18,7 +19,7 @@ export class AuthController {
   /** Register a new user (role `user`). */
   @Public()
   @UseGuards(ThrottlerGuard)
-  @ApiTooManyRequestsResponse({ description: 'Too many attempts from this address; see Retry-After' })
+  @ApiErrors(400, 409, 429)
   @Post('register')
   register(@Body() dto: RegisterDto): Promise<UserDto> {
     return this.authService.register(dto);
@@ -28,8 +29,7 @@ export class AuthController {
   @Public()
   @UseGuards(ThrottlerGuard)
   @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
-  @ApiUnauthorizedResponse({ description: 'Incorrect email or password' })
-  @ApiTooManyRequestsResponse({ description: 'Too many attempts from this address; see Retry-After' })
+  @ApiErrors(400, 401, 429)
   @HttpCode(HttpStatus.OK)
   @Post('login')
   login(@Body() dto: LoginDto): Promise<TokenDto> {
@@ -39,7 +39,7 @@ export class AuthController {
   /** Exchange a refresh token for a new token pair; each refresh token works once. */
   @Public()
   @UseGuards(ThrottlerGuard)
-  @ApiUnauthorizedResponse({ description: 'Invalid, expired, revoked or reused refresh token' })
+  @ApiErrors(400, 401, 429)
   @HttpCode(HttpStatus.OK)
   @Post('refresh')
   refresh(@Body() dto: RefreshDto): Promise<TokenDto> {
@@ -49,6 +49,7 @@ export class AuthController {
   /** End this sign-in session: its access and refresh tokens stop working at once. */
   @ApiBearerAuth()
   @ApiOAuth2([])
+  @ApiErrors(401)
   @HttpCode(HttpStatus.NO_CONTENT)
   @Post('logout')
   logout(@CurrentUser() user: AuthUser): Promise<void> {

@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Patch, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiOAuth2, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOAuth2, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../auth/auth-user';
 import { Roles } from '../auth/roles.decorator';
+import { ApiErrors } from '../common/api-errors.decorator';
 import { UpdateRoleDto } from './dto/update-role.dto';
 import { ListUsersQueryDto, UserListDto } from './dto/user-list.dto';
 import { UserDto } from './dto/user.dto';
@@ -11,12 +12,14 @@ import { UsersService } from './users.service';
 @ApiTags('users')
 @ApiBearerAuth()
 @ApiOAuth2([])
+@ApiErrors(401)
 @Controller('users')
 export class UsersController {
   constructor(private readonly usersService: UsersService) {}
 
   /** List users, oldest first (admin only). */
   @Roles(Role.Admin)
+  @ApiErrors(400, 403)
   @Get()
   list(@Query() query: ListUsersQueryDto): Promise<UserListDto> {
     return this.usersService.list(query);
@@ -30,7 +33,7 @@ export class UsersController {
 
   /** Change a user's role (admin only); the last admin cannot be demoted. */
   @Roles(Role.Admin)
-  @ApiConflictResponse({ description: 'The user is the last admin' })
+  @ApiErrors(400, 403, 404, 409)
   @Patch(':user_id/role')
   changeRole(@Param('user_id', ParseUUIDPipe) userId: string, @Body() dto: UpdateRoleDto): Promise<UserDto> {
     return this.usersService.changeRole(userId, dto.role);
@@ -38,7 +41,7 @@ export class UsersController {
 
   /** Deactivate a user (admin only): they can no longer sign in and their tokens stop working; their history stays. */
   @Roles(Role.Admin)
-  @ApiConflictResponse({ description: 'The user is the last admin' })
+  @ApiErrors(400, 403, 404, 409)
   @HttpCode(HttpStatus.NO_CONTENT)
   @Delete(':user_id')
   remove(@Param('user_id', ParseUUIDPipe) userId: string): Promise<void> {
