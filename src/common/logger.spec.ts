@@ -26,7 +26,10 @@ describe('HTTP request logging', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
-  afterAll(() => new Promise((resolve) => server.close(resolve)));
+  afterAll(async () => {
+    server.closeAllConnections(); // fetch keeps its connection alive
+    await new Promise((resolve) => server.close(resolve));
+  });
 
   it('logs the request with its id but never the bearer token, cookies or a token in the query', async () => {
     const response = await fetch(`${baseUrl}/api/v1/events/abc?access_token=secret-jwt-value&keep=1`, {
