@@ -1,7 +1,9 @@
 import { ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
+import type { Request } from 'express';
 import { IS_PUBLIC_KEY } from './public.decorator';
+import { QUERY_TOKEN_KEY } from './query-token.decorator';
 
 /** Global guard: a valid bearer token on every route not marked @Public(). */
 @Injectable()
@@ -11,8 +13,10 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   canActivate(context: ExecutionContext) {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()]);
-    return isPublic ? true : super.canActivate(context);
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)) return true;
+    if (this.reflector.getAllAndOverride<boolean>(QUERY_TOKEN_KEY, targets)) useQueryToken(context.switchToHttp().getRequest<Request>());
+    return super.canActivate(context);
   }
 
   handleRequest<TUser>(error: unknown, user: TUser | false, info: unknown): TUser {
@@ -22,5 +26,13 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
       throw new UnauthorizedException(reason);
     }
     return user;
+  }
+}
+
+/** Lets the bearer-token check see `?access_token=` when no Authorization header was sent. */
+function useQueryToken(request: Request): void {
+  const token = request.query.access_token;
+  if (!request.headers.authorization && typeof token === 'string' && token.length > 0) {
+    request.headers.authorization = `Bearer ${token}`;
   }
 }

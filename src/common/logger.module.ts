@@ -1,6 +1,6 @@
 // Structured JSON logs with a request id. Credentials never reach them: the Authorization and Cookie
 // headers are redacted, and so is an access_token in the query string (browsers' EventSource uses one).
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule as PinoLoggerModule } from 'nestjs-pino';
@@ -46,7 +46,10 @@ export function httpLoggerOptions(level: string): Options {
   imports: [
     PinoLoggerModule.forRootAsync({
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({ pinoHttp: httpLoggerOptions(config.logLevel) }),
+      useFactory: (config: AppConfig) => ({
+        pinoHttp: httpLoggerOptions(config.logLevel),
+        forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+      }),
     }),
   ],
 })

@@ -21,6 +21,7 @@ export class AppConfig {
   readonly authThrottle: { limit: number; ttlSeconds: number };
   readonly bodyLimit: string;
   readonly swaggerEnabled: boolean;
+  readonly events: { keepaliveSeconds: number; pollSeconds: number };
 
   constructor(env: Environment) {
     this.nodeEnv = env.NODE_ENV;
@@ -44,6 +45,7 @@ export class AppConfig {
     this.authThrottle = { limit: env.AUTH_THROTTLE_LIMIT, ttlSeconds: env.AUTH_THROTTLE_TTL };
     this.bodyLimit = env.BODY_LIMIT;
     this.swaggerEnabled = env.SWAGGER_ENABLED;
+    this.events = { keepaliveSeconds: env.SSE_KEEPALIVE_SECONDS, pollSeconds: env.EVENTS_POLL_SECONDS };
   }
 }
 

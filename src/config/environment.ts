@@ -85,6 +85,14 @@ export class Environment {
 
   @IsOptional() @Transform(toBool) @IsBoolean()
   SWAGGER_ENABLED = true;
+
+  /** Seconds between keepalive messages on an event stream (seed 000: 30). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  SSE_KEEPALIVE_SECONDS = 30;
+
+  /** Seconds between checks for ticket events written by other instances. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  EVENTS_POLL_SECONDS = 2;
 }
 
 export function validateEnvironment(raw: Record<string, unknown>): Environment {

@@ -1,0 +1,39 @@
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional, IsString, Length } from 'class-validator';
+import { TicketComment } from '../ticket-comment.entity';
+
+export class CreateCommentDto {
+  /** @example "I restarted the laptop, the VPN still fails." */
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value)) @IsString() @Length(1, 5000)
+  body: string;
+
+  /** An internal note, hidden from the requester (support and admin only). */
+  @IsOptional() @IsBoolean()
+  internal?: boolean;
+}
+
+export class CommentDto {
+  comment_id: string;
+  ticket_id: string;
+  author_id: string;
+  body: string;
+  internal: boolean;
+  created_at: Date;
+}
+
+export class CommentListDto {
+  comments: CommentDto[];
+  count: number;
+  total: number;
+}
+
+export function mapComment(comment: TicketComment): CommentDto {
+  return {
+    comment_id: comment.id,
+    ticket_id: comment.ticketId,
+    author_id: comment.authorId,
+    body: comment.body,
+    internal: comment.internal,
+    created_at: comment.createdAt,
+  };
+}

@@ -1,0 +1,37 @@
+import { Transform, Type } from 'class-transformer';
+import { IsDate, IsEnum, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { RequestType, TicketCategory, TicketPriority, TicketUrgency } from '../ticket.enums';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+/** A new ticket. The requester is the signed-in user; status and decision start as pending. */
+export class CreateTicketDto {
+  /** @example "Request for Admin Access" */
+  @Transform(trim) @IsString() @Length(1, 200)
+  title: string;
+
+  /** @example "Need admin access to the customer database" */
+  @Transform(trim) @IsString() @Length(1, 10000)
+  description: string;
+
+  @IsEnum(RequestType)
+  request_type: RequestType;
+
+  /** Defaults from request_type (e.g. software_access → access). */
+  @IsOptional() @IsEnum(TicketCategory)
+  category?: TicketCategory;
+
+  @IsOptional() @IsEnum(TicketPriority)
+  priority?: TicketPriority;
+
+  @IsOptional() @IsEnum(TicketUrgency)
+  urgency?: TicketUrgency;
+
+  /** @example "Required for quarterly review" */
+  @IsOptional() @Transform(trim) @IsString() @MaxLength(5000)
+  business_justification?: string;
+
+  /** ISO 8601. @example "2024-01-15T00:00:00Z" */
+  @IsOptional() @Type(() => Date) @IsDate({ message: 'desired_completion_date must be an ISO 8601 date' })
+  desired_completion_date?: Date;
+}

@@ -1,0 +1,23 @@
+import { Transform } from 'class-transformer';
+import { IsEnum, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { TicketCategory, TicketPriority, TicketStatus } from '../ticket.enums';
+
+/** What support and admin may change on a ticket. A status change follows the transition table. */
+export class UpdateTicketDto {
+  @IsOptional() @IsEnum(TicketStatus)
+  status?: TicketStatus;
+
+  @IsOptional() @IsEnum(TicketPriority)
+  priority?: TicketPriority;
+
+  @IsOptional() @IsEnum(TicketCategory)
+  category?: TicketCategory;
+
+  /** A support or admin user; null unassigns. */
+  @IsOptional() @IsUUID()
+  assignee_id?: string | null;
+
+  /** Added to the ticket's conversation (visible to the requester); on resolving, it becomes the resolution. */
+  @IsOptional() @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value)) @IsString() @Length(1, 5000)
+  comment?: string;
+}

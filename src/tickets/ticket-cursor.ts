@@ -1,0 +1,26 @@
+// Opaque keyset cursors for GET /tickets: the sort they belong to, and the last ticket's sort value and id.
+import { BadRequestException } from '@nestjs/common';
+import type { TicketSort } from './dto/list-tickets.dto';
+import type { Ticket } from './ticket.entity';
+
+export function encodeCursor(ticket: Ticket, sort: TicketSort): string {
+  const field = sort.replace(/^-/, '');
+  const value = field === 'priority' ? ticket.priority : (field === 'updated_at' ? ticket.updatedAt : ticket.createdAt).toISOString();
+  return Buffer.from(JSON.stringify([sort, value, ticket.id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string, sort: TicketSort): { value: string; id: string } {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new BadRequestException('cursor is not valid');
+  }
+  if (!Array.isArray(decoded) || decoded.length !== 3 || !decoded.every((part) => typeof part === 'string')) {
+    throw new BadRequestException('cursor is not valid');
+  }
+  const [cursorSort, value, id] = decoded as string[];
+  if (cursorSort !== sort) throw new BadRequestException(`cursor belongs to sort=${cursorSort}; repeat that sort to use it`);
+  if (!/^[0-9a-f-]{36}$/i.test(id) || value.length > 40) throw new BadRequestException('cursor is not valid');
+  return { value, id };
+}

@@ -1,0 +1,96 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { User } from '../users/user.entity';
+import { RequestType, TicketCategory, TicketPriority, TicketStatus, TicketUrgency } from './ticket.enums';
+
+@Entity({ name: 'tickets' })
+@Index('IDX_tickets_requester_created', ['requesterId', 'createdAt'])
+@Index('IDX_tickets_created', ['createdAt', 'id'])
+@Index('IDX_tickets_updated', ['updatedAt', 'id'])
+export class Ticket {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  title: string;
+
+  @Column({ type: 'text' })
+  description: string;
+
+  @Index()
+  @Column({ name: 'request_type', type: 'enum', enum: RequestType, enumName: 'ticket_request_type' })
+  requestType: RequestType;
+
+  @Index()
+  @Column({ type: 'enum', enum: TicketCategory, enumName: 'ticket_category' })
+  category: TicketCategory;
+
+  @Index()
+  @Column({ type: 'enum', enum: TicketPriority, enumName: 'ticket_priority', default: TicketPriority.Medium })
+  priority: TicketPriority;
+
+  @Column({ type: 'enum', enum: TicketUrgency, enumName: 'ticket_urgency', default: TicketUrgency.Normal })
+  urgency: TicketUrgency;
+
+  @Column({ name: 'business_justification', type: 'text', nullable: true })
+  businessJustification: string | null;
+
+  @Column({ name: 'desired_completion_date', type: 'timestamptz', precision: 3, nullable: true })
+  desiredCompletionDate: Date | null;
+
+  @Index()
+  @Column({ type: 'enum', enum: TicketStatus, enumName: 'ticket_status', default: TicketStatus.Pending })
+  status: TicketStatus;
+
+  /** The workflow's (or a person's) decision: pending until one is made. */
+  @Column({ type: 'varchar', length: 32, default: 'pending' })
+  decision: string;
+
+  @Column({ name: 'plan_summary', type: 'text', nullable: true })
+  planSummary: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  resolution: string | null;
+
+  @Column({ name: 'next_action', type: 'varchar', length: 64 })
+  nextAction: string;
+
+  @Column({ name: 'requester_id', type: 'uuid' })
+  requesterId: string;
+
+  @ManyToOne(() => User)
+  @JoinColumn({ name: 'requester_id' })
+  requester?: User;
+
+  /** The requester's employee id when the ticket was filed (seed 000 filters on it). */
+  @Index()
+  @Column({ name: 'employee_id', type: 'varchar', length: 64 })
+  employeeId: string;
+
+  @Index()
+  @Column({ name: 'assignee_id', type: 'uuid', nullable: true })
+  assigneeId: string | null;
+
+  @ManyToOne(() => User)
+  @JoinColumn({ name: 'assignee_id' })
+  assignee?: User;
+
+  // Precision 3 (milliseconds) so that a timestamp survives the round trip through JavaScript intact:
+  // list cursors compare them exactly.
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 })
+  updatedAt: Date;
+
+  @Index('IDX_tickets_search', { synchronize: false })
+  @Column({
+    name: 'search_vector',
+    type: 'tsvector',
+    select: false,
+    insert: false,
+    update: false,
+    generatedType: 'STORED',
+    asExpression: `to_tsvector('english', coalesce(title, '') || ' ' || coalesce(description, ''))`,
+  })
+  searchVector?: string;
+}

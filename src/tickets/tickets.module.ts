@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { UsersModule } from '../users/users.module';
+import { TicketComment } from './ticket-comment.entity';
+import { TicketEvent } from './ticket-event.entity';
+import { Ticket } from './ticket.entity';
+import { TicketsController } from './tickets.controller';
+import { TicketsRepository } from './tickets.repository';
+import { TicketsService } from './tickets.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Ticket, TicketComment, TicketEvent]), UsersModule],
+  controllers: [TicketsController],
+  providers: [TicketsService, TicketsRepository],
+  exports: [TicketsService],
+})
+export class TicketsModule {}

@@ -1,0 +1,157 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Brackets, DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { TicketComment } from './ticket-comment.entity';
+import { TicketEvent } from './ticket-event.entity';
+import { Ticket } from './ticket.entity';
+import type { TicketSort } from './dto/list-tickets.dto';
+import type { RequestType, TicketCategory, TicketPriority, TicketStatus } from './ticket.enums';
+
+export interface TicketFilters {
+  requesterId?: string;
+  employeeId?: string;
+  status?: TicketStatus;
+  priority?: TicketPriority;
+  category?: TicketCategory;
+  requestType?: RequestType;
+  assigneeId?: string;
+  text?: string;
+  createdAfter?: Date;
+  createdBefore?: Date;
+}
+
+export interface TicketPageRequest {
+  sort: TicketSort;
+  limit: number;
+  offset: number;
+  /** Keyset position: the sort value and id of the last ticket of the previous page. */
+  after?: { value: string; id: string };
+}
+
+export type NewTicketEvent = Pick<TicketEvent, 'ticketId' | 'type' | 'actorId' | 'staffOnly' | 'payload'>;
+
+const SORT_COLUMNS: Record<string, { column: string; cast: string }> = {
+  created_at: { column: 'ticket.created_at', cast: 'timestamptz' },
+  updated_at: { column: 'ticket.updated_at', cast: 'timestamptz' },
+  priority: { column: 'ticket.priority', cast: 'ticket_priority' },
+};
+
+// Any constant will do: it names the lock that orders event commits (see appendEvent).
+const EVENT_ORDER_LOCK = 7_304_221;
+
+@Injectable()
+export class TicketsRepository {
+  private manager: EntityManager;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.manager = dataSource.manager;
+  }
+
+  inTransaction<T>(work: (tickets: TicketsRepository) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction((manager) => {
+      const bound = new TicketsRepository(this.dataSource);
+      bound.manager = manager;
+      return work(bound);
+    });
+  }
+
+  insertTicket(ticket: Partial<Ticket>): Promise<Ticket> {
+    return this.manager.save(Ticket, this.manager.create(Ticket, ticket));
+  }
+
+  findById(id: string): Promise<Ticket | null> {
+    return this.manager.findOneBy(Ticket, { id });
+  }
+
+  /** Reads the ticket and locks its row until the transaction ends: changes to one ticket are serial. */
+  findByIdForUpdate(id: string): Promise<Ticket | null> {
+    return this.manager.createQueryBuilder(Ticket, 'ticket').where('ticket.id = :id', { id }).setLock('pessimistic_write').getOne();
+  }
+
+  async updateTicket(id: string, changes: Partial<Ticket>): Promise<Ticket> {
+    await this.manager.update(Ticket, { id }, changes);
+    return this.manager.findOneByOrFail(Ticket, { id });
+  }
+
+  async findPage(filters: TicketFilters, page: TicketPageRequest): Promise<{ tickets: Ticket[]; total: number }> {
+    const query = this.filtered(filters);
+    const total = await query.clone().getCount();
+    const descending = page.sort.startsWith('-');
+    const { column, cast } = SORT_COLUMNS[page.sort.replace(/^-/, '')];
+    if (page.after) {
+      query.andWhere(`(${column}, ticket.id) ${descending ? '<' : '>'} (CAST(:afterValue AS ${cast}), CAST(:afterId AS uuid))`, {
+        afterValue: page.after.value,
+        afterId: page.after.id,
+      });
+    }
+    const order = descending ? 'DESC' : 'ASC';
+    const tickets = await query
+      .orderBy(column, order)
+      .addOrderBy('ticket.id', order)
+      .offset(page.after ? 0 : page.offset)
+      .limit(page.limit)
+      .getMany();
+    return { tickets, total };
+  }
+
+  private filtered(filters: TicketFilters): SelectQueryBuilder<Ticket> {
+    const query = this.manager.createQueryBuilder(Ticket, 'ticket');
+    const equal: Array<[string, unknown]> = [
+      ['requester_id', filters.requesterId],
+      ['employee_id', filters.employeeId],
+      ['status', filters.status],
+      ['priority', filters.priority],
+      ['category', filters.category],
+      ['request_type', filters.requestType],
+      ['assignee_id', filters.assigneeId],
+    ];
+    for (const [column, value] of equal) {
+      if (value !== undefined) query.andWhere(`ticket.${column} = :${column}`, { [column]: value });
+    }
+    if (filters.createdAfter) query.andWhere('ticket.created_at >= :createdAfter', { createdAfter: filters.createdAfter });
+    if (filters.createdBefore) query.andWhere('ticket.created_at < :createdBefore', { createdBefore: filters.createdBefore });
+    const text = filters.text;
+    if (text) {
+      // Full-text match (stemmed words, any order), or the text as a substring of the title.
+      query.andWhere(
+        new Brackets((where) =>
+          where
+            .where(`ticket.search_vector @@ websearch_to_tsquery('english', :text)`, { text })
+            .orWhere('ticket.title ILIKE :like', { like: `%${text.replace(/[\\%_]/g, '\\$&')}%` }),
+        ),
+      );
+    }
+    return query;
+  }
+
+  insertComment(comment: Pick<TicketComment, 'ticketId' | 'authorId' | 'body' | 'internal'>): Promise<TicketComment> {
+    return this.manager.save(TicketComment, this.manager.create(TicketComment, comment));
+  }
+
+  findComments(ticketId: string, options: { includeInternal: boolean; limit: number; offset: number }): Promise<[TicketComment[], number]> {
+    return this.manager.findAndCount(TicketComment, {
+      where: options.includeInternal ? { ticketId } : { ticketId, internal: false },
+      order: { createdAt: 'ASC', id: 'ASC' },
+      take: options.limit,
+      skip: options.offset,
+    });
+  }
+
+  /**
+   * Appends an event in the caller's transaction. The transaction-scoped lock makes event ids commit in
+   * increasing order, so a reader that has seen event N has seen every event below N: the live stream and
+   * Last-Event-ID replay rely on it. Call it last in a transaction, as the lock is held until commit.
+   */
+  async appendEvent(event: NewTicketEvent): Promise<TicketEvent> {
+    await this.manager.query('SELECT pg_advisory_xact_lock($1)', [EVENT_ORDER_LOCK]);
+    return this.manager.save(TicketEvent, this.manager.create(TicketEvent, event));
+  }
+
+  findEvents(ticketId: string, options: { includeStaffOnly: boolean; after: number; limit: number }): Promise<TicketEvent[]> {
+    const query = this.manager
+      .createQueryBuilder(TicketEvent, 'event')
+      .where('event.ticket_id = :ticketId AND event.id > :after', { ticketId, after: options.after });
+    if (!options.includeStaffOnly) query.andWhere('NOT event.staff_only');
+    return query.orderBy('event.id', 'ASC').limit(options.limit).getMany();
+  }
+}
