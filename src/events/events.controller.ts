@@ -1,0 +1,50 @@
+import { BadRequestException, Controller, Headers, MessageEvent, Param, ParseUUIDPipe, Query, Sse } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOAuth2, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Observable } from 'rxjs';
+import { AuthUser, CurrentUser } from '../auth/auth-user';
+import { AllowQueryToken } from '../auth/query-token.decorator';
+import { ApiErrors } from '../common/api-errors.decorator';
+import { StreamQueryDto } from './dto/stream-query.dto';
+import { EventsService } from './events.service';
+
+const STREAM_DESCRIPTION =
+  'Server-Sent Events: `connected` first, then `workflow_update`, `hil_response`, `comment` and `error` ' +
+  'events as JSON `data:` lines with an `id:`, and a `keepalive` every 30 s. Reconnect with Last-Event-ID ' +
+  '(or ?last_event_id=) to receive what you missed first.';
+
+@ApiTags('events')
+@ApiBearerAuth()
+@ApiOAuth2([])
+@ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event id' })
+@ApiErrors(400, 401)
+@AllowQueryToken()
+@Controller('events')
+export class EventsController {
+  constructor(private readonly eventsService: EventsService) {}
+
+  /** Live events of every ticket you may see (support dashboards: all tickets). */
+  @ApiOkResponse({ description: STREAM_DESCRIPTION, content: { 'text/event-stream': {} } })
+  @Sse()
+  streamAll(@CurrentUser() user: AuthUser, @Query() query: StreamQueryDto, @Headers('last-event-id') lastEventId?: string): Observable<MessageEvent> {
+    return this.eventsService.streamAll(user, resumeFrom(lastEventId, query));
+  }
+
+  /** Live events of one ticket (its requester, or support and admin). */
+  @ApiOkResponse({ description: STREAM_DESCRIPTION, content: { 'text/event-stream': {} } })
+  @ApiErrors(404)
+  @Sse(':ticket_id')
+  streamTicket(
+    @CurrentUser() user: AuthUser,
+    @Param('ticket_id', ParseUUIDPipe) ticketId: string,
+    @Query() query: StreamQueryDto,
+    @Headers('last-event-id') lastEventId?: string,
+  ): Promise<Observable<MessageEvent>> {
+    return this.eventsService.streamTicket(user, ticketId, resumeFrom(lastEventId, query));
+  }
+}
+
+function resumeFrom(header: string | undefined, query: StreamQueryDto): number | undefined {
+  if (header === undefined || header === '') return query.last_event_id;
+  if (!/^\d{1,18}$/.test(header)) throw new BadRequestException('Last-Event-ID must be an event id');
+  return Number(header);
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { TicketsModule } from '../tickets/tickets.module';
+import { EventsController } from './events.controller';
+import { EventsRepository } from './events.repository';
+import { EventsService } from './events.service';
+
+@Module({
+  imports: [TicketsModule],
+  controllers: [EventsController],
+  providers: [EventsService, EventsRepository],
+  exports: [EventsService],
+})
+export class EventsModule {}

@@ -1,0 +1,179 @@
+// Fans ticket events out to Server-Sent Event streams. The ticket_events table is the source: after each
+// commit (and on a timer, for changes made by other instances) one pump reads the new rows in id order and
+// publishes them, so every stream sees events in order, and a reconnecting client can be given exactly
+// what it missed.
+import { BeforeApplicationShutdown, Injectable, Logger, MessageEvent, OnModuleInit } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import { Observable, Subject } from 'rxjs';
+import { AppConfig } from '../config/app-config';
+import { TICKET_EVENTS_APPENDED } from '../tickets/ticket-events';
+import { isStaff, TicketsService, Viewer } from '../tickets/tickets.service';
+import { EventScope, EventsRepository, StreamableEvent } from './events.repository';
+
+const BATCH = 500;
+/** Tells a browser's EventSource how soon to reconnect (ms). */
+const RETRY_MS = 3000;
+
+@Injectable()
+export class EventsService implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly published = new Subject<StreamableEvent>();
+  private lastPublishedId = 0;
+  private pumping?: Promise<void>;
+  private pumpAgain = false;
+  private poller?: NodeJS.Timeout;
+  private openStreams = 0;
+  private stopped = false;
+  private readonly logger = new Logger(EventsService.name);
+
+  constructor(
+    private readonly eventsRepository: EventsRepository,
+    private readonly ticketsService: TicketsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.lastPublishedId = await this.eventsRepository.lastEventId();
+    this.poller = setInterval(() => void this.pump(), this.config.events.pollSeconds * 1000);
+    this.poller.unref();
+  }
+
+  /** Ends every open stream and stops reading events, before the database closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.poller);
+    await this.pumping;
+    this.published.complete();
+  }
+
+  /** Streams currently open (each holds one subscription to the event bus). */
+  get activeStreams(): number {
+    return this.openStreams;
+  }
+
+  @OnEvent(TICKET_EVENTS_APPENDED)
+  onEventsAppended(): Promise<void> {
+    return this.pump();
+  }
+
+  /** Publishes every committed event not yet published; concurrent calls coalesce into one more round. */
+  pump(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return this.pumping;
+    }
+    this.pumping = (async () => {
+      try {
+        do {
+          this.pumpAgain = false;
+          let batch: StreamableEvent[];
+          do {
+            batch = await this.eventsRepository.findAfter(this.lastPublishedId, BATCH);
+            for (const item of batch) {
+              this.lastPublishedId = Number(item.event.id);
+              this.published.next(item);
+            }
+          } while (batch.length === BATCH);
+        } while (this.pumpAgain);
+      } catch (error) {
+        // The next signal or poll catches up from the same id.
+        this.logger.warn(`Could not read new ticket events: ${error instanceof Error ? error.message : String(error)}`);
+      } finally {
+        this.pumping = undefined;
+      }
+    })();
+    return this.pumping;
+  }
+
+  /** The stream of one ticket, for a viewer who may see it (404 otherwise). */
+  async streamTicket(viewer: Viewer, ticketId: string, lastEventId?: number): Promise<Observable<MessageEvent>> {
+    await this.ticketsService.assertVisible(viewer, ticketId);
+    return this.stream({ ticketId, includeStaffOnly: isStaff(viewer) }, ticketId, lastEventId);
+  }
+
+  /** Every ticket the viewer may see: all for support and admin, their own for users. */
+  streamAll(viewer: Viewer, lastEventId?: number): Observable<MessageEvent> {
+    return this.stream({ requesterId: isStaff(viewer) ? undefined : viewer.id, includeStaffOnly: isStaff(viewer) }, null, lastEventId);
+  }
+
+  private stream(scope: EventScope, ticketId: string | null, lastEventId?: number): Observable<MessageEvent> {
+    return new Observable<MessageEvent>((subscriber) => {
+      this.openStreams += 1;
+      // Every message carries an id (Nest numbers id-less ones itself, which would corrupt a browser's
+      // Last-Event-ID): events their own, connected and keepalive the position the client has reached.
+      let lastSentId = lastEventId ?? this.lastPublishedId;
+      let replaying = lastEventId !== undefined;
+      const held: StreamableEvent[] = [];
+      const send = (item: StreamableEvent) => {
+        const id = Number(item.event.id);
+        if (id <= lastSentId) return;
+        lastSentId = id;
+        subscriber.next(toMessage(item));
+      };
+
+      subscriber.next({
+        id: String(lastSentId),
+        retry: RETRY_MS,
+        data: { type: 'connected', ticket_id: ticketId, timestamp: new Date().toISOString() },
+      });
+      // Listen before reading the backlog, holding live events back until the backlog is sent: an event
+      // committed meanwhile is then either in the backlog or held, and sent once either way.
+      const live = this.published.subscribe({
+        next: (item) => {
+          if (!inScope(item, scope)) return;
+          if (replaying) held.push(item);
+          else send(item);
+        },
+        complete: () => subscriber.complete(),
+      });
+      if (replaying) {
+        void this.replay(scope, lastEventId ?? 0, send)
+          .then(() => {
+            replaying = false;
+            held.splice(0).forEach(send);
+          })
+          .catch((error: unknown) => subscriber.error(error));
+      }
+      const keepalive = setInterval(
+        () => subscriber.next({ id: String(lastSentId), data: { type: 'keepalive', ticket_id: ticketId, timestamp: new Date().toISOString() } }),
+        this.config.events.keepaliveSeconds * 1000,
+      );
+      return () => {
+        this.openStreams -= 1;
+        clearInterval(keepalive);
+        live.unsubscribe();
+      };
+    });
+  }
+
+  private async replay(scope: EventScope, afterId: number, send: (item: StreamableEvent) => void): Promise<void> {
+    let batch: StreamableEvent[];
+    let after = afterId;
+    do {
+      batch = await this.eventsRepository.findAfter(after, BATCH, scope);
+      batch.forEach(send);
+      after = Number(batch.at(-1)?.event.id ?? after);
+    } while (batch.length === BATCH);
+  }
+}
+
+function inScope({ event, requesterId }: StreamableEvent, scope: EventScope): boolean {
+  if (scope.ticketId && event.ticketId !== scope.ticketId) return false;
+  if (scope.requesterId && requesterId !== scope.requesterId) return false;
+  return scope.includeStaffOnly || !event.staffOnly;
+}
+
+/** Seed 000's message: a JSON `data:` line with type, ticket_id and timestamp; the `id:` is the event id. */
+function toMessage({ event }: StreamableEvent): MessageEvent {
+  return {
+    id: event.id,
+    data: {
+      ...event.payload,
+      type: event.type,
+      ticket_id: event.ticketId,
+      event_id: event.id,
+      actor_id: event.actorId,
+      timestamp: event.createdAt.toISOString(),
+    },
+  };
+}

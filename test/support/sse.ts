@@ -1,0 +1,71 @@
+// A real SSE client (the `eventsource` package, as a browser's EventSource behaves) for the e2e tests.
+import { EventSource } from 'eventsource';
+
+export interface StreamMessage {
+  id: string;
+  /** The SSE `event:` name; "message" when none was sent. */
+  event: string;
+  data: Record<string, unknown> & { type: string };
+}
+
+export interface TestStream {
+  messages: StreamMessage[];
+  /** Resolves with the first message (from the start) matching `predicate`, or rejects after `timeoutMs`. */
+  waitFor(predicate: (message: StreamMessage) => boolean, timeoutMs?: number): Promise<StreamMessage>;
+  close(): void;
+}
+
+export async function openStream(
+  url: string,
+  options: { token?: string; tokenInQuery?: boolean; lastEventId?: string } = {},
+): Promise<TestStream> {
+  const target = new URL(url);
+  if (options.token && options.tokenInQuery) target.searchParams.set('access_token', options.token);
+  const headers: Record<string, string> = {};
+  if (options.token && !options.tokenInQuery) headers.Authorization = `Bearer ${options.token}`;
+  if (options.lastEventId !== undefined) headers['Last-Event-ID'] = options.lastEventId;
+  const messages: StreamMessage[] = [];
+  const waiters = new Set<() => void>();
+  const source = new EventSource(target, {
+    fetch: (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }),
+  });
+  source.onmessage = (message) => {
+    messages.push({ id: message.lastEventId, event: message.type, data: JSON.parse(message.data) });
+    waiters.forEach((wake) => wake());
+  };
+  await new Promise<void>((resolve, reject) => {
+    source.onopen = () => resolve();
+    source.onerror = (error) => {
+      source.close();
+      reject(new Error(`stream failed: ${error.code ?? ''} ${error.message ?? ''}`));
+    };
+  });
+  source.onerror = null;
+  return {
+    messages,
+    close: () => source.close(),
+    waitFor: (predicate, timeoutMs = 5000) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const found = messages.find(predicate);
+          if (!found) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve(found);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(messages.map((m) => m.data.type))}`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      }),
+  };
+}
+
+/** The HTTP status a stream request is answered with (for the refusals, which never open a stream). */
+export async function streamStatus(url: string, token?: string): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(url, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  const body = response.headers.get('content-type')?.includes('json') ? await response.json() : await response.text();
+  return { status: response.status, body };
+}
