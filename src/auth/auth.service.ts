@@ -62,12 +62,15 @@ export class AuthService {
     if (token.expiresAt.getTime() <= Date.now()) throw new UnauthorizedException(INVALID_REFRESH);
     const user = await this.usersService.findActive(token.userId);
     if (!user) throw new UnauthorizedException(INVALID_REFRESH);
-    return this.authRepository.inTransaction(async (auth) => {
-      if (!(await auth.markUsed(token.id))) {
-        throw new UnauthorizedException('Refresh token was already used; sign in again');
-      }
-      return this.issueTokens(user.id, token.familyId, auth);
-    });
+    const issued = await this.authRepository.inTransaction(async (auth) =>
+      (await auth.markUsed(token.id)) ? this.issueTokens(user.id, token.familyId, auth) : null,
+    );
+    if (!issued) {
+      // Another request used it a moment ago: the same reuse as above, seen from the other side.
+      await this.authRepository.revokeFamily(token.familyId);
+      throw new UnauthorizedException('Refresh token was already used; the session has been revoked, sign in again');
+    }
+    return issued;
   }
 
   async logout(user: AuthUser): Promise<void> {

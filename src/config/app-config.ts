@@ -12,7 +12,7 @@ export class AppConfig {
   readonly port: number;
   readonly logLevel: Environment['LOG_LEVEL'];
   readonly allowedOrigins: string[] | '*';
-  readonly trustProxy: string | boolean;
+  readonly trustProxy: string | boolean | number;
   readonly databaseUrl?: string;
   readonly dataDir: string;
   readonly jwt: { secret: string; algorithm: JwtAlgorithm; accessTokenTtlSeconds: number; refreshTokenTtlDays: number };
@@ -49,9 +49,11 @@ export class AppConfig {
   }
 }
 
-function parseTrustProxy(value: string): string | boolean {
+/** Express's `trust proxy`: true/false, a number of hops, or addresses and names such as `loopback`. */
+function parseTrustProxy(value: string): string | boolean | number {
   if (value === 'true') return true;
-  if (value === 'false' || value === '') return false;
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
   return value;
 }
 

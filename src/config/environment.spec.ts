@@ -52,6 +52,11 @@ describe(validateEnvironment.name, () => {
     ['BCRYPT_ROUNDS', '3'],
     ['BODY_LIMIT', '1gb'],
     ['ADMIN_EMAIL', 'not-an-email'],
+    ['PORT', '0x1F'],
+    ['PORT', '1e3'],
+    ['PORT', ' '],
+    ['SWAGGER_ENABLED', 'ture'],
+    ['SSE_KEEPALIVE_SECONDS', '0'],
   ])('refuses %s=%p with a message naming the variable', (name, value) => {
     expect(() => validateEnvironment({ [name]: value })).toThrow(new RegExp(`^Invalid configuration:\\n  - ${name} `));
   });
@@ -65,6 +70,12 @@ describe(validateEnvironment.name, () => {
     expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow('JWT_SECRET_KEY is required when NODE_ENV=production');
     expect(() => validateEnvironment({ NODE_ENV: 'production', JWT_SECRET_KEY: '' })).toThrow('JWT_SECRET_KEY');
     expect(validateEnvironment({ NODE_ENV: 'production', JWT_SECRET_KEY: SECRET }).JWT_SECRET_KEY).toBe(SECRET);
+  });
+
+  it('holds ADMIN_PASSWORD to the same strength rule as registration', () => {
+    expect(() => validateEnvironment({ ADMIN_EMAIL: 'boss@example.com', ADMIN_PASSWORD: 'onlyletters' })).toThrow(
+      /ADMIN_PASSWORD must contain a letter and a digit/,
+    );
   });
 
   it('requires ADMIN_EMAIL and ADMIN_PASSWORD together', () => {
@@ -147,9 +158,10 @@ describe(AppConfig.name, () => {
     expect(configFor({ ALLOWED_ORIGINS: value }).allowedOrigins).toEqual(expected);
   });
 
-  it.each<[string, string | boolean]>([
+  it.each<[string, string | boolean | number]>([
     ['true', true],
     ['false', false],
+    ['1', 1],
     ['loopback, 10.0.0.0/8', 'loopback, 10.0.0.0/8'],
     ['', 'loopback'],
   ])('reads TRUST_PROXY=%p as %p', (value, expected) => {

@@ -12,16 +12,20 @@ import {
   Max,
   Min,
   MinLength,
+  Validate,
   validateSync,
 } from 'class-validator';
+import { PasswordStrength } from '../common/password-strength';
 
 export const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
 export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-const toInt = ({ value }: { value: unknown }) => (value === '' || value === undefined ? undefined : Number(value));
-const toBool = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
+// Anything that is not plainly an integer or a boolean word is passed on as it is, for the validators to
+// refuse with the variable's name (Number() would take '0x1F', '1e3' or ' ').
+const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value);
+const BOOLEAN_WORDS: Record<string, boolean> = { '1': true, true: true, yes: true, on: true, '0': false, false: false, no: false, off: false };
+const toBool = ({ value }: { value: unknown }) => BOOLEAN_WORDS[String(value).trim().toLowerCase()] ?? value;
 
 export class Environment {
   @IsOptional() @IsIn(['development', 'production', 'test'])
@@ -70,6 +74,7 @@ export class Environment {
   ADMIN_EMAIL?: string;
 
   @IsOptional() @IsString() @MinLength(8, { message: 'ADMIN_PASSWORD must be at least 8 characters long' })
+  @Validate(PasswordStrength, { message: 'ADMIN_PASSWORD must contain a letter and a digit and be at most 72 bytes long' })
   ADMIN_PASSWORD?: string;
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1)

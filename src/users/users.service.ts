@@ -63,9 +63,11 @@ export class UsersService {
 
   changeRole(id: string, role: Role): Promise<UserDto> {
     return this.usersRepository.inTransaction(async (users) => {
+      // Lock the admins before reading the target, so that its role is read after any concurrent change.
+      const admins = await users.lockActiveAdmins();
       const user = await users.findActiveById(id);
       if (!user) throw new NotFoundException(`User ${id} not found`);
-      if (user.role === Role.Admin && role !== Role.Admin) await this.assertNotLastAdmin(users, 'demoted');
+      if (user.role === Role.Admin && role !== Role.Admin) assertNotLastAdmin(admins, 'demoted');
       return mapUser(await users.updateRole(id, role));
     });
   }
@@ -73,10 +75,11 @@ export class UsersService {
   /** Deactivates rather than deletes: the user's tickets and history stay, but they can no longer sign in. */
   deactivate(id: string): Promise<void> {
     return this.usersRepository.inTransaction(async (users) => {
+      const admins = await users.lockActiveAdmins();
       const user = await users.findById(id);
       if (!user) throw new NotFoundException(`User ${id} not found`);
       if (!user.isActive) return;
-      if (user.role === Role.Admin) await this.assertNotLastAdmin(users, 'deleted');
+      if (user.role === Role.Admin) assertNotLastAdmin(admins, 'deleted');
       await users.deactivate(id);
     });
   }
@@ -85,15 +88,14 @@ export class UsersService {
     return this.usersRepository.countActiveAdmins();
   }
 
-  private async assertNotLastAdmin(users: UsersRepository, action: string): Promise<void> {
-    const admins = await users.lockActiveAdmins();
-    if (admins.length <= 1) throw new ConflictException(`The last admin cannot be ${action}; make another user admin first`);
-  }
-
   private async assertIdentityFree(email: string, employeeId: string): Promise<void> {
     const existing = await this.usersRepository.findByEmailOrEmployeeId(email, employeeId);
     if (!existing) return;
     if (existing.email === email.toLowerCase()) throw new ConflictException('A user with this email already exists');
     throw new ConflictException(`A user with employee_id ${employeeId} already exists`);
   }
+}
+
+function assertNotLastAdmin(activeAdmins: string[], action: string): void {
+  if (activeAdmins.length <= 1) throw new ConflictException(`The last admin cannot be ${action}; make another user admin first`);
 }

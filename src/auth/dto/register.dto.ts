@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsEmail, IsString, Length, Matches, MaxLength, MinLength, Validate } from 'class-validator';
-import { PasswordStrength } from './password-strength';
+import { PasswordStrength } from '../../common/password-strength';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 

@@ -1,0 +1,237 @@
+import { UnauthorizedException } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { createHash, randomUUID } from 'node:crypto';
+import { AppConfig } from '../config/app-config';
+import { UserDto } from '../users/dto/user.dto';
+import { Role } from '../users/role.enum';
+import { NewAccount, UsersService } from '../users/users.service';
+import { AccessTokenClaims, AuthService } from './auth.service';
+import { AuthUser } from './auth-user';
+import { AuthRepository, NewRefreshToken } from './auth.repository';
+import { RegisterDto } from './dto/register.dto';
+import { RefreshToken } from './refresh-token.entity';
+
+/** In-memory refresh tokens; like a database it hands out copies, and a transaction gets its own instance. */
+class FakeAuthRepository {
+  readonly transactions: FakeAuthRepository[] = [];
+
+  constructor(readonly rows = new Map<string, RefreshToken>()) {}
+
+  inTransaction = jest.fn((work: (auth: AuthRepository) => Promise<unknown>) => {
+    const bound = new FakeAuthRepository(this.rows);
+    this.transactions.push(bound);
+    return work(bound as unknown as AuthRepository);
+  });
+  insertRefreshToken = jest.fn(async (token: NewRefreshToken & { id?: string }) => {
+    const row: RefreshToken = { id: randomUUID(), ...token, usedAt: null, revokedAt: null, createdAt: new Date() };
+    this.rows.set(row.id, row);
+    return { ...row };
+  });
+  findRefreshToken = jest.fn(async (id: string) => (this.rows.has(id) ? { ...this.rows.get(id)! } : null));
+  markUsed = jest.fn(async (id: string) => {
+    const row = this.rows.get(id);
+    if (!row || row.usedAt || row.revokedAt) return false;
+    row.usedAt = new Date();
+    return true;
+  });
+  revokeFamily = jest.fn(async (familyId: string) => {
+    for (const row of this.rows.values()) if (row.familyId === familyId) row.revokedAt ??= new Date();
+  });
+  isSessionActive = jest.fn(async (familyId: string) =>
+    [...this.rows.values()].some((row) => row.familyId === familyId && !row.revokedAt && row.expiresAt.getTime() > Date.now()),
+  );
+}
+
+const jane: UserDto = {
+  id: randomUUID(), email: 'jane.doe@example.com', full_name: 'Jane Doe', employee_id: 'EMP001', role: Role.Support,
+  is_active: true, created_at: new Date(), updated_at: new Date(),
+};
+const config = { jwt: { secret: 'x'.repeat(40), algorithm: 'HS256', accessTokenTtlSeconds: 60, refreshTokenTtlDays: 14 } } as AppConfig;
+const PASSWORD = 'Correct-Horse-42';
+const invalidRefresh = new UnauthorizedException('Invalid or expired refresh token');
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** Knows one user, Jane, while she is in `activeUsers`. */
+const fakeUsersService = (activeUsers: Map<string, UserDto>) => ({
+  createAccount: jest.fn(async (account: NewAccount): Promise<UserDto> => ({ ...jane, id: randomUUID(), role: account.role })),
+  verifyCredentials: jest.fn(async (email: string, password: string) => (email === jane.email && password === PASSWORD ? jane : null)),
+  findActive: jest.fn(async (id: string) => activeUsers.get(id) ?? null),
+});
+
+describe(AuthService.name, () => {
+  let sut: AuthService;
+  let repository: FakeAuthRepository;
+  let jwtService: JwtService;
+  let activeUsers: Map<string, UserDto>;
+  let usersService: ReturnType<typeof fakeUsersService>;
+
+  beforeEach(() => {
+    activeUsers = new Map([[jane.id, jane]]);
+    usersService = fakeUsersService(activeUsers);
+    repository = new FakeAuthRepository();
+    jwtService = new JwtService({ secret: config.jwt.secret, signOptions: { algorithm: 'HS256', expiresIn: 60 } });
+    sut = new AuthService(usersService as unknown as UsersService, repository as unknown as AuthRepository, jwtService, config);
+  });
+
+  const signIn = () => sut.login({ email: jane.email, password: PASSWORD });
+  const familyOf = (refreshToken: string) => repository.rows.get(refreshToken.split('.')[0])!.familyId;
+
+  it('registers a plain user whatever role the request asks for', async () => {
+    const dto = { email: 'new@example.com', password: PASSWORD, full_name: 'New Hire', employee_id: 'EMP002', role: 'admin' };
+
+    await expect(sut.register(dto as RegisterDto)).resolves.toMatchObject({ role: Role.User });
+    expect(usersService.createAccount).toHaveBeenCalledWith({
+      email: 'new@example.com', password: PASSWORD, fullName: 'New Hire', employeeId: 'EMP002', role: Role.User,
+    });
+  });
+
+  describe('login', () => {
+    it('issues an access token for a new session and a refresh token stored only as a hash', async () => {
+      const tokens = await signIn();
+
+      expect(tokens).toMatchObject({ token_type: 'bearer', expires_in: 60 });
+      const claims = await jwtService.verifyAsync<AccessTokenClaims>(tokens.access_token);
+      expect(claims).toMatchObject({ sub: jane.id, typ: 'access', sid: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+      const [id, secret] = tokens.refresh_token.split('.');
+      expect(repository.insertRefreshToken).toHaveBeenCalledWith({
+        id, userId: jane.id, familyId: claims.sid, tokenHash: sha256(secret), expiresAt: expect.any(Date),
+      });
+      const expiresInDays = (repository.rows.get(id)!.expiresAt.getTime() - Date.now()) / 86_400_000;
+      expect(expiresInDays).toBeCloseTo(14, 2);
+    });
+
+    it('accepts the email under the OAuth2 form name "username"', async () => {
+      await expect(sut.login({ username: jane.email, password: PASSWORD })).resolves.toHaveProperty('access_token');
+      expect(usersService.verifyCredentials).toHaveBeenCalledWith(jane.email, PASSWORD);
+    });
+
+    it('refuses wrong credentials without issuing any token', async () => {
+      await expect(sut.login({ email: jane.email, password: 'Wrong-Horse-42' })).rejects.toThrow(
+        new UnauthorizedException('Incorrect email or password'),
+      );
+      expect(repository.insertRefreshToken).not.toHaveBeenCalled();
+    });
+
+    it('starts a separate session on every sign-in', async () => {
+      const [first, second] = [await signIn(), await signIn()];
+
+      expect(familyOf(first.refresh_token)).not.toBe(familyOf(second.refresh_token));
+    });
+  });
+
+  describe('refresh', () => {
+    it('uses the presented token and issues its successor in the same session', async () => {
+      const first = await signIn();
+
+      const second = await sut.refresh(first.refresh_token);
+
+      const session = familyOf(first.refresh_token);
+      const [transaction] = repository.transactions;
+      expect(transaction.markUsed).toHaveBeenCalledWith(first.refresh_token.split('.')[0]);
+      expect(transaction.insertRefreshToken).toHaveBeenCalledWith(expect.objectContaining({ userId: jane.id, familyId: session }));
+      expect(second.refresh_token).not.toBe(first.refresh_token);
+      await expect(jwtService.verifyAsync(second.access_token)).resolves.toMatchObject({ sub: jane.id, sid: session });
+    });
+
+    it('revokes the whole session when a used token is presented again', async () => {
+      const first = await signIn();
+      const second = await sut.refresh(first.refresh_token);
+
+      await expect(sut.refresh(first.refresh_token)).rejects.toThrow(
+        new UnauthorizedException('Refresh token was already used; the session has been revoked, sign in again'),
+      );
+      expect(repository.revokeFamily).toHaveBeenCalledWith(familyOf(first.refresh_token));
+      await expect(sut.refresh(second.refresh_token)).rejects.toThrow(invalidRefresh);
+    });
+
+    it('refuses a token with the wrong secret, without revoking the session', async () => {
+      const { refresh_token } = await signIn();
+      const [id] = refresh_token.split('.');
+
+      await expect(sut.refresh(`${id}.not-the-secret`)).rejects.toThrow(invalidRefresh);
+      expect(repository.revokeFamily).not.toHaveBeenCalled();
+      expect(repository.inTransaction).not.toHaveBeenCalled();
+    });
+
+    const uuid = '6f1c0a52-3b7e-4a8e-9a55-3f2a7b1d9c10';
+    it.each(['', 'garbage', 'not-a-uuid.secret', uuid, `${uuid}.`])('refuses the malformed token %p without looking it up', async (presented) => {
+      await expect(sut.refresh(presented)).rejects.toThrow(invalidRefresh);
+      expect(repository.findRefreshToken).not.toHaveBeenCalled();
+    });
+
+    it('refuses an expired token', async () => {
+      const { refresh_token } = await signIn();
+      repository.rows.get(refresh_token.split('.')[0])!.expiresAt = new Date(Date.now() - 1000);
+
+      await expect(sut.refresh(refresh_token)).rejects.toThrow(invalidRefresh);
+      expect(repository.inTransaction).not.toHaveBeenCalled();
+    });
+
+    it('refuses a token whose user has been deactivated', async () => {
+      const { refresh_token } = await signIn();
+      activeUsers.delete(jane.id);
+
+      await expect(sut.refresh(refresh_token)).rejects.toThrow(invalidRefresh);
+      expect(usersService.findActive).toHaveBeenCalledWith(jane.id);
+      expect(repository.inTransaction).not.toHaveBeenCalled();
+    });
+
+    it('refuses the loser of two concurrent refreshes with the same token and revokes the session', async () => {
+      const { refresh_token } = await signIn();
+      usersService.findActive.mockImplementationOnce(async (id) => {
+        await repository.markUsed(refresh_token.split('.')[0]); // the other request gets there first
+        return activeUsers.get(id) ?? null;
+      });
+
+      await expect(sut.refresh(refresh_token)).rejects.toThrow(
+        new UnauthorizedException('Refresh token was already used; the session has been revoked, sign in again'),
+      );
+      const [transaction] = repository.transactions;
+      await expect(transaction.markUsed.mock.results[0].value).resolves.toBe(false);
+      expect(transaction.insertRefreshToken).not.toHaveBeenCalled();
+      expect(repository.revokeFamily).toHaveBeenCalledTimes(1);
+    });
+  });
+
+  describe('sessions', () => {
+    let user: AuthUser;
+    let claims: AccessTokenClaims;
+    let refreshToken: string;
+
+    beforeEach(async () => {
+      const tokens = await signIn();
+      claims = await jwtService.verifyAsync<AccessTokenClaims>(tokens.access_token);
+      refreshToken = tokens.refresh_token;
+      user = { id: jane.id, email: jane.email, fullName: 'Jane Doe', employeeId: 'EMP001', role: Role.Support, sessionId: claims.sid };
+    });
+
+    it('resolves an access token of a live session to its user', async () => {
+      await expect(sut.resolveAccessToken(claims)).resolves.toEqual(user);
+      expect(repository.isSessionActive).toHaveBeenCalledWith(claims.sid);
+    });
+
+    it('logs out by revoking the session, which ends both its access and refresh tokens', async () => {
+      await sut.logout(user);
+
+      expect(repository.revokeFamily).toHaveBeenCalledWith(claims.sid);
+      await expect(sut.resolveAccessToken(claims)).resolves.toBeNull();
+      await expect(sut.refresh(refreshToken)).rejects.toThrow(invalidRefresh);
+    });
+
+    it.each<[string, Partial<AccessTokenClaims> | { typ: string }]>([
+      ['a token that is not an access token', { typ: 'refresh' }],
+      ['a subject that is not a uuid', { sub: '1 OR 1=1' }],
+      ['a session id that is not a uuid', { sid: 'abc' }],
+    ])('resolves %s to nobody, without a lookup', async (_, override) => {
+      await expect(sut.resolveAccessToken({ ...claims, ...override } as AccessTokenClaims)).resolves.toBeNull();
+      expect(usersService.findActive).not.toHaveBeenCalled();
+    });
+
+    it('resolves the access token of a deactivated user to nobody', async () => {
+      activeUsers.delete(jane.id);
+
+      await expect(sut.resolveAccessToken(claims)).resolves.toBeNull();
+      expect(usersService.findActive).toHaveBeenCalledWith(jane.id);
+    });
+  });
+});
