@@ -127,7 +127,7 @@ export class EventsService implements OnModuleInit, BeforeApplicationShutdown {
         complete: () => subscriber.complete(),
       });
       if (replaying) {
-        void this.replay(scope, lastEventId ?? 0, send)
+        void this.replay(scope, lastEventId ?? 0, send, () => subscriber.closed || this.stopped)
           .then(() => {
             replaying = false;
             held.splice(0).forEach(send);
@@ -146,10 +146,11 @@ export class EventsService implements OnModuleInit, BeforeApplicationShutdown {
     });
   }
 
-  private async replay(scope: EventScope, afterId: number, send: (item: StreamableEvent) => void): Promise<void> {
+  private async replay(scope: EventScope, afterId: number, send: (item: StreamableEvent) => void, gone: () => boolean): Promise<void> {
     let batch: StreamableEvent[];
     let after = afterId;
     do {
+      if (gone()) return; // the client left: stop reading its backlog
       batch = await this.eventsRepository.findAfter(after, BATCH, scope);
       batch.forEach(send);
       after = Number(batch.at(-1)?.event.id ?? after);

@@ -15,8 +15,9 @@ export class TicketComment {
   @JoinColumn({ name: 'ticket_id' })
   ticket?: Ticket;
 
-  @Column({ name: 'author_id', type: 'uuid' })
-  authorId: string;
+  /** Null when the system (the workflow) wrote it. */
+  @Column({ name: 'author_id', type: 'uuid', nullable: true })
+  authorId: string | null;
 
   @ManyToOne(() => User)
   @JoinColumn({ name: 'author_id' })

@@ -1,6 +1,7 @@
 // Opaque keyset cursors for GET /tickets: the sort they belong to, and the last ticket's sort value and id.
 import { BadRequestException } from '@nestjs/common';
 import type { TicketSort } from './dto/list-tickets.dto';
+import { TicketPriority } from './ticket.enums';
 import type { Ticket } from './ticket.entity';
 
 export function encodeCursor(ticket: Ticket, sort: TicketSort): string {
@@ -21,6 +22,15 @@ export function decodeCursor(cursor: string, sort: TicketSort): { value: string;
   }
   const [cursorSort, value, id] = decoded as string[];
   if (cursorSort !== sort) throw new BadRequestException(`cursor belongs to sort=${cursorSort}; repeat that sort to use it`);
-  if (!/^[0-9a-f-]{36}$/i.test(id) || value.length > 40) throw new BadRequestException('cursor is not valid');
+  // Checked here, so that a hand-made cursor is a 400 and never reaches the database's casts.
+  const validValue = sort.endsWith('priority') ? (Object.values(TicketPriority) as string[]).includes(value) : isIsoTimestamp(value);
+  if (!UUID.test(id) || !validValue) throw new BadRequestException('cursor is not valid');
   return { value, id };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function isIsoTimestamp(value: string): boolean {
+  const time = Date.parse(value);
+  return !Number.isNaN(time) && new Date(time).toISOString() === value;
 }

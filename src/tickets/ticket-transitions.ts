@@ -15,6 +15,7 @@ const ALLOWED: Record<S, readonly S[]> = {
   [S.Denied]: [S.InProgress],
 };
 
+/** Where the automated workflow is done with a ticket (people may still take an escalated one up). */
 export const FINAL_STATUSES: readonly S[] = [S.Resolved, S.Denied, S.Escalated];
 
 export function canTransition(from: S, to: S): boolean {

@@ -54,8 +54,8 @@ export class Tickets1795620345919 implements MigrationInterface {
                     "name",
                     "value"
                 )
-            VALUES ($1, $2, $3, $4, $5, $6)
-        `, ["postgres","public","tickets","GENERATED_COLUMN","search_vector","to_tsvector('english', coalesce(title, '') || ' ' || coalesce(description, ''))"]);
+            VALUES (current_database(), $1, $2, $3, $4, $5)
+        `, ["public","tickets","GENERATED_COLUMN","search_vector","to_tsvector('english', coalesce(title, '') || ' ' || coalesce(description, ''))"]);
         await queryRunner.query(`
             CREATE TABLE "tickets" (
                 "id" uuid NOT NULL DEFAULT gen_random_uuid(),
@@ -132,7 +132,7 @@ export class Tickets1795620345919 implements MigrationInterface {
             CREATE TABLE "ticket_comments" (
                 "id" uuid NOT NULL DEFAULT gen_random_uuid(),
                 "ticket_id" uuid NOT NULL,
-                "author_id" uuid NOT NULL,
+                "author_id" uuid,
                 "body" text NOT NULL,
                 "internal" boolean NOT NULL DEFAULT false,
                 "created_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(),
@@ -240,10 +240,10 @@ export class Tickets1795620345919 implements MigrationInterface {
             DELETE FROM "typeorm_metadata"
             WHERE "type" = $1
                 AND "name" = $2
-                AND "database" = $3
-                AND "schema" = $4
-                AND "table" = $5
-        `, ["GENERATED_COLUMN","search_vector","postgres","public","tickets"]);
+                AND "database" = current_database()
+                AND "schema" = $3
+                AND "table" = $4
+        `, ["GENERATED_COLUMN","search_vector","public","tickets"]);
         await queryRunner.query(`
             DROP TYPE "public"."ticket_status"
         `);

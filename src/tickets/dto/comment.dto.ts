@@ -15,7 +15,8 @@ export class CreateCommentDto {
 export class CommentDto {
   comment_id: string;
   ticket_id: string;
-  author_id: string;
+  /** Null for comments written by the system. */
+  author_id: string | null;
   body: string;
   internal: boolean;
   created_at: Date;

@@ -1,0 +1,262 @@
+import { Logger, MessageEvent, NotFoundException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Observable, Subscription } from 'rxjs';
+import { AppConfig } from '../config/app-config';
+import { TicketEvent } from '../tickets/ticket-event.entity';
+import { TicketsService, Viewer } from '../tickets/tickets.service';
+import { Role } from '../users/role.enum';
+import { EventScope, EventsRepository, StreamableEvent } from './events.repository';
+import { EventsService } from './events.service';
+
+/** Committed ticket events with increasing ids; `findAfter` filters like the real query. */
+class FakeEventsRepository {
+  readonly rows: StreamableEvent[] = [];
+
+  lastEventId = jest.fn(async () => this.rows.length);
+  findAfter = jest.fn(async (afterId: number, limit: number, scope?: EventScope) => this.read(afterId, limit, scope));
+
+  read(afterId: number, limit: number, scope?: EventScope): StreamableEvent[] {
+    return this.rows
+      .filter(({ event, requesterId }) => Number(event.id) > afterId && (!scope?.ticketId || event.ticketId === scope.ticketId)
+        && (!scope?.requesterId || requesterId === scope.requesterId) && (!scope || scope.includeStaffOnly || !event.staffOnly))
+      .slice(0, limit);
+  }
+
+  append(ticket: { id: string; requesterId: string }, fields: Partial<TicketEvent> = {}): void {
+    const event = { id: String(this.rows.length + 1), ticketId: ticket.id, type: 'workflow_update', actorId: null, staffOnly: false,
+      payload: { status: 'in_progress' }, createdAt: new Date('2025-03-01T10:00:00.000Z'), ...fields } as TicketEvent;
+    this.rows.push({ event, requesterId: ticket.requesterId });
+  }
+}
+
+const person = (role: Role): Viewer => ({ id: randomUUID(), role, employeeId: randomUUID().slice(0, 8) });
+const [alice, bob, sam] = [person(Role.User), person(Role.User), person(Role.Support)];
+const [alicesTicket, bobsTicket] = [{ id: randomUUID(), requesterId: alice.id }, { id: randomUUID(), requesterId: bob.id }];
+const config = { events: { keepaliveSeconds: 30, pollSeconds: 3600 } } as AppConfig;
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+const deferred = () => {
+  let release!: () => void;
+  return { promise: new Promise<void>((resolve) => (release = resolve)), release: () => release() };
+};
+
+describe(EventsService.name, () => {
+  let sut: EventsService;
+  let repository: FakeEventsRepository;
+  let ticketsService: { assertVisible: jest.Mock };
+  let subscriptions: Subscription[];
+
+  /** Subscribes like an SSE response would, keeping every message and whether the stream completed. */
+  const open = (stream: Observable<MessageEvent>) => {
+    const messages: MessageEvent[] = [];
+    const events = () => messages.filter((m) => !['connected', 'keepalive'].includes((m.data as { type: string }).type));
+    const received = { messages, completed: false, /** ids of the ticket events received */ get ids() { return events().map((m) => m.id); } };
+    subscriptions.push(stream.subscribe({ next: (message) => messages.push(message), complete: () => (received.completed = true) }));
+    return received;
+  };
+
+  beforeEach(async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'] });
+    repository = new FakeEventsRepository();
+    [alicesTicket, bobsTicket, alicesTicket].forEach((ticket) => repository.append(ticket)); // ids 1..3, before start-up
+    ticketsService = {
+      assertVisible: jest.fn(async (viewer: Viewer, ticketId: string) => {
+        const ticket = [alicesTicket, bobsTicket].find((t) => t.id === ticketId);
+        if (!ticket || (viewer.role === Role.User && ticket.requesterId !== viewer.id)) throw new NotFoundException(`Ticket ${ticketId} not found`);
+      }),
+    };
+    subscriptions = [];
+    sut = new EventsService(repository as unknown as EventsRepository, ticketsService as unknown as TicketsService, config);
+    await sut.onModuleInit();
+  });
+
+  afterEach(async () => {
+    subscriptions.forEach((subscription) => subscription.unsubscribe());
+    await sut.beforeApplicationShutdown();
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+  });
+
+  it('greets a new stream with connected, a retry delay and the last published id as its position, without reading', () => {
+    const stream = open(sut.streamAll(alice));
+    expect(stream.messages).toEqual([
+      { id: '3', retry: 3000, data: { type: 'connected', ticket_id: null, timestamp: new Date().toISOString() } },
+    ]);
+    expect(repository.findAfter).not.toHaveBeenCalled();
+  });
+
+  it('delivers pumped events in id order, each under its own id with its type, ticket, time and payload', async () => {
+    const stream = open(sut.streamAll(sam));
+    repository.append(bobsTicket, { payload: { status: 'resolved', type: 'spoofed', ticket_id: 'spoofed' } });
+    repository.append(alicesTicket, { type: 'comment', actorId: sam.id, payload: { body: 'On it' } });
+
+    await sut.pump();
+
+    expect(stream.messages.slice(1)).toEqual([
+      { id: '4', data: { type: 'workflow_update', ticket_id: bobsTicket.id, event_id: '4', actor_id: null, timestamp: '2025-03-01T10:00:00.000Z',
+        status: 'resolved' } },
+      { id: '5', data: { type: 'comment', ticket_id: alicesTicket.id, event_id: '5', actor_id: sam.id, timestamp: '2025-03-01T10:00:00.000Z',
+        body: 'On it' } },
+    ]);
+    expect(repository.findAfter).toHaveBeenCalledWith(3, 500);
+  });
+
+  it('replays exactly the events after the last event id, in order, starting from that position', async () => {
+    const stream = open(sut.streamAll(sam, 1));
+    await settle();
+    expect(stream.messages[0]).toMatchObject({ id: '1', data: { type: 'connected' } });
+    expect(stream.ids).toEqual(['2', '3']);
+    expect(repository.findAfter).toHaveBeenCalledWith(1, 500, { requesterId: undefined, includeStaffOnly: true });
+  });
+
+  it.each([['had already read it', false], ['reads it too', true]])(
+    'delivers an event pumped while the replay is reading exactly once, after the replayed ones, when the replay %s',
+    async (_, replaySeesIt) => {
+      const reading = deferred();
+      repository.findAfter.mockImplementationOnce(async (afterId, limit, scope) => {
+        const before = repository.read(afterId, limit, scope);
+        await reading.promise;
+        return replaySeesIt ? repository.read(afterId, limit, scope) : before;
+      });
+      const stream = open(sut.streamAll(sam, 1));
+
+      repository.append(alicesTicket);
+      await sut.pump();
+      expect(stream.ids).toEqual([]);
+      reading.release();
+      await settle();
+
+      expect(stream.ids).toEqual(['2', '3', '4']);
+    },
+  );
+
+  it.each([['live', undefined], ['replayed', 0]])("shows a user only their own tickets' %s events, without staff-only ones", async (_, from) => {
+    const [userStream, staffStream] = [open(sut.streamAll(alice, from)), open(sut.streamAll(sam, from))];
+    repository.append(alicesTicket, { staffOnly: true });
+    repository.append(bobsTicket);
+    repository.append(alicesTicket);
+
+    await sut.pump();
+    await settle();
+
+    expect(userStream.ids).toEqual(from === undefined ? ['6'] : ['1', '3', '6']);
+    expect(staffStream.ids).toEqual(from === undefined ? ['4', '5', '6'] : ['1', '2', '3', '4', '5', '6']);
+  });
+
+  it("streams one ticket's events to someone who may see it, naming the ticket in connected", async () => {
+    const stream = open(await sut.streamTicket(alice, alicesTicket.id));
+    repository.append(bobsTicket);
+    repository.append(alicesTicket);
+
+    await sut.pump();
+
+    expect(ticketsService.assertVisible).toHaveBeenCalledWith(alice, alicesTicket.id);
+    expect(stream.messages[0]).toMatchObject({ id: '3', data: { type: 'connected', ticket_id: alicesTicket.id } });
+    expect(stream.ids).toEqual(['5']);
+  });
+
+  it('refuses to stream a ticket the viewer may not see, opening nothing', async () => {
+    await expect(sut.streamTicket(alice, bobsTicket.id, 0)).rejects.toThrow(new NotFoundException(`Ticket ${bobsTicket.id} not found`));
+    expect(sut.activeStreams).toBe(0);
+    expect(repository.findAfter).not.toHaveBeenCalled();
+  });
+
+  it('sends a keepalive every keepaliveSeconds carrying the position the stream has reached', async () => {
+    const stream = open(sut.streamAll(alice));
+
+    jest.advanceTimersByTime(29_999);
+    expect(stream.messages).toHaveLength(1);
+    jest.advanceTimersByTime(1);
+    repository.append(alicesTicket);
+    await sut.pump();
+    jest.advanceTimersByTime(30_000);
+
+    expect(stream.messages.slice(1).map(({ id, data }) => [id, (data as { type: string }).type])).toEqual([
+      ['3', 'keepalive'], ['4', 'workflow_update'], ['4', 'keepalive'],
+    ]);
+  });
+
+  it('never claims in a keepalive a position beyond what a resuming stream has been sent', () => {
+    repository.findAfter.mockReturnValueOnce(new Promise(() => undefined)); // the replay is still reading
+    const stream = open(sut.streamAll(sam, 1));
+    jest.advanceTimersByTime(30_000);
+    expect(stream.messages.at(-1)).toMatchObject({ id: '1', data: { type: 'keepalive' } });
+  });
+
+  it('polls for events committed elsewhere every pollSeconds', async () => {
+    const stream = open(sut.streamAll(sam));
+    repository.append(bobsTicket);
+    jest.advanceTimersByTime(3_600_000);
+    await settle();
+    expect(stream.ids).toEqual(['4']);
+  });
+
+  it('counts open streams and leaks no subscription or timer over 10,000 opened and closed streams', () => {
+    const timers = jest.getTimerCount();
+    const open3 = [alice, bob, sam].map((viewer) => sut.streamAll(viewer).subscribe());
+    expect(sut.activeStreams).toBe(3);
+    open3.forEach((subscription) => subscription.unsubscribe());
+
+    for (let i = 0; i < 10_000; i += 1) sut.streamAll(i % 2 ? alice : sam, i % 3 ? undefined : 3).subscribe().unsubscribe();
+
+    expect(sut.activeStreams).toBe(0);
+    expect(sut['published'].observed).toBe(false); // no stream is left listening to the event bus
+    expect(jest.getTimerCount()).toBe(timers);
+  });
+
+  it('completes every open stream on shutdown and reads nothing more', async () => {
+    const streams = [open(sut.streamAll(alice)), open(sut.streamAll(sam))];
+
+    await sut.beforeApplicationShutdown();
+    repository.append(alicesTicket);
+    await sut.pump();
+
+    expect(streams.map((stream) => stream.completed)).toEqual([true, true]);
+    expect(sut.activeStreams).toBe(0);
+    expect(repository.findAfter).not.toHaveBeenCalled();
+  });
+
+  it('coalesces pumps requested while one is reading into one more round, never reading twice at once', async () => {
+    const [reading, stream] = [deferred(), open(sut.streamAll(sam))];
+    let [inFlight, mostInFlight] = [0, 0];
+    repository.findAfter.mockImplementation(async (afterId, limit, scope) => {
+      const rows = repository.read(afterId, limit, scope);
+      mostInFlight = Math.max(mostInFlight, (inFlight += 1));
+      await reading.promise;
+      inFlight -= 1;
+      return rows;
+    });
+
+    const pumps = [sut.pump()];
+    repository.append(alicesTicket); // committed after the running read began: only another round can see it
+    pumps.push(sut.pump(), sut.pump());
+    expect(repository.findAfter).toHaveBeenCalledTimes(1);
+    reading.release();
+    await Promise.all(pumps);
+
+    expect(repository.findAfter.mock.calls).toEqual([[3, 500], [3, 500]]);
+    expect(mostInFlight).toBe(1);
+    expect(stream.ids).toEqual(['4']);
+  });
+
+  it('reads a large backlog in batches of 500 until a short one', async () => {
+    const stream = open(sut.streamAll(sam));
+    for (let i = 0; i < 1000; i += 1) repository.append(bobsTicket);
+    await sut.pump();
+    expect(repository.findAfter.mock.calls).toEqual([[3, 500], [503, 500], [1003, 500]]);
+    expect(stream.ids).toEqual(Array.from({ length: 1000 }, (_, i) => String(i + 4)));
+  });
+
+  it('logs a failed read and catches up from the same id on the next pump', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const stream = open(sut.streamAll(sam));
+    repository.append(alicesTicket);
+    repository.findAfter.mockRejectedValueOnce(new Error('connection lost'));
+
+    await expect(sut.pump()).resolves.toBeUndefined();
+    expect(warn).toHaveBeenCalledWith('Could not read new ticket events: connection lost');
+    expect(stream.ids).toEqual([]);
+    await sut.pump();
+
+    expect(stream.ids).toEqual(['4']);
+  });
+});

@@ -1,0 +1,337 @@
+import { BadRequestException, ConflictException, ForbiddenException, NotFoundException } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { randomUUID } from 'node:crypto';
+import { Role } from '../users/role.enum';
+import { UsersService } from '../users/users.service';
+import { CreateTicketDto } from './dto/create-ticket.dto';
+import { ListTicketsQueryDto } from './dto/list-tickets.dto';
+import { ListTicketEventsQueryDto } from './dto/ticket-event.dto';
+import { TicketComment } from './ticket-comment.entity';
+import { decodeCursor } from './ticket-cursor';
+import { TicketEvent } from './ticket-event.entity';
+import { TICKET_CREATED, TICKET_EVENTS_APPENDED } from './ticket-events';
+import { RequestType, TicketCategory, TicketPriority, TicketStatus, TicketUrgency } from './ticket.enums';
+import { Ticket } from './ticket.entity';
+import { NewTicketEvent, TicketFilters, TicketPageRequest, TicketsRepository } from './tickets.repository';
+import { TicketsService, Viewer } from './tickets.service';
+
+interface Rows { tickets: Map<string, Ticket>; comments: TicketComment[]; events: TicketEvent[] }
+type Options<M extends 'findComments' | 'findEvents'> = Parameters<TicketsRepository[M]>[1];
+const keep = <T>(rows: T[], row: T): T => (rows.push(row), { ...row });
+
+/** In-memory tickets; a transaction writes to a copy of the rows, which replaces them only if its work resolves. */
+class FakeTicketsRepository {
+  readonly transactions: FakeTicketsRepository[] = [];
+  /** Arms each transaction before its work runs, e.g. to make one of its writes fail. */
+  onTransaction?: (transaction: FakeTicketsRepository) => void;
+
+  constructor(public rows: Rows = { tickets: new Map(), comments: [], events: [] }) {}
+
+  inTransaction = jest.fn(async <T>(work: (tickets: TicketsRepository) => Promise<T>): Promise<T> => {
+    const { tickets, comments, events } = this.rows;
+    const copy = { tickets: new Map([...tickets].map(([id, t]) => [id, { ...t }])), comments: [...comments], events: [...events] };
+    const transaction = new FakeTicketsRepository(copy);
+    this.transactions.push(transaction);
+    this.onTransaction?.(transaction);
+    const result = await work(transaction as unknown as TicketsRepository);
+    this.rows = transaction.rows; // commit
+    return result;
+  });
+  insertTicket = jest.fn(async (fields: Partial<Ticket>) => ({ ...this.add(fields) }));
+  findById = jest.fn(async (id: string) => this.read(id));
+  findByIdForUpdate = jest.fn(async (id: string) => this.read(id));
+  updateTicket = jest.fn(async (id: string, changes: Partial<Ticket>) => {
+    Object.assign(this.rows.tickets.get(id)!, changes, { updatedAt: new Date() });
+    return this.read(id)!;
+  });
+  findPage = jest.fn(async (filters: TicketFilters, page: TicketPageRequest) => {
+    const matching = [...this.rows.tickets.values()].filter((t) => !filters.requesterId || t.requesterId === filters.requesterId);
+    const start = page.after ? matching.findIndex((t) => t.id === page.after!.id) + 1 : page.offset;
+    return { tickets: matching.slice(start, start + page.limit).map((t) => ({ ...t })), total: matching.length };
+  });
+  insertComment = jest.fn(async (fields: Pick<TicketComment, 'ticketId' | 'authorId' | 'body' | 'internal'>) =>
+    keep(this.rows.comments, { id: randomUUID(), createdAt: new Date(), ...fields }));
+  findComments = jest.fn(async (ticketId: string, { includeInternal, limit, offset }: Options<'findComments'>) => {
+    const visible = this.rows.comments.filter((c) => c.ticketId === ticketId && (includeInternal || !c.internal));
+    return [visible.slice(offset, offset + limit), visible.length] as [TicketComment[], number];
+  });
+  appendEvent = jest.fn(async (fields: NewTicketEvent) =>
+    keep(this.rows.events, { id: String(this.rows.events.length + 1), createdAt: new Date(), ...fields }));
+  findEvents = jest.fn(async (ticketId: string, { includeStaffOnly, after, limit }: Options<'findEvents'>) =>
+    this.rows.events.filter((e) => e.ticketId === ticketId && Number(e.id) > after && (includeStaffOnly || !e.staffOnly)).slice(0, limit));
+
+  add(fields: Partial<Ticket> = {}): Ticket {
+    const ticket = { id: randomUUID(), title: 'VPN drops', description: 'Hourly', requestType: RequestType.Network, category: TicketCategory.Network,
+      priority: TicketPriority.Medium, urgency: TicketUrgency.Normal, businessJustification: null, desiredCompletionDate: null,
+      status: TicketStatus.Pending, decision: 'pending', planSummary: null, resolution: null, nextAction: 'workflow_starting',
+      requesterId: randomUUID(), employeeId: 'EMP001', assigneeId: null, createdAt: new Date(), updatedAt: new Date(), ...fields } as Ticket;
+    this.rows.tickets.set(ticket.id, ticket);
+    return ticket;
+  }
+
+  private read = (id: string): Ticket | null => (this.rows.tickets.has(id) ? { ...this.rows.tickets.get(id)! } : null);
+}
+
+const person = (role: Role, employeeId: string): Viewer => ({ id: randomUUID(), role, employeeId });
+const [alice, bob] = [person(Role.User, 'EMP001'), person(Role.User, 'EMP002')];
+const [sam, ada] = [person(Role.Support, 'EMP100'), person(Role.Admin, 'EMP200')];
+const staff: Array<[string, Viewer]> = [['support', sam], ['admin', ada]];
+const query = (fields: Partial<ListTicketsQueryDto> = {}) => Object.assign(new ListTicketsQueryDto(), fields);
+const eventsPage = (fields: Partial<ListTicketEventsQueryDto> = {}) => Object.assign(new ListTicketEventsQueryDto(), fields);
+const notFound = (id: string) => new NotFoundException(`Ticket ${id} not found`);
+const appended = (committedEvents: number) => ({ signal: TICKET_EVENTS_APPENDED, value: undefined, committedEvents });
+
+describe(TicketsService.name, () => {
+  let sut: TicketsService;
+  let repository: FakeTicketsRepository;
+  let findActive: jest.Mock;
+  /** Every signal emitted, with how many events were committed when it was. */
+  let heard: Array<{ signal: string; value: unknown; committedEvents: number }>;
+
+  beforeEach(() => {
+    repository = new FakeTicketsRepository();
+    const activeUsers = new Map([alice, sam, ada].map((user) => [user.id, { id: user.id, role: user.role }]));
+    findActive = jest.fn(async (id: string) => activeUsers.get(id) ?? null);
+    const events = new EventEmitter2();
+    heard = [];
+    events.onAny((signal, value) => heard.push({ signal: String(signal), value, committedEvents: repository.rows.events.length }));
+    sut = new TicketsService(repository as unknown as TicketsRepository, { findActive } as unknown as UsersService, events);
+  });
+
+  const lastEvent = () => repository.rows.events.at(-1)!;
+  const heardOf = (signal: string) => heard.filter((heardSignal) => heardSignal.signal === signal);
+  const nothingWritten = () => expect([repository.rows.comments, repository.rows.events, heard]).toEqual([[], [], []]);
+
+  describe('create', () => {
+    const dto = { title: 'Admin access', description: 'For the CRM', request_type: RequestType.SoftwareAccess } as CreateTicketDto;
+
+    it('files a pending ticket for the viewer with the defaults, records it, and only then signals it', async () => {
+      const created = await sut.create(alice, dto);
+
+      expect(created).toMatchObject({
+        requester_id: alice.id, employee_id: 'EMP001', title: 'Admin access', category: 'access', priority: 'medium', urgency: 'normal',
+        status: 'pending', decision: 'pending', next_action: 'workflow_starting', business_justification: null, assignee_id: null,
+      });
+      expect(repository.transactions[0].appendEvent).toHaveBeenCalledWith({
+        ticketId: created.ticket_id, type: 'workflow_update', actorId: alice.id, staffOnly: false, payload: { status: 'pending', decision: 'pending',
+          plan_summary: null, next_action: 'workflow_starting', priority: 'medium', category: 'access', assignee_id: null, change: 'created' },
+      });
+      expect(repository.insertTicket).not.toHaveBeenCalled(); // only the transaction writes
+      expect(heardOf(TICKET_EVENTS_APPENDED)).toEqual([appended(1)]);
+      expect(heardOf(TICKET_CREATED)).toEqual([{ signal: TICKET_CREATED, value: { ticketId: created.ticket_id }, committedEvents: 1 }]);
+    });
+
+    it.each([
+      [RequestType.PasswordReset, {}, { category: 'account', priority: 'medium', urgency: 'normal' }],
+      [RequestType.Hardware, { category: TicketCategory.Security, priority: TicketPriority.Critical, urgency: TicketUrgency.Urgent },
+        { category: 'security', priority: 'critical', urgency: 'urgent' }],
+    ])('files a %s request with what was asked for, or the defaults', async (requestType, asked, expected) => {
+      await expect(sut.create(alice, { ...dto, request_type: requestType, ...asked })).resolves.toMatchObject(expected);
+    });
+
+    it('leaves no ticket behind and signals nothing when recording the creation fails', async () => {
+      repository.onTransaction = (transaction) => transaction.appendEvent.mockRejectedValueOnce(new Error('disk full'));
+      await expect(sut.create(alice, dto)).rejects.toThrow('disk full');
+      expect(repository.transactions[0].insertTicket).toHaveBeenCalled();
+      expect(repository.rows.tickets.size).toBe(0);
+      nothingWritten();
+    });
+  });
+
+  describe('list', () => {
+    it('keeps a user to their own tickets whatever they filter on', async () => {
+      const [own] = [repository.add({ requesterId: alice.id }), repository.add({ requesterId: bob.id })];
+
+      const page = await sut.list(alice, query({ employee_id: 'EMP002', status: TicketStatus.Pending, q: 'vpn' }));
+
+      expect(page).toEqual({ tickets: [expect.objectContaining({ ticket_id: own.id })], count: 1, total: 1, next_cursor: null });
+      expect(repository.findPage).toHaveBeenCalledWith(
+        expect.objectContaining({ requesterId: alice.id, employeeId: 'EMP002', status: TicketStatus.Pending, text: 'vpn' }),
+        { sort: '-created_at', limit: 20, offset: 0, after: undefined },
+      );
+    });
+
+    it.each(staff)("shows %s every requester's tickets, ignoring an empty search", async (_, viewer) => {
+      [alice, bob].forEach((requester) => repository.add({ requesterId: requester.id }));
+      await expect(sut.list(viewer, query({ q: '' }))).resolves.toMatchObject({ count: 2, total: 2 });
+      expect(repository.findPage).toHaveBeenCalledWith(expect.objectContaining({ requesterId: undefined, text: undefined }), expect.anything());
+    });
+
+    it('refuses a cursor together with an offset, before reading anything', async () => {
+      await expect(sut.list(sam, query({ cursor: 'abc', offset: 1 }))).rejects.toThrow(
+        new BadRequestException('Use either cursor or offset, not both'),
+      );
+      expect(repository.findPage).not.toHaveBeenCalled();
+    });
+
+    it('gives a cursor to the last ticket of a full page only, and the next page starts after it', async () => {
+      const [, second, third] = [repository.add(), repository.add(), repository.add()];
+      const position = { value: second.createdAt.toISOString(), id: second.id };
+
+      const first = await sut.list(sam, query({ limit: 2 }));
+      expect(decodeCursor(first.next_cursor!, '-created_at')).toEqual(position);
+      const rest = await sut.list(sam, query({ limit: 2, cursor: first.next_cursor! }));
+
+      expect(repository.findPage).toHaveBeenLastCalledWith(expect.anything(), expect.objectContaining({ after: position }));
+      expect(rest).toEqual({ tickets: [expect.objectContaining({ ticket_id: third.id })], count: 1, total: 3, next_cursor: null });
+    });
+  });
+
+  describe('visibility', () => {
+    it.each<[string, Viewer]>([['its requester', alice], ...staff])('shows a ticket to %s', async (_, viewer) => {
+      const ticket = repository.add({ requesterId: alice.id });
+      await expect(sut.get(viewer, ticket.id)).resolves.toMatchObject({ ticket_id: ticket.id, requester_id: alice.id });
+      await expect(sut.assertVisible(viewer, ticket.id)).resolves.toBeUndefined();
+    });
+
+    it.each<[string, (id: string) => Promise<unknown>]>([
+      ['get', (id) => sut.get(bob, id)],
+      ['assertVisible', (id) => sut.assertVisible(bob, id)],
+      ['addComment', (id) => sut.addComment(bob, id, { body: 'Me too' })],
+      ['listComments', (id) => sut.listComments(bob, id, { limit: 20, offset: 0 })],
+      ['listEvents', (id) => sut.listEvents(bob, id, eventsPage())],
+    ])("answers %s on someone else's ticket exactly as on a missing one", async (_, call) => {
+      const [ticket, missing] = [repository.add({ requesterId: alice.id }), randomUUID()];
+
+      await expect(call(ticket.id)).rejects.toThrow(notFound(ticket.id));
+      await expect(call(missing)).rejects.toThrow(notFound(missing));
+      expect(repository.inTransaction).not.toHaveBeenCalled();
+      expect(heard).toEqual([]);
+    });
+  });
+
+  describe('update', () => {
+    it('refuses an empty change, or a missing ticket, writing nothing', async () => {
+      const missing = randomUUID();
+      await expect(sut.update(sam, repository.add().id, {})).rejects.toThrow(
+        new BadRequestException('Nothing to update: give status, priority, category, assignee_id or comment'),
+      );
+      expect(repository.inTransaction).not.toHaveBeenCalled();
+      await expect(sut.update(sam, missing, { priority: TicketPriority.Low })).rejects.toThrow(notFound(missing));
+      nothingWritten();
+    });
+
+    it.each([['an unknown user', randomUUID()], ['a plain user', alice.id]])('refuses to assign the ticket to %s', async (_, assigneeId) => {
+      await expect(sut.update(sam, repository.add().id, { assignee_id: assigneeId })).rejects.toThrow(
+        new BadRequestException('assignee_id must be an active support or admin user'),
+      );
+      expect(findActive).toHaveBeenCalledWith(assigneeId);
+      expect(repository.inTransaction).not.toHaveBeenCalled();
+    });
+
+    it('assigns to an active admin, and unassigns with null without looking anyone up', async () => {
+      const ticket = repository.add();
+      await expect(sut.update(sam, ticket.id, { assignee_id: ada.id })).resolves.toMatchObject({ assignee_id: ada.id });
+      await expect(sut.update(sam, ticket.id, { assignee_id: null })).resolves.toMatchObject({ assignee_id: null });
+      expect(findActive.mock.calls).toEqual([[ada.id]]);
+      expect(lastEvent().payload.changes).toEqual({ assignee_id: { from: ada.id, to: null } });
+    });
+
+    it('resolves with a comment that becomes the resolution and joins the conversation', async () => {
+      const ticket = repository.add({ status: TicketStatus.InProgress, nextAction: 'workflow_in_progress' });
+      const updated = await sut.update(sam, ticket.id, { status: TicketStatus.Resolved, comment: 'Reinstalled the client' });
+      expect(updated).toMatchObject({ status: 'resolved', resolution: 'Reinstalled the client', next_action: 'none' });
+      expect(repository.rows.comments).toEqual([expect.objectContaining({ authorId: sam.id, body: 'Reinstalled the client', internal: false })]);
+      expect(lastEvent()).toMatchObject({ actorId: sam.id, payload: { change: 'updated', comment: 'Reinstalled the client', status: 'resolved' } });
+      expect(heardOf(TICKET_EVENTS_APPENDED)).toEqual([appended(1)]);
+    });
+
+    it('refuses an illegal move with a conflict naming both states, writing and signalling nothing', async () => {
+      const ticket = repository.add({ status: TicketStatus.Resolved, nextAction: 'none' });
+      const reopen = { status: TicketStatus.WaitingForUser, priority: TicketPriority.High, comment: 'Again?' };
+      await expect(sut.update(sam, ticket.id, reopen)).rejects.toThrow(
+        new ConflictException('Cannot move a ticket from resolved to waiting_for_user; from resolved it can go to: in_progress'),
+      );
+      expect(repository.rows.tickets.get(ticket.id)).toMatchObject({ status: 'resolved', priority: 'medium' });
+      nothingWritten();
+    });
+
+    it('returns the ticket as it is and records nothing when asked for what it already is', async () => {
+      const ticket = repository.add({ priority: TicketPriority.High });
+      await expect(sut.update(sam, ticket.id, { status: TicketStatus.Pending, priority: TicketPriority.High })).resolves.toMatchObject({
+        ticket_id: ticket.id, status: 'pending', priority: 'high',
+      });
+      expect(repository.transactions[0].updateTicket).not.toHaveBeenCalled();
+      expect(repository.rows.events).toEqual([]);
+    });
+  });
+
+  describe('applyChanges', () => {
+    it('moves next_action with the status and describes each change from/to under its snake_case name', async () => {
+      const ticket = repository.add();
+      const changes = { status: TicketStatus.WaitingForApproval, decision: 'needs_approval', planSummary: 'Ask the manager', assigneeId: sam.id };
+
+      const updated = await sut.applyChanges(ticket.id, null, changes);
+
+      expect(updated).toMatchObject({ status: 'waiting_for_approval', next_action: 'awaiting_approval', plan_summary: 'Ask the manager' });
+      expect(lastEvent()).toMatchObject({ ticketId: ticket.id, type: 'workflow_update', actorId: null, staffOnly: false, payload: {
+        status: 'waiting_for_approval', decision: 'needs_approval', next_action: 'awaiting_approval', assignee_id: sam.id, change: 'updated' } });
+      expect(lastEvent().payload.changes).toEqual({
+        status: { from: 'pending', to: 'waiting_for_approval' }, decision: { from: 'pending', to: 'needs_approval' },
+        plan_summary: { from: null, to: 'Ask the manager' }, assignee_id: { from: null, to: sam.id },
+        next_action: { from: 'workflow_starting', to: 'awaiting_approval' },
+      });
+      expect(lastEvent().payload).not.toHaveProperty('comment');
+    });
+
+    it('leaves the ticket and its conversation untouched when recording the change fails', async () => {
+      const ticket = repository.add();
+      repository.onTransaction = (transaction) => transaction.appendEvent.mockRejectedValueOnce(new Error('connection lost'));
+
+      await expect(sut.applyChanges(ticket.id, sam.id, { status: TicketStatus.InProgress }, 'On it')).rejects.toThrow('connection lost');
+      expect(repository.transactions[0].updateTicket).toHaveBeenCalled();
+      expect(repository.transactions[0].insertComment).toHaveBeenCalled();
+      expect(repository.rows.tickets.get(ticket.id)).toMatchObject({ status: 'pending', nextAction: 'workflow_starting' });
+      nothingWritten();
+    });
+  });
+
+  describe('comments', () => {
+    it("adds the requester's comment for everyone to see", async () => {
+      const ticket = repository.add({ requesterId: alice.id });
+
+      const comment = await sut.addComment(alice, ticket.id, { body: 'Still broken' });
+
+      expect(comment).toEqual({ comment_id: expect.any(String), ticket_id: ticket.id, author_id: alice.id, body: 'Still broken', internal: false,
+        created_at: expect.any(Date) });
+      expect(lastEvent()).toMatchObject({ type: 'comment', actorId: alice.id, staffOnly: false,
+        payload: { comment_id: comment.comment_id, author_id: alice.id, body: 'Still broken', internal: false } });
+      expect(heardOf(TICKET_EVENTS_APPENDED)).toEqual([appended(1)]);
+    });
+
+    it('forbids a user from writing an internal note, writing and signalling nothing', async () => {
+      const ticket = repository.add({ requesterId: alice.id });
+      await expect(sut.addComment(alice, ticket.id, { body: 'Psst', internal: true })).rejects.toThrow(
+        new ForbiddenException('Only support and admin can write internal notes'),
+      );
+      expect(repository.inTransaction).not.toHaveBeenCalled();
+      nothingWritten();
+    });
+
+    it('lets support add internal notes, staff-only on the stream and hidden from the requester', async () => {
+      const [ticket, page] = [repository.add({ requesterId: alice.id }), { limit: 20, offset: 0 }];
+      await sut.addComment(alice, ticket.id, { body: 'Still broken' });
+      await expect(sut.addComment(sam, ticket.id, { body: 'Check licences', internal: true })).resolves.toMatchObject({ internal: true });
+      expect(lastEvent()).toMatchObject({ type: 'comment', actorId: sam.id, staffOnly: true, payload: { internal: true } });
+
+      await expect(sut.listComments(alice, ticket.id, page)).resolves.toMatchObject({ comments: [{ body: 'Still broken' }], count: 1, total: 1 });
+      await expect(sut.listComments(sam, ticket.id, page)).resolves.toMatchObject({ count: 2, total: 2 });
+      expect(repository.findComments.mock.calls).toEqual([
+        [ticket.id, { includeInternal: false, ...page }], [ticket.id, { includeInternal: true, ...page }],
+      ]);
+    });
+  });
+
+  it('lists the events a viewer may see, offering next_after only after a full page', async () => {
+    const ticket = repository.add({ requesterId: alice.id });
+    for (const internal of [false, true, false, false]) await sut.addComment(internal ? sam : alice, ticket.id, { body: 'Hi', internal });
+
+    await expect(sut.listEvents(sam, ticket.id, eventsPage())).resolves.toMatchObject({ count: 4, next_after: null });
+    await expect(sut.listEvents(alice, ticket.id, eventsPage({ limit: 2 }))).resolves.toMatchObject({
+      events: [{ id: '1', ticket_id: ticket.id, type: 'comment', actor_id: alice.id }, { id: '3' }], count: 2, next_after: '3',
+    });
+    await expect(sut.listEvents(alice, ticket.id, eventsPage({ after: 3, limit: 2 }))).resolves.toMatchObject({
+      events: [{ id: '4' }], next_after: null,
+    });
+  });
+});
