@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Environment, JwtAlgorithm } from './environment';
+import { ChatProvider, EmbeddingProvider, Environment, JwtAlgorithm } from './environment';
 
 export class AppConfig {
   readonly nodeEnv: Environment['NODE_ENV'];
@@ -22,6 +22,17 @@ export class AppConfig {
   readonly bodyLimit: string;
   readonly swaggerEnabled: boolean;
   readonly events: { keepaliveSeconds: number; pollSeconds: number };
+  readonly llm: {
+    chatProvider: ChatProvider;
+    embeddingsProvider: EmbeddingProvider;
+    gemini: { apiKey?: string; model: string; embeddingModel: string };
+    ollama: { baseUrl: string; model: string; embeddingModel: string };
+    nomicApiKey?: string;
+    timeoutMs: number;
+    maxRetries: number;
+    reembedOnStart: boolean;
+  };
+  readonly uploads: { maxBytes: number; maxUncompressedBytes: number };
 
   constructor(env: Environment) {
     this.nodeEnv = env.NODE_ENV;
@@ -46,6 +57,18 @@ export class AppConfig {
     this.bodyLimit = env.BODY_LIMIT;
     this.swaggerEnabled = env.SWAGGER_ENABLED;
     this.events = { keepaliveSeconds: env.SSE_KEEPALIVE_SECONDS, pollSeconds: env.EVENTS_POLL_SECONDS };
+    const defaultProvider = env.GEMINI_API_KEY ? 'gemini' : 'offline';
+    this.llm = {
+      chatProvider: env.LLM_PROVIDER ?? defaultProvider,
+      embeddingsProvider: env.EMBEDDINGS_PROVIDER ?? defaultProvider,
+      gemini: { apiKey: env.GEMINI_API_KEY, model: env.GEMINI_MODEL, embeddingModel: env.GEMINI_EMBEDDING_MODEL },
+      ollama: { baseUrl: env.OLLAMA_BASE_URL, model: env.OLLAMA_MODEL, embeddingModel: env.OLLAMA_EMBEDDING_MODEL },
+      nomicApiKey: env.NOMIC_API_KEY,
+      timeoutMs: env.LLM_TIMEOUT_SECONDS * 1000,
+      maxRetries: env.LLM_MAX_RETRIES,
+      reembedOnStart: env.EMBEDDINGS_REEMBED,
+    };
+    this.uploads = { maxBytes: env.MAX_UPLOAD_MB * 1024 * 1024, maxUncompressedBytes: env.MAX_UNCOMPRESSED_MB * 1024 * 1024 };
   }
 }
 

@@ -19,6 +19,10 @@ import { PasswordStrength } from '../common/password-strength';
 
 export const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
 export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
+export const CHAT_PROVIDERS = ['gemini', 'ollama', 'offline'] as const;
+export const EMBEDDING_PROVIDERS = ['gemini', 'nomic', 'ollama', 'offline'] as const;
+export type ChatProvider = (typeof CHAT_PROVIDERS)[number];
+export type EmbeddingProvider = (typeof EMBEDDING_PROVIDERS)[number];
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 // Anything that is not plainly an integer or a boolean word is passed on as it is, for the validators to
@@ -95,6 +99,54 @@ export class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
   SSE_KEEPALIVE_SECONDS = 30;
 
+  /** Chat model: gemini, ollama or offline. Default: gemini when GEMINI_API_KEY is set, else offline. */
+  @IsOptional() @IsIn(CHAT_PROVIDERS)
+  LLM_PROVIDER?: ChatProvider;
+
+  /** Embeddings: gemini, nomic, ollama or offline. Default: gemini when GEMINI_API_KEY is set, else offline. */
+  @IsOptional() @IsIn(EMBEDDING_PROVIDERS)
+  EMBEDDINGS_PROVIDER?: EmbeddingProvider;
+
+  @IsOptional() @IsString()
+  GEMINI_API_KEY?: string;
+
+  @IsOptional() @IsString()
+  GEMINI_MODEL = 'gemini-2.5-flash';
+
+  @IsOptional() @IsString()
+  GEMINI_EMBEDDING_MODEL = 'text-embedding-004';
+
+  @IsOptional() @Matches(/^https?:\/\//, { message: 'OLLAMA_BASE_URL must be an http(s) URL' })
+  OLLAMA_BASE_URL = 'http://127.0.0.1:11434';
+
+  @IsOptional() @IsString()
+  OLLAMA_MODEL = 'llama3.1';
+
+  @IsOptional() @IsString()
+  OLLAMA_EMBEDDING_MODEL = 'nomic-embed-text';
+
+  /** With EMBEDDINGS_PROVIDER=nomic: Nomic's hosted API; without it, nomic-embed-text through Ollama. */
+  @IsOptional() @IsString()
+  NOMIC_API_KEY?: string;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(600)
+  LLM_TIMEOUT_SECONDS = 60;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(10)
+  LLM_MAX_RETRIES = 2;
+
+  /** Re-embed the whole knowledge base with the configured model at start-up (`npm run kb:reembed`). */
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  EMBEDDINGS_REEMBED = false;
+
+  /** Largest document upload, in MB. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(500)
+  MAX_UPLOAD_MB = 20;
+
+  /** Largest a DOCX may expand to when unzipped, in MB (zip-bomb guard). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(2000)
+  MAX_UNCOMPRESSED_MB = 100;
+
   /** Seconds between checks for ticket events written by other instances. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
   EVENTS_POLL_SECONDS = 2;
@@ -111,6 +163,9 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   }
   if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
     throw new Error('Invalid configuration:\n  - ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
+  }
+  if ((env.LLM_PROVIDER === 'gemini' || env.EMBEDDINGS_PROVIDER === 'gemini') && !env.GEMINI_API_KEY) {
+    throw new Error('Invalid configuration:\n  - GEMINI_API_KEY is required when LLM_PROVIDER or EMBEDDINGS_PROVIDER is gemini');
   }
   if (env.NODE_ENV === 'production' && !env.JWT_SECRET_KEY) {
     throw new Error('Invalid configuration:\n  - JWT_SECRET_KEY is required when NODE_ENV=production');

@@ -11,7 +11,13 @@ export enum TicketEventType {
 /** In-process signals (@nestjs/event-emitter), emitted after the transaction that caused them commits. */
 export const TICKET_EVENTS_APPENDED = 'ticket.events-appended';
 export const TICKET_CREATED = 'ticket.created';
+export const TICKET_UPDATED = 'ticket.updated';
 
 export interface TicketCreatedSignal {
   ticketId: string;
+}
+
+export interface TicketUpdatedSignal {
+  ticketId: string;
+  status: string;
 }

@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { User } from '../users/user.entity';
+import { TicketSuggestion } from './ticket-suggestion';
 import { RequestType, TicketCategory, TicketPriority, TicketStatus, TicketUrgency } from './ticket.enums';
 
 @Entity({ name: 'tickets' })
@@ -50,6 +51,10 @@ export class Ticket {
 
   @Column({ type: 'text', nullable: true })
   resolution: string | null;
+
+  /** The latest AI suggestion (POST /llm/resolve_ticket): summary, steps, citations, confidence. */
+  @Column({ type: 'jsonb', nullable: true })
+  suggestion: TicketSuggestion | null;
 
   @Column({ name: 'next_action', type: 'varchar', length: 64 })
   nextAction: string;

@@ -68,6 +68,17 @@ export class TicketsRepository {
     return this.manager.createQueryBuilder(Ticket, 'ticket').where('ticket.id = :id', { id }).setLock('pessimistic_write').getOne();
   }
 
+  async findIdsAfter(afterId: string | null, limit: number): Promise<string[]> {
+    const rows = await this.manager
+      .createQueryBuilder(Ticket, 'ticket')
+      .select('ticket.id', 'id')
+      .where(afterId ? 'ticket.id > :afterId' : 'TRUE', { afterId })
+      .orderBy('ticket.id')
+      .limit(limit)
+      .getRawMany<{ id: string }>();
+    return rows.map((row) => row.id);
+  }
+
   async updateTicket(id: string, changes: Partial<Ticket>): Promise<Ticket> {
     await this.manager.update(Ticket, { id }, changes);
     return this.manager.findOneByOrFail(Ticket, { id });

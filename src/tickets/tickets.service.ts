@@ -10,7 +10,8 @@ import { ListTicketEventsQueryDto, mapTicketEvent, TicketEventListDto } from './
 import { mapTicket, TicketDto } from './dto/ticket.dto';
 import { UpdateTicketDto } from './dto/update-ticket.dto';
 import { decodeCursor, encodeCursor } from './ticket-cursor';
-import { TICKET_CREATED, TICKET_EVENTS_APPENDED, TicketCreatedSignal, TicketEventType } from './ticket-events';
+import { TICKET_CREATED, TICKET_EVENTS_APPENDED, TICKET_UPDATED, TicketCreatedSignal, TicketEventType, TicketUpdatedSignal } from './ticket-events';
+import { TicketSuggestion } from './ticket-suggestion';
 import { allowedNextStatuses, canTransition, NEXT_ACTION } from './ticket-transitions';
 import { DEFAULT_CATEGORY, TicketPriority, TicketStatus, TicketUrgency } from './ticket.enums';
 import { Ticket } from './ticket.entity';
@@ -113,7 +114,6 @@ export class TicketsService {
       category: dto.category,
       assigneeId: dto.assignee_id,
     };
-    if (dto.status === TicketStatus.Resolved && comment) changes.resolution = comment;
     return this.applyChanges(ticketId, actor.id, changes, comment);
   }
 
@@ -122,12 +122,16 @@ export class TicketsService {
    * table (409 otherwise), next_action follows the status, and the stream shows a workflow_update.
    */
   async applyChanges(ticketId: string, actorId: string | null, requested: TicketChanges, comment?: string): Promise<TicketDto> {
+    let changed = false;
     const ticket = await this.ticketsRepository.inTransaction(async (tickets) => {
       const current = await tickets.findByIdForUpdate(ticketId);
       if (!current) throw new NotFoundException(`Ticket ${ticketId} not found`);
       const changes = withoutUnchanged(current, requested);
       // Asking for what the ticket already is changes nothing and records nothing.
       if (Object.keys(changes).length === 0 && comment === undefined) return current;
+      // The comment that resolves a ticket is its resolution.
+      if (changes.status === TicketStatus.Resolved && comment !== undefined && changes.resolution === undefined) changes.resolution = comment;
+      changed = true;
       if (changes.status !== undefined && !canTransition(current.status, changes.status)) {
         throw new ConflictException(
           `Cannot move a ticket from ${current.status} to ${changes.status}; from ${current.status} it can go to: ${allowedNextStatuses(current.status).join(', ')}`,
@@ -136,7 +140,7 @@ export class TicketsService {
       if (changes.status !== undefined) changes.nextAction = NEXT_ACTION[changes.status];
       const updated = Object.keys(changes).length > 0 ? await tickets.updateTicket(ticketId, changes) : current;
       if (comment !== undefined) {
-        await tickets.insertComment({ ticketId, authorId: actorId ?? current.requesterId, body: comment, internal: false });
+        await tickets.insertComment({ ticketId, authorId: actorId, body: comment, internal: false });
       }
       await tickets.appendEvent({
         ticketId,
@@ -147,8 +151,40 @@ export class TicketsService {
       });
       return updated;
     });
+    if (changed) {
+      this.events.emit(TICKET_EVENTS_APPENDED);
+      this.events.emit(TICKET_UPDATED, { ticketId, status: ticket.status } satisfies TicketUpdatedSignal);
+    }
+    return mapTicket(ticket);
+  }
+
+  /** Stores an AI suggestion on the ticket and shows it on the stream (a workflow_update). */
+  async recordSuggestion(ticketId: string, actorId: string | null, suggestion: TicketSuggestion): Promise<TicketDto> {
+    const ticket = await this.ticketsRepository.inTransaction(async (tickets) => {
+      if (!(await tickets.findByIdForUpdate(ticketId))) throw new NotFoundException(`Ticket ${ticketId} not found`);
+      const updated = await tickets.updateTicket(ticketId, { suggestion });
+      await tickets.appendEvent({
+        ticketId,
+        type: TicketEventType.WorkflowUpdate,
+        actorId,
+        staffOnly: false,
+        payload: { ...snapshot(updated), change: 'suggestion', suggestion: { ...suggestion } },
+      });
+      return updated;
+    });
     this.events.emit(TICKET_EVENTS_APPENDED);
     return mapTicket(ticket);
+  }
+
+  /** A ticket for the system's own use (indexing, the workflow): no viewer, no visibility check. */
+  async findById(ticketId: string): Promise<TicketDto | null> {
+    const ticket = await this.ticketsRepository.findById(ticketId);
+    return ticket ? mapTicket(ticket) : null;
+  }
+
+  /** Every ticket id, in pages (for re-indexing). */
+  findIdsAfter(afterId: string | null, limit: number): Promise<string[]> {
+    return this.ticketsRepository.findIdsAfter(afterId, limit);
   }
 
   async addComment(author: Viewer, ticketId: string, dto: CreateCommentDto): Promise<CommentDto> {

@@ -1,6 +1,23 @@
 import { RequestType, TicketCategory, TicketPriority, TicketStatus, TicketUrgency } from '../ticket.enums';
 import { Ticket } from '../ticket.entity';
 
+export class CitationDto {
+  document_id: string;
+  chunk_id: string;
+  title: string;
+}
+
+export class TicketSuggestionDto {
+  summary: string;
+  steps: string[];
+  citations: CitationDto[];
+  /** 0 to 1. */
+  confidence: number;
+  /** @example "offline" */
+  provider: string;
+  suggested_at: string;
+}
+
 export class TicketDto {
   ticket_id: string;
   /** @example "Request for Admin Access" */
@@ -20,6 +37,8 @@ export class TicketDto {
   resolution: string | null;
   /** @example "workflow_starting" */
   next_action: string;
+  /** The latest AI suggestion (POST /llm/resolve_ticket), if any. */
+  suggestion: TicketSuggestionDto | null;
   requester_id: string;
   /** The requester's employee id. @example "EMP001" */
   employee_id: string;
@@ -44,6 +63,7 @@ export function mapTicket(ticket: Ticket): TicketDto {
     plan_summary: ticket.planSummary,
     resolution: ticket.resolution,
     next_action: ticket.nextAction,
+    suggestion: ticket.suggestion,
     requester_id: ticket.requesterId,
     employee_id: ticket.employeeId,
     assignee_id: ticket.assigneeId,

@@ -1,0 +1,5 @@
+import { TicketSuggestionDto } from '../../tickets/dto/ticket.dto';
+
+export class ResolutionDto extends TicketSuggestionDto {
+  ticket_id: string;
+}

@@ -1,0 +1,69 @@
+import { BadRequestException, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOAuth2, ApiTags } from '@nestjs/swagger';
+import { AuthUser, CurrentUser } from '../auth/auth-user';
+import { Roles } from '../auth/roles.decorator';
+import { ApiErrors } from '../common/api-errors.decorator';
+import { PaginationQueryDto } from '../common/pagination.dto';
+import { Role } from '../users/role.enum';
+import { DocumentDetailDto, DocumentListDto, IngestedDocumentDto } from './dto/document.dto';
+import { ResolutionDto } from './dto/resolution.dto';
+import { SearchQueryDto, SearchResultDto } from './dto/search.dto';
+import { LlmService } from './llm.service';
+
+@ApiTags('llm')
+@ApiBearerAuth()
+@ApiOAuth2([])
+@ApiErrors(401, 403)
+@Roles(Role.Support, Role.Admin)
+@Controller('llm')
+export class LlmController {
+  constructor(private readonly llmService: LlmService) {}
+
+  /** Ingest a PDF, DOCX, Markdown or text document into the knowledge base (multipart field `file`). */
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
+  @ApiErrors(400, 409, 413, 415, 422, 503)
+  @UseInterceptors(FileInterceptor('file'))
+  @Post('ingest_doc')
+  ingest(@CurrentUser() user: AuthUser, @UploadedFile() file?: Express.Multer.File): Promise<IngestedDocumentDto> {
+    if (!file) throw new BadRequestException('Send the document as multipart/form-data in the field "file"');
+    return this.llmService.ingest(file, user);
+  }
+
+  /** The knowledge base's documents, newest first. */
+  @ApiErrors(400)
+  @Get('documents')
+  listDocuments(@Query() page: PaginationQueryDto): Promise<DocumentListDto> {
+    return this.llmService.listDocuments(page);
+  }
+
+  /** One document with its chunks. */
+  @ApiErrors(400, 404)
+  @Get('documents/:document_id')
+  getDocument(@Param('document_id', ParseUUIDPipe) documentId: string): Promise<DocumentDetailDto> {
+    return this.llmService.getDocument(documentId);
+  }
+
+  /** Remove a document and its chunks from the knowledge base. */
+  @ApiErrors(400, 404)
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @Delete('documents/:document_id')
+  deleteDocument(@Param('document_id', ParseUUIDPipe) documentId: string): Promise<void> {
+    return this.llmService.deleteDocument(documentId);
+  }
+
+  /** Hybrid search (vectors + full text, fused by reciprocal rank): the best passage of each matching document, and similar tickets. */
+  @ApiErrors(400, 503)
+  @Get('search')
+  search(@CurrentUser() user: AuthUser, @Query() query: SearchQueryDto): Promise<SearchResultDto> {
+    return this.llmService.search(user, query.q, query.k, query.mode);
+  }
+
+  /** Suggest a resolution for a ticket from the knowledge base and similar resolved tickets; stored on the ticket. */
+  @ApiErrors(400, 404, 502, 503)
+  @Post('resolve_ticket/:ticket_id')
+  resolveTicket(@CurrentUser() user: AuthUser, @Param('ticket_id', ParseUUIDPipe) ticketId: string): Promise<ResolutionDto> {
+    return this.llmService.resolveTicket(user, ticketId);
+  }
+}

@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+import { MulterModule } from '@nestjs/platform-express';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '../config/app-config';
+import { TicketsModule } from '../tickets/tickets.module';
+import { DocumentChunk } from './document-chunk.entity';
+import { KnowledgeDocument } from './document.entity';
+import { LlmController } from './llm.controller';
+import { LlmRepository } from './llm.repository';
+import { LlmService } from './llm.service';
+import { createEmbeddingModel, createResolutionModel, EMBEDDING_MODEL } from './providers/model.factory';
+import { RESOLUTION_MODEL } from './providers/resolution-model';
+import { TicketEmbedding } from './ticket-embedding.entity';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([KnowledgeDocument, DocumentChunk, TicketEmbedding]),
+    TicketsModule,
+    // Uploads are held in memory, one file, at most MAX_UPLOAD_MB (larger → 413).
+    MulterModule.registerAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({ limits: { fileSize: config.uploads.maxBytes, files: 1, fields: 5, parts: 10 } }),
+    }),
+  ],
+  controllers: [LlmController],
+  providers: [
+    LlmService,
+    LlmRepository,
+    { provide: EMBEDDING_MODEL, inject: [AppConfig], useFactory: createEmbeddingModel },
+    { provide: RESOLUTION_MODEL, inject: [AppConfig], useFactory: createResolutionModel },
+  ],
+  exports: [LlmService],
+})
+export class LlmModule {}

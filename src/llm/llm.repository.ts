@@ -1,0 +1,186 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import pgvector from 'pgvector';
+import { DataSource, EntityManager } from 'typeorm';
+import { DocumentChunk } from './document-chunk.entity';
+import { KnowledgeDocument } from './document.entity';
+import { TicketEmbedding } from './ticket-embedding.entity';
+
+export type NewDocument = Omit<KnowledgeDocument, 'id' | 'createdAt' | 'uploader'>;
+export type NewChunk = Pick<DocumentChunk, 'position' | 'text' | 'page' | 'heading' | 'context' | 'lead' | 'embedding'>;
+
+export interface ChunkHit {
+  chunkId: string;
+  documentId: string;
+  title: string;
+  heading: string | null;
+  page: number | null;
+  text: string;
+  score: number;
+}
+
+export interface SimilarTicketHit {
+  ticketId: string;
+  title: string;
+  status: string;
+  resolution: string | null;
+  requesterId: string;
+  similarity: number;
+}
+
+/** Reciprocal rank fusion: score = Σ 1 / (RRF_K + rank) over the vector and the full-text rankings. */
+const RRF_K = 60;
+
+@Injectable()
+export class LlmRepository {
+  private manager: EntityManager;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.manager = dataSource.manager;
+  }
+
+  /** Stores a document and all its chunks, or nothing. */
+  insertDocument(document: NewDocument, chunks: NewChunk[]): Promise<KnowledgeDocument> {
+    return this.dataSource.transaction(async (manager) => {
+      const saved = await manager.save(KnowledgeDocument, manager.create(KnowledgeDocument, document));
+      for (let start = 0; start < chunks.length; start += 200) {
+        const batch = chunks.slice(start, start + 200).map((chunk) => manager.create(DocumentChunk, { ...chunk, documentId: saved.id }));
+        await manager.insert(DocumentChunk, batch);
+      }
+      return saved;
+    });
+  }
+
+  findDocumentBySha256(sha256: string): Promise<KnowledgeDocument | null> {
+    return this.manager.findOneBy(KnowledgeDocument, { sha256 });
+  }
+
+  findDocument(id: string): Promise<KnowledgeDocument | null> {
+    return this.manager.findOneBy(KnowledgeDocument, { id });
+  }
+
+  findDocumentPage(limit: number, offset: number): Promise<[KnowledgeDocument[], number]> {
+    return this.manager.findAndCount(KnowledgeDocument, { order: { createdAt: 'DESC', id: 'ASC' }, take: limit, skip: offset });
+  }
+
+  findChunks(documentId: string): Promise<DocumentChunk[]> {
+    return this.manager.find(DocumentChunk, {
+      where: { documentId },
+      order: { position: 'ASC' },
+      select: { id: true, documentId: true, position: true, text: true, page: true, heading: true },
+    });
+  }
+
+  async deleteDocument(id: string): Promise<boolean> {
+    const result = await this.manager.delete(KnowledgeDocument, { id });
+    return (result.affected ?? 0) > 0;
+  }
+
+  /**
+   * Hybrid retrieval: the `depth` nearest chunks by cosine distance and the `depth` best chunks by
+   * full-text rank (title and heading weigh most, then the document's opening, then the text), fused by
+   * reciprocal rank fusion; then the best chunk of each document, so one long manual cannot take every place.
+   */
+  hybridSearch(queryEmbedding: number[], tsquery: string, k: number, depth: { vector: number; text: number }): Promise<ChunkHit[]> {
+    return this.dataSource.transaction(async (manager) => {
+      // An HNSW scan returns at most ef_search rows (default 40): let it return the whole candidate list.
+      await manager.query(`SELECT set_config('hnsw.ef_search', $1, true)`, [String(Math.max(depth.vector, 40))]);
+      const rows: Array<{ id: string; document_id: string; title: string; heading: string | null; page: number | null; text: string; score: string }> =
+        await manager.query(
+          `WITH vector_hits AS (
+             SELECT id, row_number() OVER (ORDER BY distance, id) AS rank
+             FROM (SELECT id, embedding <=> $1::vector AS distance FROM document_chunks ORDER BY distance, id LIMIT $3) nearest
+           ), text_hits AS (
+             SELECT id, row_number() OVER (ORDER BY score DESC, id) AS rank
+             FROM (SELECT chunk.id, ts_rank(chunk.search_vector, query) AS score
+                   FROM document_chunks chunk, to_tsquery('english', $2) query
+                   WHERE $2 <> '' AND chunk.search_vector @@ query
+                   ORDER BY score DESC, chunk.id LIMIT $5) matched
+           ), fused AS (
+             SELECT id, SUM(1.0 / (${RRF_K} + rank)) AS score
+             FROM (SELECT * FROM vector_hits UNION ALL SELECT * FROM text_hits) hits GROUP BY id
+           ), best_per_document AS (
+             SELECT DISTINCT ON (chunk.document_id) chunk.id, chunk.document_id, chunk.heading, chunk.page, chunk.text, fused.score
+             FROM fused JOIN document_chunks chunk ON chunk.id = fused.id
+             ORDER BY chunk.document_id, fused.score DESC, chunk.position
+           )
+           SELECT best.*, document.title FROM best_per_document best JOIN documents document ON document.id = best.document_id
+           ORDER BY best.score DESC, best.id LIMIT $4`,
+          [pgvector.toSql(queryEmbedding), tsquery, depth.vector, k, depth.text],
+        );
+      return rows.map((row) => ({
+        chunkId: row.id,
+        documentId: row.document_id,
+        title: row.title,
+        heading: row.heading,
+        page: row.page,
+        text: row.text,
+        score: Number(row.score),
+      }));
+    });
+  }
+
+  /** Chunks by id (to check that a model cites only what was retrieved). */
+  findChunkTitles(chunkIds: string[]): Promise<Array<{ chunkId: string; documentId: string; title: string }>> {
+    if (chunkIds.length === 0) return Promise.resolve([]);
+    return this.manager
+      .query(`SELECT c.id, c.document_id, d.title FROM document_chunks c JOIN documents d ON d.id = c.document_id WHERE c.id = ANY($1::uuid[])`, [chunkIds])
+      .then((rows: Array<{ id: string; document_id: string; title: string }>) => rows.map((r) => ({ chunkId: r.id, documentId: r.document_id, title: r.title })));
+  }
+
+  async upsertTicketEmbedding(ticketId: string, embedding: number[], embeddingModel: string): Promise<void> {
+    await this.manager.upsert(TicketEmbedding, { ticketId, embedding, embeddingModel }, ['ticketId']);
+  }
+
+  async similarTickets(embedding: number[], options: { limit: number; excludeTicketId?: string; requesterId?: string }): Promise<SimilarTicketHit[]> {
+    const rows: Array<{ ticket_id: string; title: string; status: string; resolution: string | null; requester_id: string; distance: string }> =
+      await this.manager.query(
+        `SELECT t.id AS ticket_id, t.title, t.status, t.resolution, t.requester_id, e.embedding <=> $1::vector AS distance
+         FROM ticket_embeddings e JOIN tickets t ON t.id = e.ticket_id
+         WHERE ($2::uuid IS NULL OR t.id <> $2::uuid) AND ($3::uuid IS NULL OR t.requester_id = $3::uuid)
+         ORDER BY e.embedding <=> $1::vector LIMIT $4`,
+        [pgvector.toSql(embedding), options.excludeTicketId ?? null, options.requesterId ?? null, options.limit],
+      );
+    return rows.map((row) => ({
+      ticketId: row.ticket_id,
+      title: row.title,
+      status: row.status,
+      resolution: row.resolution,
+      requesterId: row.requester_id,
+      similarity: Math.round((1 - Number(row.distance)) * 1000) / 1000,
+    }));
+  }
+
+  /** The embedding models whose vectors are stored (documents and tickets). */
+  async embeddingModelsInUse(): Promise<string[]> {
+    const rows: Array<{ model: string }> = await this.manager.query(
+      `SELECT embedding_model AS model FROM documents UNION SELECT embedding_model FROM ticket_embeddings`,
+    );
+    return rows.map((row) => row.model);
+  }
+
+  /** Walks every chunk (id order) for re-embedding. */
+  findChunksAfter(afterId: string | null, limit: number): Promise<Array<Pick<DocumentChunk, 'id' | 'documentId' | 'text' | 'context' | 'lead'>>> {
+    return this.manager
+      .createQueryBuilder(DocumentChunk, 'chunk')
+      .select(['chunk.id', 'chunk.documentId', 'chunk.text', 'chunk.context', 'chunk.lead'])
+      .where(afterId ? 'chunk.id > :afterId' : 'TRUE', { afterId })
+      .orderBy('chunk.id')
+      .limit(limit)
+      .getMany();
+  }
+
+  async updateChunkEmbeddings(updates: Array<{ id: string; embedding: number[] }>): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      for (const update of updates) await manager.update(DocumentChunk, { id: update.id }, { embedding: update.embedding });
+    });
+  }
+
+  async setDocumentsEmbeddingModel(model: string): Promise<void> {
+    await this.manager.query(`UPDATE documents SET embedding_model = $1`, [model]);
+  }
+
+  async clearTicketEmbeddings(): Promise<void> {
+    await this.manager.query(`DELETE FROM ticket_embeddings`);
+  }
+}

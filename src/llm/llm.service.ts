@@ -1,0 +1,266 @@
+import {
+  BadGatewayException,
+  ConflictException,
+  Inject,
+  Injectable,
+  Logger,
+  NotFoundException,
+  OnApplicationBootstrap,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import { createHash } from 'node:crypto';
+import { AppConfig } from '../config/app-config';
+import { TICKET_CREATED, TICKET_UPDATED, TicketCreatedSignal, TicketUpdatedSignal } from '../tickets/ticket-events';
+import { TicketSuggestion } from '../tickets/ticket-suggestion';
+import { isStaff, TicketsService, Viewer } from '../tickets/tickets.service';
+import { chunkContext, chunkDocument, documentLead, indexText } from './chunking';
+import { EMBEDDING_DIMENSIONS } from './document-chunk.entity';
+import { DocumentDetailDto, DocumentListDto, IngestedDocumentDto, mapChunk, mapDocument } from './dto/document.dto';
+import { ResolutionDto } from './dto/resolution.dto';
+import { SearchMode, SearchResultDto } from './dto/search.dto';
+import { LlmRepository } from './llm.repository';
+import { toDocumentHttpError } from './document-http-error';
+import { extractDocument } from './parsers/extract-text';
+import { EMBEDDING_MODEL, EmbeddingModel } from './providers/model.factory';
+import { ModelUnavailableError, RESOLUTION_MODEL, ResolutionModel } from './providers/resolution-model';
+import { toSearchQuery } from './search-query';
+
+export interface UploadedDocument {
+  buffer: Buffer;
+  originalname: string;
+  size: number;
+}
+
+const EMBEDDING_BATCH = 64;
+/** How many candidates each ranking contributes before fusion. */
+const CANDIDATE_DEPTH = 100;
+
+@Injectable()
+export class LlmService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(LlmService.name);
+
+  constructor(
+    private readonly llmRepository: LlmRepository,
+    private readonly ticketsService: TicketsService,
+    private readonly config: AppConfig,
+    @Inject(EMBEDDING_MODEL) private readonly embeddingModel: EmbeddingModel,
+    @Inject(RESOLUTION_MODEL) private readonly resolutionModel: ResolutionModel,
+  ) {}
+
+  /** Vectors of different models must not be mixed: refuse to start, or re-embed when asked to. */
+  async onApplicationBootstrap(): Promise<void> {
+    const stale = (await this.llmRepository.embeddingModelsInUse()).filter((model) => model !== this.embeddingModel.name);
+    if (stale.length === 0) return;
+    if (!this.config.llm.reembedOnStart) {
+      throw new Error(
+        `The knowledge base holds vectors made by ${stale.join(', ')}, but EMBEDDINGS_PROVIDER now gives ` +
+          `${this.embeddingModel.name}. Run \`npm run kb:reembed\` once to re-embed everything, or switch back.`,
+      );
+    }
+    await this.reembedAll();
+  }
+
+  async ingest(file: UploadedDocument, uploader: Viewer): Promise<IngestedDocumentDto> {
+    const sha256 = createHash('sha256').update(file.buffer).digest('hex');
+    await this.assertNotIngested(sha256);
+    const extracted = await extractDocument(file.buffer, file.originalname, { maxUncompressedBytes: this.config.uploads.maxUncompressedBytes }).catch(
+      (error: unknown) => {
+        throw toDocumentHttpError(error);
+      },
+    );
+    const chunks = await chunkDocument({ title: extracted.title, kind: extracted.kind, text: extracted.text, pages: extracted.pages ?? undefined });
+    const lead = documentLead(extracted.text);
+    const vectors = await this.embed(chunks.map((chunk) => indexText(chunk, extracted.title, lead)));
+    try {
+      const document = await this.llmRepository.insertDocument(
+        {
+          title: extracted.title.slice(0, 300),
+          filename: file.originalname.slice(0, 255),
+          mimeType: MIME_TYPES[extracted.kind],
+          sha256,
+          sizeBytes: file.size,
+          characters: extracted.text.length,
+          chunkCount: chunks.length,
+          embeddingModel: this.embeddingModel.name,
+          uploaderId: uploader.id,
+        },
+        chunks.map((chunk, index) => ({
+          position: chunk.position,
+          text: chunk.text,
+          page: chunk.page,
+          heading: chunk.heading?.slice(0, 300) ?? null,
+          context: chunkContext(chunk, extracted.title),
+          lead,
+          embedding: vectors[index],
+        })),
+      );
+      return { document_id: document.id, title: document.title, chunks: chunks.length, characters: extracted.text.length };
+    } catch (error) {
+      await this.assertNotIngested(sha256); // the same file uploaded twice at once
+      throw error;
+    }
+  }
+
+  async listDocuments(page: { limit: number; offset: number }): Promise<DocumentListDto> {
+    const [documents, total] = await this.llmRepository.findDocumentPage(page.limit, page.offset);
+    return { documents: documents.map(mapDocument), count: documents.length, total };
+  }
+
+  async getDocument(id: string): Promise<DocumentDetailDto> {
+    const document = await this.llmRepository.findDocument(id);
+    if (!document) throw new NotFoundException(`Document ${id} not found`);
+    return { ...mapDocument(document), chunk_list: (await this.llmRepository.findChunks(id)).map(mapChunk) };
+  }
+
+  async deleteDocument(id: string): Promise<void> {
+    if (!(await this.llmRepository.deleteDocument(id))) throw new NotFoundException(`Document ${id} not found`);
+  }
+
+  async search(viewer: Viewer, q: string, k: number, mode: SearchMode = 'hybrid'): Promise<SearchResultDto> {
+    const [queryVector] = await this.embed([q], 'query');
+    // The single-ranking modes exist to measure what the fusion adds (npm run eval:kb).
+    const depth = { vector: mode === 'text' ? 0 : CANDIDATE_DEPTH, text: mode === 'vector' ? 0 : CANDIDATE_DEPTH };
+    const hits = await this.llmRepository.hybridSearch(queryVector, toSearchQuery(q), k, depth);
+    const similar = await this.llmRepository.similarTickets(queryVector, { limit: k, requesterId: isStaff(viewer) ? undefined : viewer.id });
+    return {
+      query: q,
+      results: hits.map((hit) => ({
+        chunk_id: hit.chunkId,
+        document_id: hit.documentId,
+        title: hit.title,
+        heading: hit.heading,
+        page: hit.page,
+        text: hit.text,
+        score: Math.round(hit.score * 10000) / 10000,
+      })),
+      similar_tickets: similar.map((ticket) => ({ ticket_id: ticket.ticketId, title: ticket.title, status: ticket.status, similarity: ticket.similarity })),
+    };
+  }
+
+  async resolveTicket(actor: Viewer, ticketId: string): Promise<ResolutionDto> {
+    const ticket = await this.ticketsService.get(actor, ticketId);
+    const query = `${ticket.title}\n${ticket.description}`;
+    const [queryVector] = await this.embed([query], 'query');
+    const hits = await this.llmRepository.hybridSearch(queryVector, toSearchQuery(query), 5, { vector: CANDIDATE_DEPTH, text: CANDIDATE_DEPTH });
+    const similar = (await this.llmRepository.similarTickets(queryVector, { limit: 5, excludeTicketId: ticketId })).filter(
+      (candidate) => candidate.status === 'resolved' && candidate.resolution,
+    );
+    const draft = await this.resolutionModel
+      .suggest({
+        ticket: { title: ticket.title, description: ticket.description, requestType: ticket.request_type, category: ticket.category },
+        passages: hits.map(({ chunkId, documentId, title, heading, page, text }) => ({ chunkId, documentId, title, heading, page, text })),
+        similarTickets: similar.slice(0, 3).map((candidate) => ({ ticketId: candidate.ticketId, title: candidate.title, resolution: candidate.resolution })),
+      })
+      .catch((error: unknown) => {
+        throw toModelHttpError(error);
+      });
+    // A model may cite what it was never shown: only retrieved passages count.
+    const retrieved = new Map(hits.map((hit) => [hit.chunkId, hit]));
+    const citations = [...new Set(draft.citedChunkIds)]
+      .filter((chunkId) => retrieved.has(chunkId))
+      .map((chunkId) => ({ document_id: retrieved.get(chunkId)!.documentId, chunk_id: chunkId, title: retrieved.get(chunkId)!.title }));
+    const suggestion: TicketSuggestion = {
+      summary: draft.summary,
+      steps: draft.steps,
+      citations,
+      confidence: Math.min(1, Math.max(0, Number.isFinite(draft.confidence) ? draft.confidence : 0)),
+      provider: this.resolutionModel.name,
+      suggested_at: new Date().toISOString(),
+    };
+    await this.ticketsService.recordSuggestion(ticketId, actor.id, suggestion);
+    return { ticket_id: ticketId, ...suggestion };
+  }
+
+  @OnEvent(TICKET_CREATED, { async: true, promisify: true })
+  async onTicketCreated({ ticketId }: TicketCreatedSignal): Promise<void> {
+    await this.indexTicket(ticketId);
+  }
+
+  @OnEvent(TICKET_UPDATED, { async: true, promisify: true })
+  async onTicketUpdated({ ticketId, status }: TicketUpdatedSignal): Promise<void> {
+    if (status === 'resolved') await this.indexTicket(ticketId);
+  }
+
+  /** Keeps a ticket's vector for "similar past tickets"; failures are logged, never thrown at the caller. */
+  async indexTicket(ticketId: string): Promise<void> {
+    try {
+      const ticket = await this.ticketsService.findById(ticketId);
+      if (!ticket) return;
+      const [vector] = await this.embed([[ticket.title, ticket.description, ticket.resolution ?? ''].join('\n')]);
+      await this.llmRepository.upsertTicketEmbedding(ticketId, vector, this.embeddingModel.name);
+    } catch (error) {
+      this.logger.warn(`Could not index ticket ${ticketId} for similarity: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** Re-embeds every chunk and ticket with the configured model (after EMBEDDINGS_PROVIDER changed). */
+  async reembedAll(): Promise<{ chunks: number; tickets: number }> {
+    this.logger.log(`Re-embedding the knowledge base with ${this.embeddingModel.name}`);
+    let chunks = 0;
+    let after: string | null = null;
+    for (;;) {
+      const batch = await this.llmRepository.findChunksAfter(after, 200);
+      if (batch.length === 0) break;
+      // The same text as at ingestion (indexText): context, lead, then the chunk.
+      const vectors = await this.embed(batch.map((chunk) => [chunk.context, chunk.lead, chunk.text].filter(Boolean).join('\n')));
+      await this.llmRepository.updateChunkEmbeddings(batch.map((chunk, index) => ({ id: chunk.id, embedding: vectors[index] })));
+      chunks += batch.length;
+      after = batch[batch.length - 1].id;
+    }
+    await this.llmRepository.setDocumentsEmbeddingModel(this.embeddingModel.name);
+    await this.llmRepository.clearTicketEmbeddings();
+    let tickets = 0;
+    let afterTicket: string | null = null;
+    for (;;) {
+      const ids = await this.ticketsService.findIdsAfter(afterTicket, 200);
+      if (ids.length === 0) break;
+      for (const id of ids) await this.indexTicket(id);
+      tickets += ids.length;
+      afterTicket = ids[ids.length - 1];
+    }
+    this.logger.log(`Re-embedded ${chunks} chunks and ${tickets} tickets`);
+    return { chunks, tickets };
+  }
+
+  private async embed(texts: string[], kind: 'documents' | 'query' = 'documents'): Promise<number[][]> {
+    const vectors: number[][] = [];
+    try {
+      if (kind === 'query') {
+        vectors.push(await this.embeddingModel.embeddings.embedQuery(texts[0]));
+      } else {
+        for (let start = 0; start < texts.length; start += EMBEDDING_BATCH) {
+          vectors.push(...(await this.embeddingModel.embeddings.embedDocuments(texts.slice(start, start + EMBEDDING_BATCH))));
+        }
+      }
+    } catch (error) {
+      throw new ServiceUnavailableException(
+        `The embedding model (${this.embeddingModel.name}) failed: ${error instanceof Error ? error.message.slice(0, 300) : String(error)}`,
+      );
+    }
+    const wrong = vectors.find((vector) => vector.length !== EMBEDDING_DIMENSIONS);
+    if (wrong) throw new BadGatewayException(`The embedding model (${this.embeddingModel.name}) returned ${wrong.length} dimensions, not ${EMBEDDING_DIMENSIONS}`);
+    return vectors;
+  }
+
+  private async assertNotIngested(sha256: string): Promise<void> {
+    const existing = await this.llmRepository.findDocumentBySha256(sha256);
+    if (existing) {
+      throw new ConflictException({ message: `This file was already ingested as document ${existing.id} (${existing.title})`, document_id: existing.id });
+    }
+  }
+}
+
+const MIME_TYPES = {
+  pdf: 'application/pdf',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  markdown: 'text/markdown',
+  text: 'text/plain',
+} as const;
+
+function toModelHttpError(error: unknown): Error {
+  if (error instanceof ModelUnavailableError) {
+    return error.timedOut ? new ServiceUnavailableException(error.message) : new BadGatewayException(error.message);
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}

@@ -1,0 +1,60 @@
+// Builds the configured embedding model and resolution model (LLM_PROVIDER, EMBEDDINGS_PROVIDER).
+import { Embeddings } from '@langchain/core/embeddings';
+import { ChatGoogleGenerativeAI, GoogleGenerativeAIEmbeddings } from '@langchain/google-genai';
+import { ChatOllama, OllamaEmbeddings } from '@langchain/ollama';
+import { AppConfig } from '../../config/app-config';
+import { LangChainResolutionModel } from './langchain-resolution-model';
+import { NomicEmbeddings } from './nomic-embeddings';
+import { OfflineEmbeddings } from './offline-embeddings';
+import { OfflineResolutionModel } from './offline-resolution-model';
+import { ResolutionModel } from './resolution-model';
+
+export interface EmbeddingModel {
+  embeddings: Embeddings;
+  /** Stored beside every vector, so that vectors of different models are never compared. */
+  name: string;
+}
+
+export const EMBEDDING_MODEL = Symbol('EMBEDDING_MODEL');
+
+export function createEmbeddingModel(config: AppConfig): EmbeddingModel {
+  const { llm } = config;
+  switch (llm.embeddingsProvider) {
+    case 'gemini':
+      return {
+        name: `gemini:${llm.gemini.embeddingModel}`,
+        embeddings: new GoogleGenerativeAIEmbeddings({ apiKey: llm.gemini.apiKey, model: llm.gemini.embeddingModel, maxRetries: llm.maxRetries }),
+      };
+    case 'nomic':
+      return llm.nomicApiKey
+        ? { name: 'nomic:nomic-embed-text-v1.5', embeddings: new NomicEmbeddings(llm.nomicApiKey, llm.timeoutMs) }
+        : { name: 'ollama:nomic-embed-text', embeddings: new OllamaEmbeddings({ baseUrl: llm.ollama.baseUrl, model: 'nomic-embed-text' }) };
+    case 'ollama':
+      return {
+        name: `ollama:${llm.ollama.embeddingModel}`,
+        embeddings: new OllamaEmbeddings({ baseUrl: llm.ollama.baseUrl, model: llm.ollama.embeddingModel }),
+      };
+    case 'offline':
+      return { name: 'offline:hashed-ngrams-v1', embeddings: new OfflineEmbeddings() };
+  }
+}
+
+export function createResolutionModel(config: AppConfig): ResolutionModel {
+  const { llm } = config;
+  switch (llm.chatProvider) {
+    case 'gemini':
+      return new LangChainResolutionModel(
+        `gemini:${llm.gemini.model}`,
+        new ChatGoogleGenerativeAI({ apiKey: llm.gemini.apiKey, model: llm.gemini.model, temperature: 0.2, maxRetries: llm.maxRetries }),
+        llm.timeoutMs,
+      );
+    case 'ollama':
+      return new LangChainResolutionModel(
+        `ollama:${llm.ollama.model}`,
+        new ChatOllama({ baseUrl: llm.ollama.baseUrl, model: llm.ollama.model, temperature: 0.2, maxRetries: llm.maxRetries }),
+        llm.timeoutMs,
+      );
+    case 'offline':
+      return new OfflineResolutionModel();
+  }
+}

@@ -1,0 +1,34 @@
+// Nomic's hosted embedding API (seed 003 names Nomic): nomic-embed-text-v1.5 at 768 dimensions.
+import { Embeddings } from '@langchain/core/embeddings';
+
+const ENDPOINT = 'https://api-atlas.nomic.ai/v1/embedding/text';
+
+export class NomicEmbeddings extends Embeddings {
+  constructor(
+    private readonly apiKey: string,
+    private readonly timeoutMs: number,
+  ) {
+    super({ maxRetries: 2 });
+  }
+
+  embedDocuments(texts: string[]): Promise<number[][]> {
+    return this.caller.call(() => this.embed(texts, 'search_document'));
+  }
+
+  async embedQuery(text: string): Promise<number[]> {
+    const [vector] = await this.caller.call(() => this.embed([text], 'search_query'));
+    return vector;
+  }
+
+  private async embed(texts: string[], taskType: 'search_document' | 'search_query'): Promise<number[][]> {
+    const response = await fetch(ENDPOINT, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${this.apiKey}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ model: 'nomic-embed-text-v1.5', texts, task_type: taskType, dimensionality: 768 }),
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+    if (!response.ok) throw new Error(`Nomic embedding API answered ${response.status}`);
+    const body = (await response.json()) as { embeddings: number[][] };
+    return body.embeddings;
+  }
+}

@@ -1,0 +1,50 @@
+// The seam between the Llm module and whichever model writes resolution suggestions: Gemini or Ollama
+// through LangChain, or the offline extractive composer. Chosen by LLM_PROVIDER.
+
+/** A knowledge-base passage the model may cite. */
+export interface Passage {
+  chunkId: string;
+  documentId: string;
+  title: string;
+  heading: string | null;
+  page: number | null;
+  text: string;
+}
+
+export interface SimilarTicket {
+  ticketId: string;
+  title: string;
+  resolution: string | null;
+}
+
+export interface ResolutionRequest {
+  ticket: { title: string; description: string; requestType: string; category: string };
+  passages: Passage[];
+  similarTickets: SimilarTicket[];
+}
+
+/** What a model proposes; citations name passages by chunk id (they are checked against the passages). */
+export interface ResolutionDraft {
+  summary: string;
+  steps: string[];
+  citedChunkIds: string[];
+  confidence: number;
+}
+
+export interface ResolutionModel {
+  /** e.g. "offline", "gemini:gemini-2.5-flash" */
+  readonly name: string;
+  suggest(request: ResolutionRequest): Promise<ResolutionDraft>;
+}
+
+export const RESOLUTION_MODEL = Symbol('RESOLUTION_MODEL');
+
+/** A model that failed or timed out; the service answers 502/503 with the message. */
+export class ModelUnavailableError extends Error {
+  constructor(
+    message: string,
+    readonly timedOut = false,
+  ) {
+    super(message);
+  }
+}
