@@ -5,9 +5,15 @@ import { AppConfig } from './config/app-config';
 
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create(AppModule, { bufferLogs: true, bodyParser: false });
-  configureApp(app);
   const config = app.get(AppConfig);
-  await app.listen(config.port, config.host);
+  try {
+    configureApp(app);
+    await app.listen(config.port, config.host);
+  } catch (error) {
+    // Close the database cleanly (the embedded one especially) before giving up.
+    await app.close();
+    throw error;
+  }
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${shown}:${config.port}`;
   process.stdout.write(`\n  IT Support Desk API listening on ${url}\n  Docs: ${url}/docs (ReDoc: ${url}/redoc)\n\n`);

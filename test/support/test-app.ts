@@ -16,8 +16,8 @@ export interface TestApp {
   url: string;
   env: Record<string, string>;
   close(): Promise<void>;
-  /** Boots a second instance on the same database (after close()), as after a restart. */
-  restart(): Promise<TestApp>;
+  /** Boots a second instance on the same database (after close()), as after a restart; `overrides` change its env. */
+  restart(overrides?: Record<string, string>): Promise<TestApp>;
 }
 
 export async function bootTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
@@ -45,8 +45,14 @@ async function start(env: Record<string, string>, dropDatabase: () => Promise<vo
     const { AppModule } = await import('../../src/app.module');
     const { configureApp } = await import('../../src/app.setup');
     const app = await NestFactory.create(AppModule, { bodyParser: false, bufferLogs: true, logger: false, abortOnError: false });
-    configureApp(app);
-    await app.listen(0, '127.0.0.1');
+    try {
+      configureApp(app);
+      await app.listen(0, '127.0.0.1');
+    } catch (error) {
+      // A start-up that fails in a lifecycle hook still holds the database: release it, as main.ts does.
+      await app.close();
+      throw error;
+    }
     const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     let closed = false;
     const close = async () => {
@@ -62,9 +68,9 @@ async function start(env: Record<string, string>, dropDatabase: () => Promise<vo
         await close();
         await dropDatabase();
       },
-      restart: async () => {
+      restart: async (overrides = {}) => {
         await close();
-        return start(env, dropDatabase);
+        return start({ ...env, ...overrides }, dropDatabase);
       },
     };
   } finally {

@@ -1,0 +1,51 @@
+import { GoogleGenerativeAIEmbeddings } from '@langchain/google-genai';
+import { OllamaEmbeddings } from '@langchain/ollama';
+import { AppConfig } from '../../config/app-config';
+import { validateEnvironment } from '../../config/environment';
+import { LangChainResolutionModel } from './langchain-resolution-model';
+import { createEmbeddingModel, createResolutionModel } from './model.factory';
+import { NomicEmbeddings } from './nomic-embeddings';
+import { OfflineEmbeddings } from './offline-embeddings';
+import { OfflineResolutionModel } from './offline-resolution-model';
+
+const configWith = (vars: Record<string, string>) => new AppConfig(validateEnvironment({ JWT_SECRET_KEY: 'k'.repeat(40), ...vars }));
+
+describe('model factory', () => {
+  it('uses the offline models when no key is configured', () => {
+    const config = configWith({});
+    expect(createResolutionModel(config)).toBeInstanceOf(OfflineResolutionModel);
+    const embeddings = createEmbeddingModel(config);
+    expect(embeddings.embeddings).toBeInstanceOf(OfflineEmbeddings);
+    expect(embeddings.name).toBe('offline:hashed-ngrams-v1');
+  });
+
+  it('uses Gemini for both by default once GEMINI_API_KEY is set', () => {
+    const config = configWith({ GEMINI_API_KEY: 'test-key', GEMINI_MODEL: 'gemini-x' });
+    const model = createResolutionModel(config);
+    expect(model).toBeInstanceOf(LangChainResolutionModel);
+    expect(model.name).toBe('gemini:gemini-x');
+    const embeddings = createEmbeddingModel(config);
+    expect(embeddings.embeddings).toBeInstanceOf(GoogleGenerativeAIEmbeddings);
+    expect(embeddings.name).toBe('gemini:text-embedding-004');
+  });
+
+  it('lets each side be chosen separately', () => {
+    const config = configWith({ GEMINI_API_KEY: 'test-key', LLM_PROVIDER: 'ollama', EMBEDDINGS_PROVIDER: 'offline', OLLAMA_MODEL: 'mistral' });
+    expect(createResolutionModel(config).name).toBe('ollama:mistral');
+    expect(createEmbeddingModel(config).name).toBe('offline:hashed-ngrams-v1');
+    expect(createResolutionModel(configWith({ LLM_PROVIDER: 'ollama' }))).toBeInstanceOf(LangChainResolutionModel);
+  });
+
+  it('reaches Nomic through its API with a key, and through Ollama without one', () => {
+    const hosted = createEmbeddingModel(configWith({ EMBEDDINGS_PROVIDER: 'nomic', NOMIC_API_KEY: 'nk' }));
+    expect(hosted.embeddings).toBeInstanceOf(NomicEmbeddings);
+    expect(hosted.name).toBe('nomic:nomic-embed-text-v1.5');
+    const local = createEmbeddingModel(configWith({ EMBEDDINGS_PROVIDER: 'nomic' }));
+    expect(local.embeddings).toBeInstanceOf(OllamaEmbeddings);
+    expect(local.name).toBe('ollama:nomic-embed-text');
+  });
+
+  it('refuses gemini without a key, naming the variable', () => {
+    expect(() => validateEnvironment({ LLM_PROVIDER: 'gemini' })).toThrow(/GEMINI_API_KEY is required/);
+  });
+});
