@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { TransactionalRepository } from '../database/transactional.repository';
+import { DataSource, IsNull } from 'typeorm';
 import { RefreshToken } from './refresh-token.entity';
 
 export interface NewRefreshToken {
@@ -11,19 +12,9 @@ export interface NewRefreshToken {
 }
 
 @Injectable()
-export class AuthRepository {
-  private manager: EntityManager;
-
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
-    this.manager = dataSource.manager;
-  }
-
-  inTransaction<T>(work: (auth: AuthRepository) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction((manager) => {
-      const bound = new AuthRepository(this.dataSource);
-      bound.manager = manager;
-      return work(bound);
-    });
+export class AuthRepository extends TransactionalRepository {
+  constructor(@InjectDataSource() dataSource: DataSource) {
+    super(dataSource);
   }
 
   async insertRefreshToken(token: NewRefreshToken & { id?: string }): Promise<RefreshToken> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { TransactionalRepository } from '../database/transactional.repository';
+import { Brackets, DataSource, SelectQueryBuilder } from 'typeorm';
 import { TicketComment } from './ticket-comment.entity';
 import { TicketEvent } from './ticket-event.entity';
 import { Ticket } from './ticket.entity';
@@ -40,19 +41,9 @@ const SORT_COLUMNS: Record<string, { column: string; cast: string }> = {
 const EVENT_ORDER_LOCK = 7_304_221;
 
 @Injectable()
-export class TicketsRepository {
-  private manager: EntityManager;
-
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
-    this.manager = dataSource.manager;
-  }
-
-  inTransaction<T>(work: (tickets: TicketsRepository) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction((manager) => {
-      const bound = new TicketsRepository(this.dataSource);
-      bound.manager = manager;
-      return work(bound);
-    });
+export class TicketsRepository extends TransactionalRepository {
+  constructor(@InjectDataSource() dataSource: DataSource) {
+    super(dataSource);
   }
 
   insertTicket(ticket: Partial<Ticket>): Promise<Ticket> {

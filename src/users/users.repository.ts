@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { TransactionalRepository } from '../database/transactional.repository';
+import { DataSource } from 'typeorm';
 import { Role } from './role.enum';
 import { User } from './user.entity';
 
@@ -13,20 +14,9 @@ export interface NewUser {
 }
 
 @Injectable()
-export class UsersRepository {
-  private manager: EntityManager;
-
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
-    this.manager = dataSource.manager;
-  }
-
-  /** Runs `work` in one transaction, with a repository bound to it. */
-  inTransaction<T>(work: (users: UsersRepository) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction((manager) => {
-      const bound = new UsersRepository(this.dataSource);
-      bound.manager = manager;
-      return work(bound);
-    });
+export class UsersRepository extends TransactionalRepository {
+  constructor(@InjectDataSource() dataSource: DataSource) {
+    super(dataSource);
   }
 
   findById(id: string): Promise<User | null> {

@@ -1,12 +1,10 @@
-import { Transform } from 'class-transformer';
 import { IsEmail, IsString, Length, Matches, MaxLength, MinLength, Validate } from 'class-validator';
+import { Trim } from '../../common/trim.decorator';
 import { PasswordStrength } from '../../common/password-strength';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class RegisterDto {
   /** @example "jane.doe@example.com" */
-  @Transform(trim) @IsEmail() @MaxLength(320)
+  @Trim() @IsEmail() @MaxLength(320)
   email: string;
 
   /**
@@ -17,11 +15,11 @@ export class RegisterDto {
   password: string;
 
   /** @example "Jane Doe" */
-  @Transform(trim) @IsString() @Length(1, 200)
+  @Trim() @IsString() @Length(1, 200)
   full_name: string;
 
   /** @example "EMP001" */
-  @Transform(trim) @IsString() @Matches(/^[A-Za-z0-9._-]{1,64}$/, {
+  @Trim() @IsString() @Matches(/^[A-Za-z0-9._-]{1,64}$/, {
     message: 'employee_id must be 1 to 64 letters, digits, dots, dashes or underscores',
   })
   employee_id: string;

@@ -1,12 +1,13 @@
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { Trim } from '../../common/trim.decorator';
 
 export const SEARCH_MODES = ['hybrid', 'vector', 'text'] as const;
 export type SearchMode = (typeof SEARCH_MODES)[number];
 
 export class SearchQueryDto {
   /** @example "how do I reset my VPN password" */
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value)) @IsString() @Length(1, 1000)
+  @Trim() @IsString() @Length(1, 1000)
   q: string;
 
   /** How many passages (one per document) to return. */

@@ -1,10 +1,10 @@
-import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, IsString, Length } from 'class-validator';
+import { Trim } from '../../common/trim.decorator';
 import { TicketComment } from '../ticket-comment.entity';
 
 export class CreateCommentDto {
   /** @example "I restarted the laptop, the VPN still fails." */
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value)) @IsString() @Length(1, 5000)
+  @Trim() @IsString() @Length(1, 5000)
   body: string;
 
   /** An internal note, hidden from the requester (support and admin only). */

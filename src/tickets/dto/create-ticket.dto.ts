@@ -1,17 +1,16 @@
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import { IsDate, IsEnum, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { Trim } from '../../common/trim.decorator';
 import { RequestType, TicketCategory, TicketPriority, TicketUrgency } from '../ticket.enums';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 /** A new ticket. The requester is the signed-in user; status and decision start as pending. */
 export class CreateTicketDto {
   /** @example "Request for Admin Access" */
-  @Transform(trim) @IsString() @Length(1, 200)
+  @Trim() @IsString() @Length(1, 200)
   title: string;
 
   /** @example "Need admin access to the customer database" */
-  @Transform(trim) @IsString() @Length(1, 10000)
+  @Trim() @IsString() @Length(1, 10000)
   description: string;
 
   @IsEnum(RequestType)
@@ -28,7 +27,7 @@ export class CreateTicketDto {
   urgency?: TicketUrgency;
 
   /** @example "Required for quarterly review" */
-  @IsOptional() @Transform(trim) @IsString() @MaxLength(5000)
+  @IsOptional() @Trim() @IsString() @MaxLength(5000)
   business_justification?: string;
 
   /** ISO 8601. @example "2024-01-15T00:00:00Z" */

@@ -1,5 +1,6 @@
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import { IsDate, IsEnum, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { Trim } from '../../common/trim.decorator';
 import { PaginationQueryDto } from '../../common/pagination.dto';
 import { RequestType, TicketCategory, TicketPriority, TicketStatus } from '../ticket.enums';
 import { TicketDto } from './ticket.dto';
@@ -28,7 +29,7 @@ export class ListTicketsQueryDto extends PaginationQueryDto {
   assignee_id?: string;
 
   /** Words to find in the title or description. @example "vpn" */
-  @IsOptional() @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value)) @IsString() @MaxLength(200)
+  @IsOptional() @Trim() @IsString() @MaxLength(200)
   q?: string;
 
   @IsOptional() @Type(() => Date) @IsDate({ message: 'created_after must be an ISO 8601 date' })

@@ -1,5 +1,5 @@
-import { Transform } from 'class-transformer';
 import { IsEnum, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { Trim } from '../../common/trim.decorator';
 import { TicketCategory, TicketPriority, TicketStatus } from '../ticket.enums';
 
 /** What support and admin may change on a ticket. A status change follows the transition table. */
@@ -18,6 +18,6 @@ export class UpdateTicketDto {
   assignee_id?: string | null;
 
   /** Added to the ticket's conversation (visible to the requester); on resolving, it becomes the resolution. */
-  @IsOptional() @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value)) @IsString() @Length(1, 5000)
+  @IsOptional() @Trim() @IsString() @Length(1, 5000)
   comment?: string;
 }
