@@ -39,6 +39,12 @@ describe(OfflineResolutionModel.name, () => {
     expect(draft.confidence).toBeLessThanOrEqual(1);
   });
 
+  it('drops Markdown list marks and emphasis from the steps', async () => {
+    const markdown: Passage = { ...vpnPassage, chunkId: 'md', text: '* **Renew** the `VPN` certificate from the portal when the VPN drops.\n* Restart the VPN client afterwards, then reconnect.' };
+    const draft = await sut.suggest(ask('VPN drops', 'renew certificate', [markdown]));
+    expect(draft.steps[0]).toBe('Renew the VPN certificate from the portal when the VPN drops.');
+  });
+
   it('is deterministic', async () => {
     const request = ask('VPN drops every hour', 'certificate expired?', [vpnPassage, printerPassage]);
     await expect(sut.suggest(request)).resolves.toEqual(await sut.suggest(request));

@@ -66,7 +66,8 @@ function terms(text: string): string[] {
 function sentences(text: string): string[] {
   return text
     .split(/(?<=[.!?])\s+|\n{2,}|\n(?=\s*(?:[-*•]|\d+[.)])\s)/u)
-    .map((sentence) => sentence.replace(/\s+/g, ' ').trim())
+    // Markdown list marks and emphasis read badly in a step: keep the words.
+    .map((sentence) => sentence.replace(/\s+/g, ' ').trim().replace(/^(?:[-*•]|\d+[.)])\s+/u, '').replace(/\*\*|__|`/g, ''))
     .filter((sentence) => sentence.length >= MIN_SENTENCE_CHARS);
 }
 
