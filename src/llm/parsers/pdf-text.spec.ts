@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { makeCorruptPdf, makeEncryptedPdf, makePdf } from '../../../test/support/fixtures';
 import { DocumentError } from './document-error';
 import { extractDocument } from './extract-text';
+import { readPdf } from './pdf-text';
 
 const OPTIONS = { maxUncompressedBytes: 20 * 1024 * 1024 };
 // The shared knowledge-base sample sits beside the repository (../shared), read-only.
@@ -44,6 +45,12 @@ describe('extractDocument for PDF', () => {
       code: 'corrupt',
       message: 'The PDF is damaged and its text cannot be read',
     });
+  });
+
+  it('gives up on a PDF that takes longer than the time limit, as corrupt', async () => {
+    const error = await readPdf(makePdf(['A perfectly good page.']), 1).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DocumentError);
+    expect(error).toMatchObject({ code: 'corrupt', message: 'The PDF could not be read within 0 s; it may be damaged or too complex' });
   });
 
   it('refuses a PDF without a text layer as empty, pointing at OCR', async () => {

@@ -34,19 +34,34 @@ const { PDFParse, VerbosityLevel } = require(workerData.pdfParsePath);
 })();
 `;
 
-export function readPdf(buffer: Buffer): Promise<PdfContent> {
+/** A PDF that takes longer than this to read is given up on (a hostile file must not hold a thread). */
+export const PDF_READ_TIMEOUT_MS = 60_000;
+
+export function readPdf(buffer: Buffer, timeoutMs = PDF_READ_TIMEOUT_MS): Promise<PdfContent> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
       // A copy, so the thread gets exactly the file and not the rest of a pooled Buffer's memory.
       workerData: { pdfParsePath: require.resolve('pdf-parse'), data: new Uint8Array(buffer) },
+      resourceLimits: { maxOldGenerationSizeMb: 512 },
     });
-    worker.once('message', (reply: WorkerReply) => {
-      if (reply.ok) resolve({ title: typeof reply.title === 'string' && reply.title.trim() ? reply.title.trim() : null, pages: reply.pages });
-      else reject(toDocumentError(reply));
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`The PDF parser thread exited (code ${code}) without an answer`)));
+    const timer = setTimeout(() => {
+      reject(new DocumentError('corrupt', `The PDF could not be read within ${Math.round(timeoutMs / 1000)} s; it may be damaged or too complex`));
+      void worker.terminate();
+    }, timeoutMs);
+    const settle = <T>(finish: (value: T) => void) => (value: T) => {
+      clearTimeout(timer);
+      finish(value);
+    };
+    worker.once(
+      'message',
+      settle((reply: WorkerReply) => {
+        if (reply.ok) resolve({ title: typeof reply.title === 'string' && reply.title.trim() ? reply.title.trim() : null, pages: reply.pages });
+        else reject(toDocumentError(reply));
+      }),
+    );
+    worker.once('error', settle(reject));
+    worker.once('exit', settle((code: number) => reject(new Error(`The PDF parser thread exited (code ${code}) without an answer`))));
   });
 }
 
