@@ -48,17 +48,18 @@ export class LlmService implements OnApplicationBootstrap {
     @Inject(RESOLUTION_MODEL) private readonly resolutionModel: ResolutionModel,
   ) {}
 
-  /** Vectors of different models must not be mixed: refuse to start, or re-embed when asked to. */
+  /** Vectors of different models must not be mixed: re-embed when asked to, else refuse stale ones. */
   async onApplicationBootstrap(): Promise<void> {
+    if (this.config.llm.reembedOnStart) {
+      await this.reembedAll();
+      return;
+    }
     const stale = (await this.llmRepository.embeddingModelsInUse()).filter((model) => model !== this.embeddingModel.name);
     if (stale.length === 0) return;
-    if (!this.config.llm.reembedOnStart) {
-      throw new Error(
-        `The knowledge base holds vectors made by ${stale.join(', ')}, but EMBEDDINGS_PROVIDER now gives ` +
-          `${this.embeddingModel.name}. Run \`npm run kb:reembed\` once to re-embed everything, or switch back.`,
-      );
-    }
-    await this.reembedAll();
+    throw new Error(
+      `The knowledge base holds vectors made by ${stale.join(', ')}, but EMBEDDINGS_PROVIDER now gives ` +
+        `${this.embeddingModel.name}. Run \`npm run kb:reembed\` once to re-embed everything, or switch back.`,
+    );
   }
 
   async ingest(file: UploadedDocument, uploader: Viewer): Promise<IngestedDocumentDto> {

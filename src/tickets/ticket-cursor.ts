@@ -1,5 +1,6 @@
 // Opaque keyset cursors for GET /tickets: the sort they belong to, and the last ticket's sort value and id.
 import { BadRequestException } from '@nestjs/common';
+import { isUuid } from '../common/uuid';
 import type { TicketSort } from './dto/list-tickets.dto';
 import { TicketPriority } from './ticket.enums';
 import type { Ticket } from './ticket.entity';
@@ -24,11 +25,9 @@ export function decodeCursor(cursor: string, sort: TicketSort): { value: string;
   if (cursorSort !== sort) throw new BadRequestException(`cursor belongs to sort=${cursorSort}; repeat that sort to use it`);
   // Checked here, so that a hand-made cursor is a 400 and never reaches the database's casts.
   const validValue = sort.endsWith('priority') ? (Object.values(TicketPriority) as string[]).includes(value) : isIsoTimestamp(value);
-  if (!UUID.test(id) || !validValue) throw new BadRequestException('cursor is not valid');
+  if (!isUuid(id) || !validValue) throw new BadRequestException('cursor is not valid');
   return { value, id };
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function isIsoTimestamp(value: string): boolean {
   const time = Date.parse(value);
