@@ -12,6 +12,7 @@ import { HealthModule } from './health/health.module';
 import { LlmModule } from './llm/llm.module';
 import { TicketsModule } from './tickets/tickets.module';
 import { UsersModule } from './users/users.module';
+import { WorkflowModule } from './workflow/workflow.module';
 
 @Module({
   imports: [
@@ -25,6 +26,7 @@ import { UsersModule } from './users/users.module';
     TicketsModule,
     EventsModule,
     LlmModule,
+    WorkflowModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { EventsService } from '../src/events/events.service';
-import { bootTestApp, TestApp } from './support/test-app';
+import { bootTestApp, INTAKE_ONLY, TestApp } from './support/test-app';
 import { signInAdmin, signUp, signUpAs, SignedIn } from './support/http';
 import { openStream, streamStatus, StreamMessage } from './support/sse';
 import { createTicket, patchTicket } from './support/tickets';
@@ -16,7 +16,7 @@ describe('Live events over SSE (e2e)', () => {
   let support: SignedIn;
 
   beforeAll(async () => {
-    testApp = await bootTestApp({ SSE_KEEPALIVE_SECONDS: '1' });
+    testApp = await bootTestApp({ ...INTAKE_ONLY, SSE_KEEPALIVE_SECONDS: '1' });
     url = testApp.url;
     admin = await signInAdmin(url);
     [alice, bob] = [await signUp(url), await signUp(url)];

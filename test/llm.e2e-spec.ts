@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import request from 'supertest';
-import { bootTestApp, TestApp } from './support/test-app';
+import { bootTestApp, INTAKE_ONLY, TestApp } from './support/test-app';
 import { signInAdmin, signUp, signUpAs, SignedIn } from './support/http';
 import { makeCorruptDocx, makeDocx, makePdf, makeZipBomb } from './support/fixtures';
 import { createTicket } from './support/tickets';
@@ -32,7 +32,7 @@ describe('Knowledge base and LLM (e2e)', () => {
   let user: SignedIn;
 
   beforeAll(async () => {
-    testApp = await bootTestApp({ MAX_UPLOAD_MB: '1', MAX_UNCOMPRESSED_MB: '5' });
+    testApp = await bootTestApp({ ...INTAKE_ONLY, MAX_UPLOAD_MB: '1', MAX_UNCOMPRESSED_MB: '5' });
     url = testApp.url;
     admin = await signInAdmin(url);
     support = await signUpAs(url, admin.token, 'support');

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { bootTestApp, TestApp } from './support/test-app';
+import { bootTestApp, INTAKE_ONLY, TestApp } from './support/test-app';
 import { signInAdmin, signUp, signUpAs, SignedIn } from './support/http';
 import { createTicket, NEW_TICKET, patchTicket } from './support/tickets';
 
@@ -14,7 +14,7 @@ describe('Tickets (e2e)', () => {
   let support: SignedIn;
 
   beforeAll(async () => {
-    testApp = await bootTestApp();
+    testApp = await bootTestApp(INTAKE_ONLY);
     url = testApp.url;
     admin = await signInAdmin(url);
     [alice, bob] = [await signUp(url), await signUp(url)];

@@ -22,6 +22,14 @@ export class AppConfig {
   readonly bodyLimit: string;
   readonly swaggerEnabled: boolean;
   readonly events: { keepaliveSeconds: number; pollSeconds: number };
+  readonly workflow: {
+    maxConcurrent: number;
+    timeoutMs: number;
+    hilWaitMs: number;
+    leaseSeconds: number;
+    pollMs: number;
+    checkpointRetentionDays: number;
+  };
   readonly llm: {
     chatProvider: ChatProvider;
     embeddingsProvider: EmbeddingProvider;
@@ -57,6 +65,14 @@ export class AppConfig {
     this.bodyLimit = env.BODY_LIMIT;
     this.swaggerEnabled = env.SWAGGER_ENABLED;
     this.events = { keepaliveSeconds: env.SSE_KEEPALIVE_SECONDS, pollSeconds: env.EVENTS_POLL_SECONDS };
+    this.workflow = {
+      maxConcurrent: env.MAX_CONCURRENT_WORKFLOWS,
+      timeoutMs: env.WORKFLOW_TIMEOUT * 1000,
+      hilWaitMs: env.HIL_WAIT_SECONDS * 1000,
+      leaseSeconds: env.WORKFLOW_LEASE_SECONDS,
+      pollMs: env.WORKFLOW_POLL_MS,
+      checkpointRetentionDays: env.WORKFLOW_CHECKPOINT_RETENTION_DAYS,
+    };
     const defaultProvider = env.GEMINI_API_KEY ? 'gemini' : 'offline';
     this.llm = {
       chatProvider: env.LLM_PROVIDER ?? defaultProvider,

@@ -150,6 +150,30 @@ export class Environment {
   /** Seconds between checks for ticket events written by other instances. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
   EVENTS_POLL_SECONDS = 2;
+
+  /** Workflow runs at once on this instance; more wait in the queue. 0 = an intake-only instance that runs none. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(1000)
+  MAX_CONCURRENT_WORKFLOWS = 10;
+
+  /** Seconds a workflow run segment may take before it ends in `error`. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86400)
+  WORKFLOW_TIMEOUT = 300;
+
+  /** Seconds POST /hil waits for a running workflow to pause before answering 409. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(120)
+  HIL_WAIT_SECONDS = 10;
+
+  /** Seconds a claimed run stays this instance's without a heartbeat; after that another instance takes it over. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(5) @Max(3600)
+  WORKFLOW_LEASE_SECONDS = 30;
+
+  /** Milliseconds between looks at the queue for runs queued by other instances. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(50) @Max(60000)
+  WORKFLOW_POLL_MS = 1000;
+
+  /** Days the checkpoints of a closed ticket are kept before they are pruned (its summary stays). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3650)
+  WORKFLOW_CHECKPOINT_RETENTION_DAYS = 7;
 }
 
 export function validateEnvironment(raw: Record<string, unknown>): Environment {

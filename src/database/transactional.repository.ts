@@ -16,4 +16,14 @@ export abstract class TransactionalRepository {
       return work(bound);
     });
   }
+
+  /** `other`, bound to the transaction this repository is bound to: two modules' writes commit together. */
+  join<R extends TransactionalRepository>(other: R): R {
+    const bound = Object.create(other) as R;
+    bound.manager = this.manager;
+    return bound;
+  }
 }
+
+/** Lets a service add its own repository's writes to another module's transaction. */
+export type TransactionJoin = <R extends TransactionalRepository>(repository: R) => R;

@@ -8,7 +8,8 @@ import { KnowledgeDocument } from './document.entity';
 import { LlmController } from './llm.controller';
 import { LlmRepository } from './llm.repository';
 import { LlmService } from './llm.service';
-import { createEmbeddingModel, createResolutionModel, EMBEDDING_MODEL } from './providers/model.factory';
+import { createEmbeddingModel, createResolutionModel, createTriageModel, EMBEDDING_MODEL } from './providers/model.factory';
+import { TRIAGE_MODEL } from './providers/triage-model';
 import { RESOLUTION_MODEL } from './providers/resolution-model';
 import { TicketEmbedding } from './ticket-embedding.entity';
 
@@ -28,6 +29,7 @@ import { TicketEmbedding } from './ticket-embedding.entity';
     LlmRepository,
     { provide: EMBEDDING_MODEL, inject: [AppConfig], useFactory: createEmbeddingModel },
     { provide: RESOLUTION_MODEL, inject: [AppConfig], useFactory: createResolutionModel },
+    { provide: TRIAGE_MODEL, inject: [AppConfig], useFactory: createTriageModel },
   ],
   exports: [LlmService],
 })

@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import { TICKET_CREATED, TICKET_UPDATED, TicketCreatedSignal, TicketUpdatedSignal } from '../tickets/ticket-events';
 import { TicketSuggestion } from '../tickets/ticket-suggestion';
+import { TicketDto } from '../tickets/dto/ticket.dto';
 import { isStaff, TicketsService, Viewer } from '../tickets/tickets.service';
 import { chunkContext, chunkDocument, documentLead, indexText } from './chunking';
 import { EMBEDDING_DIMENSIONS } from './document-chunk.entity';
@@ -23,13 +24,20 @@ import { LlmRepository } from './llm.repository';
 import { toDocumentHttpError } from './document-http-error';
 import { extractDocument } from './parsers/extract-text';
 import { EMBEDDING_MODEL, EmbeddingModel } from './providers/model.factory';
-import { ModelUnavailableError, RESOLUTION_MODEL, ResolutionModel } from './providers/resolution-model';
+import { ModelUnavailableError, Passage, RESOLUTION_MODEL, ResolutionModel, SimilarTicket } from './providers/resolution-model';
+import { TRIAGE_MODEL, TriageModel, TriageResult } from './providers/triage-model';
 import { toSearchQuery } from './search-query';
 
 export interface UploadedDocument {
   buffer: Buffer;
   originalname: string;
   size: number;
+}
+
+/** What retrieval found for a ticket: passages (with their fused score) and similar resolved tickets. */
+export interface RetrievedContext {
+  passages: Array<Passage & { score: number }>;
+  similarTickets: Array<SimilarTicket & { similarity: number }>;
 }
 
 const EMBEDDING_BATCH = 64;
@@ -46,6 +54,7 @@ export class LlmService implements OnApplicationBootstrap {
     private readonly config: AppConfig,
     @Inject(EMBEDDING_MODEL) private readonly embeddingModel: EmbeddingModel,
     @Inject(RESOLUTION_MODEL) private readonly resolutionModel: ResolutionModel,
+    @Inject(TRIAGE_MODEL) private readonly triageModel: TriageModel,
   ) {}
 
   /** Vectors of different models must not be mixed: re-embed when asked to, else refuse stale ones. */
@@ -141,27 +150,58 @@ export class LlmService implements OnApplicationBootstrap {
 
   async resolveTicket(actor: Viewer, ticketId: string): Promise<ResolutionDto> {
     const ticket = await this.ticketsService.get(actor, ticketId);
-    const query = `${ticket.title}\n${ticket.description}`;
+    const context = await this.retrieveContext(`${ticket.title}\n${ticket.description}`, ticketId);
+    const suggestion = await this.composePlan(ticket, context);
+    await this.ticketsService.recordSuggestion(ticketId, actor.id, suggestion);
+    return { ticket_id: ticketId, ...suggestion };
+  }
+
+  /** Reads a new request as the workflow's triage step (the offline provider uses transparent rules). */
+  triage(ticket: TicketDto): Promise<TriageResult> {
+    return this.triageModel
+      .triage({
+        title: ticket.title,
+        description: ticket.description,
+        requestType: ticket.request_type,
+        category: ticket.category,
+        priority: ticket.priority,
+        urgency: ticket.urgency,
+        businessJustification: ticket.business_justification,
+      })
+      .catch((error: unknown) => {
+        throw toModelHttpError(error);
+      });
+  }
+
+  /** The knowledge a plan may draw on: the best passages and similar resolved tickets (never the ticket itself). */
+  async retrieveContext(query: string, ticketId?: string): Promise<RetrievedContext> {
     const [queryVector] = await this.embed([query], 'query');
     const hits = await this.llmRepository.hybridSearch(queryVector, toSearchQuery(query), 5, { vector: CANDIDATE_DEPTH, text: CANDIDATE_DEPTH });
     const similar = (await this.llmRepository.similarTickets(queryVector, { limit: 5, excludeTicketId: ticketId })).filter(
       (candidate) => candidate.status === 'resolved' && candidate.resolution,
     );
+    return {
+      passages: hits.map(({ chunkId, documentId, title, heading, page, text, score }) => ({ chunkId, documentId, title, heading, page, text, score })),
+      similarTickets: similar.slice(0, 3).map(({ ticketId, title, resolution, similarity }) => ({ ticketId, title, resolution, similarity })),
+    };
+  }
+
+  /** A suggestion grounded in `context`; citations of passages the model was not shown are dropped. */
+  async composePlan(ticket: Pick<TicketDto, 'title' | 'description' | 'request_type' | 'category'>, context: RetrievedContext): Promise<TicketSuggestion> {
     const draft = await this.resolutionModel
       .suggest({
         ticket: { title: ticket.title, description: ticket.description, requestType: ticket.request_type, category: ticket.category },
-        passages: hits.map(({ chunkId, documentId, title, heading, page, text }) => ({ chunkId, documentId, title, heading, page, text })),
-        similarTickets: similar.slice(0, 3).map((candidate) => ({ ticketId: candidate.ticketId, title: candidate.title, resolution: candidate.resolution })),
+        passages: context.passages,
+        similarTickets: context.similarTickets,
       })
       .catch((error: unknown) => {
         throw toModelHttpError(error);
       });
-    // A model may cite what it was never shown: only retrieved passages count.
-    const retrieved = new Map(hits.map((hit) => [hit.chunkId, hit]));
+    const retrieved = new Map(context.passages.map((passage) => [passage.chunkId, passage]));
     const citations = [...new Set(draft.citedChunkIds)]
       .filter((chunkId) => retrieved.has(chunkId))
       .map((chunkId) => ({ document_id: retrieved.get(chunkId)!.documentId, chunk_id: chunkId, title: retrieved.get(chunkId)!.title }));
-    const suggestion: TicketSuggestion = {
+    return {
       summary: draft.summary,
       steps: draft.steps,
       citations,
@@ -169,8 +209,6 @@ export class LlmService implements OnApplicationBootstrap {
       provider: this.resolutionModel.name,
       suggested_at: new Date().toISOString(),
     };
-    await this.ticketsService.recordSuggestion(ticketId, actor.id, suggestion);
-    return { ticket_id: ticketId, ...suggestion };
   }
 
   @OnEvent(TICKET_CREATED, { async: true, promisify: true })

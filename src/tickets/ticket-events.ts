@@ -20,4 +20,6 @@ export interface TicketCreatedSignal {
 export interface TicketUpdatedSignal {
   ticketId: string;
   status: string;
+  /** Who changed it; null for the system (the workflow). */
+  actorId: string | null;
 }

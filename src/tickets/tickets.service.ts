@@ -2,6 +2,7 @@ import { BadRequestException, ConflictException, ForbiddenException, Injectable,
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { AuthUser } from '../auth/auth-user';
 import { STAFF_ROLES } from '../users/role.enum';
+import { TransactionJoin } from '../database/transactional.repository';
 import { UsersService } from '../users/users.service';
 import { CommentDto, CommentListDto, CreateCommentDto, mapComment } from './dto/comment.dto';
 import { CreateTicketDto } from './dto/create-ticket.dto';
@@ -23,8 +24,18 @@ export function isStaff(viewer: Pick<Viewer, 'role'>): boolean {
   return STAFF_ROLES.includes(viewer.role);
 }
 
+/** What else a change records in its transaction: an event before its workflow_update, another module's writes. */
+export interface ChangeExtras {
+  event?: { type: TicketEventType; payload: Record<string, unknown>; staffOnly?: boolean };
+  within?: (join: TransactionJoin) => Promise<void>;
+  /** Extra fields for the workflow_update's payload (e.g. the workflow step and the rule that fired). */
+  note?: Record<string, unknown>;
+  /** Apply only if the ticket is (still) in this status; otherwise change nothing, or answer 409. */
+  requireStatus?: { status: TicketStatus; otherwise: 'skip' | 'conflict' };
+}
+
 /** The fields a change may touch, as the workflow and support set them. */
-export type TicketChanges = Partial<Pick<Ticket, 'status' | 'priority' | 'category' | 'assigneeId' | 'decision' | 'planSummary' | 'resolution'>>;
+export type TicketChanges = Partial<Pick<Ticket, 'status' | 'priority' | 'category' | 'assigneeId' | 'decision' | 'planSummary' | 'resolution' | 'nextAction'>>;
 
 @Injectable()
 export class TicketsService {
@@ -121,14 +132,21 @@ export class TicketsService {
    * Applies changes to a ticket with its event, in one transaction: the status follows the transition
    * table (409 otherwise), next_action follows the status, and the stream shows a workflow_update.
    */
-  async applyChanges(ticketId: string, actorId: string | null, requested: TicketChanges, comment?: string): Promise<TicketDto> {
+  async applyChanges(ticketId: string, actorId: string | null, requested: TicketChanges, comment?: string, extras: ChangeExtras = {}): Promise<TicketDto> {
     let changed = false;
     const ticket = await this.ticketsRepository.inTransaction(async (tickets) => {
       const current = await tickets.findByIdForUpdate(ticketId);
       if (!current) throw new NotFoundException(`Ticket ${ticketId} not found`);
+      if (extras.requireStatus && current.status !== extras.requireStatus.status) {
+        if (extras.requireStatus.otherwise === 'skip') return current;
+        throw new ConflictException(`Ticket ${ticketId} is now ${current.status}, no longer ${extras.requireStatus.status}`);
+      }
       const changes = withoutUnchanged(current, requested);
       // Asking for what the ticket already is changes nothing and records nothing.
-      if (Object.keys(changes).length === 0 && comment === undefined) return current;
+      if (Object.keys(changes).length === 0 && comment === undefined && extras.event === undefined) {
+        await extras.within?.((repository) => tickets.join(repository));
+        return current;
+      }
       // The comment that resolves a ticket is its resolution.
       if (changes.status === TicketStatus.Resolved && comment !== undefined && changes.resolution === undefined) changes.resolution = comment;
       changed = true;
@@ -142,18 +160,28 @@ export class TicketsService {
       if (comment !== undefined) {
         await tickets.insertComment({ ticketId, authorId: actorId, body: comment, internal: false });
       }
+      if (extras.event) {
+        await tickets.appendEvent({ ticketId, actorId, type: extras.event.type, staffOnly: extras.event.staffOnly ?? false, payload: extras.event.payload });
+      }
+      await extras.within?.((repository) => tickets.join(repository));
       await tickets.appendEvent({
         ticketId,
         type: TicketEventType.WorkflowUpdate,
         actorId,
         staffOnly: false,
-        payload: { ...snapshot(updated), change: 'updated', changes: describeChanges(current, changes), ...(comment !== undefined ? { comment } : {}) },
+        payload: {
+          ...snapshot(updated),
+          change: 'updated',
+          changes: describeChanges(current, changes),
+          ...(comment !== undefined ? { comment } : {}),
+          ...extras.note,
+        },
       });
       return updated;
     });
     if (changed) {
       this.events.emit(TICKET_EVENTS_APPENDED);
-      this.events.emit(TICKET_UPDATED, { ticketId, status: ticket.status } satisfies TicketUpdatedSignal);
+      this.events.emit(TICKET_UPDATED, { ticketId, status: ticket.status, actorId } satisfies TicketUpdatedSignal);
     }
     return mapTicket(ticket);
   }
@@ -246,7 +274,7 @@ function snapshot(ticket: Ticket): Record<string, unknown> {
   };
 }
 
-type MutableTicketFields = TicketChanges & Partial<Pick<Ticket, 'nextAction'>>;
+type MutableTicketFields = TicketChanges;
 
 function withoutUnchanged(current: Ticket, requested: TicketChanges): MutableTicketFields {
   const changes: MutableTicketFields = {};

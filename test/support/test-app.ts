@@ -8,6 +8,11 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 
 export const ADMIN = { email: 'root-admin@example.com', password: 'Admin-Password-1' };
+/**
+ * An intake-only instance (MAX_CONCURRENT_WORKFLOWS=0) files tickets but runs no workflow, so new tickets
+ * stay `pending`: for the suites that test tickets, events and the knowledge base rather than the workflow.
+ */
+export const INTAKE_ONLY = { MAX_CONCURRENT_WORKFLOWS: '0' };
 export const JWT_SECRET = 'test-secret-0123456789-0123456789-0123456789';
 
 export interface TestApp {

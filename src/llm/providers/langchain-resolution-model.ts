@@ -4,7 +4,7 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { StructuredOutputParser } from '@langchain/core/output_parsers';
 import { ChatPromptTemplate } from '@langchain/core/prompts';
 import { z } from 'zod';
-import { ModelUnavailableError, ResolutionDraft, ResolutionModel, ResolutionRequest } from './resolution-model';
+import { ResolutionDraft, ResolutionModel, ResolutionRequest, toModelUnavailable } from './resolution-model';
 
 const suggestionSchema = z.object({
   summary: z.string().min(1).max(2000).describe('One or two sentences: what to do about the ticket'),
@@ -54,12 +54,7 @@ export class LangChainResolutionModel implements ResolutionModel {
         confidence: answer.confidence,
       };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const timedOut = /timeout|timed out|abort/i.test(message);
-      throw new ModelUnavailableError(
-        timedOut ? `The language model (${this.name}) did not answer in time` : `The language model (${this.name}) failed: ${message.slice(0, 300)}`,
-        timedOut,
-      );
+      throw toModelUnavailable(this.name, error);
     }
   }
 }

@@ -1,5 +1,6 @@
 // Builds the configured embedding model and resolution model (LLM_PROVIDER, EMBEDDINGS_PROVIDER).
 import { Embeddings } from '@langchain/core/embeddings';
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { ChatGoogleGenerativeAI, GoogleGenerativeAIEmbeddings } from '@langchain/google-genai';
 import { ChatOllama, OllamaEmbeddings } from '@langchain/ollama';
 import { AppConfig } from '../../config/app-config';
@@ -8,6 +9,9 @@ import { NomicEmbeddings } from './nomic-embeddings';
 import { OfflineEmbeddings } from './offline-embeddings';
 import { OfflineResolutionModel } from './offline-resolution-model';
 import { ResolutionModel } from './resolution-model';
+import { LangChainTriageModel } from './langchain-triage-model';
+import { OfflineTriageModel } from './offline-triage-model';
+import { TriageModel } from './triage-model';
 
 export interface EmbeddingModel {
   embeddings: Embeddings;
@@ -39,22 +43,31 @@ export function createEmbeddingModel(config: AppConfig): EmbeddingModel {
   }
 }
 
-export function createResolutionModel(config: AppConfig): ResolutionModel {
+/** The configured chat model with its display name, or null for the offline provider. */
+function createChatModel(config: AppConfig): { name: string; model: BaseChatModel } | null {
   const { llm } = config;
   switch (llm.chatProvider) {
     case 'gemini':
-      return new LangChainResolutionModel(
-        `gemini:${llm.gemini.model}`,
-        new ChatGoogleGenerativeAI({ apiKey: llm.gemini.apiKey, model: llm.gemini.model, temperature: 0.2, maxRetries: llm.maxRetries }),
-        llm.timeoutMs,
-      );
+      return {
+        name: `gemini:${llm.gemini.model}`,
+        model: new ChatGoogleGenerativeAI({ apiKey: llm.gemini.apiKey, model: llm.gemini.model, temperature: 0.2, maxRetries: llm.maxRetries }),
+      };
     case 'ollama':
-      return new LangChainResolutionModel(
-        `ollama:${llm.ollama.model}`,
-        new ChatOllama({ baseUrl: llm.ollama.baseUrl, model: llm.ollama.model, temperature: 0.2, maxRetries: llm.maxRetries }),
-        llm.timeoutMs,
-      );
+      return {
+        name: `ollama:${llm.ollama.model}`,
+        model: new ChatOllama({ baseUrl: llm.ollama.baseUrl, model: llm.ollama.model, temperature: 0.2, maxRetries: llm.maxRetries }),
+      };
     case 'offline':
-      return new OfflineResolutionModel();
+      return null;
   }
+}
+
+export function createResolutionModel(config: AppConfig): ResolutionModel {
+  const chat = createChatModel(config);
+  return chat ? new LangChainResolutionModel(chat.name, chat.model, config.llm.timeoutMs) : new OfflineResolutionModel();
+}
+
+export function createTriageModel(config: AppConfig): TriageModel {
+  const chat = createChatModel(config);
+  return chat ? new LangChainTriageModel(chat.name, chat.model, config.llm.timeoutMs) : new OfflineTriageModel();
 }

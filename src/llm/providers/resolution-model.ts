@@ -48,3 +48,13 @@ export class ModelUnavailableError extends Error {
     super(message);
   }
 }
+
+/** What any LangChain call's failure becomes: a timeout (503) or a failed model (502), with the model named. */
+export function toModelUnavailable(modelName: string, error: unknown): ModelUnavailableError {
+  const message = error instanceof Error ? error.message : String(error);
+  const timedOut = /timeout|timed out|abort/i.test(message);
+  return new ModelUnavailableError(
+    timedOut ? `The language model (${modelName}) did not answer in time` : `The language model (${modelName}) failed: ${message.slice(0, 300)}`,
+    timedOut,
+  );
+}

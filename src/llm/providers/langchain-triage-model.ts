@@ -1,0 +1,65 @@
+// Triage by Gemini or Ollama through LangChain, answered as JSON validated by a zod schema. The policy's
+// rules still decide what happens next; the model only reads the request.
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { StructuredOutputParser } from '@langchain/core/output_parsers';
+import { ChatPromptTemplate } from '@langchain/core/prompts';
+import { z } from 'zod';
+import { TicketCategory, TicketPriority } from '../../tickets/ticket.enums';
+import { toModelUnavailable } from './resolution-model';
+import { hasPrivilegedWording, higherPriority, TriageModel, TriageRequest, TriageResult } from './triage-model';
+
+const triageSchema = z.object({
+  category: z.enum(Object.values(TicketCategory) as [string, ...string[]]).describe('The best category for the request'),
+  priority: z.enum(Object.values(TicketPriority) as [string, ...string[]]).describe('How urgent the request really is'),
+  missing_information: z.array(z.string().max(300)).max(5).describe('What the requester must still tell support; empty if nothing'),
+  privileged_access: z.boolean().describe('True if the request asks for admin, root or other elevated rights'),
+  reasons: z.array(z.string().max(300)).max(8).describe('One short line per finding'),
+});
+
+const prompt = ChatPromptTemplate.fromMessages([
+  ['system', 'You triage IT support requests. Read the request and answer only with the JSON asked for.\n{format_instructions}'],
+  [
+    'human',
+    'Request type: {request_type}\nCategory chosen: {category}\nPriority chosen: {priority} (urgency {urgency})\n' +
+      'Title: {title}\nDescription: {description}\nBusiness justification: {justification}',
+  ],
+]);
+
+export class LangChainTriageModel implements TriageModel {
+  private readonly parser = StructuredOutputParser.fromZodSchema(triageSchema);
+
+  constructor(
+    readonly name: string,
+    private readonly model: BaseChatModel,
+    private readonly timeoutMs: number,
+  ) {}
+
+  async triage(request: TriageRequest): Promise<TriageResult> {
+    const chain = prompt.pipe(this.model).pipe(this.parser);
+    try {
+      const answer = await chain.invoke(
+        {
+          format_instructions: this.parser.getFormatInstructions(),
+          request_type: request.requestType,
+          category: request.category,
+          priority: request.priority,
+          urgency: request.urgency,
+          title: request.title,
+          description: request.description,
+          justification: request.businessJustification ?? '(none given)',
+        },
+        { timeout: this.timeoutMs },
+      );
+      return {
+        category: answer.category,
+        // A model may raise the priority, never lower what the requester chose.
+        priority: higherPriority(answer.priority, request.priority),
+        missing: answer.missing_information,
+        privileged: answer.privileged_access || hasPrivilegedWording(`${request.title}\n${request.description}`),
+        reasons: answer.reasons,
+      };
+    } catch (error) {
+      throw toModelUnavailable(this.name, error);
+    }
+  }
+}

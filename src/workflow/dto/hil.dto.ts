@@ -1,0 +1,21 @@
+import { IsBoolean, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { Trim } from '../../common/trim.decorator';
+
+/** Seed 000's human-in-the-loop body: an answer for `waiting_for_user`, an approval for `waiting_for_approval`. */
+export class HilResponseDto {
+  /** The requester's answer to the workflow's question (or an approver's short note). @example "Approved with conditions" */
+  @IsOptional() @Trim() @IsString() @Length(1, 5000)
+  answer?: string;
+
+  /** For `waiting_for_approval`: true approves, false denies. Support and admin only, never on their own request. */
+  @IsOptional() @IsBoolean()
+  approval?: boolean;
+
+  /** @example "Access granted for 30 days" */
+  @IsOptional() @Trim() @IsString() @MaxLength(5000)
+  comments?: string;
+
+  /** Optional; if sent it must be your own employee id: the approver recorded is always the signed-in user. @example "MANAGER001" */
+  @IsOptional() @Trim() @IsString() @MaxLength(64)
+  approver_id?: string;
+}

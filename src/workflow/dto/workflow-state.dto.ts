@@ -1,0 +1,95 @@
+import { TicketStatus } from '../../tickets/ticket.enums';
+import type { TicketDto } from '../../tickets/dto/ticket.dto';
+import type { WorkflowRun } from '../workflow-run.entity';
+import type { WorkflowSummary } from '../workflow.types';
+
+export class PendingQuestionDto {
+  /** `question` waits for the requester, `approval` for support or an admin. */
+  kind: 'question' | 'approval';
+  question: string;
+  /** The policy rule that asked it. @example "software_access" */
+  rule: string;
+  /** The LangGraph interrupt the response will resume. */
+  interrupt_id: string | null;
+}
+
+export class PolicyRuleDto {
+  /** @example "software_access" */
+  id: string;
+  description: string;
+  /** ask_user, approval, resolve or escalate */
+  outcome: string;
+}
+
+export class TriageDto {
+  category: string;
+  priority: string;
+  missing: string[];
+  privileged: boolean;
+  reasons: string[];
+}
+
+export class PlanCitationDto {
+  document_id: string;
+  chunk_id: string;
+  title: string;
+}
+
+export class PlanDto {
+  summary: string;
+  steps: string[];
+  confidence: number;
+  citations: PlanCitationDto[];
+  provider: string;
+}
+
+export class HumanResponseDto {
+  id: string;
+  /** `answer` (to a question) or `approval` */
+  kind: 'answer' | 'approval';
+  answer: string | null;
+  approval: boolean | null;
+  comments: string | null;
+  responder_id: string;
+  responder_employee_id: string;
+  responded_at: string;
+}
+
+/** The workflow of one ticket, as its viewers may follow it. */
+export class WorkflowStateDto {
+  ticket_id: string;
+  status: TicketStatus;
+  next_action: string;
+  /** queued, running, waiting (for a person) or done; none if the ticket never entered the workflow. */
+  run_state: string;
+  /** The graph node the run is at or waits in (`done` when it ended). @example "approval" */
+  step: string;
+  pending: PendingQuestionDto | null;
+  decision: string;
+  plan_summary: string | null;
+  /** The policy rule that fired. */
+  rule: PolicyRuleDto | null;
+  triage: TriageDto | null;
+  plan: PlanDto | null;
+  human_responses: HumanResponseDto[];
+  updated_at: Date;
+}
+
+export function mapWorkflowState(ticket: TicketDto, run: WorkflowRun | null, summary: WorkflowSummary | null): WorkflowStateDto {
+  const runState = run?.state ?? 'none';
+  return {
+    ticket_id: ticket.ticket_id,
+    status: ticket.status,
+    next_action: ticket.next_action,
+    run_state: runState,
+    step: summary?.step ?? (runState === 'queued' ? 'queued' : 'start'),
+    pending: summary?.pending ?? null,
+    decision: ticket.decision,
+    plan_summary: ticket.plan_summary,
+    rule: summary?.rule ? { id: summary.rule.rule, description: summary.rule.description, outcome: summary.rule.outcome } : null,
+    triage: summary?.triage ?? null,
+    plan: summary?.plan ?? null,
+    human_responses: summary?.human_responses ?? [],
+    updated_at: ticket.updated_at,
+  };
+}

@@ -1,0 +1,196 @@
+// The support workflow as a LangGraph graph: state, nodes and edges in one place.
+//
+//   START → start → triage → retrieve → plan → policy ─┬─ ask_user  → request_info → [ask_user]  ─→ retrieve
+//                                                      ├─ approval  → request_approval → [approval] ─┬→ resolve → END
+//                                                      │                                           └→ deny → END
+//                                                      ├─ resolve → END
+//                                                      └─ escalate → END
+//   [x] = interrupt(): the run pauses there until POST /hil resumes it.
+//
+// Nodes that change the ticket do so through TicketsService (transition table, event row, one
+// transaction). A resumed node re-runs from its start, so the nodes that interrupt do nothing else; the
+// status change before each interrupt lives in its own node and is idempotent.
+import { Annotation, END, interrupt, LangGraphRunnableConfig, START, StateGraph } from '@langchain/langgraph';
+import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
+import type { RetrievedContext } from '../llm/llm.service';
+import type { TriageResult } from '../llm/providers/triage-model';
+import type { TicketSuggestion } from '../tickets/ticket-suggestion';
+import { TicketStatus } from '../tickets/ticket.enums';
+import type { TicketDto } from '../tickets/dto/ticket.dto';
+import type { TicketChanges } from '../tickets/tickets.service';
+import { decide } from './support-policy';
+import type { HumanResponse, PendingQuestion, PolicyDecision } from './workflow.types';
+
+/** What the nodes need from the rest of the app. */
+export interface SupportGraphDeps {
+  ticket(ticketId: string): Promise<TicketDto>;
+  change(ticketId: string, changes: TicketChanges, note: { step: string; rule?: string }, comment?: string): Promise<void>;
+  triage(ticket: TicketDto): Promise<TriageResult>;
+  retrieve(query: string, ticketId: string): Promise<RetrievedContext>;
+  plan(ticket: TicketDto, context: RetrievedContext): Promise<TicketSuggestion>;
+}
+
+const last = <T>() => Annotation<T>({ reducer: (_, next) => next, default: () => null as T });
+
+export const SupportState = Annotation.Root({
+  ticketId: Annotation<string>,
+  findings: last<TriageResult | null>(),
+  context: last<RetrievedContext | null>(),
+  draft: last<TicketSuggestion | null>(),
+  decision: last<PolicyDecision | null>(),
+  pending: last<PendingQuestion | null>(),
+  responses: Annotation<HumanResponse[]>({ reducer: (all, added) => all.concat(added), default: () => [] }),
+  /** Set when support closed the ticket by hand while the run waited: the run ends there. */
+  closed: last<{ status: string; actor_id: string | null; at: string } | null>(),
+});
+
+export type SupportStateValues = typeof SupportState.State;
+type Update = typeof SupportState.Update;
+
+export function buildSupportGraph(deps: SupportGraphDeps, checkpointer: BaseCheckpointSaver) {
+  /** Writes only while the run is still wanted: a timed-out run must not change the ticket after its error. */
+  const change = (config: LangGraphRunnableConfig, ...args: Parameters<SupportGraphDeps['change']>) => {
+    config.signal?.throwIfAborted();
+    return deps.change(...args);
+  };
+  const answers = (state: SupportStateValues) => state.responses.filter((response) => response.kind === 'answer');
+  const withAnswers = (ticket: TicketDto, state: SupportStateValues) =>
+    [ticket.description, ...answers(state).map((response) => response.answer ?? '')].filter(Boolean).join('\n');
+
+  return new StateGraph(SupportState)
+    .addNode('start', async (state, config) => {
+      await change(config, state.ticketId, { status: TicketStatus.InProgress }, { step: 'start' });
+      return {};
+    })
+    .addNode('triage', async (state, config): Promise<Update> => {
+      const ticket = await deps.ticket(state.ticketId);
+      const triage = await deps.triage(ticket);
+      await change(config, state.ticketId, { priority: triage.priority as TicketDto['priority'], category: triage.category as TicketDto['category'] }, { step: 'triage' });
+      return { findings: triage };
+    })
+    .addNode('retrieve', async (state): Promise<Update> => {
+      const ticket = await deps.ticket(state.ticketId);
+      return { context: await deps.retrieve(`${ticket.title}\n${withAnswers(ticket, state)}`, state.ticketId) };
+    })
+    .addNode('plan', async (state): Promise<Update> => {
+      const ticket = await deps.ticket(state.ticketId);
+      return { draft: await deps.plan({ ...ticket, description: withAnswers(ticket, state) }, state.context!) };
+    })
+    .addNode('policy', async (state): Promise<Update> => {
+      const ticket = await deps.ticket(state.ticketId);
+      const decision = decide({
+        requestType: ticket.request_type,
+        priority: ticket.priority,
+        privileged: state.findings?.privileged ?? false,
+        missing: state.findings?.missing ?? [],
+        answers: answers(state).length,
+        confidence: state.draft?.confidence ?? 0,
+        citations: state.draft?.citations.length ?? 0,
+      });
+      return { decision };
+    })
+    .addNode('request_info', async (state, config): Promise<Update> => {
+      const question = `To go on with your request, please tell us: ${(state.findings?.missing ?? []).join('; ')}.`;
+      const ticket = await deps.ticket(state.ticketId);
+      // Idempotent: if this node re-runs after a crash, the question is not asked twice.
+      if (ticket.status !== TicketStatus.WaitingForUser) {
+        await change(
+          config,
+          state.ticketId,
+          { status: TicketStatus.WaitingForUser, decision: 'needs_info', planSummary: `Waiting for the requester: ${question}` },
+          { step: 'request_info', rule: state.decision!.rule },
+          question,
+        );
+      }
+      return { pending: { kind: 'question', question, rule: state.decision!.rule } };
+    })
+    .addNode('ask_user', (state): Update => ({ responses: [interrupt<PendingQuestion, HumanResponse>(state.pending!)], pending: null }))
+    .addNode('request_approval', async (state, config): Promise<Update> => {
+      const ticket = await deps.ticket(state.ticketId);
+      const planSummary = approvalPlan(ticket, state);
+      await change(
+        config,
+        state.ticketId,
+        { status: TicketStatus.WaitingForApproval, decision: 'pending_approval', planSummary },
+        { step: 'request_approval', rule: state.decision!.rule },
+      );
+      return { pending: { kind: 'approval', question: `Approve this plan? ${planSummary}`, rule: state.decision!.rule } };
+    })
+    .addNode('approval', (state): Update => ({ responses: [interrupt<PendingQuestion, HumanResponse>(state.pending!)], pending: null }))
+    .addNode('resolve', async (state, config) => {
+      const ticket = await deps.ticket(state.ticketId);
+      const approval = lastApproval(state);
+      const planSummary = approval ? ticket.plan_summary : state.draft!.summary;
+      const resolution = approval
+        ? `Approved by ${approval.responder_employee_id}${approval.comments || approval.answer ? `: ${approval.comments ?? approval.answer}` : ''}. ${planSummary ?? ''}`.trim()
+        : [state.draft!.summary, ...state.draft!.steps.map((step, index) => `${index + 1}. ${step}`)].join('\n');
+      await change(
+        config,
+        state.ticketId,
+        { status: TicketStatus.Resolved, decision: approval ? 'approved' : 'auto_resolved', planSummary, resolution },
+        { step: 'resolve', rule: state.decision!.rule },
+      );
+      return {};
+    })
+    .addNode('deny', async (state, config) => {
+      const denial = lastApproval(state)!;
+      const reason = denial.comments ?? denial.answer;
+      await change(
+        config,
+        state.ticketId,
+        { status: TicketStatus.Denied, decision: 'denied', resolution: `Denied by ${denial.responder_employee_id}${reason ? `: ${reason}` : ''}` },
+        { step: 'deny', rule: state.decision!.rule },
+      );
+      return {};
+    })
+    .addNode('escalate', async (state, config) => {
+      await change(
+        config,
+        state.ticketId,
+        {
+          status: TicketStatus.Escalated,
+          decision: 'escalated',
+          // The support queue is every escalated ticket nobody has taken yet.
+          assigneeId: null,
+          planSummary: `Escalated to the support queue: ${state.decision!.description}. Best knowledge found: ${state.draft?.summary ?? 'none'}`,
+        },
+        { step: 'escalate', rule: state.decision!.rule },
+      );
+      return {};
+    })
+    .addEdge(START, 'start')
+    .addEdge('start', 'triage')
+    .addEdge('triage', 'retrieve')
+    .addEdge('retrieve', 'plan')
+    .addEdge('plan', 'policy')
+    .addConditionalEdges('policy', (state) => ROUTE[state.decision!.outcome], ['request_info', 'request_approval', 'resolve', 'escalate'])
+    .addEdge('request_info', 'ask_user')
+    .addConditionalEdges('ask_user', (state) => (state.closed ? END : 'retrieve'), ['retrieve', END])
+    .addEdge('request_approval', 'approval')
+    .addConditionalEdges(
+      'approval',
+      (state) => (state.closed ? END : state.responses.at(-1)?.approval ? 'resolve' : 'deny'),
+      ['resolve', 'deny', END],
+    )
+    .addEdge('resolve', END)
+    .addEdge('deny', END)
+    .addEdge('escalate', END)
+    .compile({ checkpointer, name: 'support' });
+}
+
+export type SupportGraph = ReturnType<typeof buildSupportGraph>;
+
+const ROUTE = { ask_user: 'request_info', approval: 'request_approval', resolve: 'resolve', escalate: 'escalate' } as const;
+
+/** The nodes that pause for a person, by the kind of question they ask. */
+export const INTERRUPTING_NODES = { question: 'ask_user', approval: 'approval' } as const;
+
+function approvalPlan(ticket: TicketDto, state: SupportStateValues): string {
+  if (state.decision!.rule === 'critical_priority') return `Critical: ${state.draft?.summary ?? ticket.title}`;
+  const what = ticket.request_type === 'software_access' ? 'software access' : 'account access';
+  return `Grant ${what} as requested (“${ticket.title}”) once approved${ticket.business_justification ? `; justification: ${ticket.business_justification}` : ''}.`;
+}
+
+function lastApproval(state: SupportStateValues): HumanResponse | undefined {
+  return [...state.responses].reverse().find((response) => response.kind === 'approval');
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LlmModule } from '../llm/llm.module';
+import { TicketsModule } from '../tickets/tickets.module';
+import { WorkflowController } from './workflow.controller';
+import { WorkflowEngine } from './workflow.engine';
+import { WorkflowQueue } from './workflow.queue';
+import { WorkflowRepository } from './workflow.repository';
+import { WorkflowRun } from './workflow-run.entity';
+import { WorkflowService } from './workflow.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([WorkflowRun]), TicketsModule, LlmModule],
+  controllers: [WorkflowController],
+  providers: [WorkflowService, WorkflowEngine, WorkflowQueue, WorkflowRepository],
+})
+export class WorkflowModule {}

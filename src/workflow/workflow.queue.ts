@@ -1,0 +1,167 @@
+// The run queue, in the database: runs are claimed with FOR UPDATE SKIP LOCKED (several instances can
+// share one queue), at most MAX_CONCURRENT_WORKFLOWS at once per instance, each under a lease this
+// instance renews. Runs of a process that died are taken over when their lease lapses (at once on the
+// embedded database, which only one process can open).
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { AppConfig } from '../config/app-config';
+import { ClaimedRun, WorkflowRepository } from './workflow.repository';
+import { WorkflowEngine } from './workflow.engine';
+
+/** A run claimed this many times without pausing or ending keeps killing its process: it is stopped. */
+const MAX_ATTEMPTS = 3;
+/** A pending ticket without a run this old was created by a process that stopped before queueing it. */
+const ORPHAN_AGE_SECONDS = 5;
+const SHUTDOWN_GRACE_MS = 5000;
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+
+class ShutdownAbort extends Error {}
+
+@Injectable()
+export class WorkflowQueue implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(WorkflowQueue.name);
+  private readonly instanceId = randomUUID();
+  private readonly active = new Map<string, { done: Promise<void>; abort: AbortController }>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private draining = false;
+  private drainAgain = false;
+  private stopping = false;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly workflowRepository: WorkflowRepository,
+    private readonly engine: WorkflowEngine,
+  ) {}
+
+  get runsHere(): boolean {
+    return this.config.workflow.maxConcurrent > 0;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.runsHere) return;
+    const requeued = await this.workflowRepository.requeueAbandoned(this.config.databaseUrl === undefined);
+    const adopted = await this.workflowRepository.adoptOrphans(0);
+    if (requeued + adopted > 0) this.logger.log(`Resuming ${requeued} interrupted and starting ${adopted} unqueued workflow run(s)`);
+    const { pollMs, leaseSeconds } = this.config.workflow;
+    this.timers.push(
+      setInterval(() => void this.maintain(), pollMs),
+      setInterval(() => void this.workflowRepository.renewLeases(this.instanceId, leaseSeconds).catch((error) => this.warn('renew leases', error)), (leaseSeconds * 1000) / 3),
+      setInterval(() => void this.pruneCheckpoints().catch((error) => this.warn('prune checkpoints', error)), PRUNE_EVERY_MS),
+    );
+    this.kick();
+  }
+
+  /** Stops taking runs, lets running ones finish for a moment, then hands the rest back to the queue. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    this.timers.forEach(clearInterval);
+    const running = [...this.active.values()];
+    if (running.length === 0) return;
+    await Promise.race([Promise.all(running.map((run) => run.done)), new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref())]);
+    for (const run of this.active.values()) run.abort.abort(new ShutdownAbort('The server is shutting down'));
+    await Promise.all([...this.active.values()].map((run) => run.done));
+    await this.workflowRepository.release(this.instanceId).catch((error) => this.warn('release runs', error));
+  }
+
+  /** Whether a run queued now would start at once on this instance. */
+  hasFreeSlot(): boolean {
+    return this.runsHere && this.active.size < this.config.workflow.maxConcurrent;
+  }
+
+  /** Looks at the queue now (after something was queued here). */
+  kick(): void {
+    if (this.runsHere && !this.stopping) void this.drain();
+  }
+
+  /** Deletes the checkpoints of tickets closed longer ago than the retention period; their summary stays. */
+  async pruneCheckpoints(): Promise<number> {
+    const cutoff = new Date(Date.now() - this.config.workflow.checkpointRetentionDays * 24 * 60 * 60 * 1000);
+    let pruned = 0;
+    for (;;) {
+      const ticketIds = await this.workflowRepository.findPrunable(cutoff, 100);
+      for (const ticketId of ticketIds) {
+        const summary = await this.engine.describe(ticketId);
+        await this.engine.deleteCheckpoints(ticketId);
+        await this.workflowRepository.markPruned(ticketId, summary);
+      }
+      pruned += ticketIds.length;
+      if (ticketIds.length < 100) return pruned;
+    }
+  }
+
+  private async maintain(): Promise<void> {
+    try {
+      await this.workflowRepository.requeueAbandoned(false);
+      await this.workflowRepository.adoptOrphans(ORPHAN_AGE_SECONDS);
+      this.kick();
+    } catch (error) {
+      this.warn('look after the queue', error);
+    }
+  }
+
+  private async drain(): Promise<void> {
+    if (this.draining) {
+      this.drainAgain = true;
+      return;
+    }
+    this.draining = true;
+    try {
+      do {
+        this.drainAgain = false;
+        const free = this.config.workflow.maxConcurrent - this.active.size;
+        if (free <= 0 || this.stopping) break;
+        const runs = await this.workflowRepository.claim(this.instanceId, this.config.workflow.leaseSeconds, free);
+        for (const run of runs) this.launch(run);
+        if (runs.length === free) this.drainAgain = true;
+      } while (this.drainAgain);
+    } catch (error) {
+      this.warn('claim runs', error);
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private launch(run: ClaimedRun): void {
+    const abort = new AbortController();
+    const done = this.execute(run, abort).finally(() => {
+      this.active.delete(run.ticketId);
+      this.kick();
+    });
+    this.active.set(run.ticketId, { done, abort });
+  }
+
+  private async execute(run: ClaimedRun, abort: AbortController): Promise<void> {
+    const { timeoutMs } = this.config.workflow;
+    const timer = setTimeout(() => abort.abort(new Error(`The workflow took longer than WORKFLOW_TIMEOUT (${timeoutMs / 1000} s) and was stopped`)), timeoutMs);
+    let outcome: 'paused' | 'finished' = 'finished';
+    try {
+      if (run.attempts > MAX_ATTEMPTS) {
+        await this.engine.fail(run.ticketId, `The workflow was interrupted ${MAX_ATTEMPTS} times by a server stop and was given up; support will take over`);
+      } else {
+        outcome = await this.engine.runSegment(run.ticketId, run.resume, abort.signal);
+      }
+    } catch (error) {
+      // At shutdown the run is handed back to the queue, not failed: the next start resumes it.
+      if (abort.signal.reason instanceof ShutdownAbort) return;
+      const message = abort.signal.aborted ? String((abort.signal.reason as Error).message) : errorMessage(error);
+      await this.engine.fail(run.ticketId, message).catch((failure) => this.warn(`record the failure of ticket ${run.ticketId}`, failure));
+    } finally {
+      clearTimeout(timer);
+    }
+    try {
+      const summary = await this.engine.describe(run.ticketId);
+      await this.workflowRepository.finish(run.ticketId, this.instanceId, outcome === 'paused', run.resume?.id ?? null, summary);
+    } catch (error) {
+      // The lease lapses and another look at the queue picks the run up again.
+      this.warn(`finish the run of ticket ${run.ticketId}`, error);
+    }
+  }
+
+  private warn(what: string, error: unknown): void {
+    this.logger.warn(`Could not ${what}: ${errorMessage(error)}`);
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

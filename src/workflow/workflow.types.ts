@@ -1,0 +1,43 @@
+// The shapes the workflow keeps in its graph state and run records (all plain JSON, as checkpoints store them).
+import type { TriageResult } from '../llm/providers/triage-model';
+import type { TicketSuggestion } from '../tickets/ticket-suggestion';
+
+/** What a person sent to POST /hil, as the graph receives it when it resumes. */
+export interface HumanResponse {
+  /** Unique per response: a response is applied to the graph once, even if its run is retried. */
+  id: string;
+  kind: 'answer' | 'approval';
+  answer: string | null;
+  approval: boolean | null;
+  comments: string | null;
+  responder_id: string;
+  responder_employee_id: string;
+  responded_at: string;
+}
+
+export type Outcome = 'ask_user' | 'approval' | 'resolve' | 'escalate';
+
+/** What the policy decided and which of its rules fired. */
+export interface PolicyDecision {
+  outcome: Outcome;
+  rule: string;
+  description: string;
+}
+
+/** The question a paused run waits on: for the requester, or for an approver. */
+export interface PendingQuestion {
+  kind: 'question' | 'approval';
+  question: string;
+  rule: string;
+}
+
+/** A readable account of a run: what GET /workflow shows. */
+export interface WorkflowSummary {
+  step: string;
+  pending: (PendingQuestion & { interrupt_id: string | null }) | null;
+  rule: PolicyDecision | null;
+  triage: TriageResult | null;
+  plan: Pick<TicketSuggestion, 'summary' | 'steps' | 'confidence' | 'citations' | 'provider'> | null;
+  human_responses: HumanResponse[];
+  closed: { status: string; actor_id: string | null; at: string } | null;
+}
