@@ -43,7 +43,7 @@ export class WorkflowService {
     }
     const ticket = await this.ticketsService.create(user, fields);
     const queued = await this.enqueue(ticket.ticket_id);
-    if (wait) return mapWorkflowResponse(await this.waitWhileRunning(ticket.ticket_id, this.config.workflow.timeoutMs));
+    if (wait) return mapWorkflowResponse(await this.waitWhileRunning(ticket.ticket_id, this.config.workflow.timeoutMs, true));
     return { ...mapWorkflowResponse(ticket), next_action: queued ? 'queued' : 'workflow_starting' };
   }
 
@@ -81,7 +81,7 @@ export class WorkflowService {
       },
     );
     this.queue.kick();
-    return mapWorkflowResponse(wait ? await this.waitWhileRunning(ticketId, this.config.workflow.timeoutMs) : updated);
+    return mapWorkflowResponse(wait ? await this.waitWhileRunning(ticketId, this.config.workflow.timeoutMs, true) : updated);
   }
 
   /** GET /workflow/{id}: the run as the ticket's viewers may follow it. */
@@ -144,14 +144,23 @@ export class WorkflowService {
     }
   }
 
-  /** The ticket once its workflow has paused or ended, or as it is after `limitMs`. */
-  private async waitWhileRunning(ticketId: string, limitMs: number): Promise<TicketDto> {
+  /**
+   * The ticket once its workflow has paused or ended, or as it is after `limitMs`. With `settled`, also
+   * until its run segment has finished, so that what GET /workflow shows next is the paused run.
+   */
+  private async waitWhileRunning(ticketId: string, limitMs: number, settled = false): Promise<TicketDto> {
     const deadline = Date.now() + limitMs;
     for (;;) {
       const ticket = await this.ticketsService.findById(ticketId);
       if (!ticket) throw new Error(`Ticket ${ticketId} vanished`);
-      if (!RUNNING.includes(ticket.status) || Date.now() >= deadline) return ticket;
+      const paused = !RUNNING.includes(ticket.status) && (!settled || (await this.runHasSettled(ticketId)));
+      if (paused || Date.now() >= deadline) return ticket;
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
+  }
+
+  private async runHasSettled(ticketId: string): Promise<boolean> {
+    const run = await this.workflowRepository.findRun(ticketId);
+    return !run || run.state === 'waiting' || run.state === 'done';
   }
 }
