@@ -65,7 +65,9 @@ export function buildSupportGraph(deps: SupportGraphDeps, checkpointer: BaseChec
     .addNode('triage', async (state, config): Promise<Update> => {
       const ticket = await deps.ticket(state.ticketId);
       const triage = await deps.triage(ticket);
-      await change(config, state.ticketId, { priority: triage.priority as TicketDto['priority'], category: triage.category as TicketDto['category'] }, { step: 'triage' });
+      if (triage.priority !== ticket.priority || triage.category !== ticket.category) {
+        await change(config, state.ticketId, { priority: triage.priority as TicketDto['priority'], category: triage.category as TicketDto['category'] }, { step: 'triage' });
+      }
       return { findings: triage };
     })
     .addNode('retrieve', async (state): Promise<Update> => {

@@ -57,32 +57,37 @@ export class WorkflowEngine implements OnModuleInit {
   }
 
   /**
-   * Runs the ticket's graph until it pauses for a person or ends. Every step's checkpoint is written
-   * before the next step starts (durability "sync"): a human decision, once applied, is never lost.
+   * Runs the ticket's graph until it pauses for a person or ends. A segment that applies a human decision
+   * writes each step's checkpoint before the next step starts (durability "sync"): once applied, the
+   * decision is never lost. Other segments checkpoint in the background ("async"); LangGraph still
+   * awaits every write before the segment returns, and a step re-run after a crash is idempotent.
    */
-  async runSegment(ticketId: string, response: HumanResponse | null, signal: AbortSignal): Promise<SegmentOutcome> {
+  async runSegment(ticketId: string, response: HumanResponse | null, signal: AbortSignal): Promise<{ outcome: SegmentOutcome; summary: WorkflowSummary | null }> {
     const ticket = await this.ticketsService.findById(ticketId);
-    if (!ticket || isClosed(ticket.status)) return 'finished';
-    const config = { configurable: { thread_id: ticketId }, durability: 'sync' as const, signal };
-    const state = await this.graph.getState(config);
+    if (!ticket || isClosed(ticket.status)) return { outcome: 'finished', summary: null };
+    const thread = { configurable: { thread_id: ticketId } };
+    const state = await this.graph.getState(thread);
     const pending = pendingInterrupts(state);
     let input: Parameters<SupportGraph['invoke']>[0];
+    let applying = false;
     if (!state.createdAt) {
       input = { ticketId };
     } else if (response && !(state.values as SupportStateValues).responses.some((applied) => applied.id === response.id)) {
       const target = pending.find((candidate) => candidate.value.kind === RESPONSE_KIND[response.kind]);
       if (!target) throw new Error(`The workflow is not waiting for ${response.kind === 'answer' ? 'an answer' : 'an approval'}`);
       input = new Command({ resume: { [target.id]: response } });
+      applying = true;
     } else if (pending.length > 0) {
-      return 'paused';
+      return { outcome: 'paused', summary: summarize(state) };
     } else if (state.next.length > 0) {
       // The process stopped mid-run: go on from the last checkpoint.
       input = null;
     } else {
-      return 'finished';
+      return { outcome: 'finished', summary: summarize(state) };
     }
-    await this.graph.invoke(input, config);
-    return pendingInterrupts(await this.graph.getState(config)).length > 0 ? 'paused' : 'finished';
+    await this.graph.invoke(input, { ...thread, durability: applying ? 'sync' : 'async', signal });
+    const after = await this.graph.getState(thread);
+    return { outcome: pendingInterrupts(after).length > 0 ? 'paused' : 'finished', summary: summarize(after) };
   }
 
   /** Ends a failed run: the ticket goes to `error` with an error event carrying the message. */
@@ -111,25 +116,29 @@ export class WorkflowEngine implements OnModuleInit {
 
   /** The run as people read it; null when the ticket has no checkpoints (not started, or pruned). */
   async describe(ticketId: string): Promise<WorkflowSummary | null> {
-    const state = await this.graph.getState({ configurable: { thread_id: ticketId } });
-    if (!state.createdAt) return null;
-    const values = state.values as SupportStateValues;
-    const [waiting] = pendingInterrupts(state);
-    return {
-      step: waiting ? (waiting.value.kind === 'approval' ? 'approval' : 'ask_user') : (state.next[0] ?? (values.closed ? 'closed' : 'done')),
-      pending: waiting ? { ...waiting.value, interrupt_id: waiting.id } : null,
-      rule: values.decision,
-      triage: values.findings,
-      plan: values.draft ? { summary: values.draft.summary, steps: values.draft.steps, confidence: values.draft.confidence, citations: values.draft.citations, provider: values.draft.provider } : null,
-      human_responses: values.responses,
-      closed: values.closed,
-    };
+    return summarize(await this.graph.getState({ configurable: { thread_id: ticketId } }));
   }
 
   /** Deletes a closed ticket's checkpoints (LangGraph writes dozens of rows per run). */
   deleteCheckpoints(ticketId: string): Promise<void> {
     return this.checkpointer.deleteThread(ticketId);
   }
+}
+
+function summarize(state: StateSnapshot): WorkflowSummary | null {
+  if (!state.createdAt) return null;
+  const values = state.values as SupportStateValues;
+  const [waiting] = pendingInterrupts(state);
+  const { draft } = values;
+  return {
+    step: waiting ? (waiting.value.kind === 'approval' ? 'approval' : 'ask_user') : (state.next[0] ?? (values.closed ? 'closed' : 'done')),
+    pending: waiting ? { ...waiting.value, interrupt_id: waiting.id } : null,
+    rule: values.decision,
+    triage: values.findings,
+    plan: draft ? { summary: draft.summary, steps: draft.steps, confidence: draft.confidence, citations: draft.citations, provider: draft.provider } : null,
+    human_responses: values.responses,
+    closed: values.closed,
+  };
 }
 
 function isClosed(status: TicketStatus): boolean {

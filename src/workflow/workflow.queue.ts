@@ -6,7 +6,8 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap }
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import { ClaimedRun, WorkflowRepository } from './workflow.repository';
-import { WorkflowEngine } from './workflow.engine';
+import { SegmentOutcome, WorkflowEngine } from './workflow.engine';
+import type { WorkflowSummary } from './workflow.types';
 
 /** A run claimed this many times without pausing or ending keeps killing its process: it is stopped. */
 const MAX_ATTEMPTS = 3;
@@ -133,12 +134,13 @@ export class WorkflowQueue implements OnApplicationBootstrap, BeforeApplicationS
   private async execute(run: ClaimedRun, abort: AbortController): Promise<void> {
     const { timeoutMs } = this.config.workflow;
     const timer = setTimeout(() => abort.abort(new Error(`The workflow took longer than WORKFLOW_TIMEOUT (${timeoutMs / 1000} s) and was stopped`)), timeoutMs);
-    let outcome: 'paused' | 'finished' = 'finished';
+    let outcome: SegmentOutcome = 'finished';
+    let summary: WorkflowSummary | null | undefined;
     try {
       if (run.attempts > MAX_ATTEMPTS) {
         await this.engine.fail(run.ticketId, `The workflow was interrupted ${MAX_ATTEMPTS} times by a server stop and was given up; support will take over`);
       } else {
-        outcome = await this.engine.runSegment(run.ticketId, run.resume, abort.signal);
+        ({ outcome, summary } = await this.engine.runSegment(run.ticketId, run.resume, abort.signal));
       }
     } catch (error) {
       // At shutdown the run is handed back to the queue, not failed: the next start resumes it.
@@ -149,7 +151,7 @@ export class WorkflowQueue implements OnApplicationBootstrap, BeforeApplicationS
       clearTimeout(timer);
     }
     try {
-      const summary = await this.engine.describe(run.ticketId);
+      summary ??= await this.engine.describe(run.ticketId);
       await this.workflowRepository.finish(run.ticketId, this.instanceId, outcome === 'paused', run.resume?.id ?? null, summary);
     } catch (error) {
       // The lease lapses and another look at the queue picks the run up again.
