@@ -116,7 +116,8 @@ export class WorkflowService {
   private async enqueue(ticketId: string): Promise<boolean> {
     await this.workflowRepository.enqueue(ticketId);
     this.queue.kick();
-    if (this.queue.hasFreeSlot()) return false;
+    // An intake-only instance leaves the run to the instances that run workflows: nothing to say yet.
+    if (!this.queue.runsHere || this.queue.hasFreeSlot()) return false;
     await this.ticketsService.applyChanges(ticketId, null, { nextAction: 'queued' }, undefined, {
       requireStatus: { status: TicketStatus.Pending, otherwise: 'skip' },
       note: { step: 'queued' },
