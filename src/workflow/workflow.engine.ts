@@ -59,8 +59,8 @@ export class WorkflowEngine implements OnModuleInit {
   /**
    * Runs the ticket's graph until it pauses for a person or ends. A segment that applies a human decision
    * writes each step's checkpoint before the next step starts (durability "sync"): once applied, the
-   * decision is never lost. Other segments checkpoint in the background ("async"); LangGraph still
-   * awaits every write before the segment returns, and a step re-run after a crash is idempotent.
+   * decision is never lost. Other segments have no human input to lose and idempotent steps, so they
+   * checkpoint once, when they pause or end ("exit"): after a crash such a segment simply runs again.
    */
   async runSegment(ticketId: string, response: HumanResponse | null, signal: AbortSignal): Promise<{ outcome: SegmentOutcome; summary: WorkflowSummary | null }> {
     const ticket = await this.ticketsService.findById(ticketId);
@@ -85,7 +85,7 @@ export class WorkflowEngine implements OnModuleInit {
     } else {
       return { outcome: 'finished', summary: summarize(state) };
     }
-    await this.graph.invoke(input, { ...thread, durability: applying ? 'sync' : 'async', signal });
+    await this.graph.invoke(input, { ...thread, durability: applying ? 'sync' : 'exit', signal });
     const after = await this.graph.getState(thread);
     return { outcome: pendingInterrupts(after).length > 0 ? 'paused' : 'finished', summary: summarize(after) };
   }
