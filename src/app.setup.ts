@@ -29,13 +29,18 @@ export function configureApp(app: INestApplication): INestApplication {
     exposedHeaders: ['x-request-id', 'retry-after'],
   });
   registerBodyParsers(app, config.bodyLimit);
+  setApiPrefix(app);
+  app.enableShutdownHooks();
+  if (config.swaggerEnabled) serveApiDocs(app);
+  return app;
+}
+
+/** Routes live under /api/v1, except the health check, which is also at /health. */
+export function setApiPrefix(app: INestApplication): void {
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health', method: RequestMethod.GET },
       { path: 'api/v1/health', method: RequestMethod.GET },
     ],
   });
-  app.enableShutdownHooks();
-  if (config.swaggerEnabled) serveApiDocs(app);
-  return app;
 }

@@ -11,11 +11,13 @@ const STREAM_DESCRIPTION =
   'Server-Sent Events: `connected` first, then `workflow_update`, `hil_response`, `comment` and `error` ' +
   'events as JSON `data:` lines with an `id:`, and a `keepalive` every 30 s. Reconnect with Last-Event-ID ' +
   '(or ?last_event_id=) to receive what you missed first.';
+// On each method rather than the class: only there does it merge with the @Headers() parameter, which
+// would otherwise be documented a second time, as required.
+const LAST_EVENT_ID_HEADER = { name: 'Last-Event-ID', required: false, description: 'Resume after this event id' };
 
 @ApiTags('events')
 @ApiBearerAuth()
 @ApiOAuth2([])
-@ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event id' })
 @ApiErrors(400, 401)
 @AllowQueryToken()
 @Controller('events')
@@ -24,20 +26,22 @@ export class EventsController {
 
   /** Live events of every ticket you may see (support dashboards: all tickets). */
   @ApiOkResponse({ description: STREAM_DESCRIPTION, content: { 'text/event-stream': {} } })
+  @ApiHeader(LAST_EVENT_ID_HEADER)
   @Sse()
-  streamAll(@CurrentUser() user: AuthUser, @Query() query: StreamQueryDto, @Headers('last-event-id') lastEventId?: string): Observable<MessageEvent> {
+  streamAll(@CurrentUser() user: AuthUser, @Query() query: StreamQueryDto, @Headers('Last-Event-ID') lastEventId?: string): Observable<MessageEvent> {
     return this.eventsService.streamAll(user, resumeFrom(lastEventId, query));
   }
 
   /** Live events of one ticket (its requester, or support and admin). */
   @ApiOkResponse({ description: STREAM_DESCRIPTION, content: { 'text/event-stream': {} } })
+  @ApiHeader(LAST_EVENT_ID_HEADER)
   @ApiErrors(404)
   @Sse(':ticket_id')
   streamTicket(
     @CurrentUser() user: AuthUser,
     @Param('ticket_id', ParseUUIDPipe) ticketId: string,
     @Query() query: StreamQueryDto,
-    @Headers('last-event-id') lastEventId?: string,
+    @Headers('Last-Event-ID') lastEventId?: string,
   ): Promise<Observable<MessageEvent>> {
     return this.eventsService.streamTicket(user, ticketId, resumeFrom(lastEventId, query));
   }

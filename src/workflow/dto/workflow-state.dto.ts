@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { TicketStatus } from '../../tickets/ticket.enums';
 import type { TicketDto } from '../../tickets/dto/ticket.dto';
 import type { WorkflowRun } from '../workflow-run.entity';
@@ -5,6 +6,8 @@ import type { WorkflowSummary } from '../workflow.types';
 
 export class PendingQuestionDto {
   /** `question` waits for the requester, `approval` for support or an admin. */
+  // Spelled out: the compilers disagree on the order of a union's members, and the document must not drift.
+  @ApiProperty({ enum: ['question', 'approval'] })
   kind: 'question' | 'approval';
   question: string;
   /** The policy rule that asked it. @example "software_access" */
@@ -46,6 +49,7 @@ export class PlanDto {
 export class HumanResponseDto {
   id: string;
   /** `answer` (to a question) or `approval` */
+  @ApiProperty({ enum: ['answer', 'approval'] })
   kind: 'answer' | 'approval';
   answer: string | null;
   approval: boolean | null;
