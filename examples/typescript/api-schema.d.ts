@@ -814,8 +814,8 @@ export interface components {
             /** @example Access granted for 30 days */
             comments?: string;
             /**
-             * @description Optional; if sent it must be your own employee id: the approver recorded is always the signed-in user.
-             * @example MANAGER001
+             * @description Optional; if sent it must be your own employee id (or user id): the approver recorded is always the signed-in user.
+             * @example EMP042
              */
             approver_id?: string;
         };

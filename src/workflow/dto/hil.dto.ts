@@ -15,7 +15,7 @@ export class HilResponseDto {
   @IsOptional() @Trim() @IsString() @MaxLength(5000)
   comments?: string;
 
-  /** Optional; if sent it must be your own employee id: the approver recorded is always the signed-in user. @example "MANAGER001" */
+  /** Optional; if sent it must be your own employee id (or user id): the approver recorded is always the signed-in user. @example "EMP042" */
   @IsOptional() @Trim() @IsString() @MaxLength(64)
   approver_id?: string;
 }
