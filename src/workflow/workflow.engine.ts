@@ -66,28 +66,34 @@ export class WorkflowEngine implements OnModuleInit {
     const ticket = await this.ticketsService.findById(ticketId);
     if (!ticket || isClosed(ticket.status)) return { outcome: 'finished', summary: null };
     const thread = { configurable: { thread_id: ticketId } };
-    const state = await this.graph.getState(thread);
-    const pending = pendingInterrupts(state);
-    let input: Parameters<SupportGraph['invoke']>[0];
-    let applying = false;
-    if (!state.createdAt) {
-      input = { ticketId };
-    } else if (response && !(state.values as SupportStateValues).responses.some((applied) => applied.id === response.id)) {
-      const target = pending.find((candidate) => candidate.value.kind === RESPONSE_KIND[response.kind]);
+    let state = await this.graph.getState(thread);
+    if (response && !(state.values as SupportStateValues).responses?.some((applied) => applied.id === response.id)) {
+      let target = interruptFor(state, response);
+      // The pause this response answers was not checkpointed before the process stopped: reach it again.
+      if (!target && pendingInterrupts(state).length === 0 && (await this.advance(ticketId, state, signal))) {
+        state = await this.graph.getState(thread);
+        target = interruptFor(state, response);
+      }
       if (!target) throw new Error(`The workflow is not waiting for ${response.kind === 'answer' ? 'an answer' : 'an approval'}`);
-      input = new Command({ resume: { [target.id]: response } });
-      applying = true;
-    } else if (pending.length > 0) {
-      return { outcome: 'paused', summary: summarize(state) };
-    } else if (state.next.length > 0) {
-      // The process stopped mid-run: go on from the last checkpoint.
-      input = null;
-    } else {
-      return { outcome: 'finished', summary: summarize(state) };
+      await this.graph.invoke(new Command({ resume: { [target.id]: response } }), { ...thread, durability: 'sync', signal });
+    } else if (pendingInterrupts(state).length > 0 || !(await this.advance(ticketId, state, signal))) {
+      return { outcome: pendingInterrupts(state).length > 0 ? 'paused' : 'finished', summary: summarize(state) };
     }
-    await this.graph.invoke(input, { ...thread, durability: applying ? 'sync' : 'exit', signal });
     const after = await this.graph.getState(thread);
     return { outcome: pendingInterrupts(after).length > 0 ? 'paused' : 'finished', summary: summarize(after) };
+  }
+
+  /** The ticket's status if a person closed it (or it failed), else null. */
+  async closedStatus(ticketId: string): Promise<TicketStatus | null> {
+    const ticket = await this.ticketsService.findById(ticketId);
+    return ticket && isClosed(ticket.status) ? ticket.status : null;
+  }
+
+  /** Runs without human input — from the start, or on from the last checkpoint; false if nothing is left. */
+  private async advance(ticketId: string, state: StateSnapshot, signal: AbortSignal): Promise<boolean> {
+    if (state.createdAt && state.next.length === 0) return false;
+    await this.graph.invoke(state.createdAt ? null : { ticketId }, { configurable: { thread_id: ticketId }, durability: 'exit', signal });
+    return true;
   }
 
   /** Ends a failed run: the ticket goes to `error` with an error event carrying the message. */
@@ -139,6 +145,10 @@ function summarize(state: StateSnapshot): WorkflowSummary | null {
     human_responses: values.responses,
     closed: values.closed,
   };
+}
+
+function interruptFor(state: StateSnapshot, response: HumanResponse): { id: string; value: PendingQuestion } | undefined {
+  return pendingInterrupts(state).find((candidate) => candidate.value.kind === RESPONSE_KIND[response.kind]);
 }
 
 function isClosed(status: TicketStatus): boolean {

@@ -24,8 +24,9 @@ export class WorkflowQueue implements OnApplicationBootstrap, BeforeApplicationS
   private readonly instanceId = randomUUID();
   private readonly active = new Map<string, { done: Promise<void>; abort: AbortController }>();
   private readonly timers: NodeJS.Timeout[] = [];
-  private draining = false;
+  private draining: Promise<void> | null = null;
   private drainAgain = false;
+  private maintaining: Promise<void> | null = null;
   private stopping = false;
 
   constructor(
@@ -45,7 +46,9 @@ export class WorkflowQueue implements OnApplicationBootstrap, BeforeApplicationS
     if (requeued + adopted > 0) this.logger.log(`Resuming ${requeued} interrupted and starting ${adopted} unqueued workflow run(s)`);
     const { pollMs, leaseSeconds } = this.config.workflow;
     this.timers.push(
-      setInterval(() => void this.maintain(), pollMs),
+      setInterval(() => {
+        this.maintaining ??= this.maintain().finally(() => (this.maintaining = null));
+      }, pollMs),
       setInterval(() => void this.workflowRepository.renewLeases(this.instanceId, leaseSeconds).catch((error) => this.warn('renew leases', error)), (leaseSeconds * 1000) / 3),
       setInterval(() => void this.pruneCheckpoints().catch((error) => this.warn('prune checkpoints', error)), PRUNE_EVERY_MS),
     );
@@ -56,12 +59,15 @@ export class WorkflowQueue implements OnApplicationBootstrap, BeforeApplicationS
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     this.timers.forEach(clearInterval);
+    // A claim in flight may still hand us runs: let it finish (they are released below, not started).
+    await Promise.all([this.draining, this.maintaining]);
     const running = [...this.active.values()];
-    if (running.length === 0) return;
-    await Promise.race([Promise.all(running.map((run) => run.done)), new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref())]);
-    for (const run of this.active.values()) run.abort.abort(new ShutdownAbort('The server is shutting down'));
-    await Promise.all([...this.active.values()].map((run) => run.done));
-    await this.workflowRepository.release(this.instanceId).catch((error) => this.warn('release runs', error));
+    if (running.length > 0) {
+      await Promise.race([Promise.all(running.map((run) => run.done)), new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref())]);
+      for (const run of this.active.values()) run.abort.abort(new ShutdownAbort('The server is shutting down'));
+      await Promise.all([...this.active.values()].map((run) => run.done));
+    }
+    if (this.runsHere) await this.workflowRepository.release(this.instanceId).catch((error) => this.warn('release runs', error));
   }
 
   /** Whether a run queued now would start at once on this instance. */
@@ -71,7 +77,22 @@ export class WorkflowQueue implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Looks at the queue now (after something was queued here). */
   kick(): void {
-    if (this.runsHere && !this.stopping) void this.drain();
+    if (!this.runsHere || this.stopping) return;
+    if (this.draining) {
+      this.drainAgain = true;
+      return;
+    }
+    this.draining = this.drain().finally(() => {
+      this.draining = null;
+      // Asked again after the last claim looked: look once more.
+      if (this.drainAgain) this.kick();
+    });
+  }
+
+  /** Ends the run of a ticket a person closed while it waited: no question is left to answer. */
+  async closeRun(ticketId: string, status: string, actorId: string | null): Promise<void> {
+    await this.engine.close(ticketId, status, actorId);
+    await this.workflowRepository.markDone(ticketId, await this.engine.describe(ticketId));
   }
 
   /** Deletes the checkpoints of tickets closed longer ago than the retention period; their summary stays. */
@@ -101,11 +122,6 @@ export class WorkflowQueue implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private async drain(): Promise<void> {
-    if (this.draining) {
-      this.drainAgain = true;
-      return;
-    }
-    this.draining = true;
     try {
       do {
         this.drainAgain = false;
@@ -117,12 +133,12 @@ export class WorkflowQueue implements OnApplicationBootstrap, BeforeApplicationS
       } while (this.drainAgain);
     } catch (error) {
       this.warn('claim runs', error);
-    } finally {
-      this.draining = false;
     }
   }
 
   private launch(run: ClaimedRun): void {
+    // Claimed while shutting down: left `running` here, so the release at shutdown hands it back.
+    if (this.stopping) return;
     const abort = new AbortController();
     const done = this.execute(run, abort).finally(() => {
       this.active.delete(run.ticketId);
@@ -153,6 +169,9 @@ export class WorkflowQueue implements OnApplicationBootstrap, BeforeApplicationS
     try {
       summary ??= await this.engine.describe(run.ticketId);
       await this.workflowRepository.finish(run.ticketId, this.instanceId, outcome === 'paused', run.resume?.id ?? null, summary);
+      // Closed by a person while this segment ran: the close found the run busy, so it is ended here.
+      const closedAs = outcome === 'paused' ? await this.engine.closedStatus(run.ticketId) : null;
+      if (closedAs) await this.closeRun(run.ticketId, closedAs, null);
     } catch (error) {
       // The lease lapses and another look at the queue picks the run up again.
       this.warn(`finish the run of ticket ${run.ticketId}`, error);

@@ -105,8 +105,7 @@ export class WorkflowService {
       const run = await this.workflowRepository.findRun(ticketId);
       // A running segment finds the ticket closed at its next step and ends there.
       if (!run || run.state === 'running' || run.state === 'done') return;
-      await this.engine.close(ticketId, status, actorId);
-      await this.workflowRepository.markDone(ticketId, await this.engine.describe(ticketId));
+      await this.queue.closeRun(ticketId, status, actorId);
     } catch (error) {
       this.logger.warn(`Could not end the workflow of closed ticket ${ticketId}: ${String(error)}`);
     }
