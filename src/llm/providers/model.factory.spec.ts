@@ -3,10 +3,12 @@ import { OllamaEmbeddings } from '@langchain/ollama';
 import { AppConfig } from '../../config/app-config';
 import { validateEnvironment } from '../../config/environment';
 import { LangChainResolutionModel } from './langchain-resolution-model';
-import { createEmbeddingModel, createResolutionModel } from './model.factory';
+import { LangChainTriageModel } from './langchain-triage-model';
+import { createEmbeddingModel, createResolutionModel, createTriageModel } from './model.factory';
 import { NomicEmbeddings } from './nomic-embeddings';
 import { OfflineEmbeddings } from './offline-embeddings';
 import { OfflineResolutionModel } from './offline-resolution-model';
+import { OfflineTriageModel } from './offline-triage-model';
 
 const configWith = (vars: Record<string, string>) => new AppConfig(validateEnvironment({ JWT_SECRET_KEY: 'k'.repeat(40), ...vars }));
 
@@ -14,6 +16,7 @@ describe('model factory', () => {
   it('uses the offline models when no key is configured', () => {
     const config = configWith({});
     expect(createResolutionModel(config)).toBeInstanceOf(OfflineResolutionModel);
+    expect(createTriageModel(config)).toBeInstanceOf(OfflineTriageModel);
     const embeddings = createEmbeddingModel(config);
     expect(embeddings.embeddings).toBeInstanceOf(OfflineEmbeddings);
     expect(embeddings.name).toBe('offline:hashed-ngrams-v1');
@@ -24,6 +27,9 @@ describe('model factory', () => {
     const model = createResolutionModel(config);
     expect(model).toBeInstanceOf(LangChainResolutionModel);
     expect(model.name).toBe('gemini:gemini-x');
+    const triage = createTriageModel(config);
+    expect(triage).toBeInstanceOf(LangChainTriageModel);
+    expect(triage.name).toBe('gemini:gemini-x');
     const embeddings = createEmbeddingModel(config);
     expect(embeddings.embeddings).toBeInstanceOf(GoogleGenerativeAIEmbeddings);
     expect(embeddings.name).toBe('gemini:text-embedding-004');
