@@ -882,7 +882,7 @@ export interface components {
             /** @description queued, running, waiting (for a person) or done; none if the ticket never entered the workflow. */
             run_state: string;
             /**
-             * @description The graph node the run is at or waits in (`done` when it ended).
+             * @description The graph node the run waits in or goes on from (`done` when it ended; `queued` or `none` before it starts).
              * @example approval
              */
             step: string;

@@ -66,7 +66,7 @@ export class WorkflowStateDto {
   next_action: string;
   /** queued, running, waiting (for a person) or done; none if the ticket never entered the workflow. */
   run_state: string;
-  /** The graph node the run is at or waits in (`done` when it ended). @example "approval" */
+  /** The graph node the run waits in or goes on from (`done` when it ended; `queued` or `none` before it starts). @example "approval" */
   step: string;
   pending: PendingQuestionDto | null;
   decision: string;
@@ -86,7 +86,8 @@ export function mapWorkflowState(ticket: TicketDto, run: WorkflowRun | null, sum
     status: ticket.status,
     next_action: ticket.next_action,
     run_state: runState,
-    step: summary?.step ?? (runState === 'queued' ? 'queued' : 'start'),
+    // Before its first pause a run has no checkpoint yet (it writes one when it pauses or ends).
+    step: summary?.step ?? (runState === 'running' ? 'start' : runState),
     pending: summary?.pending ?? null,
     decision: ticket.decision,
     plan_summary: ticket.plan_summary,
