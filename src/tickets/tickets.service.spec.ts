@@ -9,7 +9,7 @@ import { ListTicketEventsQueryDto } from './dto/ticket-event.dto';
 import { TicketComment } from './ticket-comment.entity';
 import { decodeCursor } from './ticket-cursor';
 import { TicketEvent } from './ticket-event.entity';
-import { TICKET_CREATED, TICKET_EVENTS_APPENDED } from './ticket-events';
+import { TICKET_CREATED, TICKET_EVENTS_APPENDED, TicketEventType } from './ticket-events';
 import { RequestType, TicketCategory, TicketPriority, TicketStatus, TicketUrgency } from './ticket.enums';
 import { Ticket } from './ticket.entity';
 import { NewTicketEvent, TicketFilters, TicketPageRequest, TicketsRepository } from './tickets.repository';
@@ -55,6 +55,8 @@ class FakeTicketsRepository {
     const visible = this.rows.comments.filter((c) => c.ticketId === ticketId && (includeInternal || !c.internal));
     return [visible.slice(offset, offset + limit), visible.length] as [TicketComment[], number];
   });
+  /** Another module's repository, bound to this (fake) transaction. */
+  join = jest.fn(<R extends object>(other: R): R => ({ ...other, boundTo: this }));
   appendEvent = jest.fn(async (fields: NewTicketEvent) =>
     keep(this.rows.events, { id: String(this.rows.events.length + 1), createdAt: new Date(), ...fields }));
   findEvents = jest.fn(async (ticketId: string, { includeStaffOnly, after, limit }: Options<'findEvents'>) =>
@@ -272,6 +274,51 @@ describe(TicketsService.name, () => {
         next_action: { from: 'workflow_starting', to: 'awaiting_approval' },
       });
       expect(lastEvent().payload).not.toHaveProperty('comment');
+    });
+
+    it('records an extra event before its workflow_update, with the note, and another module’s writes in the same transaction', async () => {
+      const ticket = repository.add({ status: TicketStatus.WaitingForApproval });
+      const other = { store: jest.fn(async () => undefined) };
+      let bound: unknown;
+
+      await sut.applyChanges(ticket.id, sam.id, { status: TicketStatus.InProgress, decision: 'approved' }, undefined, {
+        event: { type: TicketEventType.HilResponse, payload: { approval: true } },
+        note: { step: 'approval' },
+        within: async (join) => {
+          bound = join(other as never);
+          await (bound as typeof other).store();
+        },
+      });
+
+      expect(repository.rows.events.map((event) => event.type)).toEqual(['hil_response', 'workflow_update']);
+      expect(repository.rows.events[0]).toMatchObject({ actorId: sam.id, staffOnly: false, payload: { approval: true } });
+      expect(lastEvent().payload).toMatchObject({ status: 'in_progress', decision: 'approved', step: 'approval' });
+      expect(bound).toMatchObject({ boundTo: repository.transactions[0] });
+      expect(other.store).toHaveBeenCalledTimes(1);
+    });
+
+    it('writes nothing at all when the other module’s writes fail', async () => {
+      const ticket = repository.add({ status: TicketStatus.WaitingForApproval });
+      const failing = sut.applyChanges(ticket.id, sam.id, { status: TicketStatus.InProgress }, undefined, {
+        event: { type: TicketEventType.HilResponse, payload: {} },
+        within: async () => {
+          throw new Error('queue table unavailable');
+        },
+      });
+      await expect(failing).rejects.toThrow('queue table unavailable');
+      expect(repository.rows.tickets.get(ticket.id)).toMatchObject({ status: 'waiting_for_approval' });
+      nothingWritten();
+    });
+
+    it('changes nothing unless the ticket is still in the required status: skips quietly, or answers 409', async () => {
+      const ticket = repository.add({ status: TicketStatus.InProgress });
+      const skipped = await sut.applyChanges(ticket.id, null, { nextAction: 'queued' }, undefined, { requireStatus: { status: TicketStatus.Pending, otherwise: 'skip' } });
+      expect(skipped).toMatchObject({ status: 'in_progress', next_action: 'workflow_starting' });
+      const conflict = sut.applyChanges(ticket.id, sam.id, { status: TicketStatus.InProgress }, undefined, {
+        requireStatus: { status: TicketStatus.WaitingForApproval, otherwise: 'conflict' },
+      });
+      await expect(conflict).rejects.toThrow(new ConflictException(`Ticket ${ticket.id} is now in_progress, no longer waiting_for_approval`));
+      nothingWritten();
     });
 
     it('leaves the ticket and its conversation untouched when recording the change fails', async () => {
