@@ -83,7 +83,8 @@ async function start(env: Record<string, string>, dropDatabase: () => Promise<vo
   }
 }
 
-async function createDatabase(): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
+/** A database of its own for one test file: a copy of the embedded template, or a fresh one on TEST_DATABASE_URL. */
+export async function createDatabase(): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (serverUrl) {
     const name = `support_desk_test_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
