@@ -848,16 +848,13 @@ export interface components {
             privileged: boolean;
             reasons: string[];
         };
-        PlanCitationDto: {
-            document_id: string;
-            chunk_id: string;
-            title: string;
-        };
         PlanDto: {
             summary: string;
             steps: string[];
+            citations: components["schemas"]["CitationDto"][];
+            /** @description 0 to 1. */
             confidence: number;
-            citations: components["schemas"]["PlanCitationDto"][];
+            /** @example offline */
             provider: string;
         };
         HumanResponseDto: {

@@ -106,7 +106,7 @@ export function buildSupportGraph(deps: SupportGraphDeps, checkpointer: BaseChec
       }
       return { pending: { kind: 'question', question, rule: state.decision!.rule } };
     })
-    .addNode('ask_user', (state): Update => ({ responses: [interrupt<PendingQuestion, HumanResponse>(state.pending!)], pending: null }))
+    .addNode('ask_user', waitForPerson)
     .addNode('request_approval', async (state, config): Promise<Update> => {
       const ticket = await deps.ticket(state.ticketId);
       const planSummary = approvalPlan(ticket, state);
@@ -118,7 +118,7 @@ export function buildSupportGraph(deps: SupportGraphDeps, checkpointer: BaseChec
       );
       return { pending: { kind: 'approval', question: `Approve this plan? ${planSummary}`, rule: state.decision!.rule } };
     })
-    .addNode('approval', (state): Update => ({ responses: [interrupt<PendingQuestion, HumanResponse>(state.pending!)], pending: null }))
+    .addNode('approval', waitForPerson)
     .addNode('resolve', async (state, config) => {
       const ticket = await deps.ticket(state.ticketId);
       const approval = lastApproval(state);
@@ -182,10 +182,12 @@ export function buildSupportGraph(deps: SupportGraphDeps, checkpointer: BaseChec
 
 export type SupportGraph = ReturnType<typeof buildSupportGraph>;
 
-const ROUTE = { ask_user: 'request_info', approval: 'request_approval', resolve: 'resolve', escalate: 'escalate' } as const;
+/** The nodes that pause: they only ask (interrupt) and record the answer, so re-running them is harmless. */
+function waitForPerson(state: SupportStateValues): Update {
+  return { responses: [interrupt<PendingQuestion, HumanResponse>(state.pending!)], pending: null };
+}
 
-/** The nodes that pause for a person, by the kind of question they ask. */
-export const INTERRUPTING_NODES = { question: 'ask_user', approval: 'approval' } as const;
+const ROUTE = { ask_user: 'request_info', approval: 'request_approval', resolve: 'resolve', escalate: 'escalate' } as const;
 
 function approvalPlan(ticket: TicketDto, state: SupportStateValues): string {
   if (state.decision!.rule === 'critical_priority') return `Critical: ${state.draft?.summary ?? ticket.title}`;

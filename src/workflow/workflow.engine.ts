@@ -65,7 +65,7 @@ export class WorkflowEngine implements OnModuleInit {
   async runSegment(ticketId: string, response: HumanResponse | null, signal: AbortSignal): Promise<{ outcome: SegmentOutcome; summary: WorkflowSummary | null }> {
     const ticket = await this.ticketsService.findById(ticketId);
     if (!ticket || isClosed(ticket.status)) return { outcome: 'finished', summary: null };
-    const thread = { configurable: { thread_id: ticketId } };
+    const thread = threadOf(ticketId);
     let state = await this.graph.getState(thread);
     if (response && !(state.values as SupportStateValues).responses?.some((applied) => applied.id === response.id)) {
       let target = interruptFor(state, response);
@@ -77,10 +77,10 @@ export class WorkflowEngine implements OnModuleInit {
       if (!target) throw new Error(`The workflow is not waiting for ${response.kind === 'answer' ? 'an answer' : 'an approval'}`);
       await this.graph.invoke(new Command({ resume: { [target.id]: response } }), { ...thread, durability: 'sync', signal });
     } else if (pendingInterrupts(state).length > 0 || !(await this.advance(ticketId, state, signal))) {
-      return { outcome: pendingInterrupts(state).length > 0 ? 'paused' : 'finished', summary: summarize(state) };
+      // Already paused, or nothing left to run.
+      return segmentResult(state);
     }
-    const after = await this.graph.getState(thread);
-    return { outcome: pendingInterrupts(after).length > 0 ? 'paused' : 'finished', summary: summarize(after) };
+    return segmentResult(await this.graph.getState(thread));
   }
 
   /** The ticket's status if a person closed it (or it failed), else null. */
@@ -92,7 +92,7 @@ export class WorkflowEngine implements OnModuleInit {
   /** Runs without human input — from the start, or on from the last checkpoint; false if nothing is left. */
   private async advance(ticketId: string, state: StateSnapshot, signal: AbortSignal): Promise<boolean> {
     if (state.createdAt && state.next.length === 0) return false;
-    await this.graph.invoke(state.createdAt ? null : { ticketId }, { configurable: { thread_id: ticketId }, durability: 'exit', signal });
+    await this.graph.invoke(state.createdAt ? null : { ticketId }, { ...threadOf(ticketId), durability: 'exit', signal });
     return true;
   }
 
@@ -113,22 +113,30 @@ export class WorkflowEngine implements OnModuleInit {
    * answered by marking the state closed, which routes the graph to its end. Nothing is left to resume.
    */
   async close(ticketId: string, status: string, actorId: string | null): Promise<void> {
-    const config = { configurable: { thread_id: ticketId } };
-    const state = await this.graph.getState(config);
+    const state = await this.graph.getState(threadOf(ticketId));
     const waitingIn = state.tasks.find((task) => task.interrupts.length > 0)?.name;
     if (!waitingIn) return;
-    await this.graph.updateState(config, { closed: { status, actor_id: actorId, at: new Date().toISOString() }, pending: null }, waitingIn);
+    await this.graph.updateState(threadOf(ticketId), { closed: { status, actor_id: actorId, at: new Date().toISOString() }, pending: null }, waitingIn);
   }
 
   /** The run as people read it; null when the ticket has no checkpoints (not started, or pruned). */
   async describe(ticketId: string): Promise<WorkflowSummary | null> {
-    return summarize(await this.graph.getState({ configurable: { thread_id: ticketId } }));
+    return summarize(await this.graph.getState(threadOf(ticketId)));
   }
 
   /** Deletes a closed ticket's checkpoints (LangGraph writes dozens of rows per run). */
   deleteCheckpoints(ticketId: string): Promise<void> {
     return this.checkpointer.deleteThread(ticketId);
   }
+}
+
+/** LangGraph's thread of a ticket: one per ticket, named by its id. */
+function threadOf(ticketId: string) {
+  return { configurable: { thread_id: ticketId } };
+}
+
+function segmentResult(state: StateSnapshot): { outcome: SegmentOutcome; summary: WorkflowSummary | null } {
+  return { outcome: pendingInterrupts(state).length > 0 ? 'paused' : 'finished', summary: summarize(state) };
 }
 
 function summarize(state: StateSnapshot): WorkflowSummary | null {

@@ -1,6 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, OmitType } from '@nestjs/swagger';
 import { TicketStatus } from '../../tickets/ticket.enums';
-import type { TicketDto } from '../../tickets/dto/ticket.dto';
+import { TicketDto, TicketSuggestionDto } from '../../tickets/dto/ticket.dto';
 import type { WorkflowRun } from '../workflow-run.entity';
 import type { WorkflowSummary } from '../workflow.types';
 
@@ -32,19 +32,8 @@ export class TriageDto {
   reasons: string[];
 }
 
-export class PlanCitationDto {
-  document_id: string;
-  chunk_id: string;
-  title: string;
-}
-
-export class PlanDto {
-  summary: string;
-  steps: string[];
-  confidence: number;
-  citations: PlanCitationDto[];
-  provider: string;
-}
+/** The plan the workflow drafted: a suggestion as POST /llm/resolve_ticket gives one. */
+export class PlanDto extends OmitType(TicketSuggestionDto, ['suggested_at'] as const) {}
 
 export class HumanResponseDto {
   id: string;
