@@ -59,7 +59,6 @@ class FakeWorkflowRepository {
   findRun = jest.fn(async (ticketId: string) => this.runs.get(ticketId) ?? null);
   enqueue = jest.fn(async (_ticketId: string) => undefined);
   storeResponse = jest.fn(async () => undefined);
-  markDone = jest.fn(async () => undefined);
 }
 
 const person = (role: Role, employeeId: string): AuthUser =>
@@ -81,13 +80,13 @@ describe(WorkflowService.name, () => {
   let tickets: FakeTicketsService;
   let repository: FakeWorkflowRepository;
   let queue: { runsHere: boolean; kick: jest.Mock; hasFreeSlot: jest.Mock; closeRun: jest.Mock };
-  let engine: { close: jest.Mock; describe: jest.Mock };
+  let engine: { describe: jest.Mock };
 
   beforeEach(() => {
     tickets = new FakeTicketsService();
     repository = new FakeWorkflowRepository();
     queue = { runsHere: true, kick: jest.fn(), hasFreeSlot: jest.fn(() => true), closeRun: jest.fn(async () => undefined) };
-    engine = { close: jest.fn(async () => undefined), describe: jest.fn(async () => summary) };
+    engine = { describe: jest.fn(async () => summary) };
     sut = new WorkflowService(tickets as unknown as TicketsService, repository as unknown as WorkflowRepository,
       queue as unknown as WorkflowQueue, engine as unknown as WorkflowEngine, config);
   });
