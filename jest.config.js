@@ -21,6 +21,7 @@ module.exports = {
       rootDir: __dirname,
       testMatch: ['<rootDir>/src/**/*.spec.ts'],
       transform: { '^.+\\.ts$': tsJest },
+      setupFiles: ['<rootDir>/test/support/unit-transactions.ts'],
     },
     {
       displayName: 'e2e',

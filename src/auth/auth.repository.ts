@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { TransactionalRepository } from '../database/transactional.repository';
-import { DataSource, IsNull } from 'typeorm';
+import { IsNull } from 'typeorm';
 import { RefreshToken } from './refresh-token.entity';
 
 export interface NewRefreshToken {
@@ -13,10 +12,6 @@ export interface NewRefreshToken {
 
 @Injectable()
 export class AuthRepository extends TransactionalRepository {
-  constructor(@InjectDataSource() dataSource: DataSource) {
-    super(dataSource);
-  }
-
   async insertRefreshToken(token: NewRefreshToken & { id?: string }): Promise<RefreshToken> {
     return this.manager.save(RefreshToken, this.manager.create(RefreshToken, token));
   }

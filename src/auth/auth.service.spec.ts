@@ -1,4 +1,5 @@
 import { UnauthorizedException } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
 import { JwtService } from '@nestjs/jwt';
 import { createHash, randomUUID } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
@@ -11,35 +12,40 @@ import { AuthRepository, NewRefreshToken } from './auth.repository';
 import { RegisterDto } from './dto/register.dto';
 import { RefreshToken } from './refresh-token.entity';
 
-/** In-memory refresh tokens; like a database it hands out copies, and a transaction gets its own instance. */
+/** The transaction the caller runs in (the unit host of test/support/unit-transactions.ts), or null outside one. */
+const currentTransaction = (): unknown => (TransactionHost.getInstance().isTransactionActive() ? TransactionHost.getInstance().tx : null);
+
+/** In-memory refresh tokens; like a database it hands out copies. It notes the transaction each write ran in. */
 class FakeAuthRepository {
-  readonly transactions: FakeAuthRepository[] = [];
+  readonly writes: Array<{ method: string; transaction: unknown }> = [];
 
   constructor(readonly rows = new Map<string, RefreshToken>()) {}
 
-  inTransaction = jest.fn((work: (auth: AuthRepository) => Promise<unknown>) => {
-    const bound = new FakeAuthRepository(this.rows);
-    this.transactions.push(bound);
-    return work(bound as unknown as AuthRepository);
-  });
   insertRefreshToken = jest.fn(async (token: NewRefreshToken & { id?: string }) => {
+    this.noteWrite('insertRefreshToken');
     const row: RefreshToken = { id: randomUUID(), ...token, usedAt: null, revokedAt: null, createdAt: new Date() };
     this.rows.set(row.id, row);
     return { ...row };
   });
   findRefreshToken = jest.fn(async (id: string) => (this.rows.has(id) ? { ...this.rows.get(id)! } : null));
   markUsed = jest.fn(async (id: string) => {
+    this.noteWrite('markUsed');
     const row = this.rows.get(id);
     if (!row || row.usedAt || row.revokedAt) return false;
     row.usedAt = new Date();
     return true;
   });
   revokeFamily = jest.fn(async (familyId: string) => {
+    this.noteWrite('revokeFamily');
     for (const row of this.rows.values()) if (row.familyId === familyId) row.revokedAt ??= new Date();
   });
   isSessionActive = jest.fn(async (familyId: string) =>
     [...this.rows.values()].some((row) => row.familyId === familyId && !row.revokedAt && row.expiresAt.getTime() > Date.now()),
   );
+
+  private noteWrite(method: string): void {
+    this.writes.push({ method, transaction: currentTransaction() });
+  }
 }
 
 const jane: UserDto = {
@@ -120,15 +126,20 @@ describe(AuthService.name, () => {
   });
 
   describe('refresh', () => {
-    it('uses the presented token and issues its successor in the same session', async () => {
+    it('uses the presented token and issues its successor in the same session, in one transaction', async () => {
       const first = await signIn();
+      repository.writes.length = 0;
 
       const second = await sut.refresh(first.refresh_token);
 
       const session = familyOf(first.refresh_token);
-      const [transaction] = repository.transactions;
-      expect(transaction.markUsed).toHaveBeenCalledWith(first.refresh_token.split('.')[0]);
-      expect(transaction.insertRefreshToken).toHaveBeenCalledWith(expect.objectContaining({ userId: jane.id, familyId: session }));
+      expect(repository.markUsed).toHaveBeenCalledWith(first.refresh_token.split('.')[0]);
+      expect(repository.insertRefreshToken).toHaveBeenLastCalledWith(expect.objectContaining({ userId: jane.id, familyId: session }));
+      // Using the old token and storing its successor commit together, or not at all.
+      const [used, issued] = repository.writes;
+      expect(repository.writes.map((write) => write.method)).toEqual(['markUsed', 'insertRefreshToken']);
+      expect(used.transaction).not.toBeNull();
+      expect(issued.transaction).toBe(used.transaction);
       expect(second.refresh_token).not.toBe(first.refresh_token);
       await expect(jwtService.verifyAsync(second.access_token)).resolves.toMatchObject({ sub: jane.id, sid: session });
     });
@@ -150,7 +161,7 @@ describe(AuthService.name, () => {
 
       await expect(sut.refresh(`${id}.not-the-secret`)).rejects.toThrow(invalidRefresh);
       expect(repository.revokeFamily).not.toHaveBeenCalled();
-      expect(repository.inTransaction).not.toHaveBeenCalled();
+      expect(repository.markUsed).not.toHaveBeenCalled();
     });
 
     const uuid = '6f1c0a52-3b7e-4a8e-9a55-3f2a7b1d9c10';
@@ -164,7 +175,8 @@ describe(AuthService.name, () => {
       repository.rows.get(refresh_token.split('.')[0])!.expiresAt = new Date(Date.now() - 1000);
 
       await expect(sut.refresh(refresh_token)).rejects.toThrow(invalidRefresh);
-      expect(repository.inTransaction).not.toHaveBeenCalled();
+      expect(repository.markUsed).not.toHaveBeenCalled();
+      expect(repository.revokeFamily).not.toHaveBeenCalled();
     });
 
     it('refuses a token whose user has been deactivated', async () => {
@@ -173,23 +185,27 @@ describe(AuthService.name, () => {
 
       await expect(sut.refresh(refresh_token)).rejects.toThrow(invalidRefresh);
       expect(usersService.findActive).toHaveBeenCalledWith(jane.id);
-      expect(repository.inTransaction).not.toHaveBeenCalled();
+      expect(repository.markUsed).not.toHaveBeenCalled();
+      expect(repository.revokeFamily).not.toHaveBeenCalled();
     });
 
     it('refuses the loser of two concurrent refreshes with the same token and revokes the session', async () => {
       const { refresh_token } = await signIn();
+      const tokenId = refresh_token.split('.')[0];
       usersService.findActive.mockImplementationOnce(async (id) => {
-        await repository.markUsed(refresh_token.split('.')[0]); // the other request gets there first
+        await repository.markUsed(tokenId); // the other request gets there first
         return activeUsers.get(id) ?? null;
       });
 
       await expect(sut.refresh(refresh_token)).rejects.toThrow(
         new UnauthorizedException('Refresh token was already used; the session has been revoked, sign in again'),
       );
-      const [transaction] = repository.transactions;
-      await expect(transaction.markUsed.mock.results[0].value).resolves.toBe(false);
-      expect(transaction.insertRefreshToken).not.toHaveBeenCalled();
+      expect(repository.markUsed).toHaveBeenCalledTimes(2);
+      await expect(repository.markUsed.mock.results[1].value).resolves.toBe(false);
+      expect(repository.insertRefreshToken).toHaveBeenCalledTimes(1); // the sign-in's token only: no successor
       expect(repository.revokeFamily).toHaveBeenCalledTimes(1);
+      expect(repository.revokeFamily).toHaveBeenCalledWith(familyOf(refresh_token));
+      expect([...repository.rows.values()].every((row) => row.revokedAt !== null)).toBe(true);
     });
   });
 

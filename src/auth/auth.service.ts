@@ -1,4 +1,5 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { Transactional } from '@nestjs-cls/transactional';
 import { JwtService } from '@nestjs/jwt';
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { isUuid } from '../common/uuid';
@@ -63,9 +64,7 @@ export class AuthService {
     if (token.expiresAt.getTime() <= Date.now()) throw new UnauthorizedException(INVALID_REFRESH);
     const user = await this.usersService.findActive(token.userId);
     if (!user) throw new UnauthorizedException(INVALID_REFRESH);
-    const issued = await this.authRepository.inTransaction(async (auth) =>
-      (await auth.markUsed(token.id)) ? this.issueTokens(user.id, token.familyId, auth) : null,
-    );
+    const issued = await this.rotate(token.id, user.id, token.familyId);
     if (!issued) {
       // Another request used it a moment ago: the same reuse as above, seen from the other side.
       await this.authRepository.revokeFamily(token.familyId);
@@ -86,11 +85,17 @@ export class AuthService {
     return { id: user.id, email: user.email, fullName: user.full_name, employeeId: user.employee_id, role: user.role, sessionId: claims.sid };
   }
 
-  private async issueTokens(userId: string, familyId: string, auth = this.authRepository): Promise<TokenDto> {
+  /** Uses the refresh token and issues its successor together; null when another request used it first. */
+  @Transactional()
+  private async rotate(tokenId: string, userId: string, familyId: string): Promise<TokenDto | null> {
+    return (await this.authRepository.markUsed(tokenId)) ? this.issueTokens(userId, familyId) : null;
+  }
+
+  private async issueTokens(userId: string, familyId: string): Promise<TokenDto> {
     const id = randomUUID();
     const secret = randomBytes(32).toString('base64url');
     const ttlDays = this.config.jwt.refreshTokenTtlDays;
-    await auth.insertRefreshToken({
+    await this.authRepository.insertRefreshToken({
       id,
       userId,
       familyId,

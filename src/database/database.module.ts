@@ -1,9 +1,15 @@
-import { Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import { ClsPluginTransactional } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { ClsModule } from 'nestjs-cls';
+import type pg from 'pg';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { dataSourceOptions } from './data-source-options';
+import { AfterCommit, AfterCommitSubscriber } from './after-commit';
+import { createDatabasePool, DATABASE_POOL, driverUsing } from './database-pool';
+import { schemaOptions } from './data-source-options';
 import { EmbeddedPostgres } from './embedded-postgres';
 
 /** Owns the embedded database's life: it must close only after TypeORM has let go of its connection. */
@@ -20,26 +26,48 @@ class EmbeddedPostgresLifecycle extends EmbeddedPostgres implements OnApplicatio
   }
 }
 
+@Global()
 @Module({
-  providers: [{ provide: EmbeddedPostgres, useClass: EmbeddedPostgresLifecycle }],
-  exports: [EmbeddedPostgres],
+  providers: [
+    { provide: EmbeddedPostgres, useClass: EmbeddedPostgresLifecycle },
+    {
+      provide: DATABASE_POOL,
+      inject: [AppConfig, EmbeddedPostgres],
+      useFactory: async (config: AppConfig, embedded: EmbeddedPostgres) =>
+        createDatabasePool(config.databaseUrl ? { url: config.databaseUrl } : await embedded.start(config.dataDir)),
+    },
+  ],
+  exports: [EmbeddedPostgres, DATABASE_POOL],
 })
-class EmbeddedPostgresModule {}
+class DatabasePoolModule {}
 
+/**
+ * The database: one pool, TypeORM on it (migrations run at start-up), and transactions that every
+ * repository joins — a service method marked `@Transactional()` is one transaction, however many
+ * repositories it calls.
+ */
+@Global()
 @Module({
   imports: [
+    DatabasePoolModule,
     TypeOrmModule.forRootAsync({
-      imports: [EmbeddedPostgresModule],
-      inject: [AppConfig, EmbeddedPostgres],
-      useFactory: async (config: AppConfig, embedded: EmbeddedPostgres) => ({
-        ...dataSourceOptions(config.databaseUrl ? { url: config.databaseUrl } : await embedded.start(config.dataDir)),
+      inject: [DATABASE_POOL],
+      useFactory: (pool: pg.Pool) => ({
+        ...schemaOptions(),
+        driver: driverUsing(pool),
         entities: undefined,
         autoLoadEntities: true,
+        subscribers: [AfterCommitSubscriber],
         migrationsRun: true,
         // Fail at start-up rather than retrying for half a minute against a database that is not there.
         retryAttempts: 1,
       }),
     }),
+    // Only the transaction plugin: ClsModule.forRoot would add a global interceptor, and any interceptor makes
+    // Nest send an SSE stream's 200 before a guard-free handler can answer 400 or 404.
+    ClsModule.registerPlugins([new ClsPluginTransactional({ adapter: new TransactionalAdapterTypeOrm({ dataSourceToken: getDataSourceToken() }) })]),
   ],
+  providers: [AfterCommit],
+  exports: [AfterCommit, DatabasePoolModule],
 })
 export class DatabaseModule {}

@@ -1,29 +1,18 @@
-import { DataSource, EntityManager } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { EntityManager } from 'typeorm';
 
-/** What the repositories share: their queries run on `manager`, which a transaction swaps for its own. */
+/**
+ * What the repositories share: every query runs in the caller's transaction while a service method marked
+ * `@Transactional()` runs, and on the pool otherwise. No repository is ever handed a manager, and none
+ * can escape the transaction it is called in.
+ */
+@Injectable()
 export abstract class TransactionalRepository {
-  protected manager: EntityManager;
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
 
-  protected constructor(protected readonly dataSource: DataSource) {
-    this.manager = dataSource.manager;
-  }
-
-  /** Runs `work` in one transaction, with a copy of this repository bound to it. */
-  inTransaction<T>(work: (bound: this) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction((manager) => {
-      const bound = Object.create(this) as this;
-      bound.manager = manager;
-      return work(bound);
-    });
-  }
-
-  /** `other`, bound to the transaction this repository is bound to: two modules' writes commit together. */
-  join<R extends TransactionalRepository>(other: R): R {
-    const bound = Object.create(other) as R;
-    bound.manager = this.manager;
-    return bound;
+  protected get manager(): EntityManager {
+    return this.txHost.tx;
   }
 }
-
-/** Lets a service add its own repository's writes to another module's transaction. */
-export type TransactionJoin = <R extends TransactionalRepository>(repository: R) => R;

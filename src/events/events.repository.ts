@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { TransactionalRepository } from '../database/transactional.repository';
 import { TicketEvent } from '../tickets/ticket-event.entity';
 
 /** A stored ticket event with what the stream needs to decide who may see it. */
@@ -17,11 +16,9 @@ export interface EventScope {
 }
 
 @Injectable()
-export class EventsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
+export class EventsRepository extends TransactionalRepository {
   async lastEventId(): Promise<number> {
-    const row = await this.dataSource
+    const row = await this.manager
       .createQueryBuilder(TicketEvent, 'event')
       .select('COALESCE(MAX(event.id), 0)', 'max')
       .getRawOne<{ max: string }>();
@@ -30,7 +27,7 @@ export class EventsRepository {
 
   /** Events after `afterId` in id order, optionally limited to what one viewer may see. */
   async findAfter(afterId: number, limit: number, scope?: EventScope): Promise<StreamableEvent[]> {
-    const query = this.dataSource
+    const query = this.manager
       .createQueryBuilder(TicketEvent, 'event')
       .innerJoin('event.ticket', 'ticket')
       .addSelect('ticket.requester_id', 'requester_id')

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import pgvector from 'pgvector';
-import { DataSource, EntityManager } from 'typeorm';
+import { TransactionalRepository } from '../database/transactional.repository';
 import { DocumentChunk } from './document-chunk.entity';
 import { KnowledgeDocument } from './document.entity';
 import { TicketEmbedding } from './ticket-embedding.entity';
@@ -32,16 +31,10 @@ export interface SimilarTicketHit {
 const RRF_K = 60;
 
 @Injectable()
-export class LlmRepository {
-  private manager: EntityManager;
-
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
-    this.manager = dataSource.manager;
-  }
-
+export class LlmRepository extends TransactionalRepository {
   /** Stores a document and all its chunks, or nothing. */
   insertDocument(document: NewDocument, chunks: NewChunk[]): Promise<KnowledgeDocument> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.manager.transaction(async (manager) => {
       const saved = await manager.save(KnowledgeDocument, manager.create(KnowledgeDocument, document));
       for (let start = 0; start < chunks.length; start += 200) {
         const batch = chunks.slice(start, start + 200).map((chunk) => manager.create(DocumentChunk, { ...chunk, documentId: saved.id }));
@@ -82,7 +75,7 @@ export class LlmRepository {
    * reciprocal rank fusion; then the best chunk of each document, so one long manual cannot take every place.
    */
   hybridSearch(queryEmbedding: number[], tsquery: string, k: number, depth: { vector: number; text: number }): Promise<ChunkHit[]> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.manager.transaction(async (manager) => {
       // An HNSW scan returns at most ef_search rows (default 40): let it return the whole candidate list.
       await manager.query(`SELECT set_config('hnsw.ef_search', $1, true)`, [String(Math.max(depth.vector, 40))]);
       const rows: Array<{ id: string; document_id: string; title: string; heading: string | null; page: number | null; text: string; score: string }> =
@@ -171,7 +164,7 @@ export class LlmRepository {
   }
 
   async updateChunkEmbeddings(updates: Array<{ id: string; embedding: number[] }>): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.manager.transaction(async (manager) => {
       for (const update of updates) await manager.update(DocumentChunk, { id: update.id }, { embedding: update.embedding });
     });
   }

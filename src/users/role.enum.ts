@@ -1,4 +1,4 @@
-/** Seed 003's roles: users file and follow their own tickets, support works all tickets, admin also manages users. */
+/** The IT Ticketing System's roles: users file and follow their own tickets, support works all tickets, admin also manages users. */
 export enum Role {
   User = 'user',
   Support = 'support',

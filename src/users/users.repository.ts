@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { TransactionalRepository } from '../database/transactional.repository';
-import { DataSource } from 'typeorm';
 import { Role } from './role.enum';
 import { User } from './user.entity';
 
@@ -15,10 +13,6 @@ export interface NewUser {
 
 @Injectable()
 export class UsersRepository extends TransactionalRepository {
-  constructor(@InjectDataSource() dataSource: DataSource) {
-    super(dataSource);
-  }
-
   findById(id: string): Promise<User | null> {
     return this.manager.findOneBy(User, { id });
   }

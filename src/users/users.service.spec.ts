@@ -1,4 +1,5 @@
 import { ConflictException, NotFoundException } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
 import { randomUUID } from 'node:crypto';
 import { QueryFailedError } from 'typeorm';
 import { AppConfig } from '../config/app-config';
@@ -9,29 +10,28 @@ import { User } from './user.entity';
 import { NewUser, UsersRepository } from './users.repository';
 import { NewAccount, UsersService } from './users.service';
 
-/** In-memory stand-in for UsersRepository; a transaction gets its own instance over the same rows. */
+/** The transaction the caller runs in (the unit host of test/support/unit-transactions.ts), or null outside one. */
+const currentTransaction = (): unknown => (TransactionHost.getInstance().isTransactionActive() ? TransactionHost.getInstance().tx : null);
+
+/** In-memory stand-in for UsersRepository; it notes the transaction each call ran in. */
 class FakeUsersRepository {
-  readonly transactions: FakeUsersRepository[] = [];
-  get transaction(): FakeUsersRepository { return this.transactions[0]; }
+  readonly calls: Array<{ method: string; transaction: unknown }> = [];
 
   constructor(readonly rows = new Map<string, User>()) {}
 
-  inTransaction = jest.fn((work: (users: UsersRepository) => Promise<unknown>) => {
-    const bound = new FakeUsersRepository(this.rows);
-    this.transactions.push(bound);
-    return work(bound as unknown as UsersRepository);
-  });
-  findById = jest.fn(async (id: string) => this.rows.get(id) ?? null);
-  findActiveById = jest.fn(async (id: string) => this.find((u) => u.id === id && u.isActive));
-  findByEmail = jest.fn(async (email: string) => this.find((u) => u.email === email.toLowerCase()));
-  findByEmailOrEmployeeId = jest.fn(async (email: string, employeeId: string) =>
+  findById = this.noted('findById', async (id: string) => this.rows.get(id) ?? null);
+  findActiveById = this.noted('findActiveById', async (id: string) => this.find((u) => u.id === id && u.isActive));
+  findByEmail = this.noted('findByEmail', async (email: string) => this.find((u) => u.email === email.toLowerCase()));
+  findByEmailOrEmployeeId = this.noted('findByEmailOrEmployeeId', async (email: string, employeeId: string) =>
     this.find((u) => u.email === email.toLowerCase() || u.employeeId === employeeId),
   );
-  insert = jest.fn(async (user: NewUser) => this.add({ ...user, email: user.email.toLowerCase() }));
-  findPage = jest.fn(async (_filter: ListUsersQueryDto): Promise<[User[], number]> => [[], 0]);
-  lockActiveAdmins = jest.fn(async () => [...this.rows.values()].filter((u) => u.role === Role.Admin && u.isActive).map((u) => u.id));
-  updateRole = jest.fn(async (id: string, role: Role) => Object.assign(this.rows.get(id)!, { role }));
-  deactivate = jest.fn(async (id: string) => void Object.assign(this.rows.get(id)!, { isActive: false, deactivatedAt: new Date() }));
+  insert = this.noted('insert', async (user: NewUser) => this.add({ ...user, email: user.email.toLowerCase() }));
+  findPage = this.noted('findPage', async (_filter: ListUsersQueryDto): Promise<[User[], number]> => [[], 0]);
+  lockActiveAdmins = this.noted('lockActiveAdmins', async () =>
+    [...this.rows.values()].filter((u) => u.role === Role.Admin && u.isActive).map((u) => u.id));
+  updateRole = this.noted('updateRole', async (id: string, role: Role) => Object.assign(this.rows.get(id)!, { role }));
+  deactivate = this.noted('deactivate', async (id: string) =>
+    void Object.assign(this.rows.get(id)!, { isActive: false, deactivatedAt: new Date() }));
 
   add(fields: Partial<User> = {}): User {
     const id = randomUUID();
@@ -40,6 +40,23 @@ class FakeUsersRepository {
       role: Role.User, isActive: true, deactivatedAt: null, createdAt: now, updatedAt: now, ...fields };
     this.rows.set(user.id, user);
     return user;
+  }
+
+  /** The calls made, in order, grouped by the transaction they ran in (a call outside one fails the test). */
+  transactions(): string[][] {
+    const groups = new Map<unknown, string[]>();
+    for (const { method, transaction } of this.calls) {
+      if (transaction === null) throw new Error(`${method} ran outside a transaction`);
+      groups.set(transaction, [...(groups.get(transaction) ?? []), method]);
+    }
+    return [...groups.values()];
+  }
+
+  private noted<A extends unknown[], R>(method: string, implementation: (...args: A) => R) {
+    return jest.fn((...args: A): R => {
+      this.calls.push({ method, transaction: currentTransaction() });
+      return implementation(...args);
+    });
   }
 
   private find = (predicate: (user: User) => boolean): User | null => [...this.rows.values()].find(predicate) ?? null;
@@ -159,16 +176,13 @@ describe(UsersService.name, () => {
   });
 
   describe('changeRole', () => {
-    it('changes the role inside a transaction and returns the updated user', async () => {
+    it('changes the role in one transaction that locks the admins before reading the user, and returns the updated user', async () => {
       const user = repository.add();
 
       await expect(sut.changeRole(user.id, Role.Support)).resolves.toMatchObject({ id: user.id, role: Role.Support });
-      expect(repository.transaction.updateRole).toHaveBeenCalledWith(user.id, Role.Support);
+      expect(repository.updateRole).toHaveBeenCalledWith(user.id, Role.Support);
       // The admins are locked before the target is read, so a concurrent demotion is seen.
-      expect(repository.transaction.lockActiveAdmins.mock.invocationCallOrder[0]).toBeLessThan(
-        repository.transaction.findActiveById.mock.invocationCallOrder[0],
-      );
-      expect(repository.updateRole).not.toHaveBeenCalled();
+      expect(repository.transactions()).toEqual([['lockActiveAdmins', 'findActiveById', 'updateRole']]);
     });
 
     it('demotes an admin while another active admin remains, after locking the admins', async () => {
@@ -176,17 +190,17 @@ describe(UsersService.name, () => {
       repository.add({ role: Role.Admin });
 
       await expect(sut.changeRole(admin.id, Role.User)).resolves.toMatchObject({ role: Role.User });
-      const { lockActiveAdmins, updateRole } = repository.transaction;
-      expect(lockActiveAdmins).toHaveBeenCalledTimes(1);
-      expect(lockActiveAdmins.mock.invocationCallOrder[0]).toBeLessThan(updateRole.mock.invocationCallOrder[0]);
+      expect(repository.lockActiveAdmins).toHaveBeenCalledTimes(1);
+      expect(repository.updateRole).toHaveBeenCalledWith(admin.id, Role.User);
+      expect(repository.transactions()).toEqual([['lockActiveAdmins', 'findActiveById', 'updateRole']]);
     });
 
     it('refuses to demote the last active admin', async () => {
       const admin = repository.add({ role: Role.Admin });
 
       await expect(sut.changeRole(admin.id, Role.Support)).rejects.toThrow(lastAdmin('demoted'));
-      expect(repository.transaction.lockActiveAdmins).toHaveBeenCalled();
-      expect(repository.transaction.updateRole).not.toHaveBeenCalled();
+      expect(repository.transactions()).toEqual([['lockActiveAdmins', 'findActiveById']]);
+      expect(repository.updateRole).not.toHaveBeenCalled();
       expect(admin.role).toBe(Role.Admin);
     });
 
@@ -194,19 +208,18 @@ describe(UsersService.name, () => {
       const inactive = repository.add({ isActive: false });
       await expect(sut.changeRole(randomUUID(), Role.Admin)).rejects.toThrow(NotFoundException);
       await expect(sut.changeRole(inactive.id, Role.Admin)).rejects.toThrow(new NotFoundException(`User ${inactive.id} not found`));
-      expect(repository.transactions.map((t) => t.updateRole.mock.calls.length)).toEqual([0, 0]);
+      expect(repository.updateRole).not.toHaveBeenCalled();
+      expect(inactive.role).toBe(Role.User);
     });
   });
 
   describe('deactivate', () => {
-    it('deactivates a user inside a transaction, reading it only after locking the admins', async () => {
+    it('deactivates a user in one transaction, reading it only after locking the admins', async () => {
       const user = repository.add();
 
       await expect(sut.deactivate(user.id)).resolves.toBeUndefined();
-      expect(repository.transaction.deactivate).toHaveBeenCalledWith(user.id);
-      expect(repository.transaction.lockActiveAdmins.mock.invocationCallOrder[0]).toBeLessThan(
-        repository.transaction.findById.mock.invocationCallOrder[0],
-      );
+      expect(repository.deactivate).toHaveBeenCalledWith(user.id);
+      expect(repository.transactions()).toEqual([['lockActiveAdmins', 'findById', 'deactivate']]);
       expect(user.isActive).toBe(false);
     });
 
@@ -214,12 +227,13 @@ describe(UsersService.name, () => {
       const user = repository.add({ isActive: false });
 
       await expect(sut.deactivate(user.id)).resolves.toBeUndefined();
-      expect(repository.transaction.deactivate).not.toHaveBeenCalled();
+      expect(repository.deactivate).not.toHaveBeenCalled();
     });
 
     it('refuses an unknown user', async () => {
       const id = randomUUID();
       await expect(sut.deactivate(id)).rejects.toThrow(new NotFoundException(`User ${id} not found`));
+      expect(repository.deactivate).not.toHaveBeenCalled();
     });
 
     it('deactivates an admin while another active admin remains, but never the last one', async () => {
@@ -228,11 +242,9 @@ describe(UsersService.name, () => {
       await sut.deactivate(first.id);
       await expect(sut.deactivate(last.id)).rejects.toThrow(lastAdmin('deleted'));
 
-      const [allowed, refused] = repository.transactions;
-      expect(allowed.lockActiveAdmins).toHaveBeenCalledTimes(1);
-      expect(allowed.deactivate).toHaveBeenCalledWith(first.id);
-      expect(refused.lockActiveAdmins).toHaveBeenCalledTimes(1);
-      expect(refused.deactivate).not.toHaveBeenCalled();
+      // Each call is its own transaction; the refused one never writes.
+      expect(repository.transactions()).toEqual([['lockActiveAdmins', 'findById', 'deactivate'], ['lockActiveAdmins', 'findById']]);
+      expect(repository.deactivate.mock.calls).toEqual([[first.id]]);
       expect(last.isActive).toBe(true);
     });
   });

@@ -1,3 +1,4 @@
+import { Transactional } from '@nestjs-cls/transactional';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { ListUsersQueryDto, UserListDto } from './dto/user-list.dto';
@@ -61,27 +62,25 @@ export class UsersService {
     return { users: users.map(mapUser), count: users.length, total, limit: query.limit, offset: query.offset };
   }
 
-  changeRole(id: string, role: Role): Promise<UserDto> {
-    return this.usersRepository.inTransaction(async (users) => {
-      // Lock the admins before reading the target, so that its role is read after any concurrent change.
-      const admins = await users.lockActiveAdmins();
-      const user = await users.findActiveById(id);
-      if (!user) throw new NotFoundException(`User ${id} not found`);
-      if (user.role === Role.Admin && role !== Role.Admin) assertNotLastAdmin(admins, 'demoted');
-      return mapUser(await users.updateRole(id, role));
-    });
+  @Transactional()
+  async changeRole(id: string, role: Role): Promise<UserDto> {
+    // Lock the admins before reading the target, so that its role is read after any concurrent change.
+    const admins = await this.usersRepository.lockActiveAdmins();
+    const user = await this.usersRepository.findActiveById(id);
+    if (!user) throw new NotFoundException(`User ${id} not found`);
+    if (user.role === Role.Admin && role !== Role.Admin) assertNotLastAdmin(admins, 'demoted');
+    return mapUser(await this.usersRepository.updateRole(id, role));
   }
 
   /** Deactivates rather than deletes: the user's tickets and history stay, but they can no longer sign in. */
-  deactivate(id: string): Promise<void> {
-    return this.usersRepository.inTransaction(async (users) => {
-      const admins = await users.lockActiveAdmins();
-      const user = await users.findById(id);
-      if (!user) throw new NotFoundException(`User ${id} not found`);
-      if (!user.isActive) return;
-      if (user.role === Role.Admin) assertNotLastAdmin(admins, 'deleted');
-      await users.deactivate(id);
-    });
+  @Transactional()
+  async deactivate(id: string): Promise<void> {
+    const admins = await this.usersRepository.lockActiveAdmins();
+    const user = await this.usersRepository.findById(id);
+    if (!user) throw new NotFoundException(`User ${id} not found`);
+    if (!user.isActive) return;
+    if (user.role === Role.Admin) assertNotLastAdmin(admins, 'deleted');
+    await this.usersRepository.deactivate(id);
   }
 
   countActiveAdmins(): Promise<number> {
