@@ -1,4 +1,4 @@
-// `npm run bench`: how long a request takes to reach `waiting_for_approval` (seed 000's access request,
+// `npm run bench`: how long a request takes to reach `waiting_for_approval` (the Local IT Support API's access request,
 // offline provider, the kb-sample knowledge base loaded), seen as a client sees it: from POST /request to
 // the workflow_update on the live stream. The baseline, in the same run, is the ticket's own `created`
 // event on that stream: filing and streaming without the workflow's steps.

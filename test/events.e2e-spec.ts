@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { EventsService } from '../src/events/events.service';
-import { bootTestApp, INTAKE_ONLY, TestApp } from './support/test-app';
+import { bootTestApp, WITHOUT_WORKFLOW, TestApp } from './support/test-app';
 import { signInAdmin, signUp, signUpAs, SignedIn } from './support/http';
 import { openStream, streamStatus, StreamMessage } from './support/sse';
 import { createTicket, patchTicket } from './support/tickets';
@@ -16,7 +16,7 @@ describe('Live events over SSE (e2e)', () => {
   let support: SignedIn;
 
   beforeAll(async () => {
-    testApp = await bootTestApp({ ...INTAKE_ONLY, SSE_KEEPALIVE_SECONDS: '1' });
+    testApp = await bootTestApp({ ...WITHOUT_WORKFLOW, SSE_KEEPALIVE_SECONDS: '1' });
     url = testApp.url;
     admin = await signInAdmin(url);
     [alice, bob] = [await signUp(url), await signUp(url)];
@@ -35,7 +35,7 @@ describe('Live events over SSE (e2e)', () => {
       expect(connected.data).toEqual({ type: 'connected', ticket_id: ticket.ticket_id, timestamp: expect.any(String) });
       await patchTicket(url, support.token, ticket.ticket_id, { status: 'in_progress', comment: 'Working on it' }).expect(200);
       const update = await stream.waitFor(isUpdate('in_progress'));
-      // No SSE `event:` name, so a browser's EventSource.onmessage receives it (seed 000's client).
+      // No SSE `event:` name, so a browser's EventSource.onmessage receives it (the Local IT Support API's client).
       expect(update.event).toBe('message');
       expect(update.data).toMatchObject({
         type: 'workflow_update',

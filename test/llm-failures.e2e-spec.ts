@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import request from 'supertest';
 import { EMBEDDING_MODEL, EmbeddingModel } from '../src/llm/providers/model.factory';
 import { ModelUnavailableError, RESOLUTION_MODEL, ResolutionModel } from '../src/llm/providers/resolution-model';
-import { bootTestApp, INTAKE_ONLY, TestApp } from './support/test-app';
+import { bootTestApp, WITHOUT_WORKFLOW, TestApp } from './support/test-app';
 import { signInAdmin, signUpAs, SignedIn } from './support/http';
 import { createTicket } from './support/tickets';
 
@@ -15,7 +15,7 @@ describe('Knowledge base failures (e2e)', () => {
   let support: SignedIn;
 
   beforeAll(async () => {
-    testApp = await bootTestApp(INTAKE_ONLY);
+    testApp = await bootTestApp(WITHOUT_WORKFLOW);
     const admin = await signInAdmin(testApp.url);
     support = await signUpAs(testApp.url, admin.token, 'support');
   });

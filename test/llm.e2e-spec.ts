@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import request from 'supertest';
-import { bootTestApp, INTAKE_ONLY, TestApp } from './support/test-app';
+import { bootTestApp, WITHOUT_WORKFLOW, TestApp } from './support/test-app';
 import { signInAdmin, signUp, signUpAs, SignedIn } from './support/http';
 import { makeCorruptDocx, makeDocx, makePdf, makeZipBomb } from './support/fixtures';
 import { createTicket } from './support/tickets';
@@ -32,7 +32,7 @@ describe('Knowledge base and LLM (e2e)', () => {
   let user: SignedIn;
 
   beforeAll(async () => {
-    testApp = await bootTestApp({ ...INTAKE_ONLY, MAX_UPLOAD_MB: '1', MAX_UNCOMPRESSED_MB: '5' });
+    testApp = await bootTestApp({ ...WITHOUT_WORKFLOW, MAX_UPLOAD_MB: '1', MAX_UNCOMPRESSED_MB: '5' });
     url = testApp.url;
     admin = await signInAdmin(url);
     support = await signUpAs(url, admin.token, 'support');
@@ -46,7 +46,7 @@ describe('Knowledge base and LLM (e2e)', () => {
   const search = (q: string, k = 5) => request(url).get('/api/v1/llm/search').query({ q, k }).auth(support.token, { type: 'bearer' });
 
   describe('ingestion', () => {
-    it('ingests seed 003’s README as Markdown, keeping each chunk’s heading (at the seed’s path with a trailing slash)', async () => {
+    it('ingests the IT Ticketing System contract’s README as Markdown, keeping each chunk’s heading (at the seed’s path with a trailing slash)', async () => {
       const response = await upload(support.token, seed003, 'it-ticketing-system.md', '/api/v1/llm/ingest_doc/').expect(201);
       expect(response.body).toEqual({ document_id: expect.any(String), title: 'IT Ticketing System', chunks: expect.any(Number), characters: expect.any(Number) });
       expect(response.body.chunks).toBeGreaterThan(3);

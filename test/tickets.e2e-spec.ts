@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { bootTestApp, INTAKE_ONLY, TestApp } from './support/test-app';
+import { bootTestApp, WITHOUT_WORKFLOW, TestApp } from './support/test-app';
 import { signInAdmin, signUp, signUpAs, SignedIn } from './support/http';
 import { createTicket, NEW_TICKET, patchTicket } from './support/tickets';
 
@@ -14,7 +14,7 @@ describe('Tickets (e2e)', () => {
   let support: SignedIn;
 
   beforeAll(async () => {
-    testApp = await bootTestApp(INTAKE_ONLY);
+    testApp = await bootTestApp(WITHOUT_WORKFLOW);
     url = testApp.url;
     admin = await signInAdmin(url);
     [alice, bob] = [await signUp(url), await signUp(url)];
@@ -26,7 +26,7 @@ describe('Tickets (e2e)', () => {
   const ids = (body: { tickets: Ticket[] }) => body.tickets.map((ticket) => ticket.ticket_id);
 
   describe('POST /tickets', () => {
-    it('files a ticket for the caller with seed 000’s fields, pending, category from the request type', async () => {
+    it('files a ticket for the caller with the Local IT Support API’s fields, pending, category from the request type', async () => {
       const ticket = await createTicket(url, alice.token);
       expect(ticket).toEqual({
         ticket_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -107,7 +107,7 @@ describe('Tickets (e2e)', () => {
       expect(sneaky.body).toEqual({ tickets: [], count: 0, total: 0, next_cursor: null });
     });
 
-    it('shows support and admin every ticket, and filters by employee_id as seed 000 does', async () => {
+    it('shows support and admin every ticket, and filters by employee_id as the Local IT Support API does', async () => {
       for (const token of [support.token, admin.token]) {
         const all = await get(token, '/tickets?limit=100').expect(200);
         expect(ids(all.body)).toEqual(expect.arrayContaining([...mine, ...bobs].map((t) => t.ticket_id)));

@@ -135,24 +135,28 @@ describe('Workflow operations (e2e)', () => {
     expect(await settledRun(held.ticket_id, 'waiting')).toMatchObject({ state: 'waiting', locked_by: null });
   });
 
-  it('applies an approval accepted after a crash that came before the pause was checkpointed', async () => {
-    await useEnv({ MAX_CONCURRENT_WORKFLOWS: '0' });
+  it('accepts no approval for a pause a crash left unrecorded, and takes it once the restarted run pauses again', async () => {
+    await useEnv({ MAX_CONCURRENT_WORKFLOWS: '0', HIL_WAIT_SECONDS: '0' });
     const ticketId = (await fileRequest(testApp.url, alice.token, ACCESS_REQUEST).expect(201)).body.ticket_id;
     // What a process that died right after request_approval committed, before its checkpoint, leaves behind.
     await sql(`UPDATE workflow_runs SET state = 'running', locked_by = gen_random_uuid(), lease_until = now() - interval '1 minute', attempts = 1 WHERE ticket_id = $1`, [ticketId]);
     await sql(`UPDATE tickets SET status = 'waiting_for_approval', next_action = 'awaiting_approval', decision = 'pending_approval' WHERE id = $1`, [ticketId]);
     expect(await checkpointRows(ticketId)).toEqual({ checkpoints: 0, checkpoint_blobs: 0, checkpoint_writes: 0 });
-    await respond(testApp.url, admin.token, ticketId, { approval: true, comments: 'approved before the restart' }).expect(200);
+    // The ticket's status says "waiting", but the run records no pause: nothing is accepted that could be lost.
+    const early = await respond(testApp.url, admin.token, ticketId, { approval: true, comments: 'too early' }).expect(409);
+    expect(early.body.message).toContain('still running');
 
-    await useEnv({ MAX_CONCURRENT_WORKFLOWS: '5' });
+    await useEnv({ MAX_CONCURRENT_WORKFLOWS: '5', HIL_WAIT_SECONDS: '10' });
 
+    expect(await settledRun(ticketId, 'waiting')).toMatchObject({ state: 'waiting', pending: expect.objectContaining({ kind: 'approval', source: 'workflow' }) });
+    await respond(testApp.url, admin.token, ticketId, { approval: true, comments: 'approved after the restart' }).expect(200);
     const ticket = await waitForStatus(testApp.url, alice.token, ticketId, ['resolved', 'denied', 'error'], 15000);
     expect(ticket).toMatchObject({ status: 'resolved', decision: 'approved' });
-    expect(ticket.resolution).toContain('approved before the restart');
+    expect(ticket.resolution).toContain('approved after the restart');
     const state = (await getWorkflow(testApp.url, alice.token, ticketId).expect(200)).body;
     expect(state.human_responses).toEqual([expect.objectContaining({ kind: 'approval', approval: true, responder_id: admin.id })]);
     expect((await events(ticketId)).events.filter((event) => event.type === 'hil_response')).toHaveLength(1);
-    expect(await settledRun(ticketId, 'done')).toMatchObject({ state: 'done', resume: null });
+    expect(await settledRun(ticketId, 'done')).toMatchObject({ state: 'done', resume: null, pending: null });
   });
 
   it('runs at most MAX_CONCURRENT_WORKFLOWS at once and loses none of 30 simultaneous requests', async () => {
@@ -270,11 +274,17 @@ describe('Workflow operations (e2e)', () => {
     // Handed back, not failed: no error, no step twice, never a second graph input, and the run waits for its approver.
     expect((await events(ticketId)).events.filter((event) => event.type === 'error')).toEqual([]);
     expect(await steps(ticketId)).toEqual(['created', 'start', 'request_approval']);
-    const inputs = await sql<{ n: number }>(
-      `SELECT count(*)::int AS n FROM langgraph.checkpoints WHERE thread_id = $1 AND checkpoint_ns = '' AND metadata->>'source' = 'input'`,
+    // The new instance went on from the checkpoint the stopped one left after `start`, rather than feeding
+    // the graph its input again: one chain of two checkpoints, the second a child of the first, and between
+    // them exactly the five steps from triage to request_approval (input + start again would add two).
+    const checkpoints = await sql<{ checkpoint_id: string; parent_checkpoint_id: string | null; metadata: { source: string; step: number } }>(
+      `SELECT checkpoint_id, parent_checkpoint_id, metadata FROM langgraph.checkpoints WHERE thread_id = $1 AND checkpoint_ns = '' ORDER BY checkpoint_id`,
       [ticketId],
     );
-    expect(inputs[0].n).toBeLessThanOrEqual(1);
+    expect(checkpoints.map((row) => row.metadata.source)).toEqual(['loop', 'loop']);
+    expect(checkpoints[0].parent_checkpoint_id).toBeNull();
+    expect(checkpoints[1].parent_checkpoint_id).toBe(checkpoints[0].checkpoint_id);
+    expect(checkpoints[1].metadata.step - checkpoints[0].metadata.step).toBe(5);
     expect(await settledRun(ticketId, 'waiting')).toMatchObject({ state: 'waiting', locked_by: null, attempts: 0 });
     expect((await getWorkflow(testApp.url, alice.token, ticketId).expect(200)).body).toMatchObject({ step: 'approval', pending: { kind: 'approval' } });
   });

@@ -1,5 +1,5 @@
 // The support workflow end to end on the real database with the offline provider: one test per branch of
-// the graph, who may answer and approve, seed 000's request and HIL shapes, and the live event sequence.
+// the graph, who may answer and approve, the Local IT Support API's request and HIL shapes, and the live event sequence.
 import request from 'supertest';
 import { LlmService } from '../src/llm/llm.service';
 import { signInAdmin, signUp, signUpAs, SignedIn } from './support/http';
@@ -45,7 +45,7 @@ describe('Support workflow (e2e)', () => {
     }>;
 
   describe('POST /request', () => {
-    it('answers at once with seed 000’s shape, then runs the workflow in the background', async () => {
+    it('answers at once with the Local IT Support API’s shape, then runs the workflow in the background', async () => {
       const response = await fileRequest(url, alice.token, { ...ACCESS_REQUEST, employee_id: alice.employeeId }).expect(201);
       expect(response.body).toEqual({
         ticket_id: expect.any(String),
@@ -208,7 +208,7 @@ describe('Support workflow (e2e)', () => {
       expect(again.body.message).toBe('This ticket is resolved: it is not waiting for a person');
     });
 
-    it('applies seed 000’s approval sent right after the request, once the workflow pauses', async () => {
+    it('applies the Local IT Support API’s approval sent right after the request, once the workflow pauses', async () => {
       const filed = await fileRequest(url, alice.token, ACCESS_REQUEST).expect(201);
       const approved = await respond(url, admin.token, filed.body.ticket_id, { answer: 'Approved', approval: true, approver_id: 'ADMIN' }).expect(200);
       expect(approved.body).toMatchObject({ status: 'in_progress', decision: 'approved' });

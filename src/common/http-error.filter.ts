@@ -1,5 +1,5 @@
 // One error body for every failure: Nest's { statusCode, error, message } plus `detail`, the single string
-// that seed 000's clients read. Unexpected errors become a 500 without internals (they are logged).
+// that the Local IT Support API's clients read. Unexpected errors become a 500 without internals (they are logged).
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import type { Response } from 'express';

@@ -23,6 +23,7 @@ export class AppConfig {
   readonly swaggerEnabled: boolean;
   readonly events: { keepaliveSeconds: number; pollSeconds: number };
   readonly workflow: {
+    enabled: boolean;
     maxConcurrent: number;
     timeoutMs: number;
     hilWaitMs: number;
@@ -66,6 +67,7 @@ export class AppConfig {
     this.swaggerEnabled = env.SWAGGER_ENABLED;
     this.events = { keepaliveSeconds: env.SSE_KEEPALIVE_SECONDS, pollSeconds: env.EVENTS_POLL_SECONDS };
     this.workflow = {
+      enabled: env.WORKFLOW_ENABLED,
       maxConcurrent: env.MAX_CONCURRENT_WORKFLOWS,
       timeoutMs: env.WORKFLOW_TIMEOUT * 1000,
       hilWaitMs: env.HIL_WAIT_SECONDS * 1000,

@@ -95,7 +95,7 @@ export class Environment {
   @IsOptional() @Transform(toBool) @IsBoolean()
   SWAGGER_ENABLED = true;
 
-  /** Seconds between keepalive messages on an event stream (seed 000: 30). */
+  /** Seconds between keepalive messages on an event stream (the Local IT Support API: 30). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
   SSE_KEEPALIVE_SECONDS = 30;
 
@@ -151,6 +151,10 @@ export class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
   EVENTS_POLL_SECONDS = 2;
 
+  /** false: tickets are worked by people only — no workflow is queued, and every status is theirs to set. */
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  WORKFLOW_ENABLED = true;
+
   /** Workflow runs at once on this instance; more wait in the queue. 0 = an intake-only instance that runs none. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(1000)
   MAX_CONCURRENT_WORKFLOWS = 10;
@@ -164,7 +168,7 @@ export class Environment {
   HIL_WAIT_SECONDS = 10;
 
   /** Seconds a claimed run stays this instance's without a heartbeat; after that another instance takes it over. */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(5) @Max(3600)
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
   WORKFLOW_LEASE_SECONDS = 30;
 
   /** Milliseconds between looks at the queue for runs queued by other instances. */

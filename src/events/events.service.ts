@@ -164,7 +164,7 @@ function inScope({ event, requesterId }: StreamableEvent, scope: EventScope): bo
   return scope.includeStaffOnly || !event.staffOnly;
 }
 
-/** Seed 000's message: a JSON `data:` line with type, ticket_id and timestamp; the `id:` is the event id. */
+/** The Local IT Support API's message: a JSON `data:` line with type, ticket_id and timestamp; the `id:` is the event id. */
 function toMessage({ event }: StreamableEvent): MessageEvent {
   return {
     id: event.id,

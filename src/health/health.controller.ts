@@ -12,7 +12,7 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
   ) {}
 
-  /** Seed 000's health check, plus whether the database answers. */
+  /** The Local IT Support API's health check, plus whether the database answers. */
   @Public()
   @ApiOkResponse({ type: HealthDto })
   @ApiServiceUnavailableResponse({ type: HealthDto, description: 'The database does not answer' })

@@ -14,6 +14,7 @@ import { AppConfig } from '../config/app-config';
 import { TICKET_CREATED, TICKET_UPDATED, TicketCreatedSignal, TicketUpdatedSignal } from '../tickets/ticket-events';
 import { TicketSuggestion } from '../tickets/ticket-suggestion';
 import { TicketDto } from '../tickets/dto/ticket.dto';
+import { TicketWriter } from '../tickets/ticket-writer.service';
 import { isStaff, TicketsService, Viewer } from '../tickets/tickets.service';
 import { chunkContext, chunkDocument, documentLead, indexText } from './chunking';
 import { EMBEDDING_DIMENSIONS } from './document-chunk.entity';
@@ -51,6 +52,7 @@ export class LlmService implements OnApplicationBootstrap {
   constructor(
     private readonly llmRepository: LlmRepository,
     private readonly ticketsService: TicketsService,
+    private readonly ticketWriter: TicketWriter,
     private readonly config: AppConfig,
     @Inject(EMBEDDING_MODEL) private readonly embeddingModel: EmbeddingModel,
     @Inject(RESOLUTION_MODEL) private readonly resolutionModel: ResolutionModel,
@@ -152,7 +154,7 @@ export class LlmService implements OnApplicationBootstrap {
     const ticket = await this.ticketsService.get(actor, ticketId);
     const context = await this.retrieveContext(`${ticket.title}\n${ticket.description}`, ticketId);
     const suggestion = await this.composePlan(ticket, context);
-    await this.ticketsService.recordSuggestion(ticketId, actor.id, suggestion);
+    await this.ticketWriter.recordSuggestion(ticketId, actor.id, suggestion);
     return { ticket_id: ticketId, ...suggestion };
   }
 

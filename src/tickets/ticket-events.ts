@@ -1,6 +1,6 @@
 // Names shared by the modules that write ticket events and those that react to them.
 
-/** Event types as the live stream (seed 000) names them; stored in ticket_events.type. */
+/** Event types as the live stream (the Local IT Support API) names them; stored in ticket_events.type. */
 export enum TicketEventType {
   WorkflowUpdate = 'workflow_update',
   HilResponse = 'hil_response',

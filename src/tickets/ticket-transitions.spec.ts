@@ -10,7 +10,7 @@ const EXPECTED: Record<S, S[]> = {
   [S.InProgress]: [S.WaitingForUser, S.WaitingForApproval, S.Resolved, S.Denied, S.Escalated, S.Error],
   [S.WaitingForUser]: [S.InProgress, S.Resolved, S.Denied, S.Escalated, S.Error],
   [S.WaitingForApproval]: [S.InProgress, S.Resolved, S.Denied, S.Escalated, S.Error],
-  [S.Escalated]: [S.InProgress, S.Resolved, S.Denied],
+  [S.Escalated]: [S.InProgress, S.WaitingForUser, S.Resolved, S.Denied],
   [S.Error]: [S.InProgress, S.Escalated, S.Resolved, S.Denied],
   [S.Resolved]: [S.InProgress],
   [S.Denied]: [S.InProgress],
@@ -48,8 +48,14 @@ describe('ticket transitions', () => {
     expect([...FINAL_STATUSES].sort()).toEqual([S.Denied, S.Escalated, S.Resolved]);
   });
 
-  it.each(FINAL_STATUSES)('never hands a final %s ticket back to the workflow to wait or fail', (final) => {
-    for (const to of [S.Pending, S.WaitingForUser, S.WaitingForApproval, S.Error]) expect(canTransition(final, to)).toBe(false);
+  it.each(FINAL_STATUSES)('never hands a final %s ticket back to the workflow to wait for an approval or fail', (final) => {
+    for (const to of [S.Pending, S.WaitingForApproval, S.Error]) expect(canTransition(final, to)).toBe(false);
+  });
+
+  it('lets people ask the requester on an escalated ticket, but never on a closed one', () => {
+    expect(canTransition(S.Escalated, S.WaitingForUser)).toBe(true);
+    expect(canTransition(S.Resolved, S.WaitingForUser)).toBe(false);
+    expect(canTransition(S.Denied, S.WaitingForUser)).toBe(false);
   });
 
   it.each<[S, string]>([

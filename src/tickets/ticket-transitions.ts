@@ -6,8 +6,8 @@ const ALLOWED: Record<S, readonly S[]> = {
   [S.InProgress]: [S.WaitingForUser, S.WaitingForApproval, S.Resolved, S.Denied, S.Escalated, S.Error],
   [S.WaitingForUser]: [S.InProgress, S.Resolved, S.Denied, S.Escalated, S.Error],
   [S.WaitingForApproval]: [S.InProgress, S.Resolved, S.Denied, S.Escalated, S.Error],
-  // Escalated tickets are worked by people: they may take it up again or close it.
-  [S.Escalated]: [S.InProgress, S.Resolved, S.Denied],
+  // Escalated tickets are worked by people: they may take it up, ask the requester, or close it.
+  [S.Escalated]: [S.InProgress, S.WaitingForUser, S.Resolved, S.Denied],
   // A failed run can be retried, handed to people, or closed by hand.
   [S.Error]: [S.InProgress, S.Escalated, S.Resolved, S.Denied],
   // Closed tickets can be reopened by support.
@@ -26,7 +26,7 @@ export function allowedNextStatuses(from: S): readonly S[] {
   return ALLOWED[from];
 }
 
-/** Seed 000's `next_action`: what the ticket is waiting for in each status. */
+/** The Local IT Support API's `next_action`: what the ticket is waiting for in each status. */
 export const NEXT_ACTION: Record<S, string> = {
   [S.Pending]: 'workflow_starting',
   [S.InProgress]: 'workflow_in_progress',

@@ -66,7 +66,7 @@ export class Ticket {
   @JoinColumn({ name: 'requester_id' })
   requester?: User;
 
-  /** The requester's employee id when the ticket was filed (seed 000 filters on it). */
+  /** The requester's employee id when the ticket was filed (the Local IT Support API filters on it). */
   @Index()
   @Column({ name: 'employee_id', type: 'varchar', length: 64 })
   employeeId: string;

@@ -1,4 +1,4 @@
-/** Seed 000's workflow states, exactly. */
+/** The Local IT Support API's workflow states, exactly. */
 export enum TicketStatus {
   Pending = 'pending',
   InProgress = 'in_progress',

@@ -7,11 +7,12 @@ import { Ticket } from './ticket.entity';
 import { TicketsController } from './tickets.controller';
 import { TicketsRepository } from './tickets.repository';
 import { TicketsService } from './tickets.service';
+import { TicketWriter } from './ticket-writer.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Ticket, TicketComment, TicketEvent]), UsersModule],
   controllers: [TicketsController],
-  providers: [TicketsService, TicketsRepository],
-  exports: [TicketsService],
+  providers: [TicketsService, TicketWriter, TicketsRepository],
+  exports: [TicketsService, TicketWriter],
 })
 export class TicketsModule {}

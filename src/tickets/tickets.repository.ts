@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { TransactionalRepository } from '../database/transactional.repository';
-import { Brackets, DataSource, SelectQueryBuilder } from 'typeorm';
+import { Brackets, SelectQueryBuilder } from 'typeorm';
 import { TicketComment } from './ticket-comment.entity';
 import { TicketEvent } from './ticket-event.entity';
 import { Ticket } from './ticket.entity';
@@ -42,10 +41,6 @@ const EVENT_ORDER_LOCK = 7_304_221;
 
 @Injectable()
 export class TicketsRepository extends TransactionalRepository {
-  constructor(@InjectDataSource() dataSource: DataSource) {
-    super(dataSource);
-  }
-
   insertTicket(ticket: Partial<Ticket>): Promise<Ticket> {
     return this.manager.save(Ticket, this.manager.create(Ticket, ticket));
   }

@@ -1,6 +1,8 @@
-import { BadRequestException, ConflictException, ForbiddenException, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ForbiddenException, NotFoundException } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
+import { TransactionHost } from '@nestjs-cls/transactional';
 import { randomUUID } from 'node:crypto';
+import { AfterCommit } from '../database/after-commit';
 import { Role } from '../users/role.enum';
 import { UsersService } from '../users/users.service';
 import { CreateTicketDto } from './dto/create-ticket.dto';
@@ -9,7 +11,8 @@ import { ListTicketEventsQueryDto } from './dto/ticket-event.dto';
 import { TicketComment } from './ticket-comment.entity';
 import { decodeCursor } from './ticket-cursor';
 import { TicketEvent } from './ticket-event.entity';
-import { TICKET_CREATED, TICKET_EVENTS_APPENDED, TicketEventType } from './ticket-events';
+import { TICKET_CREATED, TICKET_EVENTS_APPENDED, TICKET_UPDATED } from './ticket-events';
+import { TicketWriter } from './ticket-writer.service';
 import { RequestType, TicketCategory, TicketPriority, TicketStatus, TicketUrgency } from './ticket.enums';
 import { Ticket } from './ticket.entity';
 import { NewTicketEvent, TicketFilters, TicketPageRequest, TicketsRepository } from './tickets.repository';
@@ -19,59 +22,86 @@ interface Rows { tickets: Map<string, Ticket>; comments: TicketComment[]; events
 type Options<M extends 'findComments' | 'findEvents'> = Parameters<TicketsRepository[M]>[1];
 const keep = <T>(rows: T[], row: T): T => (rows.push(row), { ...row });
 
-/** In-memory tickets; a transaction writes to a copy of the rows, which replaces them only if its work resolves. */
+/** The transaction the caller runs in (the unit host of test/support/unit-transactions.ts), or null outside one. */
+const currentTransaction = (): unknown => (TransactionHost.getInstance().isTransactionActive() ? TransactionHost.getInstance().tx : null);
+
+/** In-memory tickets; it notes each call and the transaction it ran in. */
 class FakeTicketsRepository {
-  readonly transactions: FakeTicketsRepository[] = [];
-  /** Arms each transaction before its work runs, e.g. to make one of its writes fail. */
-  onTransaction?: (transaction: FakeTicketsRepository) => void;
+  readonly rows: Rows = { tickets: new Map(), comments: [], events: [] };
+  readonly calls: Array<{ method: string; transaction: unknown }> = [];
+  private readonly failures = new Map<string, Error>();
 
-  constructor(public rows: Rows = { tickets: new Map(), comments: [], events: [] }) {}
-
-  inTransaction = jest.fn(async <T>(work: (tickets: TicketsRepository) => Promise<T>): Promise<T> => {
-    const { tickets, comments, events } = this.rows;
-    const copy = { tickets: new Map([...tickets].map(([id, t]) => [id, { ...t }])), comments: [...comments], events: [...events] };
-    const transaction = new FakeTicketsRepository(copy);
-    this.transactions.push(transaction);
-    this.onTransaction?.(transaction);
-    const result = await work(transaction as unknown as TicketsRepository);
-    this.rows = transaction.rows; // commit
-    return result;
-  });
-  insertTicket = jest.fn(async (fields: Partial<Ticket>) => ({ ...this.add(fields) }));
-  findById = jest.fn(async (id: string) => this.read(id));
-  findByIdForUpdate = jest.fn(async (id: string) => this.read(id));
-  updateTicket = jest.fn(async (id: string, changes: Partial<Ticket>) => {
+  insertTicket = this.noted('insertTicket', async (fields: Partial<Ticket>) => ({ ...this.add(fields) }));
+  findById = this.noted('findById', async (id: string) => this.read(id));
+  findByIdForUpdate = this.noted('findByIdForUpdate', async (id: string) => this.read(id));
+  updateTicket = this.noted('updateTicket', async (id: string, changes: Partial<Ticket>) => {
     Object.assign(this.rows.tickets.get(id)!, changes, { updatedAt: new Date() });
     return this.read(id)!;
   });
-  findPage = jest.fn(async (filters: TicketFilters, page: TicketPageRequest) => {
+  findPage = this.noted('findPage', async (filters: TicketFilters, page: TicketPageRequest) => {
     const matching = [...this.rows.tickets.values()].filter((t) => !filters.requesterId || t.requesterId === filters.requesterId);
     const start = page.after ? matching.findIndex((t) => t.id === page.after!.id) + 1 : page.offset;
     return { tickets: matching.slice(start, start + page.limit).map((t) => ({ ...t })), total: matching.length };
   });
-  insertComment = jest.fn(async (fields: Pick<TicketComment, 'ticketId' | 'authorId' | 'body' | 'internal'>) =>
+  insertComment = this.noted('insertComment', async (fields: Pick<TicketComment, 'ticketId' | 'authorId' | 'body' | 'internal'>) =>
     keep(this.rows.comments, { id: randomUUID(), createdAt: new Date(), ...fields }));
-  findComments = jest.fn(async (ticketId: string, { includeInternal, limit, offset }: Options<'findComments'>) => {
+  findComments = this.noted('findComments', async (ticketId: string, { includeInternal, limit, offset }: Options<'findComments'>) => {
     const visible = this.rows.comments.filter((c) => c.ticketId === ticketId && (includeInternal || !c.internal));
     return [visible.slice(offset, offset + limit), visible.length] as [TicketComment[], number];
   });
-  /** Another module's repository, bound to this (fake) transaction. */
-  join = jest.fn(<R extends object>(other: R): R => ({ ...other, boundTo: this }));
-  appendEvent = jest.fn(async (fields: NewTicketEvent) =>
+  appendEvent = this.noted('appendEvent', async (fields: NewTicketEvent) =>
     keep(this.rows.events, { id: String(this.rows.events.length + 1), createdAt: new Date(), ...fields }));
-  findEvents = jest.fn(async (ticketId: string, { includeStaffOnly, after, limit }: Options<'findEvents'>) =>
+  findEvents = this.noted('findEvents', async (ticketId: string, { includeStaffOnly, after, limit }: Options<'findEvents'>) =>
     this.rows.events.filter((e) => e.ticketId === ticketId && Number(e.id) > after && (includeStaffOnly || !e.staffOnly)).slice(0, limit));
 
   add(fields: Partial<Ticket> = {}): Ticket {
     const ticket = { id: randomUUID(), title: 'VPN drops', description: 'Hourly', requestType: RequestType.Network, category: TicketCategory.Network,
       priority: TicketPriority.Medium, urgency: TicketUrgency.Normal, businessJustification: null, desiredCompletionDate: null,
-      status: TicketStatus.Pending, decision: 'pending', planSummary: null, resolution: null, nextAction: 'workflow_starting',
+      status: TicketStatus.Pending, decision: 'pending', planSummary: null, resolution: null, suggestion: null, nextAction: 'workflow_starting',
       requesterId: randomUUID(), employeeId: 'EMP001', assigneeId: null, createdAt: new Date(), updatedAt: new Date(), ...fields } as Ticket;
     this.rows.tickets.set(ticket.id, ticket);
     return ticket;
   }
 
+  /** The calls made inside transactions, in order, one list per transaction (calls outside any are left out). */
+  transactions(): string[][] {
+    const groups = new Map<unknown, string[]>();
+    for (const { method, transaction } of this.calls) {
+      if (transaction !== null) groups.set(transaction, [...(groups.get(transaction) ?? []), method]);
+    }
+    return [...groups.values()];
+  }
+
+  /** Makes the next call of `method` fail (once it is noted), as a lost connection would. */
+  failNext(method: string, error: Error): void {
+    this.failures.set(method, error);
+  }
+
+  private noted<A extends unknown[], R>(method: string, implementation: (...args: A) => Promise<R>) {
+    return jest.fn(async (...args: A): Promise<R> => {
+      this.calls.push({ method, transaction: currentTransaction() });
+      const failure = this.failures.get(method);
+      this.failures.delete(method);
+      if (failure) throw failure;
+      return implementation(...args);
+    });
+  }
+
   private read = (id: string): Ticket | null => (this.rows.tickets.has(id) ? { ...this.rows.tickets.get(id)! } : null);
+}
+
+/** Runs queued work at once, as the real AfterCommit does when the transaction commits; `running` tells a signal came through it. */
+class FakeAfterCommit {
+  running = false;
+
+  run = jest.fn((work: () => void) => {
+    this.running = true;
+    try {
+      work();
+    } finally {
+      this.running = false;
+    }
+  });
 }
 
 const person = (role: Role, employeeId: string): Viewer => ({ id: randomUUID(), role, employeeId });
@@ -81,46 +111,57 @@ const staff: Array<[string, Viewer]> = [['support', sam], ['admin', ada]];
 const query = (fields: Partial<ListTicketsQueryDto> = {}) => Object.assign(new ListTicketsQueryDto(), fields);
 const eventsPage = (fields: Partial<ListTicketEventsQueryDto> = {}) => Object.assign(new ListTicketEventsQueryDto(), fields);
 const notFound = (id: string) => new NotFoundException(`Ticket ${id} not found`);
-const appended = (committedEvents: number) => ({ signal: TICKET_EVENTS_APPENDED, value: undefined, committedEvents });
+const appended = (recordedEvents: number) => ({ signal: TICKET_EVENTS_APPENDED, value: undefined, afterCommit: true, recordedEvents });
 
 describe(TicketsService.name, () => {
   let sut: TicketsService;
   let repository: FakeTicketsRepository;
+  let writer: TicketWriter;
+  let afterCommit: FakeAfterCommit;
   let findActive: jest.Mock;
-  /** Every signal emitted, with how many events were committed when it was. */
-  let heard: Array<{ signal: string; value: unknown; committedEvents: number }>;
+  /** Every signal emitted: whether it came through AfterCommit, and how many events were recorded when it was. */
+  let heard: Array<{ signal: string; value: unknown; afterCommit: boolean; recordedEvents: number }>;
 
   beforeEach(() => {
     repository = new FakeTicketsRepository();
+    afterCommit = new FakeAfterCommit();
     const activeUsers = new Map([alice, sam, ada].map((user) => [user.id, { id: user.id, role: user.role }]));
     findActive = jest.fn(async (id: string) => activeUsers.get(id) ?? null);
     const events = new EventEmitter2();
     heard = [];
-    events.onAny((signal, value) => heard.push({ signal: String(signal), value, committedEvents: repository.rows.events.length }));
-    sut = new TicketsService(repository as unknown as TicketsRepository, { findActive } as unknown as UsersService, events);
+    events.onAny((signal, value) =>
+      heard.push({ signal: String(signal), value, afterCommit: afterCommit.running, recordedEvents: repository.rows.events.length }));
+    writer = new TicketWriter(repository as unknown as TicketsRepository, events, afterCommit as unknown as AfterCommit);
+    jest.spyOn(writer, 'changeByStaff');
+    sut = new TicketsService(repository as unknown as TicketsRepository, writer, { findActive } as unknown as UsersService, events,
+      afterCommit as unknown as AfterCommit);
   });
 
   const lastEvent = () => repository.rows.events.at(-1)!;
   const heardOf = (signal: string) => heard.filter((heardSignal) => heardSignal.signal === signal);
-  const nothingWritten = () => expect([repository.rows.comments, repository.rows.events, heard]).toEqual([[], [], []]);
+  const nothingWritten = () => {
+    expect(repository.insertTicket).not.toHaveBeenCalled();
+    expect(repository.updateTicket).not.toHaveBeenCalled();
+    expect([repository.rows.comments, repository.rows.events, heard]).toEqual([[], [], []]);
+  };
 
   describe('create', () => {
     const dto = { title: 'Admin access', description: 'For the CRM', request_type: RequestType.SoftwareAccess } as CreateTicketDto;
 
-    it('files a pending ticket for the viewer with the defaults, records it, and only then signals it', async () => {
+    it('files a pending ticket for the viewer with the defaults, records it in the same transaction, and only then signals it', async () => {
       const created = await sut.create(alice, dto);
 
       expect(created).toMatchObject({
         requester_id: alice.id, employee_id: 'EMP001', title: 'Admin access', category: 'access', priority: 'medium', urgency: 'normal',
         status: 'pending', decision: 'pending', next_action: 'workflow_starting', business_justification: null, assignee_id: null,
       });
-      expect(repository.transactions[0].appendEvent).toHaveBeenCalledWith({
+      expect(repository.appendEvent).toHaveBeenCalledWith({
         ticketId: created.ticket_id, type: 'workflow_update', actorId: alice.id, staffOnly: false, payload: { status: 'pending', decision: 'pending',
           plan_summary: null, next_action: 'workflow_starting', priority: 'medium', category: 'access', assignee_id: null, change: 'created' },
       });
-      expect(repository.insertTicket).not.toHaveBeenCalled(); // only the transaction writes
+      expect(repository.transactions()).toEqual([['insertTicket', 'appendEvent']]);
       expect(heardOf(TICKET_EVENTS_APPENDED)).toEqual([appended(1)]);
-      expect(heardOf(TICKET_CREATED)).toEqual([{ signal: TICKET_CREATED, value: { ticketId: created.ticket_id }, committedEvents: 1 }]);
+      expect(heardOf(TICKET_CREATED)).toEqual([{ signal: TICKET_CREATED, value: { ticketId: created.ticket_id }, afterCommit: true, recordedEvents: 1 }]);
     });
 
     it.each([
@@ -131,12 +172,13 @@ describe(TicketsService.name, () => {
       await expect(sut.create(alice, { ...dto, request_type: requestType, ...asked })).resolves.toMatchObject(expected);
     });
 
-    it('leaves no ticket behind and signals nothing when recording the creation fails', async () => {
-      repository.onTransaction = (transaction) => transaction.appendEvent.mockRejectedValueOnce(new Error('disk full'));
+    it('signals nothing when recording the creation fails, in the transaction that rolls the ticket back', async () => {
+      repository.failNext('appendEvent', new Error('disk full'));
+
       await expect(sut.create(alice, dto)).rejects.toThrow('disk full');
-      expect(repository.transactions[0].insertTicket).toHaveBeenCalled();
-      expect(repository.rows.tickets.size).toBe(0);
-      nothingWritten();
+      expect(repository.transactions()).toEqual([['insertTicket', 'appendEvent']]);
+      expect(afterCommit.run).not.toHaveBeenCalled();
+      expect(heard).toEqual([]);
     });
   });
 
@@ -197,8 +239,8 @@ describe(TicketsService.name, () => {
 
       await expect(call(ticket.id)).rejects.toThrow(notFound(ticket.id));
       await expect(call(missing)).rejects.toThrow(notFound(missing));
-      expect(repository.inTransaction).not.toHaveBeenCalled();
-      expect(heard).toEqual([]);
+      expect(repository.findByIdForUpdate).not.toHaveBeenCalled();
+      nothingWritten();
     });
   });
 
@@ -208,7 +250,7 @@ describe(TicketsService.name, () => {
       await expect(sut.update(sam, repository.add().id, {})).rejects.toThrow(
         new BadRequestException('Nothing to update: give status, priority, category, assignee_id or comment'),
       );
-      expect(repository.inTransaction).not.toHaveBeenCalled();
+      expect(writer.changeByStaff).not.toHaveBeenCalled();
       await expect(sut.update(sam, missing, { priority: TicketPriority.Low })).rejects.toThrow(notFound(missing));
       nothingWritten();
     });
@@ -218,7 +260,8 @@ describe(TicketsService.name, () => {
         new BadRequestException('assignee_id must be an active support or admin user'),
       );
       expect(findActive).toHaveBeenCalledWith(assigneeId);
-      expect(repository.inTransaction).not.toHaveBeenCalled();
+      expect(writer.changeByStaff).not.toHaveBeenCalled();
+      nothingWritten();
     });
 
     it('assigns to an active admin, and unassigns with null without looking anyone up', async () => {
@@ -229,107 +272,16 @@ describe(TicketsService.name, () => {
       expect(lastEvent().payload.changes).toEqual({ assignee_id: { from: ada.id, to: null } });
     });
 
-    it('resolves with a comment that becomes the resolution and joins the conversation', async () => {
+    it('hands the fields and the comment to the ticket writer as a change by the signed-in staff member', async () => {
       const ticket = repository.add({ status: TicketStatus.InProgress, nextAction: 'workflow_in_progress' });
-      const updated = await sut.update(sam, ticket.id, { status: TicketStatus.Resolved, comment: 'Reinstalled the client' });
-      expect(updated).toMatchObject({ status: 'resolved', resolution: 'Reinstalled the client', next_action: 'none' });
-      expect(repository.rows.comments).toEqual([expect.objectContaining({ authorId: sam.id, body: 'Reinstalled the client', internal: false })]);
-      expect(lastEvent()).toMatchObject({ actorId: sam.id, payload: { change: 'updated', comment: 'Reinstalled the client', status: 'resolved' } });
-      expect(heardOf(TICKET_EVENTS_APPENDED)).toEqual([appended(1)]);
-    });
 
-    it('refuses an illegal move with a conflict naming both states, writing and signalling nothing', async () => {
-      const ticket = repository.add({ status: TicketStatus.Resolved, nextAction: 'none' });
-      const reopen = { status: TicketStatus.WaitingForUser, priority: TicketPriority.High, comment: 'Again?' };
-      await expect(sut.update(sam, ticket.id, reopen)).rejects.toThrow(
-        new ConflictException('Cannot move a ticket from resolved to waiting_for_user; from resolved it can go to: in_progress'),
-      );
-      expect(repository.rows.tickets.get(ticket.id)).toMatchObject({ status: 'resolved', priority: 'medium' });
-      nothingWritten();
-    });
+      const updated = await sut.update(ada, ticket.id, { status: TicketStatus.Resolved, category: TicketCategory.Software, comment: 'Reinstalled the client' });
 
-    it('returns the ticket as it is and records nothing when asked for what it already is', async () => {
-      const ticket = repository.add({ priority: TicketPriority.High });
-      await expect(sut.update(sam, ticket.id, { status: TicketStatus.Pending, priority: TicketPriority.High })).resolves.toMatchObject({
-        ticket_id: ticket.id, status: 'pending', priority: 'high',
-      });
-      expect(repository.transactions[0].updateTicket).not.toHaveBeenCalled();
-      expect(repository.rows.events).toEqual([]);
-    });
-  });
-
-  describe('applyChanges', () => {
-    it('moves next_action with the status and describes each change from/to under its snake_case name', async () => {
-      const ticket = repository.add();
-      const changes = { status: TicketStatus.WaitingForApproval, decision: 'needs_approval', planSummary: 'Ask the manager', assigneeId: sam.id };
-
-      const updated = await sut.applyChanges(ticket.id, null, changes);
-
-      expect(updated).toMatchObject({ status: 'waiting_for_approval', next_action: 'awaiting_approval', plan_summary: 'Ask the manager' });
-      expect(lastEvent()).toMatchObject({ ticketId: ticket.id, type: 'workflow_update', actorId: null, staffOnly: false, payload: {
-        status: 'waiting_for_approval', decision: 'needs_approval', next_action: 'awaiting_approval', assignee_id: sam.id, change: 'updated' } });
-      expect(lastEvent().payload.changes).toEqual({
-        status: { from: 'pending', to: 'waiting_for_approval' }, decision: { from: 'pending', to: 'needs_approval' },
-        plan_summary: { from: null, to: 'Ask the manager' }, assignee_id: { from: null, to: sam.id },
-        next_action: { from: 'workflow_starting', to: 'awaiting_approval' },
-      });
-      expect(lastEvent().payload).not.toHaveProperty('comment');
-    });
-
-    it('records an extra event before its workflow_update, with the note, and another module’s writes in the same transaction', async () => {
-      const ticket = repository.add({ status: TicketStatus.WaitingForApproval });
-      const other = { store: jest.fn(async () => undefined) };
-      let bound: unknown;
-
-      await sut.applyChanges(ticket.id, sam.id, { status: TicketStatus.InProgress, decision: 'approved' }, undefined, {
-        event: { type: TicketEventType.HilResponse, payload: { approval: true } },
-        note: { step: 'approval' },
-        within: async (join) => {
-          bound = join(other as never);
-          await (bound as typeof other).store();
-        },
-      });
-
-      expect(repository.rows.events.map((event) => event.type)).toEqual(['hil_response', 'workflow_update']);
-      expect(repository.rows.events[0]).toMatchObject({ actorId: sam.id, staffOnly: false, payload: { approval: true } });
-      expect(lastEvent().payload).toMatchObject({ status: 'in_progress', decision: 'approved', step: 'approval' });
-      expect(bound).toMatchObject({ boundTo: repository.transactions[0] });
-      expect(other.store).toHaveBeenCalledTimes(1);
-    });
-
-    it('writes nothing at all when the other module’s writes fail', async () => {
-      const ticket = repository.add({ status: TicketStatus.WaitingForApproval });
-      const failing = sut.applyChanges(ticket.id, sam.id, { status: TicketStatus.InProgress }, undefined, {
-        event: { type: TicketEventType.HilResponse, payload: {} },
-        within: async () => {
-          throw new Error('queue table unavailable');
-        },
-      });
-      await expect(failing).rejects.toThrow('queue table unavailable');
-      expect(repository.rows.tickets.get(ticket.id)).toMatchObject({ status: 'waiting_for_approval' });
-      nothingWritten();
-    });
-
-    it('changes nothing unless the ticket is still in the required status: skips quietly, or answers 409', async () => {
-      const ticket = repository.add({ status: TicketStatus.InProgress });
-      const skipped = await sut.applyChanges(ticket.id, null, { nextAction: 'queued' }, undefined, { requireStatus: { status: TicketStatus.Pending, otherwise: 'skip' } });
-      expect(skipped).toMatchObject({ status: 'in_progress', next_action: 'workflow_starting' });
-      const conflict = sut.applyChanges(ticket.id, sam.id, { status: TicketStatus.InProgress }, undefined, {
-        requireStatus: { status: TicketStatus.WaitingForApproval, otherwise: 'conflict' },
-      });
-      await expect(conflict).rejects.toThrow(new ConflictException(`Ticket ${ticket.id} is now in_progress, no longer waiting_for_approval`));
-      nothingWritten();
-    });
-
-    it('leaves the ticket and its conversation untouched when recording the change fails', async () => {
-      const ticket = repository.add();
-      repository.onTransaction = (transaction) => transaction.appendEvent.mockRejectedValueOnce(new Error('connection lost'));
-
-      await expect(sut.applyChanges(ticket.id, sam.id, { status: TicketStatus.InProgress }, 'On it')).rejects.toThrow('connection lost');
-      expect(repository.transactions[0].updateTicket).toHaveBeenCalled();
-      expect(repository.transactions[0].insertComment).toHaveBeenCalled();
-      expect(repository.rows.tickets.get(ticket.id)).toMatchObject({ status: 'pending', nextAction: 'workflow_starting' });
-      nothingWritten();
+      expect(writer.changeByStaff).toHaveBeenCalledWith(ada.id, ticket.id,
+        { status: TicketStatus.Resolved, priority: undefined, category: TicketCategory.Software, assigneeId: undefined }, 'Reinstalled the client');
+      expect(updated).toMatchObject({ status: 'resolved', category: 'software', resolution: 'Reinstalled the client', next_action: 'none' });
+      expect(lastEvent()).toMatchObject({ actorId: ada.id, payload: { change: 'updated', comment: 'Reinstalled the client' } });
+      expect(heard.map((heardSignal) => heardSignal.signal)).toEqual([TICKET_EVENTS_APPENDED, TICKET_UPDATED]);
     });
   });
 
@@ -343,7 +295,9 @@ describe(TicketsService.name, () => {
         created_at: expect.any(Date) });
       expect(lastEvent()).toMatchObject({ type: 'comment', actorId: alice.id, staffOnly: false,
         payload: { comment_id: comment.comment_id, author_id: alice.id, body: 'Still broken', internal: false } });
-      expect(heardOf(TICKET_EVENTS_APPENDED)).toEqual([appended(1)]);
+      // Seen first outside the transaction; then locked, written and recorded in it.
+      expect(repository.transactions()).toEqual([['findByIdForUpdate', 'insertComment', 'appendEvent']]);
+      expect(heard).toEqual([appended(1)]);
     });
 
     it('forbids a user from writing an internal note, writing and signalling nothing', async () => {
@@ -351,7 +305,7 @@ describe(TicketsService.name, () => {
       await expect(sut.addComment(alice, ticket.id, { body: 'Psst', internal: true })).rejects.toThrow(
         new ForbiddenException('Only support and admin can write internal notes'),
       );
-      expect(repository.inTransaction).not.toHaveBeenCalled();
+      expect(repository.findByIdForUpdate).not.toHaveBeenCalled();
       nothingWritten();
     });
 

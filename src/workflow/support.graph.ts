@@ -24,7 +24,8 @@ import type { HumanResponse, PendingQuestion, PolicyDecision } from './workflow.
 /** What the nodes need from the rest of the app. */
 export interface SupportGraphDeps {
   ticket(ticketId: string): Promise<TicketDto>;
-  change(ticketId: string, changes: TicketChanges, note: { step: string; rule?: string }, comment?: string): Promise<void>;
+  /** Writes under the run segment's claim (`fence`, from the invocation's config): a superseded segment's writes are refused. */
+  change(claim: { ticketId: string; fence: number }, changes: TicketChanges, note: { step: string; rule?: string }, comment?: string): Promise<void>;
   triage(ticket: TicketDto): Promise<TriageResult>;
   retrieve(query: string, ticketId: string): Promise<RetrievedContext>;
   plan(ticket: TicketDto, context: RetrievedContext): Promise<TicketSuggestion>;
@@ -46,12 +47,13 @@ export const SupportState = Annotation.Root({
 
 export type SupportStateValues = typeof SupportState.State;
 type Update = typeof SupportState.Update;
+type DropFirst<T extends unknown[]> = T extends [unknown, ...infer Rest] ? Rest : never;
 
 export function buildSupportGraph(deps: SupportGraphDeps, checkpointer: BaseCheckpointSaver) {
   /** Writes only while the run is still wanted: a timed-out run must not change the ticket after its error. */
-  const change = (config: LangGraphRunnableConfig, ...args: Parameters<SupportGraphDeps['change']>) => {
+  const change = (config: LangGraphRunnableConfig, ticketId: string, ...args: DropFirst<Parameters<SupportGraphDeps['change']>>) => {
     config.signal?.throwIfAborted();
-    return deps.change(...args);
+    return deps.change({ ticketId, fence: Number(config.configurable?.fence) }, ...args);
   };
   const answers = (state: SupportStateValues) => state.responses.filter((response) => response.kind === 'answer');
   const withAnswers = (ticket: TicketDto, state: SupportStateValues) =>

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, OneToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { Ticket } from '../tickets/ticket.entity';
-import type { HumanResponse, WorkflowSummary } from './workflow.types';
+import type { HumanResponse, PendingRequest, WorkflowSummary } from './workflow.types';
 
 /** queued → running → waiting (for a human) → queued … → done. One row per ticket: at most one run at a time. */
 export type RunState = 'queued' | 'running' | 'waiting' | 'done';
@@ -21,6 +21,14 @@ export class WorkflowRun {
 
   @Column({ type: 'varchar', length: 16 })
   state: RunState;
+
+  /** What the run waits for while `waiting`: the workflow's own question or approval, or a question from support. */
+  @Column({ type: 'jsonb', nullable: true })
+  pending: PendingRequest | null;
+
+  /** Raised by every claim: a segment's writes carry it, so those of a claim that was superseded are refused. */
+  @Column({ type: 'bigint', default: 0, transformer: { to: (value: number) => value, from: (value: string) => Number(value) } })
+  fence: number;
 
   /** A human response stored by POST /hil, waiting to be applied to the paused graph; cleared once applied. */
   @Column({ type: 'jsonb', nullable: true })

@@ -1,37 +1,43 @@
 // Drives the support graph for one ticket: runs a segment (from the start, after a crash, or with a
 // human response), reads its state for people, and closes or prunes it. Checkpoints live in the app's own
 // database (schema `langgraph`), through the same connection pool as everything else.
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { Command, StateSnapshot } from '@langchain/langgraph';
 import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import type pg from 'pg';
+import { DATABASE_POOL } from '../database/database-pool';
 import { LlmService } from '../llm/llm.service';
-import { TicketEventType } from '../tickets/ticket-events';
 import { FINAL_STATUSES } from '../tickets/ticket-transitions';
 import { TicketStatus } from '../tickets/ticket.enums';
 import { TicketsService } from '../tickets/tickets.service';
 import { buildSupportGraph, SupportGraph, SupportStateValues } from './support.graph';
-import type { HumanResponse, PendingQuestion, WorkflowSummary } from './workflow.types';
+import { Claim, WorkflowCommands } from './workflow.commands';
+import type { HumanResponse, PendingQuestion, PendingRequest, WorkflowSummary } from './workflow.types';
 
 export type SegmentOutcome = 'paused' | 'finished';
+
+export interface SegmentResult {
+  outcome: SegmentOutcome;
+  /** What the paused run now waits for. */
+  pending: PendingRequest | null;
+  summary: WorkflowSummary | null;
+}
 
 const CHECKPOINT_SCHEMA = 'langgraph';
 const RESPONSE_KIND = { answer: 'question', approval: 'approval' } as const;
 
 @Injectable()
 export class WorkflowEngine implements OnModuleInit {
-  private readonly logger = new Logger(WorkflowEngine.name);
   private readonly checkpointer: PostgresSaver;
   private readonly graph: SupportGraph;
 
   constructor(
-    @InjectDataSource() dataSource: DataSource,
+    @Inject(DATABASE_POOL) pool: pg.Pool,
     private readonly ticketsService: TicketsService,
+    commands: WorkflowCommands,
     llmService: LlmService,
   ) {
-    // The TypeORM driver's pg pool: on the embedded database there is exactly one connection to share.
-    const pool = (dataSource.driver as unknown as { master: ConstructorParameters<typeof PostgresSaver>[0] }).master;
+    // The app's own pool: on the embedded database there is exactly one connection to share.
     this.checkpointer = new PostgresSaver(pool, undefined, { schema: CHECKPOINT_SCHEMA });
     this.graph = buildSupportGraph(
       {
@@ -40,9 +46,7 @@ export class WorkflowEngine implements OnModuleInit {
           if (!ticket) throw new Error(`Ticket ${ticketId} no longer exists`);
           return ticket;
         },
-        change: async (ticketId, changes, note, comment) => {
-          await ticketsService.applyChanges(ticketId, null, changes, comment, { note });
-        },
+        change: (claim, changes, note, comment) => commands.recordStep(claim, changes, note, comment),
         triage: (ticket) => llmService.triage(ticket),
         retrieve: (query, ticketId) => llmService.retrieveContext(query, ticketId),
         plan: (ticket, context) => llmService.composePlan(ticket, context),
@@ -57,28 +61,22 @@ export class WorkflowEngine implements OnModuleInit {
   }
 
   /**
-   * Runs the ticket's graph until it pauses for a person or ends. A segment that applies a human decision
-   * writes each step's checkpoint before the next step starts (durability "sync"): once applied, the
-   * decision is never lost. Other segments have no human input to lose and idempotent steps, so they
-   * checkpoint once, when they pause or end ("exit"): after a crash such a segment simply runs again.
+   * Runs the ticket's graph, under `claim`, until it pauses for a person or ends. A segment that applies a
+   * human decision writes each step's checkpoint before the next step starts (durability "sync"): once
+   * applied, the decision is never lost. Other segments have no human input to lose and idempotent steps,
+   * so they checkpoint once, when they pause or end ("exit"): after a crash such a segment simply runs again.
    */
-  async runSegment(ticketId: string, response: HumanResponse | null, signal: AbortSignal): Promise<{ outcome: SegmentOutcome; summary: WorkflowSummary | null }> {
-    const ticket = await this.ticketsService.findById(ticketId);
-    if (!ticket || isClosed(ticket.status)) return { outcome: 'finished', summary: null };
-    const thread = threadOf(ticketId);
-    let state = await this.graph.getState(thread);
+  async runSegment(claim: Claim, response: HumanResponse | null, signal: AbortSignal): Promise<SegmentResult> {
+    const ticket = await this.ticketsService.findById(claim.ticketId);
+    if (!ticket || isClosed(ticket.status)) return { outcome: 'finished', pending: null, summary: null };
+    const thread = threadOf(claim);
+    const state = await this.graph.getState(thread);
     if (response && !(state.values as SupportStateValues).responses?.some((applied) => applied.id === response.id)) {
-      let target = interruptFor(state, response);
-      // The pause this response answers was not checkpointed before the process stopped: reach it again.
-      if (!target && pendingInterrupts(state).length === 0 && (await this.advance(ticketId, state, signal))) {
-        state = await this.graph.getState(thread);
-        target = interruptFor(state, response);
-      }
-      if (!target) throw new Error(`The workflow is not waiting for ${response.kind === 'answer' ? 'an answer' : 'an approval'}`);
-      await this.graph.invoke(new Command({ resume: { [target.id]: response } }), { ...thread, durability: 'sync', signal });
-    } else if (pendingInterrupts(state).length > 0 || !(await this.advance(ticketId, state, signal))) {
-      // Already paused, or nothing left to run.
+      await this.apply(claim, state, response, signal);
+    } else if (pendingInterrupts(state).length > 0) {
       return segmentResult(state);
+    } else {
+      await this.advance(claim, state, signal);
     }
     return segmentResult(await this.graph.getState(thread));
   }
@@ -89,23 +87,41 @@ export class WorkflowEngine implements OnModuleInit {
     return ticket && isClosed(ticket.status) ? ticket.status : null;
   }
 
-  /** Runs without human input — from the start, or on from the last checkpoint; false if nothing is left. */
-  private async advance(ticketId: string, state: StateSnapshot, signal: AbortSignal): Promise<boolean> {
-    if (state.createdAt && state.next.length === 0) return false;
-    await this.graph.invoke(state.createdAt ? null : { ticketId }, { ...threadOf(ticketId), durability: 'exit', signal });
-    return true;
+  /** Applies a human response: to the interrupt it answers, or — for support's question — as the requester's answer. */
+  private async apply(claim: Claim, state: StateSnapshot, response: HumanResponse, signal: AbortSignal): Promise<void> {
+    const config = { ...threadOf(claim), durability: 'sync' as const, signal };
+    if (response.source === 'staff') {
+      // The graph had ended (or never ran): the answer re-enters it where the graph's own question returns.
+      if (!state.createdAt) {
+        await this.graph.invoke({ ticketId: claim.ticketId, responses: [response] }, config);
+        return;
+      }
+      await this.graph.updateState(threadOf(claim), { responses: [response], pending: null, closed: null }, 'ask_user');
+      await this.graph.invoke(null, config);
+      return;
+    }
+    let target = interruptFor(state, response);
+    // The pause this response answers was not checkpointed before the process stopped: reach it again.
+    if (!target && pendingInterrupts(state).length === 0 && (!state.createdAt || state.next.length > 0)) {
+      await this.advance(claim, state, signal);
+      target = interruptFor(await this.graph.getState(threadOf(claim)), response);
+    }
+    if (!target) throw new Error(`The workflow is not waiting for ${response.kind === 'answer' ? 'an answer' : 'an approval'}`);
+    await this.graph.invoke(new Command({ resume: { [target.id]: response } }), config);
   }
 
-  /** Ends a failed run: the ticket goes to `error` with an error event carrying the message. */
-  async fail(ticketId: string, message: string): Promise<void> {
-    const ticket = await this.ticketsService.findById(ticketId);
-    // A ticket someone already closed keeps its status; there is nothing left to fail.
-    if (!ticket || isClosed(ticket.status)) return;
-    this.logger.warn(`Workflow for ticket ${ticketId} failed: ${message}`);
-    await this.ticketsService.applyChanges(ticketId, null, { status: TicketStatus.Error, decision: 'error' }, undefined, {
-      event: { type: TicketEventType.Error, payload: { message } },
-      note: { step: 'error' },
-    });
+  /**
+   * Runs without human input: from the start, on from the last checkpoint, or — when the graph had ended
+   * and support asked it to try again — from retrieval, with what it knows about the ticket so far.
+   */
+  private async advance(claim: Claim, state: StateSnapshot, signal: AbortSignal): Promise<void> {
+    const config = { ...threadOf(claim), durability: 'exit' as const, signal };
+    if (!state.createdAt) {
+      await this.graph.invoke({ ticketId: claim.ticketId }, config);
+      return;
+    }
+    if (state.next.length === 0) await this.graph.updateState(threadOf(claim), { decision: null, closed: null }, 'triage');
+    await this.graph.invoke(null, config);
   }
 
   /**
@@ -130,13 +146,19 @@ export class WorkflowEngine implements OnModuleInit {
   }
 }
 
-/** LangGraph's thread of a ticket: one per ticket, named by its id. */
-function threadOf(ticketId: string) {
-  return { configurable: { thread_id: ticketId } };
+/** LangGraph's thread of a ticket: one per ticket, named by its id; a run segment's claim travels with it. */
+function threadOf(target: string | Claim) {
+  if (typeof target === 'string') return { configurable: { thread_id: target } };
+  return { configurable: { thread_id: target.ticketId, fence: target.fence } };
 }
 
-function segmentResult(state: StateSnapshot): { outcome: SegmentOutcome; summary: WorkflowSummary | null } {
-  return { outcome: pendingInterrupts(state).length > 0 ? 'paused' : 'finished', summary: summarize(state) };
+function segmentResult(state: StateSnapshot): SegmentResult {
+  const [waiting] = pendingInterrupts(state);
+  return {
+    outcome: waiting ? 'paused' : 'finished',
+    pending: waiting ? { ...waiting.value, id: waiting.id, source: 'workflow' } : null,
+    summary: summarize(state),
+  };
 }
 
 function summarize(state: StateSnapshot): WorkflowSummary | null {

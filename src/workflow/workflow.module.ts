@@ -8,10 +8,12 @@ import { WorkflowQueue } from './workflow.queue';
 import { WorkflowRepository } from './workflow.repository';
 import { WorkflowRun } from './workflow-run.entity';
 import { WorkflowService } from './workflow.service';
+import { WorkflowCommands } from './workflow.commands';
+import { RunWaiter } from './run-waiter';
 
 @Module({
   imports: [TypeOrmModule.forFeature([WorkflowRun]), TicketsModule, LlmModule],
   controllers: [WorkflowController],
-  providers: [WorkflowService, WorkflowEngine, WorkflowQueue, WorkflowRepository],
+  providers: [WorkflowService, WorkflowCommands, WorkflowEngine, WorkflowQueue, WorkflowRepository, RunWaiter],
 })
 export class WorkflowModule {}

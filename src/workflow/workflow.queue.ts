@@ -1,13 +1,16 @@
 // The run queue, in the database: runs are claimed with FOR UPDATE SKIP LOCKED (several instances can
 // share one queue), at most MAX_CONCURRENT_WORKFLOWS at once per instance, each under a lease this
-// instance renews. Runs of a process that died are taken over when their lease lapses (at once on the
-// embedded database, which only one process can open).
+// instance renews and a fencing token that every write of the segment carries. Runs of a process that died
+// are taken over when their lease lapses (at once on the embedded database, which only one process can open).
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
+import { TicketClosedError } from '../tickets/ticket-writer.service';
+import { StaleClaimError, WorkflowCommands } from './workflow.commands';
+import { SegmentResult, WorkflowEngine } from './workflow.engine';
 import { ClaimedRun, WorkflowRepository } from './workflow.repository';
-import { SegmentOutcome, WorkflowEngine } from './workflow.engine';
-import type { WorkflowSummary } from './workflow.types';
+import { RUN_SETTLED, RunSettledSignal } from './run-waiter';
 
 /** A run claimed this many times without pausing or ending keeps killing its process: it is stopped. */
 const MAX_ATTEMPTS = 3;
@@ -18,11 +21,17 @@ const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
 class ShutdownAbort extends Error {}
 
+interface ActiveRun {
+  claim: ClaimedRun;
+  done: Promise<void>;
+  abort: AbortController;
+}
+
 @Injectable()
 export class WorkflowQueue implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(WorkflowQueue.name);
   private readonly instanceId = randomUUID();
-  private readonly active = new Map<string, { done: Promise<void>; abort: AbortController }>();
+  private readonly active = new Map<string, ActiveRun>();
   private readonly timers: NodeJS.Timeout[] = [];
   private draining: Promise<void> | null = null;
   private drainAgain = false;
@@ -33,15 +42,17 @@ export class WorkflowQueue implements OnApplicationBootstrap, BeforeApplicationS
     private readonly config: AppConfig,
     private readonly workflowRepository: WorkflowRepository,
     private readonly engine: WorkflowEngine,
+    private readonly commands: WorkflowCommands,
+    private readonly signals: EventEmitter2,
   ) {}
 
   get runsHere(): boolean {
-    return this.config.workflow.maxConcurrent > 0;
+    return this.config.workflow.enabled && this.config.workflow.maxConcurrent > 0;
   }
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.runsHere) return;
-    const requeued = await this.workflowRepository.requeueAbandoned(this.config.databaseUrl === undefined);
+    const requeued = await this.workflowRepository.requeueAbandoned(this.config.databaseUrl === undefined, []);
     const adopted = await this.workflowRepository.adoptOrphans(0);
     if (requeued + adopted > 0) this.logger.log(`Resuming ${requeued} interrupted and starting ${adopted} unqueued workflow run(s)`);
     const { pollMs, leaseSeconds } = this.config.workflow;
@@ -49,7 +60,7 @@ export class WorkflowQueue implements OnApplicationBootstrap, BeforeApplicationS
       setInterval(() => {
         this.maintaining ??= this.maintain().finally(() => (this.maintaining = null));
       }, pollMs),
-      setInterval(() => void this.workflowRepository.renewLeases(this.instanceId, leaseSeconds).catch((error) => this.warn('renew leases', error)), (leaseSeconds * 1000) / 3),
+      setInterval(() => void this.renewLeases().catch((error) => this.warn('renew leases', error)), (leaseSeconds * 1000) / 3),
       setInterval(() => void this.pruneCheckpoints().catch((error) => this.warn('prune checkpoints', error)), PRUNE_EVERY_MS),
     );
     this.kick();
@@ -75,6 +86,11 @@ export class WorkflowQueue implements OnApplicationBootstrap, BeforeApplicationS
     return this.runsHere && this.active.size < this.config.workflow.maxConcurrent;
   }
 
+  /** How many run segments this instance is executing now. */
+  get executing(): number {
+    return this.active.size;
+  }
+
   /** Looks at the queue now (after something was queued here). */
   kick(): void {
     if (!this.runsHere || this.stopping) return;
@@ -93,6 +109,7 @@ export class WorkflowQueue implements OnApplicationBootstrap, BeforeApplicationS
   async closeRun(ticketId: string, status: string, actorId: string | null): Promise<void> {
     await this.engine.close(ticketId, status, actorId);
     await this.workflowRepository.markDone(ticketId, await this.engine.describe(ticketId));
+    this.settled(ticketId);
   }
 
   /** Deletes the checkpoints of tickets closed longer ago than the retention period; their summary stays. */
@@ -111,9 +128,13 @@ export class WorkflowQueue implements OnApplicationBootstrap, BeforeApplicationS
     }
   }
 
+  private renewLeases(): Promise<void> {
+    return this.workflowRepository.renewLeases(this.instanceId, this.config.workflow.leaseSeconds, [...this.active.values()].map((run) => run.claim));
+  }
+
   private async maintain(): Promise<void> {
     try {
-      await this.workflowRepository.requeueAbandoned(false);
+      await this.workflowRepository.requeueAbandoned(false, [...this.active.keys()]);
       await this.workflowRepository.adoptOrphans(ORPHAN_AGE_SECONDS);
       this.kick();
     } catch (error) {
@@ -127,7 +148,7 @@ export class WorkflowQueue implements OnApplicationBootstrap, BeforeApplicationS
         this.drainAgain = false;
         const free = this.config.workflow.maxConcurrent - this.active.size;
         if (free <= 0 || this.stopping) break;
-        const runs = await this.workflowRepository.claim(this.instanceId, this.config.workflow.leaseSeconds, free);
+        const runs = await this.workflowRepository.claim(this.instanceId, this.config.workflow.leaseSeconds, free, [...this.active.keys()]);
         for (const run of runs) this.launch(run);
         if (runs.length === free) this.drainAgain = true;
       } while (this.drainAgain);
@@ -136,46 +157,70 @@ export class WorkflowQueue implements OnApplicationBootstrap, BeforeApplicationS
     }
   }
 
-  private launch(run: ClaimedRun): void {
+  private launch(claim: ClaimedRun): void {
     // Claimed while shutting down: left `running` here, so the release at shutdown hands it back.
     if (this.stopping) return;
     const abort = new AbortController();
-    const done = this.execute(run, abort).finally(() => {
-      this.active.delete(run.ticketId);
+    const done = this.execute(claim, abort).finally(() => {
+      this.active.delete(claim.ticketId);
+      this.settled(claim.ticketId);
       this.kick();
     });
-    this.active.set(run.ticketId, { done, abort });
+    this.active.set(claim.ticketId, { claim, done, abort });
   }
 
-  private async execute(run: ClaimedRun, abort: AbortController): Promise<void> {
+  private async execute(claim: ClaimedRun, abort: AbortController): Promise<void> {
     const { timeoutMs } = this.config.workflow;
     const timer = setTimeout(() => abort.abort(new Error(`The workflow took longer than WORKFLOW_TIMEOUT (${timeoutMs / 1000} s) and was stopped`)), timeoutMs);
-    let outcome: SegmentOutcome = 'finished';
-    let summary: WorkflowSummary | null | undefined;
+    let result: SegmentResult;
     try {
-      if (run.attempts > MAX_ATTEMPTS) {
-        await this.engine.fail(run.ticketId, `The workflow was interrupted ${MAX_ATTEMPTS} times by a server stop and was given up; support will take over`);
-      } else {
-        ({ outcome, summary } = await this.engine.runSegment(run.ticketId, run.resume, abort.signal));
+      if (claim.attempts > MAX_ATTEMPTS) {
+        await this.fail(claim, `The workflow was interrupted ${MAX_ATTEMPTS} times by a server stop and was given up; support will take over`);
+        return;
       }
+      result = await this.engine.runSegment(claim, claim.resume, abort.signal);
     } catch (error) {
       // At shutdown the run is handed back to the queue, not failed: the next start resumes it.
       if (abort.signal.reason instanceof ShutdownAbort) return;
-      const message = abort.signal.aborted ? String((abort.signal.reason as Error).message) : errorMessage(error);
-      await this.engine.fail(run.ticketId, message).catch((failure) => this.warn(`record the failure of ticket ${run.ticketId}`, failure));
+      if (error instanceof TicketClosedError) {
+        result = { outcome: 'finished', pending: null, summary: null };
+      } else {
+        const message = abort.signal.aborted ? String((abort.signal.reason as Error).message) : errorMessage(error);
+        await this.fail(claim, message, error);
+        return;
+      }
     } finally {
       clearTimeout(timer);
     }
     try {
-      summary ??= await this.engine.describe(run.ticketId);
-      await this.workflowRepository.finish(run.ticketId, this.instanceId, outcome === 'paused', run.resume?.id ?? null, summary);
+      const summary = result.summary ?? (await this.engine.describe(claim.ticketId));
+      if (!(await this.workflowRepository.finish(claim, result.pending, summary))) throw new StaleClaimError(claim.ticketId);
       // Closed by a person while this segment ran: the close found the run busy, so it is ended here.
-      const closedAs = outcome === 'paused' ? await this.engine.closedStatus(run.ticketId) : null;
-      if (closedAs) await this.closeRun(run.ticketId, closedAs, null);
+      const closedAs = result.outcome === 'paused' ? await this.engine.closedStatus(claim.ticketId) : null;
+      if (closedAs) await this.closeRun(claim.ticketId, closedAs, null);
     } catch (error) {
-      // The lease lapses and another look at the queue picks the run up again.
-      this.warn(`finish the run of ticket ${run.ticketId}`, error);
+      // A stale claim writes nothing; otherwise the lease lapses and another look at the queue picks the run up.
+      this.warn(`finish the run of ticket ${claim.ticketId}`, error);
     }
+  }
+
+  /** Ends a failed segment: error event and status, run done — unless the claim is stale or a person closed the ticket. */
+  private async fail(claim: ClaimedRun, message: string, cause?: unknown): Promise<void> {
+    if (cause instanceof StaleClaimError) {
+      this.logger.warn(cause.message);
+      return;
+    }
+    this.logger.warn(`Workflow for ticket ${claim.ticketId} failed: ${message}`);
+    try {
+      const closed = (await this.engine.closedStatus(claim.ticketId)) !== null;
+      await this.commands.recordFailure(claim, message, await this.engine.describe(claim.ticketId).catch(() => null), closed);
+    } catch (error) {
+      this.warn(`record the failure of ticket ${claim.ticketId}`, error);
+    }
+  }
+
+  private settled(ticketId: string): void {
+    this.signals.emit(RUN_SETTLED, { ticketId } satisfies RunSettledSignal);
   }
 
   private warn(what: string, error: unknown): void {

@@ -1,25 +1,29 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { TransactionalRepository } from '../database/transactional.repository';
 import { FINAL_STATUSES } from '../tickets/ticket-transitions';
-import type { HumanResponse, WorkflowSummary } from './workflow.types';
-import { WorkflowRun } from './workflow-run.entity';
+import type { HumanResponse, PendingRequest, WorkflowSummary } from './workflow.types';
+import { RunState, WorkflowRun } from './workflow-run.entity';
 
+/** A run this instance claimed: its writes carry `fence`, and are refused once another claim superseded it. */
 export interface ClaimedRun {
   ticketId: string;
+  fence: number;
   resume: HumanResponse | null;
   attempts: number;
 }
 
+/** Runs that hold their ticket: the workflow is about to run, running, or waiting for a person. */
+export const HELD_STATES: readonly RunState[] = ['queued', 'running', 'waiting'];
+
 @Injectable()
 export class WorkflowRepository extends TransactionalRepository {
-  constructor(@InjectDataSource() dataSource: DataSource) {
-    super(dataSource);
-  }
-
   findRun(ticketId: string): Promise<WorkflowRun | null> {
     return this.manager.findOneBy(WorkflowRun, { ticketId });
+  }
+
+  /** Reads the run and locks its row until the transaction ends (always after the ticket's row). */
+  findRunForUpdate(ticketId: string): Promise<WorkflowRun | null> {
+    return this.manager.createQueryBuilder(WorkflowRun, 'run').where('run.ticket_id = :ticketId', { ticketId }).setLock('pessimistic_write').getOne();
   }
 
   /** Queues a new ticket's run; a ticket already queued (or run) is left as it is. */
@@ -30,62 +34,100 @@ export class WorkflowRepository extends TransactionalRepository {
     );
   }
 
-  /** Stores a human response for the paused run; a waiting run goes back to the queue to apply it. */
-  async storeResponse(ticketId: string, response: HumanResponse): Promise<void> {
-    await this.manager.query(
-      `INSERT INTO workflow_runs (ticket_id, state, queued_at, resume) VALUES ($1, 'queued', now(), $2)
-       ON CONFLICT (ticket_id) DO UPDATE SET
-         resume = EXCLUDED.resume,
-         state = CASE WHEN workflow_runs.state IN ('waiting', 'done') THEN 'queued' ELSE workflow_runs.state END,
-         queued_at = CASE WHEN workflow_runs.state IN ('waiting', 'done') THEN now() ELSE workflow_runs.queued_at END,
-         updated_at = now()`,
-      [ticketId, JSON.stringify(response)],
+  /**
+   * Takes what the run waits for and stores the response that answers it: the run goes back to the queue
+   * to apply it. False when the run no longer waits for `pendingId` (answered a moment ago, or closed).
+   */
+  async answerPending(ticketId: string, pendingId: string, response: HumanResponse): Promise<boolean> {
+    const [rows]: [unknown[]] = await this.manager.query(
+      `UPDATE workflow_runs SET state = 'queued', queued_at = now(), resume = $3, pending = NULL, attempts = 0, updated_at = now()
+       WHERE ticket_id = $1 AND state = 'waiting' AND pending->>'id' = $2 RETURNING ticket_id`,
+      [ticketId, pendingId, JSON.stringify(response)],
     );
+    return rows.length > 0;
   }
 
-  /** Takes up to `limit` queued runs for this instance, oldest first; other instances skip them. */
-  async claim(instanceId: string, leaseSeconds: number, limit: number): Promise<ClaimedRun[]> {
-    const [rows]: [Array<{ ticket_id: string; resume: HumanResponse | null; attempts: number }>] = await this.manager.query(
+  /** A question from support on a ticket the workflow is not holding: the run waits for the requester. */
+  async waitForStaffQuestion(ticketId: string, pending: PendingRequest): Promise<boolean> {
+    const rows: unknown[] = await this.manager.query(
+      `INSERT INTO workflow_runs (ticket_id, state, queued_at, pending) VALUES ($1, 'waiting', now(), $2)
+       ON CONFLICT (ticket_id) DO UPDATE SET state = 'waiting', pending = EXCLUDED.pending, resume = NULL, attempts = 0, updated_at = now()
+       WHERE workflow_runs.state = 'done'
+       RETURNING ticket_id`,
+      [ticketId, JSON.stringify(pending)],
+    );
+    return rows.length > 0;
+  }
+
+  /** Queues a run that ended (failed, or escalated) once more; false while the workflow still holds it. */
+  async queueRetry(ticketId: string): Promise<boolean> {
+    const rows: unknown[] = await this.manager.query(
+      `INSERT INTO workflow_runs (ticket_id, state, queued_at) VALUES ($1, 'queued', now())
+       ON CONFLICT (ticket_id) DO UPDATE SET state = 'queued', queued_at = now(), resume = NULL, pending = NULL, attempts = 0, updated_at = now()
+       WHERE workflow_runs.state = 'done'
+       RETURNING ticket_id`,
+      [ticketId],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Takes up to `limit` queued runs for this instance, oldest first; other instances skip them. Each claim
+   * raises the run's fence. `skip` lists the tickets this instance runs already (never launched twice).
+   */
+  async claim(instanceId: string, leaseSeconds: number, limit: number, skip: string[]): Promise<ClaimedRun[]> {
+    const [rows]: [Array<{ ticket_id: string; fence: string; resume: HumanResponse | null; attempts: number }>] = await this.manager.query(
       `UPDATE workflow_runs SET state = 'running', locked_by = $1, lease_until = now() + make_interval(secs => $2),
-         attempts = attempts + 1, updated_at = now()
+         attempts = attempts + 1, fence = fence + 1, updated_at = now()
        WHERE ticket_id IN (
-         SELECT ticket_id FROM workflow_runs WHERE state = 'queued' ORDER BY queued_at, ticket_id LIMIT $3 FOR UPDATE SKIP LOCKED
+         SELECT ticket_id FROM workflow_runs WHERE state = 'queued' AND NOT (ticket_id = ANY($4::uuid[]))
+         ORDER BY queued_at, ticket_id LIMIT $3 FOR UPDATE SKIP LOCKED
        )
-       RETURNING ticket_id, resume, attempts`,
-      [instanceId, leaseSeconds, limit],
+       RETURNING ticket_id, fence, resume, attempts`,
+      [instanceId, leaseSeconds, limit, skip],
     );
-    return rows.map((row) => ({ ticketId: row.ticket_id, resume: row.resume, attempts: row.attempts }));
+    return rows.map((row) => ({ ticketId: row.ticket_id, fence: Number(row.fence), resume: row.resume, attempts: row.attempts }));
   }
 
-  /** Keeps this instance's runs its own for another lease. */
-  async renewLeases(instanceId: string, leaseSeconds: number): Promise<void> {
+  /** Whether this claim still holds the run; locks the run row, so the caller's writes commit under it. */
+  async holdsClaim(claim: Pick<ClaimedRun, 'ticketId' | 'fence'>): Promise<boolean> {
+    const rows: unknown[] = await this.manager.query(
+      `SELECT 1 FROM workflow_runs WHERE ticket_id = $1 AND state = 'running' AND fence = $2 FOR UPDATE`,
+      [claim.ticketId, claim.fence],
+    );
+    return rows.length > 0;
+  }
+
+  /** Keeps the runs this instance is executing its own for another lease (never a superseded claim). */
+  async renewLeases(instanceId: string, leaseSeconds: number, claims: Array<Pick<ClaimedRun, 'ticketId' | 'fence'>>): Promise<void> {
+    if (claims.length === 0) return;
     await this.manager.query(
-      `UPDATE workflow_runs SET lease_until = now() + make_interval(secs => $2) WHERE locked_by = $1 AND state = 'running'`,
-      [instanceId, leaseSeconds],
+      `UPDATE workflow_runs run SET lease_until = now() + make_interval(secs => $2)
+       FROM unnest($3::uuid[], $4::bigint[]) AS claim(ticket_id, fence)
+       WHERE run.ticket_id = claim.ticket_id AND run.fence = claim.fence AND run.locked_by = $1 AND run.state = 'running'`,
+      [instanceId, leaseSeconds, claims.map((claim) => claim.ticketId), claims.map((claim) => claim.fence)],
     );
   }
 
   /**
-   * Ends a run segment: paused runs wait (or go straight back to the queue when a response arrived
-   * meanwhile), others are done. The applied response is cleared; a newer one is kept.
+   * Ends a run segment under its claim: a paused run waits for `pending`, others are done; the applied
+   * response is cleared. False when the claim was superseded (nothing is written).
    */
-  async finish(ticketId: string, instanceId: string, paused: boolean, appliedResponseId: string | null, summary: WorkflowSummary | null): Promise<void> {
-    await this.manager.query(
-      `UPDATE workflow_runs SET
-         state = CASE WHEN $3 AND resume IS NOT NULL AND (resume->>'id') IS DISTINCT FROM $4 THEN 'queued'
-                      WHEN $3 THEN 'waiting' ELSE 'done' END,
-         queued_at = CASE WHEN $3 AND resume IS NOT NULL AND (resume->>'id') IS DISTINCT FROM $4 THEN now() ELSE queued_at END,
-         resume = CASE WHEN $3 AND (resume->>'id') IS DISTINCT FROM $4 THEN resume ELSE NULL END,
-         summary = COALESCE($5, summary), locked_by = NULL, lease_until = NULL, attempts = 0, updated_at = now()
-       WHERE ticket_id = $1 AND locked_by = $2`,
-      [ticketId, instanceId, paused, appliedResponseId, summary === null ? null : JSON.stringify(summary)],
+  async finish(claim: Pick<ClaimedRun, 'ticketId' | 'fence'>, pending: PendingRequest | null, summary: WorkflowSummary | null): Promise<boolean> {
+    const [rows]: [unknown[]] = await this.manager.query(
+      `UPDATE workflow_runs SET state = CASE WHEN $3::jsonb IS NULL THEN 'done' ELSE 'waiting' END, pending = $3::jsonb, resume = NULL,
+         summary = COALESCE($4::jsonb, summary), locked_by = NULL, lease_until = NULL, attempts = 0, updated_at = now()
+       WHERE ticket_id = $1 AND fence = $2 AND state = 'running'
+       RETURNING ticket_id`,
+      [claim.ticketId, claim.fence, pending === null ? null : JSON.stringify(pending), summary === null ? null : JSON.stringify(summary)],
     );
+    return rows.length > 0;
   }
 
   /** Marks a run that has nothing left to do (its ticket was closed) as done. */
   async markDone(ticketId: string, summary: WorkflowSummary | null): Promise<void> {
     await this.manager.query(
-      `UPDATE workflow_runs SET state = 'done', resume = NULL, summary = COALESCE($2, summary), updated_at = now()
+      `UPDATE workflow_runs SET state = 'done', resume = NULL, pending = NULL, summary = COALESCE($2, summary), updated_at = now()
        WHERE ticket_id = $1 AND state <> 'running'`,
       [ticketId, summary === null ? null : JSON.stringify(summary)],
     );
@@ -99,12 +141,15 @@ export class WorkflowRepository extends TransactionalRepository {
     );
   }
 
-  /** Requeues runs whose instance stopped renewing their lease (it died); `all` when no other instance can exist. */
-  async requeueAbandoned(all: boolean): Promise<number> {
+  /**
+   * Requeues runs whose instance stopped renewing their lease (it died); `all` when no other instance can
+   * exist. `executing` are this instance's own runs in progress: never requeued under its feet.
+   */
+  async requeueAbandoned(all: boolean, executing: string[]): Promise<number> {
     const [, count]: [unknown, number] = await this.manager.query(
       `UPDATE workflow_runs SET state = 'queued', locked_by = NULL, lease_until = NULL, updated_at = now()
-       WHERE state = 'running' AND ($1 OR lease_until < now())`,
-      [all],
+       WHERE state = 'running' AND ($1 OR lease_until < now()) AND NOT (ticket_id = ANY($2::uuid[]))`,
+      [all, executing],
     );
     return count;
   }

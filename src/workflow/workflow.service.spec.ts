@@ -1,73 +1,96 @@
-import { HttpException, Logger, NotFoundException } from '@nestjs/common';
+import { ConflictException, HttpException, Logger, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { AuthUser } from '../auth/auth-user';
 import { AppConfig } from '../config/app-config';
 import { TicketDto } from '../tickets/dto/ticket.dto';
-import { TicketEventType } from '../tickets/ticket-events';
 import { NEXT_ACTION } from '../tickets/ticket-transitions';
+import { StaffStatusGuard, TicketChanges, TicketWriter } from '../tickets/ticket-writer.service';
 import { RequestType, TicketStatus } from '../tickets/ticket.enums';
-import { ChangeExtras, isStaff, TicketChanges, TicketsService, Viewer } from '../tickets/tickets.service';
+import { isStaff, TicketsService, Viewer } from '../tickets/tickets.service';
 import { Role } from '../users/role.enum';
 import { CreateRequestDto } from './dto/create-request.dto';
 import { HilResponseDto } from './dto/hil.dto';
+import { RunWaiter } from './run-waiter';
 import type { RunState, WorkflowRun } from './workflow-run.entity';
+import { WorkflowCommands } from './workflow.commands';
 import { WorkflowEngine } from './workflow.engine';
 import { WorkflowQueue } from './workflow.queue';
 import { WorkflowRepository } from './workflow.repository';
 import { WorkflowService } from './workflow.service';
-import type { WorkflowSummary } from './workflow.types';
+import type { HumanResponse, PendingRequest, WorkflowSummary } from './workflow.types';
 
-/** Tickets as TicketsService shows them; a ticket's workflow can be scripted to move on as it is polled. */
+/** Tickets as TicketsService shows them. */
 class FakeTicketsService {
   readonly tickets = new Map<string, TicketDto>();
-  /** Statuses a ticket takes, one per findById call, as if its workflow ran meanwhile. */
-  readonly script = new Map<string, TicketStatus[]>();
 
-  get = jest.fn(async (viewer: Viewer, ticketId: string) => {
-    const ticket = this.tickets.get(ticketId);
-    if (!ticket || !(isStaff(viewer) || ticket.requester_id === viewer.id)) throw new NotFoundException(`Ticket ${ticketId} not found`);
-    return { ...ticket };
-  });
-  findById = jest.fn(async (ticketId: string) => {
-    const next = this.script.get(ticketId)?.shift();
-    if (next) this.tickets.get(ticketId)!.status = next;
-    return this.tickets.has(ticketId) ? { ...this.tickets.get(ticketId)! } : null;
-  });
+  get = jest.fn(async (viewer: Viewer, ticketId: string) => ({ ...this.visible(viewer, ticketId) }));
+  assertVisible = jest.fn(async (viewer: Viewer, ticketId: string) => void this.visible(viewer, ticketId));
+  findById = jest.fn(async (ticketId: string) => (this.tickets.has(ticketId) ? { ...this.tickets.get(ticketId)! } : null));
   create = jest.fn(async (requester: Viewer, fields: Omit<CreateRequestDto, 'employee_id'>) =>
     ({ ...this.add({ requester_id: requester.id, employee_id: requester.employeeId, title: fields.title, description: fields.description }) }));
-  applyChanges = jest.fn(async (ticketId: string, _actorId: string | null, changes: TicketChanges, _comment?: string, extras: ChangeExtras = {}) => {
-    const ticket = this.tickets.get(ticketId)!;
-    await extras.within?.((repository) => repository);
-    if (changes.status) Object.assign(ticket, { status: changes.status, next_action: NEXT_ACTION[changes.status] });
-    if (changes.decision) ticket.decision = changes.decision;
-    if (changes.nextAction) ticket.next_action = changes.nextAction;
-    return { ...ticket };
-  });
 
   add(fields: Partial<TicketDto> = {}): TicketDto {
     const ticket = { ticket_id: randomUUID(), title: 'Admin access', description: 'I need admin access to the CRM for the audit',
       request_type: RequestType.SoftwareAccess, status: TicketStatus.Pending, decision: 'pending', plan_summary: null, next_action: 'workflow_starting',
-      requester_id: randomUUID(), employee_id: 'EMP001', ...fields } as TicketDto;
+      requester_id: randomUUID(), employee_id: 'EMP001', updated_at: new Date(), ...fields } as TicketDto;
     this.tickets.set(ticket.ticket_id, ticket);
+    return ticket;
+  }
+
+  /** What a command of the ticket writer does to the ticket, as the workflow's fakes apply it. */
+  change(ticketId: string, changes: TicketChanges): TicketDto {
+    const ticket = this.tickets.get(ticketId)!;
+    if (changes.status) Object.assign(ticket, { status: changes.status, next_action: NEXT_ACTION[changes.status] });
+    if (changes.decision) ticket.decision = changes.decision;
+    if (changes.nextAction) ticket.next_action = changes.nextAction;
+    return { ...ticket };
+  }
+
+  private visible(viewer: Viewer, ticketId: string): TicketDto {
+    const ticket = this.tickets.get(ticketId);
+    if (!ticket || !(isStaff(viewer) || ticket.requester_id === viewer.id)) throw new NotFoundException(`Ticket ${ticketId} not found`);
     return ticket;
   }
 }
 
+/** One run row per ticket. */
 class FakeWorkflowRepository {
-  readonly runs = new Map<string, Pick<WorkflowRun, 'ticketId' | 'state'>>();
+  readonly runs = new Map<string, WorkflowRun>();
 
-  findRun = jest.fn(async (ticketId: string) => this.runs.get(ticketId) ?? null);
+  findRun = jest.fn(async (ticketId: string) => this.copy(ticketId));
+  findRunForUpdate = jest.fn(async (ticketId: string) => this.copy(ticketId));
   enqueue = jest.fn(async (_ticketId: string) => undefined);
-  storeResponse = jest.fn(async () => undefined);
+
+  put(ticketId: string, state: RunState, pending: PendingRequest | null = null, summary: WorkflowSummary | null = null): void {
+    this.runs.set(ticketId, { ticketId, state, pending, summary } as WorkflowRun);
+  }
+
+  private copy = (ticketId: string): WorkflowRun | null => (this.runs.has(ticketId) ? { ...this.runs.get(ticketId)! } : null);
+}
+
+/** Waits for nothing: each wait moves the run on to the next scripted state, as if the workflow ran meanwhile. */
+class FakeRunWaiter {
+  readonly script = new Map<string, Array<{ state: RunState; pending?: PendingRequest }>>();
+
+  constructor(private readonly repository: FakeWorkflowRepository) {}
+
+  untilSettled = jest.fn(async (ticketId: string, _limitMs: number, _signal?: AbortSignal) => {
+    const next = this.script.get(ticketId)?.shift();
+    if (next) this.repository.put(ticketId, next.state, next.pending ?? null);
+    return this.repository.findRun(ticketId);
+  });
 }
 
 const person = (role: Role, employeeId: string): AuthUser =>
   ({ id: randomUUID(), email: `${employeeId}@example.com`, fullName: employeeId, role, employeeId, sessionId: randomUUID() });
 const [alice, sam, ada] = [person(Role.User, 'EMP001'), person(Role.Support, 'EMP100'), person(Role.Admin, 'EMP200')];
 const staff: Array<[string, AuthUser]> = [['support', sam], ['admin', ada]];
-const config = { workflow: { timeoutMs: 2000, hilWaitMs: 300 } } as AppConfig;
-const summary = { step: 'closed' } as WorkflowSummary;
+const configWith = (enabled: boolean) => ({ workflow: { enabled, timeoutMs: 2000, hilWaitMs: 300 } }) as AppConfig;
+const summary = { step: 'resolve', rule: { outcome: 'resolve', rule: 'known_fix', description: 'A known fix applies' } } as WorkflowSummary;
 const hil = (fields: HilResponseDto): HilResponseDto => Object.assign(new HilResponseDto(), fields);
+const approvalRequest = (): PendingRequest => ({ id: randomUUID(), kind: 'approval', question: 'Grant admin access to the CRM?', rule: 'software_access', source: 'workflow' });
+const question = (source: PendingRequest['source'] = 'workflow'): PendingRequest =>
+  ({ id: randomUUID(), kind: 'question', question: 'Since when does it fail?', rule: 'missing_details', source });
 /** The HTTP status and message a call was refused with. */
 const refusal = (call: Promise<unknown>) =>
   call.then(
@@ -79,127 +102,190 @@ describe(WorkflowService.name, () => {
   let sut: WorkflowService;
   let tickets: FakeTicketsService;
   let repository: FakeWorkflowRepository;
+  let waiter: FakeRunWaiter;
+  let ticketWriter: { guardStaffStatusChanges: jest.Mock; recordWorkflowStep: jest.Mock };
+  let commands: { recordHumanResponse: jest.Mock; askRequester: jest.Mock; retry: jest.Mock };
   let queue: { runsHere: boolean; kick: jest.Mock; hasFreeSlot: jest.Mock; closeRun: jest.Mock };
   let engine: { describe: jest.Mock };
+
+  const build = (config: AppConfig) =>
+    new WorkflowService(tickets as unknown as TicketsService, ticketWriter as unknown as TicketWriter, repository as unknown as WorkflowRepository,
+      commands as unknown as WorkflowCommands, queue as unknown as WorkflowQueue, engine as unknown as WorkflowEngine,
+      waiter as unknown as RunWaiter, config);
 
   beforeEach(() => {
     tickets = new FakeTicketsService();
     repository = new FakeWorkflowRepository();
+    waiter = new FakeRunWaiter(repository);
+    ticketWriter = {
+      guardStaffStatusChanges: jest.fn(),
+      recordWorkflowStep: jest.fn(async (ticketId: string, changes: TicketChanges) => tickets.change(ticketId, changes)),
+    };
+    commands = {
+      recordHumanResponse: jest.fn(async (_pending: PendingRequest, ticketId: string, response: HumanResponse) =>
+        tickets.change(ticketId, { status: TicketStatus.InProgress,
+          decision: response.kind === 'approval' ? (response.approval ? 'approved' : 'denied') : 'pending' })),
+      askRequester: jest.fn(async (ticketId: string) => tickets.change(ticketId, { status: TicketStatus.WaitingForUser, decision: 'needs_info' })),
+      retry: jest.fn(async (ticketId: string) => tickets.change(ticketId, { status: TicketStatus.InProgress, decision: 'pending' })),
+    };
     queue = { runsHere: true, kick: jest.fn(), hasFreeSlot: jest.fn(() => true), closeRun: jest.fn(async () => undefined) };
     engine = { describe: jest.fn(async () => summary) };
-    sut = new WorkflowService(tickets as unknown as TicketsService, repository as unknown as WorkflowRepository,
-      queue as unknown as WorkflowQueue, engine as unknown as WorkflowEngine, config);
+    sut = build(configWith(true));
   });
 
   const nothingApplied = () => {
-    expect(tickets.applyChanges).not.toHaveBeenCalled();
-    expect(repository.storeResponse).not.toHaveBeenCalled();
+    expect(commands.recordHumanResponse).not.toHaveBeenCalled();
     expect(queue.kick).not.toHaveBeenCalled();
   };
 
   describe('respond', () => {
-    const awaitingApproval = (fields: Partial<TicketDto> = {}) =>
-      tickets.add({ status: TicketStatus.WaitingForApproval, decision: 'pending_approval', plan_summary: 'Grant software access', requester_id: alice.id, ...fields });
-    const awaitingAnswer = () => tickets.add({ status: TicketStatus.WaitingForUser, decision: 'needs_info', requester_id: alice.id });
+    /** A ticket of Alice's whose run waits for `pending`; its status says what the ticket shows, which is not what decides. */
+    const waitingFor = (pending: PendingRequest, fields: Partial<TicketDto> = {}) => {
+      const status = pending.kind === 'approval' ? TicketStatus.WaitingForApproval : TicketStatus.WaitingForUser;
+      const ticket = tickets.add({ status, decision: 'pending_approval', plan_summary: 'Grant software access', requester_id: alice.id, ...fields });
+      repository.put(ticket.ticket_id, 'waiting', pending);
+      return ticket;
+    };
 
-    it('applies an approval as the signed-in approver, stores it with the status change, and only then wakes the queue', async () => {
-      const ticket = awaitingApproval();
+    it('applies an approval as the signed-in approver, with the request it answers, and only then wakes the queue', async () => {
+      const pending = approvalRequest();
+      const ticket = waitingFor(pending);
 
       const response = await sut.respond(sam, ticket.ticket_id, hil({ approval: true, approver_id: 'EMP100', comments: 'Granted for 30 days' }), false);
 
       expect(response).toEqual({ ticket_id: ticket.ticket_id, decision: 'approved', plan_summary: 'Grant software access', status: 'in_progress',
         next_action: 'workflow_in_progress' });
-      const stored = { id: expect.any(String), kind: 'approval', answer: null, approval: true, comments: 'Granted for 30 days', responder_id: sam.id,
-        responder_employee_id: 'EMP100', responded_at: expect.any(String) };
-      expect(tickets.applyChanges).toHaveBeenCalledTimes(1);
-      expect(tickets.applyChanges).toHaveBeenCalledWith(ticket.ticket_id, sam.id, { status: TicketStatus.InProgress, decision: 'approved' }, undefined, {
-        requireStatus: { status: TicketStatus.WaitingForApproval, otherwise: 'conflict' },
-        event: { type: TicketEventType.HilResponse, payload: { kind: 'approval', approval: true, approver_id: 'EMP100', answer: null,
-          comments: 'Granted for 30 days', responder_id: sam.id, responder_employee_id: 'EMP100' } },
-        within: expect.any(Function),
-        note: { step: 'approval' },
+      expect(commands.recordHumanResponse).toHaveBeenCalledTimes(1);
+      expect(commands.recordHumanResponse).toHaveBeenCalledWith(pending, ticket.ticket_id, {
+        id: expect.any(String), pending_id: pending.id, source: 'workflow', kind: 'approval', answer: null, approval: true,
+        comments: 'Granted for 30 days', responder_id: sam.id, responder_employee_id: 'EMP100', responded_at: expect.any(String),
       });
-      expect(repository.storeResponse).toHaveBeenCalledWith(ticket.ticket_id, stored);
       expect(queue.kick).toHaveBeenCalledTimes(1);
-      expect(queue.kick.mock.invocationCallOrder[0]).toBeGreaterThan(tickets.applyChanges.mock.invocationCallOrder[0]);
+      expect(queue.kick.mock.invocationCallOrder[0]).toBeGreaterThan(commands.recordHumanResponse.mock.invocationCallOrder[0]);
+      expect(waiter.untilSettled).not.toHaveBeenCalled();
     });
 
-    it('records the signed-in approver even when approver_id is left out, and a denial as denied', async () => {
-      const ticket = awaitingApproval();
+    it('records the signed-in approver even when approver_id is left out, and a denial with its note', async () => {
+      const ticket = waitingFor(approvalRequest());
 
       await expect(sut.respond(ada, ticket.ticket_id, hil({ approval: false, answer: 'Not for contractors' }), false))
         .resolves.toMatchObject({ decision: 'denied', status: 'in_progress' });
 
-      const [, actorId, changes, , extras] = tickets.applyChanges.mock.calls[0];
-      expect([actorId, changes]).toEqual([ada.id, { status: TicketStatus.InProgress, decision: 'denied' }]);
-      expect(extras!.event!.payload).toMatchObject({ kind: 'approval', approval: false, approver_id: 'EMP200', answer: 'Not for contractors', comments: null });
+      const [, , response] = commands.recordHumanResponse.mock.calls[0];
+      expect(response).toMatchObject({ kind: 'approval', approval: false, answer: 'Not for contractors', comments: null, responder_id: ada.id,
+        responder_employee_id: 'EMP200' });
       expect(queue.kick).toHaveBeenCalledTimes(1);
     });
 
     it('records the approver\'s employee id when approver_id is sent as their own account id', async () => {
-      const ticket = awaitingApproval();
+      const ticket = waitingFor(approvalRequest());
 
       await sut.respond(sam, ticket.ticket_id, hil({ approval: true, approver_id: sam.id }), false);
 
-      expect(tickets.applyChanges.mock.calls[0][4]!.event!.payload).toMatchObject({ approver_id: 'EMP100', responder_id: sam.id });
+      expect(commands.recordHumanResponse.mock.calls[0][2]).toMatchObject({ responder_id: sam.id, responder_employee_id: 'EMP100' });
     });
 
-    it('applies the requester\'s answer to a ticket that waits for one, with no approver', async () => {
-      const ticket = awaitingAnswer();
+    it.each<[string, PendingRequest['source']]>([['the workflow', 'workflow'], ['support', 'staff']])(
+      'applies the requester\'s answer to a question %s asked, with no approval',
+      async (_, source) => {
+        const pending = question(source);
+        const ticket = waitingFor(pending);
 
-      await expect(sut.respond(alice, ticket.ticket_id, hil({ answer: 'Since Monday, error 809' }), false))
-        .resolves.toMatchObject({ decision: 'pending', status: 'in_progress' });
+        await expect(sut.respond(alice, ticket.ticket_id, hil({ answer: 'Since Monday, error 809' }), false))
+          .resolves.toMatchObject({ decision: 'pending', status: 'in_progress' });
 
-      expect(tickets.applyChanges).toHaveBeenCalledWith(ticket.ticket_id, alice.id, { status: TicketStatus.InProgress, decision: 'pending' }, undefined, {
-        requireStatus: { status: TicketStatus.WaitingForUser, otherwise: 'conflict' },
-        event: { type: TicketEventType.HilResponse, payload: { kind: 'answer', approval: null, approver_id: null, answer: 'Since Monday, error 809',
-          comments: null, responder_id: alice.id, responder_employee_id: 'EMP001' } },
-        within: expect.any(Function),
-        note: { step: 'ask_user' },
-      });
-      expect(repository.storeResponse).toHaveBeenCalledWith(ticket.ticket_id, expect.objectContaining({ kind: 'answer', answer: 'Since Monday, error 809' }));
+        expect(commands.recordHumanResponse).toHaveBeenCalledWith(pending, ticket.ticket_id, expect.objectContaining({
+          pending_id: pending.id, source, kind: 'answer', answer: 'Since Monday, error 809', approval: null, comments: null,
+          responder_id: alice.id, responder_employee_id: 'EMP001' }));
+        expect(queue.kick).toHaveBeenCalledTimes(1);
+      },
+    );
+
+    it.each([TicketStatus.WaitingForUser, TicketStatus.InProgress, TicketStatus.Escalated])(
+      'asks for an approval when the run waits for one, though the ticket shows %s',
+      async (status) => {
+        const ticket = waitingFor(approvalRequest(), { status });
+
+        await expect(refusal(sut.respond(alice, ticket.ticket_id, hil({ answer: 'Since Monday' }), false))).resolves.toEqual({
+          status: 400, message: 'This ticket waits for an approval: send `approval` (true or false)' });
+        nothingApplied();
+        await expect(sut.respond(sam, ticket.ticket_id, hil({ approval: true }), false)).resolves.toMatchObject({ decision: 'approved' });
+      },
+    );
+
+    it('takes the requester\'s answer when the run waits for a question, though the ticket shows waiting_for_approval', async () => {
+      const ticket = waitingFor(question(), { status: TicketStatus.WaitingForApproval });
+
+      await expect(sut.respond(alice, ticket.ticket_id, hil({ answer: 'Since Monday' }), false)).resolves.toMatchObject({ status: 'in_progress' });
+      expect(commands.recordHumanResponse.mock.calls[0][2]).toMatchObject({ kind: 'answer', answer: 'Since Monday' });
+    });
+
+    it.each<RunState>(['queued', 'running'])('waits for a %s run to pause, then applies the response to what it waits for', async (state) => {
+      const pending = approvalRequest();
+      const ticket = tickets.add({ status: TicketStatus.InProgress, requester_id: alice.id });
+      repository.put(ticket.ticket_id, state);
+      waiter.script.set(ticket.ticket_id, [{ state: 'waiting', pending }]);
+      const clientGone = new AbortController().signal;
+
+      await expect(sut.respond(sam, ticket.ticket_id, hil({ approval: true }), false, clientGone)).resolves.toMatchObject({ decision: 'approved' });
+
+      expect(waiter.untilSettled).toHaveBeenCalledTimes(1);
+      expect(waiter.untilSettled).toHaveBeenCalledWith(ticket.ticket_id, 300, clientGone);
+      expect(commands.recordHumanResponse).toHaveBeenCalledWith(pending, ticket.ticket_id, expect.objectContaining({ pending_id: pending.id }));
       expect(queue.kick).toHaveBeenCalledTimes(1);
     });
 
-    it('waits for a workflow that is still running to pause, then applies the response to the paused ticket', async () => {
-      const ticket = awaitingApproval({ status: TicketStatus.InProgress });
-      tickets.script.set(ticket.ticket_id, [TicketStatus.InProgress, TicketStatus.WaitingForApproval]);
-
-      await expect(sut.respond(sam, ticket.ticket_id, hil({ approval: true }), false)).resolves.toMatchObject({ decision: 'approved', status: 'in_progress' });
-
-      expect(tickets.findById).toHaveBeenCalledTimes(2);
-      expect(tickets.applyChanges).toHaveBeenCalledWith(ticket.ticket_id, sam.id, { status: TicketStatus.InProgress, decision: 'approved' }, undefined,
-        expect.objectContaining({ requireStatus: { status: TicketStatus.WaitingForApproval, otherwise: 'conflict' } }));
-      expect(queue.kick).toHaveBeenCalledTimes(1);
-    });
-
-    it('answers 409 when the workflow is still running after the wait, and applies nothing', async () => {
-      const ticket = awaitingApproval({ status: TicketStatus.Pending });
+    it('answers 409 "still running" when the run is still busy after the wait, and applies nothing', async () => {
+      const ticket = tickets.add({ status: TicketStatus.InProgress, requester_id: alice.id });
+      repository.put(ticket.ticket_id, 'running');
+      waiter.script.set(ticket.ticket_id, [{ state: 'running' }]);
 
       await expect(refusal(sut.respond(sam, ticket.ticket_id, hil({ approval: true }), false))).resolves.toEqual({
-        status: 409, message: 'The workflow of this ticket is still running (status pending); try again in a moment' });
-      expect(tickets.findById.mock.calls.length).toBeGreaterThan(1);
+        status: 409, message: 'The workflow of this ticket is still running (status in_progress); try again in a moment' });
+      expect(waiter.untilSettled).toHaveBeenCalledTimes(1);
+      nothingApplied();
+    });
+
+    const askHint = (ticketId: string) => `; support can ask the requester with POST /api/v1/workflow/${ticketId}/ask`;
+    it.each<[TicketStatus, RunState | null, boolean]>([
+      [TicketStatus.Resolved, 'done', false],
+      [TicketStatus.Denied, 'done', false],
+      [TicketStatus.Error, 'done', false],
+      [TicketStatus.Escalated, 'done', true],
+      [TicketStatus.InProgress, null, true],
+      [TicketStatus.Pending, null, false],
+    ])('answers 409 naming the status of a %s ticket whose run (%s) waits for nobody, and applies nothing', async (status, state, hinted) => {
+      const ticket = tickets.add({ status, requester_id: alice.id });
+      if (state) repository.put(ticket.ticket_id, state);
+
+      await expect(refusal(sut.respond(sam, ticket.ticket_id, hil({ approval: true }), false))).resolves.toEqual({
+        status: 409, message: `This ticket is ${status}: it is not waiting for a person${hinted ? askHint(ticket.ticket_id) : ''}` });
+      expect(repository.findRun).toHaveBeenCalledWith(ticket.ticket_id);
+      expect(waiter.untilSettled).not.toHaveBeenCalled();
       nothingApplied();
     });
 
     it.each(['someone-else', 'EMP001', 'MANAGER001'])('refuses approver_id %p naming someone other than the signed-in user with 400', async (approverId) => {
-      const ticket = awaitingApproval();
+      const ticket = waitingFor(approvalRequest());
 
       await expect(refusal(sut.respond(sam, ticket.ticket_id, hil({ approval: true, approver_id: approverId }), false))).resolves.toEqual({
         status: 400, message: 'approver_id must be your own employee id (EMP100): the approver recorded is the signed-in user' });
+      expect(repository.findRun).not.toHaveBeenCalled();
       nothingApplied();
     });
 
     it('refuses a plain user approving with 403, even on their own ticket', async () => {
-      const ticket = awaitingApproval();
+      const ticket = waitingFor(approvalRequest());
 
-      await expect(refusal(sut.respond(alice, ticket.ticket_id, hil({ approval: true }), false))).resolves.toEqual({
-        status: 403, message: 'Only support and admin can approve or deny a request' });
+      for (const approval of [true, false]) {
+        await expect(refusal(sut.respond(alice, ticket.ticket_id, hil({ approval }), false))).resolves.toEqual({
+          status: 403, message: 'Only support and admin can approve or deny a request' });
+      }
       nothingApplied();
     });
 
     it.each(staff)('refuses %s approving or denying their own request with 403 (segregation of duties)', async (_, approver) => {
-      const ticket = awaitingApproval({ requester_id: approver.id, employee_id: approver.employeeId });
+      const ticket = waitingFor(approvalRequest(), { requester_id: approver.id, employee_id: approver.employeeId });
 
       for (const approval of [true, false]) {
         await expect(refusal(sut.respond(approver, ticket.ticket_id, hil({ approval }), false))).resolves.toEqual({
@@ -208,16 +294,16 @@ describe(WorkflowService.name, () => {
       nothingApplied();
     });
 
-    it('refuses a ticket waiting for an approval without `approval` with 400', async () => {
-      const ticket = awaitingApproval();
+    it('refuses a run waiting for an approval without `approval` with 400', async () => {
+      const ticket = waitingFor(approvalRequest());
 
       await expect(refusal(sut.respond(sam, ticket.ticket_id, hil({ answer: 'Looks fine' }), false))).resolves.toEqual({
         status: 400, message: 'This ticket waits for an approval: send `approval` (true or false)' });
       nothingApplied();
     });
 
-    it('refuses a ticket waiting for the requester without `answer` with 400', async () => {
-      const ticket = awaitingAnswer();
+    it('refuses a run waiting for the requester without `answer` with 400', async () => {
+      const ticket = waitingFor(question());
 
       await expect(refusal(sut.respond(alice, ticket.ticket_id, hil({ comments: 'See above' }), false))).resolves.toEqual({
         status: 400, message: 'This ticket waits for an answer from its requester: send `answer`' });
@@ -228,41 +314,108 @@ describe(WorkflowService.name, () => {
       ['alone', sam, hil({ approval: true })],
       ['with an answer', sam, hil({ approval: false, answer: 'No' })],
       ['by the requester', alice, hil({ approval: true, answer: 'Yes' })],
-    ])('refuses `approval` sent %s to a ticket waiting for the requester with 400', async (_, responder, dto) => {
-      const ticket = awaitingAnswer();
+    ])('refuses `approval` sent %s to a run waiting for the requester with 400', async (_, responder, dto) => {
+      const ticket = waitingFor(question());
 
       await expect(refusal(sut.respond(responder, ticket.ticket_id, dto, false))).resolves.toEqual({
         status: 400, message: 'This ticket waits for an answer from its requester, not an approval: send `answer`' });
       nothingApplied();
     });
 
-    it.each([TicketStatus.Resolved, TicketStatus.Denied, TicketStatus.Escalated, TicketStatus.Error])(
-      'answers 409 naming the status of a %s ticket, and applies nothing',
-      async (status) => {
-        const ticket = awaitingApproval({ status });
-
-        await expect(refusal(sut.respond(sam, ticket.ticket_id, hil({ approval: true }), false))).resolves.toEqual({
-          status: 409, message: `This ticket is ${status}: it is not waiting for a person` });
-        expect(tickets.findById).not.toHaveBeenCalled();
-        nothingApplied();
-      },
-    );
-
-    it('answers 404 for a ticket the user may not see, before looking at the body', async () => {
-      const ticket = awaitingApproval({ requester_id: randomUUID() });
+    it('answers 404 for a ticket the user may not see, before looking at the body or the run', async () => {
+      const ticket = waitingFor(approvalRequest(), { requester_id: randomUUID() });
 
       await expect(refusal(sut.respond(alice, ticket.ticket_id, hil({ approval: true, approver_id: 'EMP999' }), false))).resolves.toEqual({
         status: 404, message: `Ticket ${ticket.ticket_id} not found` });
       expect(tickets.get).toHaveBeenCalledWith(alice, ticket.ticket_id);
+      expect(repository.findRun).not.toHaveBeenCalled();
       nothingApplied();
     });
+
+    it('wakes no queue when the run stopped waiting a moment before the response was recorded', async () => {
+      const ticket = waitingFor(approvalRequest());
+      const tooLate = new ConflictException('This ticket no longer waits for that: it was answered or closed a moment ago');
+      commands.recordHumanResponse.mockRejectedValueOnce(tooLate);
+
+      await expect(sut.respond(sam, ticket.ticket_id, hil({ approval: true }), false)).rejects.toBe(tooLate);
+      expect(queue.kick).not.toHaveBeenCalled();
+    });
+
+    it('with wait, answers with the ticket as it is once its run has settled', async () => {
+      const ticket = waitingFor(approvalRequest());
+      const clientGone = new AbortController().signal;
+      waiter.untilSettled.mockImplementationOnce(async (ticketId: string) => {
+        tickets.change(ticketId, { status: TicketStatus.Resolved, decision: 'resolved' });
+        return null;
+      });
+
+      await expect(sut.respond(sam, ticket.ticket_id, hil({ approval: true }), true, clientGone)).resolves.toEqual({
+        ticket_id: ticket.ticket_id, decision: 'resolved', plan_summary: 'Grant software access', status: 'resolved', next_action: 'none' });
+      expect(waiter.untilSettled).toHaveBeenCalledWith(ticket.ticket_id, 2000, clientGone);
+      expect(waiter.untilSettled.mock.invocationCallOrder[0]).toBeGreaterThan(queue.kick.mock.invocationCallOrder[0]);
+    });
+  });
+
+  describe('ask', () => {
+    it('asks the requester through the workflow commands once the ticket is known to be visible', async () => {
+      const ticket = tickets.add({ status: TicketStatus.Escalated, requester_id: alice.id });
+
+      await expect(sut.ask(sam, ticket.ticket_id, 'Which laptop model do you have?')).resolves.toEqual({
+        ticket_id: ticket.ticket_id, decision: 'needs_info', plan_summary: null, status: 'waiting_for_user', next_action: 'awaiting_requester_input' });
+      expect(tickets.assertVisible).toHaveBeenCalledWith(sam, ticket.ticket_id);
+      expect(commands.askRequester).toHaveBeenCalledWith(ticket.ticket_id, sam, 'Which laptop model do you have?');
+      expect(queue.kick).not.toHaveBeenCalled();
+    });
+
+    it('answers 404 for a ticket the user may not see, asking nothing', async () => {
+      const ticket = tickets.add({ status: TicketStatus.Escalated, requester_id: randomUUID() });
+
+      await expect(sut.ask(alice, ticket.ticket_id, 'Which laptop?')).rejects.toThrow(new NotFoundException(`Ticket ${ticket.ticket_id} not found`));
+      expect(commands.askRequester).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('retry', () => {
+    it('queues the run again through the workflow commands, then wakes the queue', async () => {
+      const ticket = tickets.add({ status: TicketStatus.Error, requester_id: alice.id });
+
+      await expect(sut.retry(sam, ticket.ticket_id)).resolves.toMatchObject({ status: 'in_progress', decision: 'pending' });
+      expect(commands.retry).toHaveBeenCalledWith(ticket.ticket_id, sam);
+      expect(queue.kick).toHaveBeenCalledTimes(1);
+      expect(queue.kick.mock.invocationCallOrder[0]).toBeGreaterThan(commands.retry.mock.invocationCallOrder[0]);
+    });
+
+    it('wakes no queue when the retry is refused, or the ticket is not visible', async () => {
+      const ticket = tickets.add({ status: TicketStatus.Error, requester_id: randomUUID() });
+      const held = new ConflictException('The workflow still holds this ticket');
+      commands.retry.mockRejectedValueOnce(held);
+
+      await expect(sut.retry(sam, ticket.ticket_id)).rejects.toBe(held);
+      await expect(sut.retry(alice, ticket.ticket_id)).rejects.toThrow(NotFoundException);
+      expect(commands.retry).toHaveBeenCalledTimes(1);
+      expect(queue.kick).not.toHaveBeenCalled();
+    });
+  });
+
+  it('shows the state of a run: what it waits for, and the summary kept on the run once the graph has none', async () => {
+    const pending = approvalRequest();
+    const ticket = tickets.add({ status: TicketStatus.WaitingForApproval, requester_id: alice.id });
+    repository.put(ticket.ticket_id, 'waiting', pending, summary);
+    engine.describe.mockResolvedValueOnce(null);
+
+    await expect(sut.getState(alice, ticket.ticket_id)).resolves.toMatchObject({
+      ticket_id: ticket.ticket_id, status: 'waiting_for_approval', run_state: 'waiting', step: 'approval',
+      pending: { kind: 'approval', question: 'Grant admin access to the CRM?', rule: 'software_access', interrupt_id: pending.id, source: 'workflow', asked_by: null },
+      rule: { id: 'known_fix', description: 'A known fix applies', outcome: 'resolve' },
+    });
+    expect(engine.describe).toHaveBeenCalledWith(ticket.ticket_id);
   });
 
   describe('createRequest', () => {
     const dto = (fields: Partial<CreateRequestDto> = {}) =>
       Object.assign(new CreateRequestDto(), { title: 'Admin access', description: 'For the CRM audit next week', request_type: RequestType.SoftwareAccess, ...fields });
 
-    it('files the ticket for the signed-in user, queues its run, and answers in seed 000\'s shape', async () => {
+    it('files the ticket for the signed-in user, queues its run, and answers in the Local IT Support API\'s shape', async () => {
       const response = await sut.createRequest(alice, dto({ employee_id: 'EMP001' }), false);
 
       const [created] = tickets.tickets.values();
@@ -270,7 +423,7 @@ describe(WorkflowService.name, () => {
       expect(tickets.create).toHaveBeenCalledWith(alice, { title: 'Admin access', description: 'For the CRM audit next week', request_type: RequestType.SoftwareAccess });
       expect(repository.enqueue).toHaveBeenCalledWith(created.ticket_id);
       expect(queue.kick).toHaveBeenCalledTimes(1);
-      expect(tickets.applyChanges).not.toHaveBeenCalled();
+      expect(ticketWriter.recordWorkflowStep).not.toHaveBeenCalled();
     });
 
     it('takes the employee id from the account when none is sent', async () => {
@@ -278,16 +431,14 @@ describe(WorkflowService.name, () => {
       expect(tickets.create).toHaveBeenCalledWith(alice, expect.not.objectContaining({ employee_id: expect.anything() }));
     });
 
-    it('answers next_action queued, and marks the ticket so, when no slot is free to start it now', async () => {
+    it('answers next_action queued, and marks the ticket so while it is still pending, when no slot is free to start it now', async () => {
       queue.hasFreeSlot.mockReturnValue(false);
 
       const response = await sut.createRequest(alice, dto(), false);
 
       expect(response).toMatchObject({ status: 'pending', decision: 'pending', next_action: 'queued' });
-      expect(tickets.applyChanges).toHaveBeenCalledWith(response.ticket_id, null, { nextAction: 'queued' }, undefined, {
-        requireStatus: { status: TicketStatus.Pending, otherwise: 'skip' },
-        note: { step: 'queued' },
-      });
+      expect(ticketWriter.recordWorkflowStep).toHaveBeenCalledWith(response.ticket_id, { nextAction: 'queued' },
+        { note: { step: 'queued' }, onlyIfStatus: TicketStatus.Pending });
       expect(repository.enqueue).toHaveBeenCalledWith(response.ticket_id);
     });
 
@@ -297,7 +448,33 @@ describe(WorkflowService.name, () => {
 
       await expect(sut.createRequest(alice, dto(), false)).resolves.toMatchObject({ status: 'pending', next_action: 'workflow_starting' });
       expect(repository.enqueue).toHaveBeenCalledTimes(1);
-      expect(tickets.applyChanges).not.toHaveBeenCalled();
+      expect(ticketWriter.recordWorkflowStep).not.toHaveBeenCalled();
+    });
+
+    it('with wait, answers with the ticket as it is once its run has settled', async () => {
+      const clientGone = new AbortController().signal;
+      waiter.untilSettled.mockImplementationOnce(async (ticketId: string) => {
+        tickets.change(ticketId, { status: TicketStatus.WaitingForApproval, decision: 'pending_approval' });
+        return null;
+      });
+
+      const response = await sut.createRequest(alice, dto(), true, clientGone);
+
+      expect(response).toMatchObject({ status: 'waiting_for_approval', decision: 'pending_approval', next_action: 'awaiting_approval' });
+      expect(waiter.untilSettled).toHaveBeenCalledWith(response.ticket_id, 2000, clientGone);
+      expect(tickets.findById).toHaveBeenCalledWith(response.ticket_id);
+    });
+
+    it('only files the ticket when WORKFLOW is disabled: no run is queued and nothing is waited for', async () => {
+      sut = build(configWith(false));
+
+      const response = await sut.createRequest(alice, dto(), true);
+
+      expect(response).toMatchObject({ status: 'pending', next_action: 'workflow_starting' });
+      expect(tickets.create).toHaveBeenCalledTimes(1);
+      expect(repository.enqueue).not.toHaveBeenCalled();
+      expect(queue.kick).not.toHaveBeenCalled();
+      expect(waiter.untilSettled).not.toHaveBeenCalled();
     });
 
     it('refuses an employee_id other than the signed-in user\'s with 400, and files nothing', async () => {
@@ -310,10 +487,37 @@ describe(WorkflowService.name, () => {
     });
   });
 
+  describe('onTicketCreated', () => {
+    it('queues the run of a ticket filed by any endpoint', async () => {
+      const ticketId = randomUUID();
+      await sut.onTicketCreated({ ticketId });
+      expect(repository.enqueue).toHaveBeenCalledWith(ticketId);
+      expect(queue.kick).toHaveBeenCalledTimes(1);
+    });
+
+    it('queues nothing when WORKFLOW is disabled', async () => {
+      sut = build(configWith(false));
+      await sut.onTicketCreated({ ticketId: randomUUID() });
+      expect(repository.enqueue).not.toHaveBeenCalled();
+      expect(queue.kick).not.toHaveBeenCalled();
+    });
+
+    it('logs instead of throwing when the run cannot be queued', async () => {
+      const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation();
+      const ticketId = randomUUID();
+      repository.enqueue.mockRejectedValueOnce(new Error('database down'));
+
+      await expect(sut.onTicketCreated({ ticketId })).resolves.toBeUndefined();
+
+      expect(warn).toHaveBeenCalledWith(`Could not queue the workflow of ticket ${ticketId}: Error: database down`);
+      warn.mockRestore();
+    });
+  });
+
   describe('onTicketUpdated', () => {
-    const waitingRun = (state: RunState = 'waiting') => {
+    const runIn = (state: RunState) => {
       const ticket = tickets.add({ status: TicketStatus.WaitingForApproval });
-      repository.runs.set(ticket.ticket_id, { ticketId: ticket.ticket_id, state });
+      repository.put(ticket.ticket_id, state, state === 'waiting' ? approvalRequest() : null);
       return ticket.ticket_id;
     };
     const nothingEnded = () => expect(queue.closeRun).not.toHaveBeenCalled();
@@ -321,7 +525,7 @@ describe(WorkflowService.name, () => {
     it.each([TicketStatus.Resolved, TicketStatus.Denied, TicketStatus.Escalated])(
       'ends a waiting run when a person moves its ticket to %s',
       async (status) => {
-        const ticketId = waitingRun();
+        const ticketId = runIn('waiting');
 
         await sut.onTicketUpdated({ ticketId, status, actorId: sam.id });
 
@@ -329,8 +533,14 @@ describe(WorkflowService.name, () => {
       },
     );
 
+    it('ends a queued run too when a person closes its ticket', async () => {
+      const ticketId = runIn('queued');
+      await sut.onTicketUpdated({ ticketId, status: TicketStatus.Denied, actorId: ada.id });
+      expect(queue.closeRun).toHaveBeenCalledWith(ticketId, TicketStatus.Denied, ada.id);
+    });
+
     it('leaves the workflow alone when the workflow itself (no actor) closed the ticket', async () => {
-      const ticketId = waitingRun();
+      const ticketId = runIn('waiting');
       await sut.onTicketUpdated({ ticketId, status: TicketStatus.Resolved, actorId: null });
       expect(repository.findRun).not.toHaveBeenCalled();
       nothingEnded();
@@ -339,7 +549,7 @@ describe(WorkflowService.name, () => {
     it.each([TicketStatus.InProgress, TicketStatus.WaitingForUser, TicketStatus.Pending, TicketStatus.Error])(
       'leaves the workflow alone when a person moves the ticket to %s, which is not final',
       async (status) => {
-        const ticketId = waitingRun();
+        const ticketId = runIn('waiting');
         await sut.onTicketUpdated({ ticketId, status, actorId: sam.id });
         expect(repository.findRun).not.toHaveBeenCalled();
         nothingEnded();
@@ -347,7 +557,7 @@ describe(WorkflowService.name, () => {
     );
 
     it.each<RunState>(['running', 'done'])('leaves a %s run alone: it ends by itself', async (state) => {
-      const ticketId = waitingRun(state);
+      const ticketId = runIn(state);
       await sut.onTicketUpdated({ ticketId, status: TicketStatus.Resolved, actorId: sam.id });
       expect(repository.findRun).toHaveBeenCalledWith(ticketId);
       nothingEnded();
@@ -360,7 +570,7 @@ describe(WorkflowService.name, () => {
 
     it('logs instead of throwing when the run cannot be closed', async () => {
       const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation();
-      const ticketId = waitingRun();
+      const ticketId = runIn('waiting');
       queue.closeRun.mockRejectedValueOnce(new Error('checkpoint store down'));
 
       await expect(sut.onTicketUpdated({ ticketId, status: TicketStatus.Denied, actorId: sam.id })).resolves.toBeUndefined();
@@ -368,5 +578,79 @@ describe(WorkflowService.name, () => {
       expect(warn).toHaveBeenCalledWith(`Could not end the workflow of closed ticket ${ticketId}: Error: checkpoint store down`);
       warn.mockRestore();
     });
+  });
+
+  describe('the guard on a person\'s status changes (PATCH /tickets)', () => {
+    let guard: StaffStatusGuard;
+    let ticketId: string;
+
+    beforeEach(() => {
+      sut.onModuleInit();
+      expect(ticketWriter.guardStaffStatusChanges).toHaveBeenCalledTimes(1);
+      [[guard]] = ticketWriter.guardStaffStatusChanges.mock.calls;
+      ticketId = tickets.add({ status: TicketStatus.Escalated }).ticket_id;
+    });
+
+    const withRun = (state: RunState | null, pending: PendingRequest | null = null) => {
+      if (state) repository.put(ticketId, state, pending);
+    };
+    const runs: Array<[RunState | null]> = [[null], ['queued'], ['running'], ['waiting'], ['done']];
+
+    it('is not registered when WORKFLOW is disabled', () => {
+      ticketWriter.guardStaffStatusChanges.mockClear();
+      build(configWith(false)).onModuleInit();
+      expect(ticketWriter.guardStaffStatusChanges).not.toHaveBeenCalled();
+    });
+
+    it.each(runs)('always refuses waiting_for_user with 409 naming POST /ask (run: %s)', async (state) => {
+      withRun(state, state === 'waiting' ? question() : null);
+
+      await expect(refusal(guard(ticketId, TicketStatus.Escalated, TicketStatus.WaitingForUser))).resolves.toEqual({ status: 409,
+        message: `To ask the requester, use POST /api/v1/workflow/${ticketId}/ask: their answer through POST /hil then reaches the assistant` });
+      expect(repository.findRunForUpdate).not.toHaveBeenCalled();
+    });
+
+    it.each(runs)('always refuses waiting_for_approval with 409 naming POST /retry (run: %s)', async (state) => {
+      withRun(state, state === 'waiting' ? approvalRequest() : null);
+
+      await expect(refusal(guard(ticketId, TicketStatus.Escalated, TicketStatus.WaitingForApproval))).resolves.toEqual({ status: 409,
+        message: `Only the workflow asks for approval; POST /api/v1/workflow/${ticketId}/retry lets it decide again` });
+      expect(repository.findRunForUpdate).not.toHaveBeenCalled();
+    });
+
+    it.each<[TicketStatus, string, RunState, PendingRequest | null, string]>([
+      [TicketStatus.InProgress, 'queued', 'queued', null, 'it is queued: wait for it to pause'],
+      [TicketStatus.InProgress, 'running', 'running', null, 'it is running: wait for it to pause'],
+      [TicketStatus.InProgress, 'waiting for an approval', 'waiting', approvalRequest(), 'it waits for an approval: answer with POST /api/v1/hil/TICKET'],
+      [TicketStatus.InProgress, 'waiting for the requester', 'waiting', question('staff'), 'it waits for the requester: answer with POST /api/v1/hil/TICKET'],
+      [TicketStatus.Error, 'running', 'running', null, 'it is running: wait for it to pause'],
+    ])('refuses %s with 409 while the workflow holds the ticket (run %s), saying what to do', async (to, _, state, pending, what) => {
+      withRun(state, pending);
+
+      await expect(refusal(guard(ticketId, TicketStatus.WaitingForApproval, to))).resolves.toEqual({ status: 409,
+        message: `The workflow holds this ticket, so its status is the workflow's to set (${what.replace('TICKET', ticketId)}), or close it (resolved, denied, escalated)` });
+      expect(repository.findRunForUpdate).toHaveBeenCalledWith(ticketId);
+    });
+
+    it.each<[TicketStatus, RunState | null]>([
+      [TicketStatus.InProgress, 'done'],
+      [TicketStatus.InProgress, null],
+      [TicketStatus.Error, 'done'],
+    ])('allows %s once the run is done or when there is none (%s)', async (to, state) => {
+      withRun(state);
+
+      await expect(guard(ticketId, TicketStatus.Escalated, to)).resolves.toBeUndefined();
+      expect(repository.findRunForUpdate).toHaveBeenCalledWith(ticketId);
+    });
+
+    it.each([TicketStatus.Resolved, TicketStatus.Denied, TicketStatus.Escalated])(
+      'lets a person close the ticket (%s) even while the workflow holds it, without reading the run',
+      async (to) => {
+        withRun('waiting', approvalRequest());
+
+        await expect(guard(ticketId, TicketStatus.WaitingForApproval, to)).resolves.toBeUndefined();
+        expect(repository.findRunForUpdate).not.toHaveBeenCalled();
+      },
+    );
   });
 });

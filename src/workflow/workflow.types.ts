@@ -6,6 +6,10 @@ import type { TicketSuggestion } from '../tickets/ticket-suggestion';
 export interface HumanResponse {
   /** Unique per response: a response is applied to the graph once, even if its run is retried. */
   id: string;
+  /** The pending request it answers (PendingRequest.id). */
+  pending_id: string;
+  /** `staff`: it answers a question from support, which re-enters the graph at the requester's answer. */
+  source: 'workflow' | 'staff';
   kind: 'answer' | 'approval';
   answer: string | null;
   approval: boolean | null;
@@ -29,6 +33,15 @@ export interface PendingQuestion {
   kind: 'question' | 'approval';
   question: string;
   rule: string;
+}
+
+/** What a waiting run waits for, as the run row keeps it: POST /hil is accepted against this. */
+export interface PendingRequest extends PendingQuestion {
+  /** The LangGraph interrupt id for the workflow's own pauses; a fresh id for a question from support. */
+  id: string;
+  /** `workflow`: the graph paused itself (an interrupt); `staff`: support asked on a ticket the graph had left. */
+  source: 'workflow' | 'staff';
+  asked_by?: string | null;
 }
 
 /** A readable account of a run: what GET /workflow shows. */

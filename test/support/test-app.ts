@@ -9,10 +9,10 @@ import { Client } from 'pg';
 
 export const ADMIN = { email: 'root-admin@example.com', password: 'Admin-Password-1' };
 /**
- * An intake-only instance (MAX_CONCURRENT_WORKFLOWS=0) files tickets but runs no workflow, so new tickets
- * stay `pending`: for the suites that test tickets, events and the knowledge base rather than the workflow.
+ * Tickets worked by people only (WORKFLOW_ENABLED=false): new tickets stay `pending` and every status is
+ * support's to set — for the suites that test tickets, events and the knowledge base rather than the workflow.
  */
-export const INTAKE_ONLY = { MAX_CONCURRENT_WORKFLOWS: '0' };
+export const WITHOUT_WORKFLOW = { WORKFLOW_ENABLED: 'false' };
 export const JWT_SECRET = 'test-secret-0123456789-0123456789-0123456789';
 
 export interface TestApp {

@@ -1,9 +1,9 @@
-// Helpers for the workflow e2e tests: seed 000's requests, human responses, and waiting for a status.
+// Helpers for the workflow e2e tests: the Local IT Support API's requests, human responses, and waiting for a status.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 
-/** Seed 000's example request: software access, so the policy asks for approval. */
+/** The Local IT Support API's example request: software access, so the policy asks for approval. */
 export const ACCESS_REQUEST = {
   request_type: 'software_access',
   title: 'Request for Admin Access',

@@ -1,4 +1,4 @@
-// Nomic's hosted embedding API (seed 003 names Nomic): nomic-embed-text-v1.5 at 768 dimensions.
+// Nomic's hosted embedding API (the IT Ticketing System contract names Nomic): nomic-embed-text-v1.5 at 768 dimensions.
 import { Embeddings } from '@langchain/core/embeddings';
 
 const ENDPOINT = 'https://api-atlas.nomic.ai/v1/embedding/text';

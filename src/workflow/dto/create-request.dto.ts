@@ -3,7 +3,7 @@ import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
 import { Trim } from '../../common/trim.decorator';
 import { CreateTicketDto } from '../../tickets/dto/create-ticket.dto';
 
-/** Seed 000's request body. The requester is the signed-in user; `employee_id`, if sent, must be theirs. */
+/** The Local IT Support API's request body. The requester is the signed-in user; `employee_id`, if sent, must be theirs. */
 export class CreateRequestDto extends CreateTicketDto {
   /** Your own employee id (optional; taken from your account). @example "EMP001" */
   @IsOptional() @Trim() @IsString() @MaxLength(64)

@@ -1,7 +1,7 @@
 import { IsBoolean, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { Trim } from '../../common/trim.decorator';
 
-/** Seed 000's human-in-the-loop body: an answer for `waiting_for_user`, an approval for `waiting_for_approval`. */
+/** The Local IT Support API's human-in-the-loop body: an answer for `waiting_for_user`, an approval for `waiting_for_approval`. */
 export class HilResponseDto {
   /** The requester's answer to the workflow's question (or an approver's short note). @example "Approved with conditions" */
   @IsOptional() @Trim() @IsString() @Length(1, 5000)
@@ -18,4 +18,11 @@ export class HilResponseDto {
   /** Optional; if sent it must be your own employee id (or user id): the approver recorded is always the signed-in user. @example "EMP042" */
   @IsOptional() @Trim() @IsString() @MaxLength(64)
   approver_id?: string;
+}
+
+/** What support asks the requester on a ticket people are working on (POST /workflow/{ticket_id}/ask). */
+export class AskRequesterDto {
+  /** Shown to the requester in the ticket's conversation; their answer through POST /hil resumes the assistant. @example "Which laptop model do you have?" */
+  @Trim() @IsString() @Length(1, 2000)
+  question: string;
 }

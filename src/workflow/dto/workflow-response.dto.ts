@@ -1,7 +1,7 @@
 import { TicketStatus } from '../../tickets/ticket.enums';
 import type { TicketDto } from '../../tickets/dto/ticket.dto';
 
-/** Seed 000's answer to POST /request and POST /hil. */
+/** The Local IT Support API's answer to POST /request and POST /hil. */
 export class WorkflowResponseDto {
   ticket_id: string;
   /** @example "pending" */

@@ -2,7 +2,7 @@ import { ApiProperty, OmitType } from '@nestjs/swagger';
 import { TicketStatus } from '../../tickets/ticket.enums';
 import { TicketDto, TicketSuggestionDto } from '../../tickets/dto/ticket.dto';
 import type { WorkflowRun } from '../workflow-run.entity';
-import type { WorkflowSummary } from '../workflow.types';
+import type { PendingRequest, WorkflowSummary } from '../workflow.types';
 
 export class PendingQuestionDto {
   /** `question` waits for the requester, `approval` for support or an admin. */
@@ -10,10 +10,15 @@ export class PendingQuestionDto {
   @ApiProperty({ enum: ['question', 'approval'] })
   kind: 'question' | 'approval';
   question: string;
-  /** The policy rule that asked it. @example "software_access" */
+  /** The policy rule that asked it (`support_question` when support asked). @example "software_access" */
   rule: string;
-  /** The LangGraph interrupt the response will resume. */
+  /** The LangGraph interrupt the response will resume; null for a question from support. */
   interrupt_id: string | null;
+  /** `workflow`: the assistant asked; `staff`: support asked with POST /workflow/{ticket_id}/ask. */
+  @ApiProperty({ enum: ['workflow', 'staff'] })
+  source: 'workflow' | 'staff';
+  /** Who asked, for a question from support. */
+  asked_by: string | null;
 }
 
 export class PolicyRuleDto {
@@ -68,6 +73,17 @@ export class WorkflowStateDto {
   updated_at: Date;
 }
 
+function mapPending(pending: PendingRequest): PendingQuestionDto {
+  return {
+    kind: pending.kind,
+    question: pending.question,
+    rule: pending.rule,
+    interrupt_id: pending.source === 'workflow' ? pending.id : null,
+    source: pending.source,
+    asked_by: pending.asked_by ?? null,
+  };
+}
+
 export function mapWorkflowState(ticket: TicketDto, run: WorkflowRun | null, summary: WorkflowSummary | null): WorkflowStateDto {
   const runState = run?.state ?? 'none';
   return {
@@ -75,9 +91,9 @@ export function mapWorkflowState(ticket: TicketDto, run: WorkflowRun | null, sum
     status: ticket.status,
     next_action: ticket.next_action,
     run_state: runState,
-    // Before its first pause a run has no checkpoint yet (it writes one when it pauses or ends).
-    step: summary?.step ?? (runState === 'running' ? 'start' : runState),
-    pending: summary?.pending ?? null,
+    // What it waits for is the run's own record; the graph's summary tells the rest.
+    step: run?.pending ? (run.pending.kind === 'approval' ? 'approval' : 'ask_user') : (summary?.step ?? (runState === 'running' ? 'start' : runState)),
+    pending: run?.pending ? mapPending(run.pending) : null,
     decision: ticket.decision,
     plan_summary: ticket.plan_summary,
     rule: summary?.rule ? { id: summary.rule.rule, description: summary.rule.description, outcome: summary.rule.outcome } : null,

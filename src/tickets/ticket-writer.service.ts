@@ -1,0 +1,234 @@
+// The named commands that change a ticket: a person's PATCH, each workflow step, a human response, a
+// failure, a question from support, an AI suggestion. Each writes the ticket, its event rows (and comment)
+// in the caller's transaction — or its own — and signals the change once it is committed.
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { Transactional } from '@nestjs-cls/transactional';
+import { AfterCommit } from '../database/after-commit';
+import { mapTicket, TicketDto } from './dto/ticket.dto';
+import { TICKET_EVENTS_APPENDED, TICKET_UPDATED, TicketEventType, TicketUpdatedSignal } from './ticket-events';
+import { TicketSuggestion } from './ticket-suggestion';
+import { allowedNextStatuses, canTransition, FINAL_STATUSES, NEXT_ACTION } from './ticket-transitions';
+import { TicketStatus } from './ticket.enums';
+import { Ticket } from './ticket.entity';
+import { TicketsRepository } from './tickets.repository';
+
+/** The workflow tried to change a ticket that a person closed while it ran: the run ends there. */
+export class TicketClosedError extends Error {
+  constructor(ticketId: string, readonly status: TicketStatus) {
+    super(`Ticket ${ticketId} was closed (${status}) while its workflow ran`);
+  }
+}
+
+/** The fields a change may touch, as the workflow and support set them. */
+export type TicketChanges = Partial<Pick<Ticket, 'status' | 'priority' | 'category' | 'assigneeId' | 'decision' | 'planSummary' | 'resolution' | 'nextAction'>>;
+
+/** Decides whether a person may move a ticket into `to` now (the workflow module owns some statuses); throws 409 if not. */
+export type StaffStatusGuard = (ticketId: string, from: TicketStatus, to: TicketStatus) => Promise<void>;
+
+/** What a person sent to POST /hil, as the audit trail records it. */
+export interface HumanResponseRecord {
+  kind: 'answer' | 'approval';
+  approval: boolean | null;
+  answer: string | null;
+  comments: string | null;
+  responderId: string;
+  responderEmployeeId: string;
+}
+
+interface WriteOptions {
+  comment?: { body: string; authorId: string | null };
+  /** An event written before the workflow_update (a hil_response, an error). */
+  event?: { type: TicketEventType; payload: Record<string, unknown> };
+  /** Extra fields for the workflow_update's payload (the workflow step, the rule that fired). */
+  note?: Record<string, unknown>;
+}
+
+@Injectable()
+export class TicketWriter {
+  private staffStatusGuard: StaffStatusGuard = async () => undefined;
+
+  constructor(
+    private readonly ticketsRepository: TicketsRepository,
+    private readonly events: EventEmitter2,
+    private readonly afterCommit: AfterCommit,
+  ) {}
+
+  /** The workflow module decides which status moves are its own while it holds a ticket. */
+  guardStaffStatusChanges(guard: StaffStatusGuard): void {
+    this.staffStatusGuard = guard;
+  }
+
+  /** PATCH /tickets/{id} by support or admin. A `comment` with `status: resolved` becomes the resolution. */
+  @Transactional()
+  async changeByStaff(actorId: string, ticketId: string, requested: TicketChanges, comment?: string): Promise<TicketDto> {
+    const current = await this.lock(ticketId);
+    if (requested.status !== undefined && requested.status !== current.status) await this.staffStatusGuard(ticketId, current.status, requested.status);
+    const changes = withoutUnchanged(current, requested);
+    if (changes.status === TicketStatus.Resolved && comment !== undefined) changes.resolution = comment;
+    return mapTicket(await this.write(current, actorId, changes, { comment: comment === undefined ? undefined : { body: comment, authorId: actorId } }));
+  }
+
+  /**
+   * A step of the workflow (no actor). With `onlyIfStatus`, changes nothing unless the ticket is still in
+   * it. A ticket a person closed meanwhile is never changed by the workflow: TicketClosedError.
+   */
+  @Transactional()
+  async recordWorkflowStep(
+    ticketId: string,
+    requested: TicketChanges,
+    options: { note: Record<string, unknown>; comment?: string; onlyIfStatus?: TicketStatus },
+  ): Promise<TicketDto> {
+    const current = await this.lock(ticketId);
+    if (options.onlyIfStatus !== undefined && current.status !== options.onlyIfStatus) return mapTicket(current);
+    if (FINAL_STATUSES.includes(current.status)) throw new TicketClosedError(ticketId, current.status);
+    const comment = options.comment === undefined ? undefined : { body: options.comment, authorId: null };
+    return mapTicket(await this.write(current, null, withoutUnchanged(current, requested), { note: options.note, comment }));
+  }
+
+  /** A person answered or approved: the ticket runs again, with the hil_response before its workflow_update. */
+  @Transactional()
+  async recordHumanResponse(ticketId: string, response: HumanResponseRecord, note: Record<string, unknown>): Promise<TicketDto> {
+    const current = await this.lock(ticketId);
+    const decision = response.kind === 'approval' ? (response.approval ? 'approved' : 'denied') : 'pending';
+    const event = {
+      type: TicketEventType.HilResponse,
+      payload: {
+        kind: response.kind,
+        approval: response.approval,
+        approver_id: response.kind === 'approval' ? response.responderEmployeeId : null,
+        answer: response.answer,
+        comments: response.comments,
+        responder_id: response.responderId,
+        responder_employee_id: response.responderEmployeeId,
+      },
+    };
+    // An answer joins the ticket's conversation, where the question was asked.
+    const comment = response.kind === 'answer' && response.answer ? { body: response.answer, authorId: response.responderId } : undefined;
+    const changes = withoutUnchanged(current, { status: TicketStatus.InProgress, decision });
+    return mapTicket(await this.write(current, response.responderId, changes, { event, comment, note }));
+  }
+
+  /** Support asks the requester something: the ticket waits for them, and the question joins the conversation. */
+  @Transactional()
+  async recordStaffQuestion(ticketId: string, askerId: string, question: string, allowedFrom: readonly TicketStatus[]): Promise<TicketDto> {
+    const current = await this.lockIn(ticketId, allowedFrom, 'ask the requester');
+    const changes = withoutUnchanged(current, { status: TicketStatus.WaitingForUser, decision: 'needs_info', planSummary: `Waiting for the requester: ${question}` });
+    return mapTicket(await this.write(current, askerId, changes, { comment: { body: question, authorId: askerId }, note: { step: 'ask' } }));
+  }
+
+  /** Support lets the assistant try again: the ticket is in progress, its run queued by the caller. */
+  @Transactional()
+  async recordRetry(ticketId: string, actorId: string, allowedFrom: readonly TicketStatus[]): Promise<TicketDto> {
+    const current = await this.lockIn(ticketId, allowedFrom, 'retry its workflow');
+    const changes = withoutUnchanged(current, { status: TicketStatus.InProgress, decision: 'pending' });
+    return mapTicket(await this.write(current, actorId, changes, { note: { step: 'retry' } }));
+  }
+
+  /** A failed run: the ticket goes to `error`, with an error event carrying the message first. */
+  @Transactional()
+  async recordWorkflowError(ticketId: string, message: string): Promise<TicketDto> {
+    const current = await this.lock(ticketId);
+    const changes = withoutUnchanged(current, { status: TicketStatus.Error, decision: 'error' });
+    return mapTicket(await this.write(current, null, changes, { event: { type: TicketEventType.Error, payload: { message } }, note: { step: 'error' } }));
+  }
+
+  /** Stores an AI suggestion on the ticket and shows it on the stream (a workflow_update). */
+  @Transactional()
+  async recordSuggestion(ticketId: string, actorId: string | null, suggestion: TicketSuggestion): Promise<TicketDto> {
+    await this.lock(ticketId);
+    const updated = await this.ticketsRepository.updateTicket(ticketId, { suggestion });
+    await this.ticketsRepository.appendEvent({
+      ticketId,
+      type: TicketEventType.WorkflowUpdate,
+      actorId,
+      staffOnly: false,
+      payload: { ...snapshot(updated), change: 'suggestion', suggestion: { ...suggestion } },
+    });
+    this.signalAppended();
+    return mapTicket(updated);
+  }
+
+  /** Tells the event pump that rows were appended, once they are committed. */
+  signalAppended(): void {
+    this.afterCommit.run(() => this.events.emit(TICKET_EVENTS_APPENDED));
+  }
+
+  private async lockIn(ticketId: string, allowed: readonly TicketStatus[], what: string): Promise<Ticket> {
+    const current = await this.lock(ticketId);
+    if (!allowed.includes(current.status)) {
+      throw new ConflictException(`Cannot ${what} while the ticket is ${current.status}; that is possible when it is ${allowed.join(' or ')}`);
+    }
+    return current;
+  }
+
+  private async lock(ticketId: string): Promise<Ticket> {
+    const ticket = await this.ticketsRepository.findByIdForUpdate(ticketId);
+    if (!ticket) throw new NotFoundException(`Ticket ${ticketId} not found`);
+    return ticket;
+  }
+
+  /**
+   * Writes the changes with their events: the status follows the transition table (409 otherwise),
+   * next_action follows the status, and the stream shows a workflow_update. Nothing to change and nothing
+   * to say records nothing.
+   */
+  private async write(current: Ticket, actorId: string | null, changes: TicketChanges, options: WriteOptions): Promise<Ticket> {
+    if (Object.keys(changes).length === 0 && options.comment === undefined && options.event === undefined) return current;
+    if (changes.status !== undefined) {
+      if (!canTransition(current.status, changes.status)) {
+        throw new ConflictException(
+          `Cannot move a ticket from ${current.status} to ${changes.status}; from ${current.status} it can go to: ${allowedNextStatuses(current.status).join(', ')}`,
+        );
+      }
+      changes.nextAction = NEXT_ACTION[changes.status];
+    }
+    const ticketId = current.id;
+    const updated = Object.keys(changes).length > 0 ? await this.ticketsRepository.updateTicket(ticketId, changes) : current;
+    if (options.comment) await this.ticketsRepository.insertComment({ ticketId, authorId: options.comment.authorId, body: options.comment.body, internal: false });
+    if (options.event) await this.ticketsRepository.appendEvent({ ticketId, actorId, type: options.event.type, staffOnly: false, payload: options.event.payload });
+    await this.ticketsRepository.appendEvent({
+      ticketId,
+      type: TicketEventType.WorkflowUpdate,
+      actorId,
+      staffOnly: false,
+      payload: {
+        ...snapshot(updated),
+        change: 'updated',
+        changes: describeChanges(current, changes),
+        ...(options.comment ? { comment: options.comment.body } : {}),
+        ...options.note,
+      },
+    });
+    this.signalAppended();
+    this.afterCommit.run(() => this.events.emit(TICKET_UPDATED, { ticketId, status: updated.status, actorId } satisfies TicketUpdatedSignal));
+    return updated;
+  }
+}
+
+/** The ticket fields every workflow_update carries (the Local IT Support API shows status and decision). */
+export function snapshot(ticket: Ticket): Record<string, unknown> {
+  return {
+    status: ticket.status,
+    decision: ticket.decision,
+    plan_summary: ticket.planSummary,
+    next_action: ticket.nextAction,
+    priority: ticket.priority,
+    category: ticket.category,
+    assignee_id: ticket.assigneeId,
+  };
+}
+
+function withoutUnchanged(current: Ticket, requested: TicketChanges): TicketChanges {
+  const changes: TicketChanges = {};
+  for (const [key, value] of Object.entries(requested) as Array<[keyof TicketChanges, unknown]>) {
+    if (value !== undefined && current[key] !== value) (changes as Record<string, unknown>)[key] = value;
+  }
+  return changes;
+}
+
+const FIELD_NAMES: Record<string, string> = { assigneeId: 'assignee_id', planSummary: 'plan_summary', nextAction: 'next_action' };
+
+function describeChanges(before: Ticket, changes: TicketChanges): Record<string, { from: unknown; to: unknown }> {
+  return Object.fromEntries(Object.entries(changes).map(([key, to]) => [FIELD_NAMES[key] ?? key, { from: before[key as keyof Ticket], to }]));
+}

@@ -1,0 +1,96 @@
+// Every change the workflow makes, as one transaction over the run, the ticket, its events and comments.
+// Locks are taken in one order everywhere — the ticket's row, then the run's — so commands never deadlock.
+import { ConflictException, Injectable } from '@nestjs/common';
+import { Transactional } from '@nestjs-cls/transactional';
+import { randomUUID } from 'node:crypto';
+import type { AuthUser } from '../auth/auth-user';
+import { TicketDto } from '../tickets/dto/ticket.dto';
+import { TicketChanges, TicketWriter } from '../tickets/ticket-writer.service';
+import { TicketStatus } from '../tickets/ticket.enums';
+import { ClaimedRun, WorkflowRepository } from './workflow.repository';
+import type { HumanResponse, PendingRequest, WorkflowSummary } from './workflow.types';
+
+/** A segment whose claim was superseded (its lease lapsed and another claim took the run): it must stop. */
+export class StaleClaimError extends Error {
+  constructor(ticketId: string) {
+    super(`The run of ticket ${ticketId} was claimed again elsewhere; this execution stops without writing`);
+  }
+}
+
+export type Claim = Pick<ClaimedRun, 'ticketId' | 'fence'>;
+
+/** Where support may ask the requester something: tickets people work on, not ones the workflow holds. */
+const ASKABLE: readonly TicketStatus[] = [TicketStatus.Escalated, TicketStatus.InProgress];
+/** Where support may let the assistant try again. */
+const RETRYABLE: readonly TicketStatus[] = [TicketStatus.Error, TicketStatus.Escalated];
+
+@Injectable()
+export class WorkflowCommands {
+  constructor(
+    private readonly ticketWriter: TicketWriter,
+    private readonly workflowRepository: WorkflowRepository,
+  ) {}
+
+  /** A step of a run segment changes the ticket, under the segment's claim. */
+  @Transactional()
+  async recordStep(claim: Claim, changes: TicketChanges, note: { step: string; rule?: string }, comment?: string): Promise<void> {
+    await this.ticketWriter.recordWorkflowStep(claim.ticketId, changes, { note, comment });
+    await this.assertClaim(claim);
+  }
+
+  /** A run segment failed: the ticket goes to `error` (unless a person closed it) and the run ends. */
+  @Transactional()
+  async recordFailure(claim: Claim, message: string, summary: WorkflowSummary | null, closed: boolean): Promise<void> {
+    if (!closed) await this.ticketWriter.recordWorkflowError(claim.ticketId, message);
+    if (!(await this.workflowRepository.finish(claim, null, summary))) throw new StaleClaimError(claim.ticketId);
+  }
+
+  /** A person answered or approved what the run waits for: stored with the ticket's change, applied by the queue. */
+  @Transactional()
+  async recordHumanResponse(pending: PendingRequest, ticketId: string, response: HumanResponse): Promise<TicketDto> {
+    const ticket = await this.ticketWriter.recordHumanResponse(
+      ticketId,
+      {
+        kind: response.kind,
+        approval: response.approval,
+        answer: response.answer,
+        comments: response.comments,
+        responderId: response.responder_id,
+        responderEmployeeId: response.responder_employee_id,
+      },
+      { step: response.kind === 'approval' ? 'approval' : 'ask_user' },
+    );
+    if (!(await this.workflowRepository.answerPending(ticketId, pending.id, response))) {
+      throw new ConflictException('This ticket no longer waits for that: it was answered or closed a moment ago');
+    }
+    return ticket;
+  }
+
+  /** POST /workflow/{id}/ask: support asks the requester on a ticket the workflow is not holding. */
+  @Transactional()
+  async askRequester(ticketId: string, asker: AuthUser, question: string): Promise<TicketDto> {
+    const ticket = await this.ticketWriter.recordStaffQuestion(ticketId, asker.id, question, ASKABLE);
+    const pending: PendingRequest = { id: randomUUID(), kind: 'question', question, rule: 'support_question', source: 'staff', asked_by: asker.id };
+    if (!(await this.workflowRepository.waitForStaffQuestion(ticketId, pending))) throw workflowHolds(ticketId, 'ask');
+    return ticket;
+  }
+
+  /** POST /workflow/{id}/retry: the run is queued again and resumes from its last checkpoint. */
+  @Transactional()
+  async retry(ticketId: string, actor: AuthUser): Promise<TicketDto> {
+    const ticket = await this.ticketWriter.recordRetry(ticketId, actor.id, RETRYABLE);
+    if (!(await this.workflowRepository.queueRetry(ticketId))) throw workflowHolds(ticketId, 'retry');
+    return ticket;
+  }
+
+  private async assertClaim(claim: Claim): Promise<void> {
+    if (!(await this.workflowRepository.holdsClaim(claim))) throw new StaleClaimError(claim.ticketId);
+  }
+}
+
+function workflowHolds(ticketId: string, command: string): ConflictException {
+  return new ConflictException(
+    `The workflow still holds ticket ${ticketId} (queued, running or waiting for a person), so it cannot ${command} now: ` +
+      `answer what it waits for with POST /api/v1/hil/${ticketId}, or close the ticket`,
+  );
+}
