@@ -11,7 +11,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Seed 000's health check, plus whether the database answers. */
+        /** The Local IT Support API's health check, plus whether the database answers. */
         get: operations["healthCheck"];
         put?: never;
         post?: never;
@@ -374,7 +374,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Files an IT request for the signed-in user and starts its workflow (seed 000). Answers at once unless `?wait=true`. */
+        /** Files an IT request for the signed-in user and starts its workflow (the Local IT Support API). Answers at once unless `?wait=true`. */
         post: operations["workflowCreateRequest"];
         delete?: never;
         options?: never;
@@ -392,10 +392,51 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Answers the workflow's question (the requester or support, in `waiting_for_user`) or approves/denies
-         *     (support or admin, never on their own request, in `waiting_for_approval`), and resumes the workflow.
+         * Answers what the workflow waits for — a question to the requester (the requester or support answer), or
+         *     an approval (support or admin, never on their own request) — and resumes it. 409 when nothing waits.
          */
         post: operations["workflowRespond"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflow/{ticket_id}/ask": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Support asks the requester a question on a ticket the workflow is not holding (escalated, or in progress
+         *     by hand): the ticket waits for the requester, the question joins its conversation, and the answer
+         *     through POST /hil sends the assistant back to the knowledge base with it. 409 while the workflow holds it.
+         */
+        post: operations["workflowAsk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflow/{ticket_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Support lets the assistant try again on a ticket in `error` (it resumes from its last checkpoint, or
+         *     starts over) or `escalated` (it searches the knowledge base again). 409 while the workflow holds it.
+         */
+        post: operations["workflowRetry"];
         delete?: never;
         options?: never;
         head?: never;
@@ -819,20 +860,34 @@ export interface components {
              */
             approver_id?: string;
         };
+        AskRequesterDto: {
+            /**
+             * @description Shown to the requester in the ticket's conversation; their answer through POST /hil resumes the assistant.
+             * @example Which laptop model do you have?
+             */
+            question: string;
+        };
         PendingQuestionDto: {
             /**
              * @description `question` waits for the requester, `approval` for support or an admin.
              * @enum {string}
              */
             kind: "question" | "approval";
+            /**
+             * @description `workflow`: the assistant asked; `staff`: support asked with POST /workflow/{ticket_id}/ask.
+             * @enum {string}
+             */
+            source: "workflow" | "staff";
             question: string;
             /**
-             * @description The policy rule that asked it.
+             * @description The policy rule that asked it (`support_question` when support asked).
              * @example software_access
              */
             rule: string;
-            /** @description The LangGraph interrupt the response will resume. */
+            /** @description The LangGraph interrupt the response will resume; null for a question from support. */
             interrupt_id: string | null;
+            /** @description Who asked, for a question from support. */
+            asked_by: string | null;
         };
         PolicyRuleDto: {
             /** @example software_access */
@@ -2290,6 +2345,142 @@ export interface operations {
                 "application/json": components["schemas"]["HilResponseDto"];
             };
         };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowResponseDto"];
+                };
+            };
+            /** @description Invalid input: `message` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    workflowAsk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AskRequesterDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowResponseDto"];
+                };
+            };
+            /** @description Invalid input: `message` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    workflowRetry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
         responses: {
             200: {
                 headers: {
