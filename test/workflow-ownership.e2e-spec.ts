@@ -58,6 +58,18 @@ describe('The workflow owns its state (e2e)', () => {
     expect((await runOf(ticketId)).state).toBe('waiting');
     return ticketId;
   };
+  /** Holds every plan being composed until `release()`: a run segment that is mid-way for as long as the test wants. */
+  const holdPlans = () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const llm = testApp.app.get(LlmService);
+    const compose = llm.composePlan.bind(llm);
+    const plans = jest.spyOn(llm, 'composePlan').mockImplementation(async (...args) => {
+      await held;
+      return compose(...args);
+    });
+    return { plans, release };
+  };
   const escalated = async () => {
     const ticketId = (await fileRequest(url, alice.token, UNKNOWN_REQUEST, true).expect(201)).body.ticket_id as string;
     expect((await waitForStatus(url, alice.token, ticketId, ['escalated'])).status).toBe('escalated');
@@ -171,14 +183,7 @@ describe('The workflow owns its state (e2e)', () => {
       const repository = testApp.app.get(WorkflowRepository);
       // Missed heartbeats (a stalled event loop, a slow database): the lease lapses while the run executes.
       jest.spyOn(repository, 'renewLeases').mockResolvedValue(undefined);
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => (release = resolve));
-      const llm = testApp.app.get(LlmService);
-      const compose = llm.composePlan.bind(llm);
-      const plans = jest.spyOn(llm, 'composePlan').mockImplementation(async (...args) => {
-        await held;
-        return compose(...args);
-      });
+      const { plans, release } = holdPlans();
       const ticketId = (await fileRequest(url, alice.token, ACCESS_REQUEST).expect(201)).body.ticket_id as string;
       await until(() => plans.mock.calls.length > 0, 'the plan is being composed');
       await until(async () => new Date((await runOf(ticketId)).lease_until).getTime() < Date.now() - 500, 'the lease lapses');
@@ -191,14 +196,7 @@ describe('The workflow owns its state (e2e)', () => {
     });
 
     it('refuses the late writes of a claim that was taken over: nothing is written twice, nothing by the stale one', async () => {
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => (release = resolve));
-      const llm = testApp.app.get(LlmService);
-      const compose = llm.composePlan.bind(llm);
-      const plans = jest.spyOn(llm, 'composePlan').mockImplementation(async (...args) => {
-        await held;
-        return compose(...args);
-      });
+      const { plans, release } = holdPlans();
       const queue = testApp.app.get(WorkflowQueue);
       const ticketId = (await fileRequest(url, alice.token, ACCESS_REQUEST).expect(201)).body.ticket_id as string;
       await until(() => plans.mock.calls.length > 0 && queue.executing === 1, 'the run is mid-way, composing its plan');

@@ -1,7 +1,7 @@
 import { UnauthorizedException } from '@nestjs/common';
-import { TransactionHost } from '@nestjs-cls/transactional';
 import { JwtService } from '@nestjs/jwt';
 import { createHash, randomUUID } from 'node:crypto';
+import { currentTransaction } from '../../test/support/unit-transactions';
 import { AppConfig } from '../config/app-config';
 import { UserDto } from '../users/dto/user.dto';
 import { Role } from '../users/role.enum';
@@ -11,9 +11,6 @@ import { AuthUser } from './auth-user';
 import { AuthRepository, NewRefreshToken } from './auth.repository';
 import { RegisterDto } from './dto/register.dto';
 import { RefreshToken } from './refresh-token.entity';
-
-/** The transaction the caller runs in (the unit host of test/support/unit-transactions.ts), or null outside one. */
-const currentTransaction = (): unknown => (TransactionHost.getInstance().isTransactionActive() ? TransactionHost.getInstance().tx : null);
 
 /** In-memory refresh tokens; like a database it hands out copies. It notes the transaction each write ran in. */
 class FakeAuthRepository {

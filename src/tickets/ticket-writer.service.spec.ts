@@ -1,7 +1,7 @@
 import { ConflictException, NotFoundException } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { TransactionHost } from '@nestjs-cls/transactional';
 import { randomUUID } from 'node:crypto';
+import { FakeAfterCommit, TransactionalFake } from '../../test/support/unit-transactions';
 import { AfterCommit } from '../database/after-commit';
 import { TicketComment } from './ticket-comment.entity';
 import { TicketEvent } from './ticket-event.entity';
@@ -13,15 +13,11 @@ import { RequestType, TicketCategory, TicketPriority, TicketStatus, TicketUrgenc
 import { Ticket } from './ticket.entity';
 import { NewTicketEvent, TicketsRepository } from './tickets.repository';
 
-/** The transaction the caller runs in (the unit host of test/support/unit-transactions.ts), or null outside one. */
-const currentTransaction = (): unknown => (TransactionHost.getInstance().isTransactionActive() ? TransactionHost.getInstance().tx : null);
-
 /** In-memory tickets, their comments and events; it notes each call and the transaction it ran in. */
-class FakeTicketsRepository {
+class FakeTicketsRepository extends TransactionalFake {
   readonly tickets = new Map<string, Ticket>();
   readonly comments: TicketComment[] = [];
   readonly events: TicketEvent[] = [];
-  readonly calls: Array<{ method: string; transaction: unknown }> = [];
 
   findByIdForUpdate = this.noted('findByIdForUpdate', async (id: string) => this.read(id));
   updateTicket = this.noted('updateTicket', async (id: string, changes: Partial<Ticket>) => {
@@ -48,38 +44,7 @@ class FakeTicketsRepository {
     return { ...ticket };
   }
 
-  /** The calls made, in order, grouped by the transaction they ran in (a call outside one fails the test). */
-  transactions(): string[][] {
-    const groups = new Map<unknown, string[]>();
-    for (const { method, transaction } of this.calls) {
-      if (transaction === null) throw new Error(`${method} ran outside a transaction`);
-      groups.set(transaction, [...(groups.get(transaction) ?? []), method]);
-    }
-    return [...groups.values()];
-  }
-
-  private noted<A extends unknown[], R>(method: string, implementation: (...args: A) => R) {
-    return jest.fn((...args: A): R => {
-      this.calls.push({ method, transaction: currentTransaction() });
-      return implementation(...args);
-    });
-  }
-
   private read = (id: string): Ticket | null => (this.tickets.has(id) ? { ...this.tickets.get(id)! } : null);
-}
-
-/** Runs queued work at once, as the real AfterCommit does when the transaction commits; `running` tells a signal came through it. */
-class FakeAfterCommit {
-  running = false;
-
-  run = jest.fn((work: () => void) => {
-    this.running = true;
-    try {
-      work();
-    } finally {
-      this.running = false;
-    }
-  });
 }
 
 const [sam, alice] = [{ id: randomUUID(), employeeId: 'EMP100' }, { id: randomUUID(), employeeId: 'EMP001' }];

@@ -1,7 +1,7 @@
 import { BadRequestException, ForbiddenException, NotFoundException } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { TransactionHost } from '@nestjs-cls/transactional';
 import { randomUUID } from 'node:crypto';
+import { FakeAfterCommit, TransactionalFake } from '../../test/support/unit-transactions';
 import { AfterCommit } from '../database/after-commit';
 import { Role } from '../users/role.enum';
 import { UsersService } from '../users/users.service';
@@ -22,14 +22,13 @@ interface Rows { tickets: Map<string, Ticket>; comments: TicketComment[]; events
 type Options<M extends 'findComments' | 'findEvents'> = Parameters<TicketsRepository[M]>[1];
 const keep = <T>(rows: T[], row: T): T => (rows.push(row), { ...row });
 
-/** The transaction the caller runs in (the unit host of test/support/unit-transactions.ts), or null outside one. */
-const currentTransaction = (): unknown => (TransactionHost.getInstance().isTransactionActive() ? TransactionHost.getInstance().tx : null);
-
-/** In-memory tickets; it notes each call and the transaction it ran in. */
-class FakeTicketsRepository {
+/** In-memory tickets; it notes each call and the transaction it ran in, leaving the calls outside any out of `transactions()`. */
+class FakeTicketsRepository extends TransactionalFake {
   readonly rows: Rows = { tickets: new Map(), comments: [], events: [] };
-  readonly calls: Array<{ method: string; transaction: unknown }> = [];
-  private readonly failures = new Map<string, Error>();
+
+  constructor() {
+    super({ outsideTransactions: 'leave out' });
+  }
 
   insertTicket = this.noted('insertTicket', async (fields: Partial<Ticket>) => ({ ...this.add(fields) }));
   findById = this.noted('findById', async (id: string) => this.read(id));
@@ -63,45 +62,7 @@ class FakeTicketsRepository {
     return ticket;
   }
 
-  /** The calls made inside transactions, in order, one list per transaction (calls outside any are left out). */
-  transactions(): string[][] {
-    const groups = new Map<unknown, string[]>();
-    for (const { method, transaction } of this.calls) {
-      if (transaction !== null) groups.set(transaction, [...(groups.get(transaction) ?? []), method]);
-    }
-    return [...groups.values()];
-  }
-
-  /** Makes the next call of `method` fail (once it is noted), as a lost connection would. */
-  failNext(method: string, error: Error): void {
-    this.failures.set(method, error);
-  }
-
-  private noted<A extends unknown[], R>(method: string, implementation: (...args: A) => Promise<R>) {
-    return jest.fn(async (...args: A): Promise<R> => {
-      this.calls.push({ method, transaction: currentTransaction() });
-      const failure = this.failures.get(method);
-      this.failures.delete(method);
-      if (failure) throw failure;
-      return implementation(...args);
-    });
-  }
-
   private read = (id: string): Ticket | null => (this.rows.tickets.has(id) ? { ...this.rows.tickets.get(id)! } : null);
-}
-
-/** Runs queued work at once, as the real AfterCommit does when the transaction commits; `running` tells a signal came through it. */
-class FakeAfterCommit {
-  running = false;
-
-  run = jest.fn((work: () => void) => {
-    this.running = true;
-    try {
-      work();
-    } finally {
-      this.running = false;
-    }
-  });
 }
 
 const person = (role: Role, employeeId: string): Viewer => ({ id: randomUUID(), role, employeeId });

@@ -1,7 +1,7 @@
 import { ConflictException, NotFoundException } from '@nestjs/common';
-import { TransactionHost } from '@nestjs-cls/transactional';
 import { randomUUID } from 'node:crypto';
 import { QueryFailedError } from 'typeorm';
+import { TransactionalFake } from '../../test/support/unit-transactions';
 import { AppConfig } from '../config/app-config';
 import { ListUsersQueryDto } from './dto/user-list.dto';
 import { PasswordHasher } from './password-hasher';
@@ -10,14 +10,11 @@ import { User } from './user.entity';
 import { NewUser, UsersRepository } from './users.repository';
 import { NewAccount, UsersService } from './users.service';
 
-/** The transaction the caller runs in (the unit host of test/support/unit-transactions.ts), or null outside one. */
-const currentTransaction = (): unknown => (TransactionHost.getInstance().isTransactionActive() ? TransactionHost.getInstance().tx : null);
-
 /** In-memory stand-in for UsersRepository; it notes the transaction each call ran in. */
-class FakeUsersRepository {
-  readonly calls: Array<{ method: string; transaction: unknown }> = [];
-
-  constructor(readonly rows = new Map<string, User>()) {}
+class FakeUsersRepository extends TransactionalFake {
+  constructor(readonly rows = new Map<string, User>()) {
+    super();
+  }
 
   findById = this.noted('findById', async (id: string) => this.rows.get(id) ?? null);
   findActiveById = this.noted('findActiveById', async (id: string) => this.find((u) => u.id === id && u.isActive));
@@ -40,23 +37,6 @@ class FakeUsersRepository {
       role: Role.User, isActive: true, deactivatedAt: null, createdAt: now, updatedAt: now, ...fields };
     this.rows.set(user.id, user);
     return user;
-  }
-
-  /** The calls made, in order, grouped by the transaction they ran in (a call outside one fails the test). */
-  transactions(): string[][] {
-    const groups = new Map<unknown, string[]>();
-    for (const { method, transaction } of this.calls) {
-      if (transaction === null) throw new Error(`${method} ran outside a transaction`);
-      groups.set(transaction, [...(groups.get(transaction) ?? []), method]);
-    }
-    return [...groups.values()];
-  }
-
-  private noted<A extends unknown[], R>(method: string, implementation: (...args: A) => R) {
-    return jest.fn((...args: A): R => {
-      this.calls.push({ method, transaction: currentTransaction() });
-      return implementation(...args);
-    });
   }
 
   private find = (predicate: (user: User) => boolean): User | null => [...this.rows.values()].find(predicate) ?? null;
