@@ -43,6 +43,8 @@ export interface RetrievedContext {
 const EMBEDDING_BATCH = 64;
 /** How many candidates each ranking contributes before fusion. */
 const CANDIDATE_DEPTH = 100;
+/** How many similar resolved tickets a plan may draw on. */
+const SIMILAR_RESOLVED_TICKETS = 3;
 
 @Injectable()
 export class LlmService implements OnApplicationBootstrap {
@@ -177,12 +179,10 @@ export class LlmService implements OnApplicationBootstrap {
   async retrieveContext(query: string, ticketId?: string): Promise<RetrievedContext> {
     const [queryVector] = await this.embed([query], 'query');
     const hits = await this.llmRepository.hybridSearch(queryVector, toSearchQuery(query), 5, { vector: CANDIDATE_DEPTH, text: CANDIDATE_DEPTH });
-    const similar = (await this.llmRepository.similarTickets(queryVector, { limit: 5, excludeTicketId: ticketId })).filter(
-      (candidate) => candidate.status === 'resolved' && candidate.resolution,
-    );
+    const similar = await this.llmRepository.similarResolvedTickets(queryVector, { limit: SIMILAR_RESOLVED_TICKETS, excludeTicketId: ticketId });
     return {
       passages: hits.map(({ chunkId, documentId, title, heading, page, text, score }) => ({ chunkId, documentId, title, heading, page, text, score })),
-      similarTickets: similar.slice(0, 3).map(({ ticketId, title, resolution, similarity }) => ({ ticketId, title, resolution, similarity })),
+      similarTickets: similar.map(({ ticketId, title, resolution, similarity }) => ({ ticketId, title, resolution, similarity })),
     };
   }
 
