@@ -11,6 +11,7 @@ import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { LlmModule } from './llm/llm.module';
 import { TicketsModule } from './tickets/tickets.module';
+import { InitialAdminModule } from './users/initial-admin.module';
 import { UsersModule } from './users/users.module';
 import { WorkflowModule } from './workflow/workflow.module';
 
@@ -22,6 +23,7 @@ import { WorkflowModule } from './workflow/workflow.module';
     EventEmitterModule.forRoot(),
     HealthModule,
     UsersModule,
+    InitialAdminModule,
     AuthModule,
     TicketsModule,
     EventsModule,
