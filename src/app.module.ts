@@ -10,6 +10,7 @@ import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { LlmModule } from './llm/llm.module';
+import { StaleVectorsCheckModule } from './llm/stale-vectors-check.module';
 import { TicketsModule } from './tickets/tickets.module';
 import { InitialAdminModule } from './users/initial-admin.module';
 import { UsersModule } from './users/users.module';
@@ -28,6 +29,7 @@ import { WorkflowModule } from './workflow/workflow.module';
     TicketsModule,
     EventsModule,
     LlmModule,
+    StaleVectorsCheckModule,
     WorkflowModule,
   ],
   providers: [

@@ -5,7 +5,6 @@ import {
   Injectable,
   Logger,
   NotFoundException,
-  OnApplicationBootstrap,
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
@@ -47,7 +46,7 @@ const CANDIDATE_DEPTH = 100;
 const SIMILAR_RESOLVED_TICKETS = 3;
 
 @Injectable()
-export class LlmService implements OnApplicationBootstrap {
+export class LlmService {
   private readonly logger = new Logger(LlmService.name);
 
   constructor(
@@ -59,12 +58,8 @@ export class LlmService implements OnApplicationBootstrap {
     @Inject(TRIAGE_MODEL) private readonly triageModel: TriageModel,
   ) {}
 
-  /** Vectors of different models must not be mixed: re-embed when asked to, else refuse stale ones. */
-  async onApplicationBootstrap(): Promise<void> {
-    if (this.config.llm.reembedOnStart) {
-      await this.reembedAll();
-      return;
-    }
+  /** Vectors of different models must not be compared: throws while any stored vector was made by another model. */
+  async assertNoStaleVectors(): Promise<void> {
     const stale = (await this.llmRepository.embeddingModelsInUse()).filter((model) => model !== this.embeddingModel.name);
     if (stale.length === 0) return;
     throw new Error(
