@@ -10,7 +10,9 @@ import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { LlmModule } from './llm/llm.module';
+import { StaleVectorsCheckModule } from './llm/stale-vectors-check.module';
 import { TicketsModule } from './tickets/tickets.module';
+import { InitialAdminModule } from './users/initial-admin.module';
 import { UsersModule } from './users/users.module';
 import { WorkflowModule } from './workflow/workflow.module';
 
@@ -22,10 +24,12 @@ import { WorkflowModule } from './workflow/workflow.module';
     EventEmitterModule.forRoot(),
     HealthModule,
     UsersModule,
+    InitialAdminModule,
     AuthModule,
     TicketsModule,
     EventsModule,
     LlmModule,
+    StaleVectorsCheckModule,
     WorkflowModule,
   ],
   providers: [

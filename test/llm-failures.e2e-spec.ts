@@ -1,12 +1,20 @@
 // What a failing model or a changed embedding model does to the knowledge base: clear 5xx answers,
 // nothing half-written, and no mixing of vectors from different models.
+import type { INestApplicationContext } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
+import { randomUUID } from 'node:crypto';
+import pgvector from 'pgvector';
 import { DataSource } from 'typeorm';
 import request from 'supertest';
+import { LlmService } from '../src/llm/llm.service';
 import { EMBEDDING_MODEL, EmbeddingModel } from '../src/llm/providers/model.factory';
 import { ModelUnavailableError, RESOLUTION_MODEL, ResolutionModel } from '../src/llm/providers/resolution-model';
-import { bootTestApp, WITHOUT_WORKFLOW, TestApp } from './support/test-app';
+import { bootTestApp, startContext, TestApp, WITHOUT_WORKFLOW } from './support/test-app';
 import { signInAdmin, signUpAs, SignedIn } from './support/http';
 import { createTicket } from './support/tickets';
+
+/** Modules that only the server may start: the workflow queue, the event pump, sign-in and its start-up checks. */
+const APP_ONLY_MODULES = ['WorkflowModule', 'EventsModule', 'AuthModule', 'InitialAdminModule', 'StaleVectorsCheckModule'];
 
 const MANUAL = Buffer.from('# Badge readers\n\nHold the badge flat against the reader for two seconds until it beeps.\n');
 
@@ -67,17 +75,94 @@ describe('Knowledge base failures (e2e)', () => {
     expect(response.body.confidence).toBe(1);
   });
 
-  // Last: it restarts the app.
-  it('refuses to start on vectors of another embedding model, and re-embeds them when asked', async () => {
-    await testApp.app.get(DataSource).query(`UPDATE documents SET embedding_model = 'ollama:nomic-embed-text'`);
+  /** What `npm run kb:reembed` does (src/llm/reembed.ts) on this file's database; `inside` runs in its context before it closes. */
+  const reembed = async (overrides: Record<string, string> = {}, inside?: (context: INestApplicationContext) => Promise<void>) => {
+    const context = await startContext({ ...testApp.env, ...overrides }, () => import('../src/llm/reembed.module').then((module) => module.ReembedModule));
+    try {
+      await context.get(LlmService).reembedAll();
+      await inside?.(context);
+    } finally {
+      await context.close();
+    }
+  };
+
+  /** Every stored vector, as text (pgvector's own rendering of its float4 values). */
+  const storedVectors = async (db: DataSource) => ({
+    chunks: await db.query(`SELECT id, embedding::text FROM document_chunks ORDER BY id`),
+    tickets: await db.query(`SELECT ticket_id, embedding::text FROM ticket_embeddings ORDER BY ticket_id`),
+  });
+
+  // Last: these restart and stop the app.
+  it('refuses to start on vectors of another embedding model, and kb:reembed replaces them by the configured model’s', async () => {
+    const db = testApp.app.get(DataSource);
+    await waitFor(async () => (await db.query(`SELECT 1 FROM tickets t WHERE NOT EXISTS (SELECT 1 FROM ticket_embeddings e WHERE e.ticket_id = t.id)`)).length === 0);
+    const written = await storedVectors(db);
+    expect(Math.min(written.chunks.length, written.tickets.length)).toBeGreaterThan(0);
+    // As another model leaves them: other vectors under another name.
+    const otherVector = pgvector.toSql([1, ...new Array(767).fill(0)]);
+    await db.query(`UPDATE documents SET embedding_model = 'ollama:nomic-embed-text'`);
+    await db.query(`UPDATE document_chunks SET embedding = $1`, [otherVector]);
+    await db.query(`UPDATE ticket_embeddings SET embedding = $1, embedding_model = 'ollama:nomic-embed-text'`, [otherVector]);
     await expect(testApp.restart()).rejects.toThrow(
       'The knowledge base holds vectors made by ollama:nomic-embed-text, but EMBEDDINGS_PROVIDER now gives offline:hashed-ngrams-v1. ' +
         'Run `npm run kb:reembed` once to re-embed everything, or switch back.',
     );
-    testApp = await testApp.restart({ EMBEDDINGS_REEMBED: 'true' });
-    const [{ models }] = await testApp.app.get(DataSource).query(`SELECT array_agg(DISTINCT embedding_model) AS models FROM documents`);
+
+    await reembed();
+
+    testApp = await testApp.restart();
+    const after = testApp.app.get(DataSource);
+    // The very vectors that ingestion and filing computed with the configured model.
+    expect(await storedVectors(after)).toEqual(written);
+    const [{ models }] = await after.query(
+      `SELECT array_agg(DISTINCT embedding_model) AS models FROM (SELECT embedding_model FROM documents UNION ALL SELECT embedding_model FROM ticket_embeddings) stored`,
+    );
     expect(models).toEqual(['offline:hashed-ngrams-v1']);
     const search = await request(testApp.url).get('/api/v1/llm/search?q=badge reader beep').auth(support.token, { type: 'bearer' }).expect(200);
     expect(search.body.results[0].title).toBe('Badge readers');
   });
+
+  it('kb:reembed starts only the knowledge base: workflow runs stay as they are and no admin is created', async () => {
+    const db = testApp.app.get(DataSource);
+    const [queued, running, unqueued] = [await createTicket(testApp.url, support.token), await createTicket(testApp.url, support.token), await createTicket(testApp.url, support.token)];
+    // What a server with workflows would take up at start-up: a queued run, a running one whose lease
+    // lapsed, a pending ticket that never got a run. And no admin, nor anyone holding the first admin's
+    // identity (ADMIN_EMAIL, employee id ADMIN): the app would create that account.
+    await db.query(`UPDATE workflow_runs SET state = 'queued' WHERE ticket_id = $1`, [queued.ticket_id]);
+    await db.query(`UPDATE workflow_runs SET state = 'running', locked_by = $2, lease_until = now() - interval '1 hour', attempts = 1 WHERE ticket_id = $1`, [
+      running.ticket_id,
+      randomUUID(),
+    ]);
+    await db.query(`DELETE FROM workflow_runs WHERE ticket_id = $1`, [unqueued.ticket_id]);
+    await db.query(`UPDATE users SET role = 'user', employee_id = 'EMP-FORMER-ADMIN' WHERE role = 'admin'`);
+    const snapshot = async (source: DataSource) => ({
+      runs: await source.query(`SELECT * FROM workflow_runs ORDER BY ticket_id`),
+      users: await source.query(`SELECT * FROM users ORDER BY id`),
+    });
+    const before = await snapshot(db);
+    expect(before.runs).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ ticket_id: queued.ticket_id, state: 'queued' }),
+        expect.objectContaining({ ticket_id: running.ticket_id, state: 'running', lease_until: expect.any(Date) }),
+      ]),
+    );
+    await testApp.stop();
+
+    await reembed({ MAX_CONCURRENT_WORKFLOWS: '2', ADMIN_EMAIL: 'reembed-admin@example.com' }, async (context) => {
+      const modules = [...context.get(ModulesContainer).values()].map((module) => module.metatype.name);
+      expect(modules).toEqual(expect.arrayContaining(['DatabaseModule', 'LlmModule']));
+      expect(modules.filter((name) => APP_ONLY_MODULES.includes(name))).toEqual([]);
+      const after = await snapshot(context.get(DataSource));
+      expect(after.users).toEqual(before.users);
+      expect(after.runs).toEqual(before.runs);
+    });
+  });
 });
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`Condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

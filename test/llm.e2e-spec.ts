@@ -2,10 +2,11 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import request from 'supertest';
-import { bootTestApp, WITHOUT_WORKFLOW, TestApp } from './support/test-app';
+import { RESOLUTION_MODEL, ResolutionModel } from '../src/llm/providers/resolution-model';
+import { bootTestApp, TestApp, WITHOUT_WORKFLOW } from './support/test-app';
 import { signInAdmin, signUp, signUpAs, SignedIn } from './support/http';
 import { makeCorruptDocx, makeDocx, makePdf, makeZipBomb } from './support/fixtures';
-import { createTicket } from './support/tickets';
+import { createTicket, patchTicket } from './support/tickets';
 
 const SEEDS = join(__dirname, '..', '..', 'shared', 'seeds');
 const seed003 = readFileSync(join(SEEDS, readdirSync(SEEDS).find((file) => file.startsWith('003_'))!));
@@ -44,6 +45,16 @@ describe('Knowledge base and LLM (e2e)', () => {
     request(url).post(path).auth(token, { type: 'bearer' }).attach('file', content, filename);
   const documentCount = async () => (await request(url).get('/api/v1/llm/documents').auth(support.token, { type: 'bearer' }).expect(200)).body.total;
   const search = (q: string, k = 5) => request(url).get('/api/v1/llm/search').query({ q, k }).auth(support.token, { type: 'bearer' });
+  /** Tickets are embedded in the background once filed (and again once resolved): waits until search finds them all. */
+  const waitUntilIndexed = async (ticketIds: string[], q: string) => {
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const found = new Set((await search(q, 20).expect(200)).body.similar_tickets.map((t: { ticket_id: string }) => t.ticket_id));
+      if (ticketIds.every((id) => found.has(id))) return;
+      if (Date.now() > deadline) throw new Error(`Tickets not indexed within 5 s: ${ticketIds.filter((id) => !found.has(id)).join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
 
   describe('ingestion', () => {
     it('ingests the IT Ticketing System contract’s README as Markdown, keeping each chunk’s heading (at the seed’s path with a trailing slash)', async () => {
@@ -152,6 +163,28 @@ describe('Knowledge base and LLM (e2e)', () => {
       expect(stored.body.suggestion).toEqual({ ...response.body, ticket_id: undefined });
       const trail = await request(url).get(`/api/v1/tickets/${ticket.ticket_id}/events`).auth(user.token, { type: 'bearer' }).expect(200);
       expect(trail.body.events.at(-1)).toMatchObject({ type: 'workflow_update', actor_id: support.id, payload: { change: 'suggestion' } });
+    });
+
+    it('gives the model the similar resolved tickets even when open ones are nearer, never the ticket itself', async () => {
+      const fan = { title: 'Laptop fan is loud', description: 'The laptop fan runs loud and grinds all day', request_type: 'hardware' };
+      const fixed = await createTicket(url, user.token, { ...fan, title: 'Laptop fan grinding', description: 'My laptop fan grinds when the laptop gets warm' });
+      await patchTicket(url, support.token, fixed.ticket_id, { status: 'resolved', comment: 'Replaced the fan under warranty' }).expect(200);
+      const closedSilently = await createTicket(url, user.token, fan);
+      await patchTicket(url, support.token, closedSilently.ticket_id, { status: 'resolved' }).expect(200);
+      // Open tickets worded exactly like the one to resolve: the nearest vectors, but nothing to learn from.
+      const open = [];
+      for (let i = 0; i < 6; i++) open.push(await createTicket(url, user.token, fan));
+      const ticket = await createTicket(url, user.token, fan);
+      await waitUntilIndexed([fixed, closedSilently, ...open, ticket].map((t) => t.ticket_id), 'laptop fan loud grinding');
+      const suggest = jest.spyOn(testApp.app.get<ResolutionModel>(RESOLUTION_MODEL), 'suggest');
+
+      await request(url).post(`/api/v1/llm/resolve_ticket/${ticket.ticket_id}`).auth(support.token, { type: 'bearer' }).expect(201);
+      await request(url).post(`/api/v1/llm/resolve_ticket/${fixed.ticket_id}`).auth(support.token, { type: 'bearer' }).expect(201);
+
+      const [forOpen, forFixed] = suggest.mock.calls.map(([input]) => input.similarTickets);
+      suggest.mockRestore();
+      expect(forOpen).toEqual([{ ticketId: fixed.ticket_id, title: 'Laptop fan grinding', resolution: 'Replaced the fan under warranty', similarity: expect.any(Number) }]);
+      expect(forFixed).toEqual([]);
     });
 
     it('says plainly when the knowledge base has nothing relevant', async () => {

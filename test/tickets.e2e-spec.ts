@@ -130,6 +130,19 @@ describe('Tickets (e2e)', () => {
       expect(found.sort()).toEqual([...titles].sort());
     });
 
+    it('filters by assignee_id: exactly the tickets assigned to that person', async () => {
+      const [supportA, supportB] = [await signUpAs(url, admin.token, 'support'), await signUpAs(url, admin.token, 'support')];
+      const [firstOfA, secondOfA, ofB] = [await createTicket(url, alice.token), await createTicket(url, bob.token), await createTicket(url, alice.token)];
+      await createTicket(url, alice.token); // unassigned
+      for (const [ticket, assignee] of [[firstOfA, supportA], [secondOfA, supportA], [ofB, supportB]] as const) {
+        await patchTicket(url, admin.token, ticket.ticket_id, { assignee_id: assignee.id }).expect(200);
+      }
+      const response = await get(support.token, `/tickets?assignee_id=${supportA.id}&limit=100`).expect(200);
+      expect(response.body.total).toBe(2);
+      expect(ids(response.body).sort()).toEqual([firstOfA.ticket_id, secondOfA.ticket_id].sort());
+      expect(response.body.tickets.map((ticket: Ticket) => ticket.assignee_id)).toEqual([supportA.id, supportA.id]);
+    });
+
     it('filters by status and creation time', async () => {
       const [first] = mine;
       await patchTicket(url, support.token, first.ticket_id, { status: 'in_progress' }).expect(200);

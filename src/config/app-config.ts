@@ -39,7 +39,6 @@ export class AppConfig {
     nomicApiKey?: string;
     timeoutMs: number;
     maxRetries: number;
-    reembedOnStart: boolean;
   };
   readonly uploads: { maxBytes: number; maxUncompressedBytes: number };
 
@@ -84,7 +83,6 @@ export class AppConfig {
       nomicApiKey: env.NOMIC_API_KEY,
       timeoutMs: env.LLM_TIMEOUT_SECONDS * 1000,
       maxRetries: env.LLM_MAX_RETRIES,
-      reembedOnStart: env.EMBEDDINGS_REEMBED,
     };
     this.uploads = { maxBytes: env.MAX_UPLOAD_MB * 1024 * 1024, maxUncompressedBytes: env.MAX_UNCOMPRESSED_MB * 1024 * 1024 };
   }

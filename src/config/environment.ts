@@ -135,10 +135,6 @@ export class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(10)
   LLM_MAX_RETRIES = 2;
 
-  /** Re-embed the whole knowledge base with the configured model at start-up (`npm run kb:reembed`). */
-  @IsOptional() @Transform(toBool) @IsBoolean()
-  EMBEDDINGS_REEMBED = false;
-
   /** Largest document upload, in MB. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(500)
   MAX_UPLOAD_MB = 20;

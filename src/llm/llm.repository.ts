@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import pgvector from 'pgvector';
 import { TransactionalRepository } from '../database/transactional.repository';
+import { TicketStatus } from '../tickets/ticket.enums';
 import { DocumentChunk } from './document-chunk.entity';
 import { KnowledgeDocument } from './document.entity';
 import { TicketEmbedding } from './ticket-embedding.entity';
@@ -25,6 +26,19 @@ export interface SimilarTicketHit {
   resolution: string | null;
   requesterId: string;
   similarity: number;
+}
+
+type SimilarTicketRow = { ticket_id: string; title: string; status: string; resolution: string | null; requester_id: string; distance: string };
+
+function mapSimilarTicket(row: SimilarTicketRow): SimilarTicketHit {
+  return {
+    ticketId: row.ticket_id,
+    title: row.title,
+    status: row.status,
+    resolution: row.resolution,
+    requesterId: row.requester_id,
+    similarity: Math.round((1 - Number(row.distance)) * 1000) / 1000,
+  };
 }
 
 /** Reciprocal rank fusion: score = Σ 1 / (RRF_K + rank) over the vector and the full-text rankings. */
@@ -125,23 +139,35 @@ export class LlmRepository extends TransactionalRepository {
     await this.manager.upsert(TicketEmbedding, { ticketId, embedding, embeddingModel }, ['ticketId']);
   }
 
-  async similarTickets(embedding: number[], options: { limit: number; excludeTicketId?: string; requesterId?: string }): Promise<SimilarTicketHit[]> {
-    const rows: Array<{ ticket_id: string; title: string; status: string; resolution: string | null; requester_id: string; distance: string }> =
-      await this.manager.query(
+  /** The tickets nearest to `embedding`, whatever their status; only `requesterId`'s when given. */
+  async similarTickets(embedding: number[], options: { limit: number; requesterId?: string }): Promise<SimilarTicketHit[]> {
+    const rows: SimilarTicketRow[] = await this.manager.query(
+      `SELECT t.id AS ticket_id, t.title, t.status, t.resolution, t.requester_id, e.embedding <=> $1::vector AS distance
+       FROM ticket_embeddings e JOIN tickets t ON t.id = e.ticket_id
+       WHERE ($2::uuid IS NULL OR t.requester_id = $2::uuid)
+       ORDER BY e.embedding <=> $1::vector LIMIT $3`,
+      [pgvector.toSql(embedding), options.requesterId ?? null, options.limit],
+    );
+    return rows.map(mapSimilarTicket);
+  }
+
+  /**
+   * The resolved tickets with a resolution nearest to `embedding`, except `excludeTicketId`. Filtered in
+   * the query, before the limit: most tickets near a new one are still open, and teach nothing.
+   */
+  similarResolvedTickets(embedding: number[], options: { limit: number; excludeTicketId?: string }): Promise<SimilarTicketHit[]> {
+    return this.manager.transaction(async (manager) => {
+      // An HNSW scan filters only the ef_search (40) nearest rows; an iterative scan goes on until it has `limit` rows.
+      await manager.query(`SELECT set_config('hnsw.iterative_scan', 'strict_order', true)`);
+      const rows: SimilarTicketRow[] = await manager.query(
         `SELECT t.id AS ticket_id, t.title, t.status, t.resolution, t.requester_id, e.embedding <=> $1::vector AS distance
          FROM ticket_embeddings e JOIN tickets t ON t.id = e.ticket_id
-         WHERE ($2::uuid IS NULL OR t.id <> $2::uuid) AND ($3::uuid IS NULL OR t.requester_id = $3::uuid)
+         WHERE t.status = $2::ticket_status AND btrim(t.resolution) <> '' AND ($3::uuid IS NULL OR t.id <> $3::uuid)
          ORDER BY e.embedding <=> $1::vector LIMIT $4`,
-        [pgvector.toSql(embedding), options.excludeTicketId ?? null, options.requesterId ?? null, options.limit],
+        [pgvector.toSql(embedding), TicketStatus.Resolved, options.excludeTicketId ?? null, options.limit],
       );
-    return rows.map((row) => ({
-      ticketId: row.ticket_id,
-      title: row.title,
-      status: row.status,
-      resolution: row.resolution,
-      requesterId: row.requester_id,
-      similarity: Math.round((1 - Number(row.distance)) * 1000) / 1000,
-    }));
+      return rows.map(mapSimilarTicket);
+    });
   }
 
   /** The embedding models whose vectors are stored (documents and tickets). */

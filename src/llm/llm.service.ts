@@ -5,7 +5,6 @@ import {
   Injectable,
   Logger,
   NotFoundException,
-  OnApplicationBootstrap,
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
@@ -44,9 +43,11 @@ export interface RetrievedContext {
 const EMBEDDING_BATCH = 64;
 /** How many candidates each ranking contributes before fusion. */
 const CANDIDATE_DEPTH = 100;
+/** How many similar resolved tickets a plan may draw on. */
+const SIMILAR_RESOLVED_TICKETS = 3;
 
 @Injectable()
-export class LlmService implements OnApplicationBootstrap {
+export class LlmService {
   private readonly logger = new Logger(LlmService.name);
 
   constructor(
@@ -59,12 +60,8 @@ export class LlmService implements OnApplicationBootstrap {
     @Inject(TRIAGE_MODEL) private readonly triageModel: TriageModel,
   ) {}
 
-  /** Vectors of different models must not be mixed: re-embed when asked to, else refuse stale ones. */
-  async onApplicationBootstrap(): Promise<void> {
-    if (this.config.llm.reembedOnStart) {
-      await this.reembedAll();
-      return;
-    }
+  /** Vectors of different models must not be compared: throws while any stored vector was made by another model. */
+  async assertNoStaleVectors(): Promise<void> {
     const stale = (await this.llmRepository.embeddingModelsInUse()).filter((model) => model !== this.embeddingModel.name);
     if (stale.length === 0) return;
     throw new Error(
@@ -179,12 +176,10 @@ export class LlmService implements OnApplicationBootstrap {
   async retrieveContext(query: string, ticketId?: string): Promise<RetrievedContext> {
     const [queryVector] = await this.embed([query], 'query');
     const hits = await this.llmRepository.hybridSearch(queryVector, toSearchQuery(query), 5, { vector: CANDIDATE_DEPTH, text: CANDIDATE_DEPTH });
-    const similar = (await this.llmRepository.similarTickets(queryVector, { limit: 5, excludeTicketId: ticketId })).filter(
-      (candidate) => candidate.status === 'resolved' && candidate.resolution,
-    );
+    const similar = await this.llmRepository.similarResolvedTickets(queryVector, { limit: SIMILAR_RESOLVED_TICKETS, excludeTicketId: ticketId });
     return {
       passages: hits.map(({ chunkId, documentId, title, heading, page, text, score }) => ({ chunkId, documentId, title, heading, page, text, score })),
-      similarTickets: similar.slice(0, 3).map(({ ticketId, title, resolution, similarity }) => ({ ticketId, title, resolution, similarity })),
+      similarTickets: similar.map(({ ticketId, title, resolution, similarity }) => ({ ticketId, title, resolution, similarity })),
     };
   }
 

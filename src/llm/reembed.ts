@@ -1,13 +1,18 @@
 // `npm run kb:reembed`: re-embeds every document chunk and ticket with the configured embedding model,
 // after EMBEDDINGS_PROVIDER changed (the server refuses to start on mixed vectors until this has run).
 import { NestFactory } from '@nestjs/core';
-import { AppModule } from '../app.module';
+import { Logger } from 'nestjs-pino';
+import { LlmService } from './llm.service';
+import { ReembedModule } from './reembed.module';
 
 async function reembed(): Promise<void> {
-  // With EMBEDDINGS_REEMBED the Llm module re-embeds everything while it starts (and logs the counts).
-  process.env.EMBEDDINGS_REEMBED = 'true';
-  const app = await NestFactory.createApplicationContext(AppModule, { logger: ['log', 'warn', 'error'] });
-  await app.close();
+  const context = await NestFactory.createApplicationContext(ReembedModule, { bufferLogs: true });
+  context.useLogger(context.get(Logger));
+  try {
+    await context.get(LlmService).reembedAll(); // logs the counts
+  } finally {
+    await context.close();
+  }
 }
 
 reembed().catch((error: unknown) => {

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { InitialAdmin } from './initial-admin';
 import { PasswordHasher } from './password-hasher';
 import { User } from './user.entity';
 import { UsersController } from './users.controller';
@@ -10,7 +9,7 @@ import { UsersService } from './users.service';
 @Module({
   imports: [TypeOrmModule.forFeature([User])],
   controllers: [UsersController],
-  providers: [UsersService, UsersRepository, PasswordHasher, InitialAdmin],
+  providers: [UsersService, UsersRepository, PasswordHasher],
   exports: [UsersService],
 })
 export class UsersModule {}

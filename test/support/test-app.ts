@@ -1,6 +1,6 @@
 // Boots the whole app, as `npm start` does, on a database of its own: a copy of the embedded template, or
 // a fresh database on the PostgreSQL server named by TEST_DATABASE_URL. One boot per test file.
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, INestApplicationContext, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +21,8 @@ export interface TestApp {
   url: string;
   env: Record<string, string>;
   close(): Promise<void>;
+  /** Stops the app but keeps its database, e.g. for a command that needs the database to itself. */
+  stop(): Promise<void>;
   /** Boots a second instance on the same database (after close()), as after a restart; `overrides` change its env. */
   restart(overrides?: Record<string, string>): Promise<TestApp>;
 }
@@ -73,11 +75,26 @@ async function start(env: Record<string, string>, dropDatabase: () => Promise<vo
         await close();
         await dropDatabase();
       },
+      stop: close,
       restart: async (overrides = {}) => {
         await close();
         return start({ ...env, ...overrides }, dropDatabase);
       },
     };
+  } finally {
+    process.env = previous;
+  }
+}
+
+/**
+ * Starts `load()`'s module without an HTTP server, with `env`, as a command such as `npm run kb:reembed`
+ * does; on the embedded database the app must be stopped first (only one process may open it).
+ */
+export async function startContext(env: Record<string, string>, load: () => Promise<Type<unknown>>): Promise<INestApplicationContext> {
+  const previous = { ...process.env };
+  Object.assign(process.env, env);
+  try {
+    return await NestFactory.createApplicationContext(await load(), { logger: false, abortOnError: false });
   } finally {
     process.env = previous;
   }

@@ -13,11 +13,14 @@ export const ACCESS_REQUEST = {
   business_justification: 'Required for quarterly review',
 };
 
-/** A question the knowledge base answers (kb-sample's ssh-copy-id page). */
+/**
+ * A question the knowledge base answers (kb-sample's ssh-copy-id page), in the page's own words: the
+ * offline plan's confidence is about 0.85, well clear of the policy's 0.5.
+ */
 export const KB_QUESTION = {
   request_type: 'other',
   title: 'Log in to the build server without a password',
-  description: 'Copy my SSH public key to the server so that I can log in without typing a password each time.',
+  description: 'Install my public keys on the remote server with ssh-copy-id, so that logins with those keys are enabled and I can log in without a password.',
   priority: 'medium',
 };
 

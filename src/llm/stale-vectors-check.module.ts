@@ -1,0 +1,24 @@
+import { Injectable, Module, OnModuleInit } from '@nestjs/common';
+import { LlmModule } from './llm.module';
+import { LlmService } from './llm.service';
+
+/**
+ * The server refuses to start on vectors made by another embedding model than the configured one.
+ * In onModuleInit, so that it refuses before any onApplicationBootstrap hook (the workflow queue's) has
+ * taken up a run.
+ */
+@Injectable()
+class StaleVectorsCheck implements OnModuleInit {
+  constructor(private readonly llmService: LlmService) {}
+
+  onModuleInit(): Promise<void> {
+    return this.llmService.assertNoStaleVectors();
+  }
+}
+
+/** Imported by the app only: `npm run kb:reembed` must start on stale vectors, to replace them. */
+@Module({
+  imports: [LlmModule],
+  providers: [StaleVectorsCheck],
+})
+export class StaleVectorsCheckModule {}
