@@ -128,12 +128,13 @@ describe('Knowledge base failures (e2e)', () => {
     // What a server with workflows would take up at start-up: a queued run, a running one whose lease
     // lapsed, a pending ticket that never got a run. And no admin, nor anyone holding the first admin's
     // identity (ADMIN_EMAIL, employee id ADMIN): the app would create that account.
-    await db.query(`UPDATE workflow_runs SET state = 'queued' WHERE ticket_id = $1`, [queued.ticket_id]);
-    await db.query(`UPDATE workflow_runs SET state = 'running', locked_by = $2, lease_until = now() - interval '1 hour', attempts = 1 WHERE ticket_id = $1`, [
-      running.ticket_id,
-      randomUUID(),
-    ]);
-    await db.query(`DELETE FROM workflow_runs WHERE ticket_id = $1`, [unqueued.ticket_id]);
+    // (This suite's app runs without the workflow, so the rows are written as a workflow instance would leave them.)
+    await db.query(`INSERT INTO workflow_runs (ticket_id, state, queued_at) VALUES ($1, 'queued', now())`, [queued.ticket_id]);
+    await db.query(
+      `INSERT INTO workflow_runs (ticket_id, state, queued_at, locked_by, lease_until, attempts) VALUES ($1, 'running', now(), $2, now() - interval '1 hour', 1)`,
+      [running.ticket_id, randomUUID()],
+    );
+    expect((await db.query(`SELECT count(*)::int AS n FROM workflow_runs WHERE ticket_id = $1`, [unqueued.ticket_id]))[0].n).toBe(0);
     await db.query(`UPDATE users SET role = 'user', employee_id = 'EMP-FORMER-ADMIN' WHERE role = 'admin'`);
     const snapshot = async (source: DataSource) => ({
       runs: await source.query(`SELECT * FROM workflow_runs ORDER BY ticket_id`),
@@ -148,7 +149,7 @@ describe('Knowledge base failures (e2e)', () => {
     );
     await testApp.stop();
 
-    await reembed({ MAX_CONCURRENT_WORKFLOWS: '2', ADMIN_EMAIL: 'reembed-admin@example.com' }, async (context) => {
+    await reembed({ WORKFLOW_ENABLED: 'true', MAX_CONCURRENT_WORKFLOWS: '2', ADMIN_EMAIL: 'reembed-admin@example.com' }, async (context) => {
       const modules = [...context.get(ModulesContainer).values()].map((module) => module.metatype.name);
       expect(modules).toEqual(expect.arrayContaining(['DatabaseModule', 'LlmModule']));
       expect(modules.filter((name) => APP_ONLY_MODULES.includes(name))).toEqual([]);
