@@ -368,6 +368,16 @@ describe(TicketWriter.name, () => {
     expect(heard).toEqual(signalledChange(ticket.id, TicketStatus.Error, null, 2));
   });
 
+  it.each([TicketStatus.Resolved, TicketStatus.Denied, TicketStatus.Escalated, TicketStatus.Error])(
+    'leaves a %s ticket as it is when a run fails: a person closed it, or it failed already',
+    async (status) => {
+      const ticket = repository.add({ status });
+
+      await expect(sut.recordWorkflowError(ticket.id, 'model timed out')).resolves.toMatchObject({ status });
+      nothingWritten();
+    },
+  );
+
   describe('recordSuggestion', () => {
     it('stores the suggestion and shows it on the stream, signalling the appended event only', async () => {
       const ticket = repository.add({ status: TicketStatus.Escalated });

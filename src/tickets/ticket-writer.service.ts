@@ -125,10 +125,14 @@ export class TicketWriter {
     return mapTicket(await this.write(current, actorId, changes, { note: { step: 'retry' } }));
   }
 
-  /** A failed run: the ticket goes to `error`, with an error event carrying the message first. */
+  /**
+   * A failed run: the ticket goes to `error`, with an error event carrying the message first. A ticket a
+   * person closed meanwhile keeps its status, and one already in `error` is not failed twice (read under the lock).
+   */
   @Transactional()
   async recordWorkflowError(ticketId: string, message: string): Promise<TicketDto> {
     const current = await this.lock(ticketId);
+    if (FINAL_STATUSES.includes(current.status) || current.status === TicketStatus.Error) return mapTicket(current);
     const changes = withoutUnchanged(current, { status: TicketStatus.Error, decision: 'error' });
     return mapTicket(await this.write(current, null, changes, { event: { type: TicketEventType.Error, payload: { message } }, note: { step: 'error' } }));
   }

@@ -40,14 +40,14 @@ export class WorkflowCommands {
 
   /** A run segment failed: the ticket goes to `error` (unless a person closed it) and the run ends. */
   @Transactional()
-  async recordFailure(claim: Claim, message: string, summary: WorkflowSummary | null, closed: boolean): Promise<void> {
-    if (!closed) await this.ticketWriter.recordWorkflowError(claim.ticketId, message);
+  async recordFailure(claim: Claim, message: string, summary: WorkflowSummary | null): Promise<void> {
+    await this.ticketWriter.recordWorkflowError(claim.ticketId, message);
     if (!(await this.workflowRepository.finish(claim, null, summary))) throw new StaleClaimError(claim.ticketId);
   }
 
   /** A person answered or approved what the run waits for: stored with the ticket's change, applied by the queue. */
   @Transactional()
-  async recordHumanResponse(pending: PendingRequest, ticketId: string, response: HumanResponse): Promise<TicketDto> {
+  async recordHumanResponse(ticketId: string, response: HumanResponse): Promise<TicketDto> {
     const ticket = await this.ticketWriter.recordHumanResponse(
       ticketId,
       {
@@ -60,7 +60,7 @@ export class WorkflowCommands {
       },
       { step: response.kind === 'approval' ? 'approval' : 'ask_user' },
     );
-    if (!(await this.workflowRepository.answerPending(ticketId, pending.id, response))) {
+    if (!(await this.workflowRepository.answerPending(ticketId, response.pending_id, response))) {
       throw new ConflictException('This ticket no longer waits for that: it was answered or closed a moment ago');
     }
     return ticket;

@@ -12,7 +12,8 @@ import { TicketStatus } from '../tickets/ticket.enums';
 import { TicketsService } from '../tickets/tickets.service';
 import { buildSupportGraph, SupportGraph, SupportStateValues } from './support.graph';
 import { Claim, WorkflowCommands } from './workflow.commands';
-import type { HumanResponse, PendingQuestion, PendingRequest, WorkflowSummary } from './workflow.types';
+import type { ClaimedRun } from './workflow.repository';
+import { HumanResponse, PendingQuestion, PendingRequest, stepWaitingFor, WorkflowSummary } from './workflow.types';
 
 export type SegmentOutcome = 'paused' | 'finished';
 
@@ -66,7 +67,8 @@ export class WorkflowEngine implements OnModuleInit {
    * applied, the decision is never lost. Other segments have no human input to lose and idempotent steps,
    * so they checkpoint once, when they pause or end ("exit"): after a crash such a segment simply runs again.
    */
-  async runSegment(claim: Claim, response: HumanResponse | null, signal: AbortSignal): Promise<SegmentResult> {
+  async runSegment(claim: ClaimedRun, signal: AbortSignal): Promise<SegmentResult> {
+    const response = claim.resume;
     const ticket = await this.ticketsService.findById(claim.ticketId);
     if (!ticket || isClosed(ticket.status)) return { outcome: 'finished', pending: null, summary: null };
     const thread = threadOf(claim);
@@ -167,7 +169,7 @@ function summarize(state: StateSnapshot): WorkflowSummary | null {
   const [waiting] = pendingInterrupts(state);
   const { draft } = values;
   return {
-    step: waiting ? (waiting.value.kind === 'approval' ? 'approval' : 'ask_user') : (state.next[0] ?? (values.closed ? 'closed' : 'done')),
+    step: waiting ? stepWaitingFor(waiting.value.kind) : (state.next[0] ?? (values.closed ? 'closed' : 'done')),
     pending: waiting ? { ...waiting.value, interrupt_id: waiting.id } : null,
     rule: values.decision,
     triage: values.findings,

@@ -178,7 +178,7 @@ export class WorkflowQueue implements OnApplicationBootstrap, BeforeApplicationS
         await this.fail(claim, `The workflow was interrupted ${MAX_ATTEMPTS} times by a server stop and was given up; support will take over`);
         return;
       }
-      result = await this.engine.runSegment(claim, claim.resume, abort.signal);
+      result = await this.engine.runSegment(claim, abort.signal);
     } catch (error) {
       // At shutdown the run is handed back to the queue, not failed: the next start resumes it.
       if (abort.signal.reason instanceof ShutdownAbort) return;
@@ -212,8 +212,7 @@ export class WorkflowQueue implements OnApplicationBootstrap, BeforeApplicationS
     }
     this.logger.warn(`Workflow for ticket ${claim.ticketId} failed: ${message}`);
     try {
-      const closed = (await this.engine.closedStatus(claim.ticketId)) !== null;
-      await this.commands.recordFailure(claim, message, await this.engine.describe(claim.ticketId).catch(() => null), closed);
+      await this.commands.recordFailure(claim, message, await this.engine.describe(claim.ticketId).catch(() => null));
     } catch (error) {
       this.warn(`record the failure of ticket ${claim.ticketId}`, error);
     }

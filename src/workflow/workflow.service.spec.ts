@@ -122,7 +122,7 @@ describe(WorkflowService.name, () => {
       recordWorkflowStep: jest.fn(async (ticketId: string, changes: TicketChanges) => tickets.change(ticketId, changes)),
     };
     commands = {
-      recordHumanResponse: jest.fn(async (_pending: PendingRequest, ticketId: string, response: HumanResponse) =>
+      recordHumanResponse: jest.fn(async (ticketId: string, response: HumanResponse) =>
         tickets.change(ticketId, { status: TicketStatus.InProgress,
           decision: response.kind === 'approval' ? (response.approval ? 'approved' : 'denied') : 'pending' })),
       askRequester: jest.fn(async (ticketId: string) => tickets.change(ticketId, { status: TicketStatus.WaitingForUser, decision: 'needs_info' })),
@@ -156,7 +156,7 @@ describe(WorkflowService.name, () => {
       expect(response).toEqual({ ticket_id: ticket.ticket_id, decision: 'approved', plan_summary: 'Grant software access', status: 'in_progress',
         next_action: 'workflow_in_progress' });
       expect(commands.recordHumanResponse).toHaveBeenCalledTimes(1);
-      expect(commands.recordHumanResponse).toHaveBeenCalledWith(pending, ticket.ticket_id, {
+      expect(commands.recordHumanResponse).toHaveBeenCalledWith(ticket.ticket_id, {
         id: expect.any(String), pending_id: pending.id, source: 'workflow', kind: 'approval', answer: null, approval: true,
         comments: 'Granted for 30 days', responder_id: sam.id, responder_employee_id: 'EMP100', responded_at: expect.any(String),
       });
@@ -171,7 +171,7 @@ describe(WorkflowService.name, () => {
       await expect(sut.respond(ada, ticket.ticket_id, hil({ approval: false, answer: 'Not for contractors' }), false))
         .resolves.toMatchObject({ decision: 'denied', status: 'in_progress' });
 
-      const [, , response] = commands.recordHumanResponse.mock.calls[0];
+      const [, response] = commands.recordHumanResponse.mock.calls[0];
       expect(response).toMatchObject({ kind: 'approval', approval: false, answer: 'Not for contractors', comments: null, responder_id: ada.id,
         responder_employee_id: 'EMP200' });
       expect(queue.kick).toHaveBeenCalledTimes(1);
@@ -182,7 +182,7 @@ describe(WorkflowService.name, () => {
 
       await sut.respond(sam, ticket.ticket_id, hil({ approval: true, approver_id: sam.id }), false);
 
-      expect(commands.recordHumanResponse.mock.calls[0][2]).toMatchObject({ responder_id: sam.id, responder_employee_id: 'EMP100' });
+      expect(commands.recordHumanResponse.mock.calls[0][1]).toMatchObject({ responder_id: sam.id, responder_employee_id: 'EMP100' });
     });
 
     it.each<[string, PendingRequest['source']]>([['the workflow', 'workflow'], ['support', 'staff']])(
@@ -194,7 +194,7 @@ describe(WorkflowService.name, () => {
         await expect(sut.respond(alice, ticket.ticket_id, hil({ answer: 'Since Monday, error 809' }), false))
           .resolves.toMatchObject({ decision: 'pending', status: 'in_progress' });
 
-        expect(commands.recordHumanResponse).toHaveBeenCalledWith(pending, ticket.ticket_id, expect.objectContaining({
+        expect(commands.recordHumanResponse).toHaveBeenCalledWith(ticket.ticket_id, expect.objectContaining({
           pending_id: pending.id, source, kind: 'answer', answer: 'Since Monday, error 809', approval: null, comments: null,
           responder_id: alice.id, responder_employee_id: 'EMP001' }));
         expect(queue.kick).toHaveBeenCalledTimes(1);
@@ -217,7 +217,7 @@ describe(WorkflowService.name, () => {
       const ticket = waitingFor(question(), { status: TicketStatus.WaitingForApproval });
 
       await expect(sut.respond(alice, ticket.ticket_id, hil({ answer: 'Since Monday' }), false)).resolves.toMatchObject({ status: 'in_progress' });
-      expect(commands.recordHumanResponse.mock.calls[0][2]).toMatchObject({ kind: 'answer', answer: 'Since Monday' });
+      expect(commands.recordHumanResponse.mock.calls[0][1]).toMatchObject({ kind: 'answer', answer: 'Since Monday' });
     });
 
     it.each<RunState>(['queued', 'running'])('waits for a %s run to pause, then applies the response to what it waits for', async (state) => {
@@ -231,7 +231,7 @@ describe(WorkflowService.name, () => {
 
       expect(waiter.untilSettled).toHaveBeenCalledTimes(1);
       expect(waiter.untilSettled).toHaveBeenCalledWith(ticket.ticket_id, 300, clientGone);
-      expect(commands.recordHumanResponse).toHaveBeenCalledWith(pending, ticket.ticket_id, expect.objectContaining({ pending_id: pending.id }));
+      expect(commands.recordHumanResponse).toHaveBeenCalledWith(ticket.ticket_id, expect.objectContaining({ pending_id: pending.id }));
       expect(queue.kick).toHaveBeenCalledTimes(1);
     });
 

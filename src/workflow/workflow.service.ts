@@ -72,7 +72,7 @@ export class WorkflowService implements OnModuleInit {
       throw new ConflictException(`This ticket is ${ticket.status}: it is not waiting for a person${hint}`);
     }
     const response = this.toResponse(user, ticket, run.pending, dto);
-    const updated = await this.commands.recordHumanResponse(run.pending, ticketId, response);
+    const updated = await this.commands.recordHumanResponse(ticketId, response);
     this.queue.kick();
     return wait ? this.settledResponse(ticketId, this.config.workflow.timeoutMs, clientGone) : mapWorkflowResponse(updated);
   }

@@ -35,6 +35,11 @@ export interface PendingQuestion {
   rule: string;
 }
 
+/** The graph node a run waits in for this kind of request (GET /workflow's `step`). */
+export function stepWaitingFor(kind: PendingQuestion['kind']): 'approval' | 'ask_user' {
+  return kind === 'approval' ? 'approval' : 'ask_user';
+}
+
 /** What a waiting run waits for, as the run row keeps it: POST /hil is accepted against this. */
 export interface PendingRequest extends PendingQuestion {
   /** The LangGraph interrupt id for the workflow's own pauses; a fresh id for a question from support. */

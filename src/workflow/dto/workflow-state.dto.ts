@@ -2,7 +2,7 @@ import { ApiProperty, OmitType } from '@nestjs/swagger';
 import { TicketStatus } from '../../tickets/ticket.enums';
 import { TicketDto, TicketSuggestionDto } from '../../tickets/dto/ticket.dto';
 import type { WorkflowRun } from '../workflow-run.entity';
-import type { PendingRequest, WorkflowSummary } from '../workflow.types';
+import { PendingRequest, stepWaitingFor, WorkflowSummary } from '../workflow.types';
 
 export class PendingQuestionDto {
   /** `question` waits for the requester, `approval` for support or an admin. */
@@ -92,7 +92,7 @@ export function mapWorkflowState(ticket: TicketDto, run: WorkflowRun | null, sum
     next_action: ticket.next_action,
     run_state: runState,
     // What it waits for is the run's own record; the graph's summary tells the rest.
-    step: run?.pending ? (run.pending.kind === 'approval' ? 'approval' : 'ask_user') : (summary?.step ?? (runState === 'running' ? 'start' : runState)),
+    step: run?.pending ? stepWaitingFor(run.pending.kind) : (summary?.step ?? (runState === 'running' ? 'start' : runState)),
     pending: run?.pending ? mapPending(run.pending) : null,
     decision: ticket.decision,
     plan_summary: ticket.plan_summary,
