@@ -10,6 +10,8 @@ export interface AuthUser {
   role: Role;
   /** The sign-in session (refresh-token family) the access token belongs to. */
   sessionId: string;
+  /** When the access token expires (an open event stream ends then). */
+  tokenExpiresAt?: Date;
 }
 
 export const CurrentUser = createParamDecorator(

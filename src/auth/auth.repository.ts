@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionalRepository } from '../database/transactional.repository';
 import { IsNull } from 'typeorm';
+import { Role } from '../users/role.enum';
 import { RefreshToken } from './refresh-token.entity';
 
 export interface NewRefreshToken {
@@ -28,6 +29,17 @@ export class AuthRepository extends TransactionalRepository {
 
   async revokeFamily(familyId: string): Promise<void> {
     await this.manager.update(RefreshToken, { familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+  }
+
+  async liveSessions(familyIds: string[]): Promise<Map<string, Role>> {
+    if (familyIds.length === 0) return new Map();
+    const rows: Array<{ family_id: string; role: Role }> = await this.manager.query(
+      `SELECT DISTINCT token.family_id, users.role
+         FROM refresh_tokens token JOIN users ON users.id = token.user_id AND users.is_active
+        WHERE token.family_id = ANY($1::uuid[]) AND token.revoked_at IS NULL AND token.expires_at > now()`,
+      [familyIds],
+    );
+    return new Map(rows.map((row) => [row.family_id, row.role]));
   }
 
   /** A session is alive while its family has a token that is neither revoked nor expired. */

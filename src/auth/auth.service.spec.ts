@@ -59,6 +59,7 @@ const fakeUsersService = (activeUsers: Map<string, UserDto>) => ({
   createAccount: jest.fn(async (account: NewAccount): Promise<UserDto> => ({ ...jane, id: randomUUID(), role: account.role })),
   verifyCredentials: jest.fn(async (email: string, password: string) => (email === jane.email && password === PASSWORD ? jane : null)),
   findActive: jest.fn(async (id: string) => activeUsers.get(id) ?? null),
+  signalAccessChanged: jest.fn(),
 });
 
 describe(AuthService.name, () => {
@@ -215,7 +216,7 @@ describe(AuthService.name, () => {
       const tokens = await signIn();
       claims = await jwtService.verifyAsync<AccessTokenClaims>(tokens.access_token);
       refreshToken = tokens.refresh_token;
-      user = { id: jane.id, email: jane.email, fullName: 'Jane Doe', employeeId: 'EMP001', role: Role.Support, sessionId: claims.sid };
+      user = { id: jane.id, email: jane.email, fullName: 'Jane Doe', employeeId: 'EMP001', role: Role.Support, sessionId: claims.sid, tokenExpiresAt: new Date(claims.exp! * 1000) };
     });
 
     it('resolves an access token of a live session to its user', async () => {

@@ -18,6 +18,8 @@ export interface AccessTokenClaims {
   sub: string;
   sid: string;
   typ: 'access';
+  /** Seconds since the epoch, set by the signer. */
+  exp?: number;
 }
 
 const INVALID_CREDENTIALS = 'Incorrect email or password';
@@ -58,7 +60,7 @@ export class AuthService {
     }
     if (token.usedAt) {
       // A used token shown again means two parties hold it: end that whole sign-in session.
-      await this.authRepository.revokeFamily(token.familyId);
+      await this.revokeSession(token.userId, token.familyId);
       throw new UnauthorizedException('Refresh token was already used; the session has been revoked, sign in again');
     }
     if (token.expiresAt.getTime() <= Date.now()) throw new UnauthorizedException(INVALID_REFRESH);
@@ -67,14 +69,14 @@ export class AuthService {
     const issued = await this.rotate(token.id, user.id, token.familyId);
     if (!issued) {
       // Another request used it a moment ago: the same reuse as above, seen from the other side.
-      await this.authRepository.revokeFamily(token.familyId);
+      await this.revokeSession(token.userId, token.familyId);
       throw new UnauthorizedException('Refresh token was already used; the session has been revoked, sign in again');
     }
     return issued;
   }
 
   async logout(user: AuthUser): Promise<void> {
-    await this.authRepository.revokeFamily(user.sessionId);
+    await this.revokeSession(user.id, user.sessionId);
   }
 
   /** Resolves a verified access token to its user, or null when the user or the session is gone. */
@@ -82,7 +84,26 @@ export class AuthService {
     if (claims.typ !== 'access' || !isUuid(claims.sub) || !isUuid(claims.sid)) return null;
     const user = await this.usersService.findActive(claims.sub);
     if (!user || !(await this.authRepository.isSessionActive(claims.sid))) return null;
-    return { id: user.id, email: user.email, fullName: user.full_name, employeeId: user.employee_id, role: user.role, sessionId: claims.sid };
+    return {
+      id: user.id,
+      email: user.email,
+      fullName: user.full_name,
+      employeeId: user.employee_id,
+      role: user.role,
+      sessionId: claims.sid,
+      tokenExpiresAt: claims.exp === undefined ? undefined : new Date(claims.exp * 1000),
+    };
+  }
+
+  /** Of these sign-in sessions, the ones still alive (an active user, an unrevoked family), with the user's role now. */
+  liveSessions(sessionIds: string[]): Promise<Map<string, Role>> {
+    return this.authRepository.liveSessions(sessionIds);
+  }
+
+  /** Ends a sign-in session: its tokens stop working, and its open event streams end. */
+  private async revokeSession(userId: string, sessionId: string): Promise<void> {
+    await this.authRepository.revokeFamily(sessionId);
+    this.usersService.signalAccessChanged({ userId, sessionId, reason: 'session_ended' });
   }
 
   /** Uses the refresh token and issues its successor together; null when another request used it first. */

@@ -10,7 +10,7 @@ const MEANINGS: Record<number, string> = {
   404: 'Not found (or not visible to you)',
   409: 'Conflicts with the current state',
   413: 'Request body too large',
-  429: 'Too many attempts from this address; retry after `Retry-After` seconds',
+  429: 'Too many requests (per address for sign-in, per user elsewhere); retry after `Retry-After` seconds',
 };
 
 /** Documents the error responses of a route, each with the common error body. */

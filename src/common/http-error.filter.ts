@@ -3,6 +3,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import type { Response } from 'express';
+import { TooManyRequestsException } from './too-many-requests.exception';
 
 export interface ErrorBody {
   [context: string]: unknown;
@@ -32,6 +33,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       response.end();
       return;
     }
+    if (exception instanceof TooManyRequestsException) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     response.status(body.statusCode).json(body);
   }
 

@@ -15,13 +15,15 @@ export class AppConfig {
   readonly trustProxy: string | boolean | number;
   readonly databaseUrl?: string;
   readonly dataDir: string;
-  readonly jwt: { secret: string; algorithm: JwtAlgorithm; accessTokenTtlSeconds: number; refreshTokenTtlDays: number };
+  readonly jwt: { secret: string; algorithm: JwtAlgorithm; accessTokenTtlSeconds: number; refreshTokenTtlDays: number; refreshReuseGraceSeconds: number };
   readonly bcryptRounds: number;
   readonly admin?: { email: string; password: string };
   readonly authThrottle: { limit: number; ttlSeconds: number };
   readonly bodyLimit: string;
   readonly swaggerEnabled: boolean;
-  readonly events: { keepaliveSeconds: number; pollSeconds: number };
+  readonly events: { keepaliveSeconds: number; pollSeconds: number; maxStreamsPerUser: number; accessCheckMs: number };
+  /** Per-user limits: how many of each action one user may take per window. */
+  readonly userLimits: { windowSeconds: number; requests: number; hil: number; uploads: number };
   readonly workflow: {
     enabled: boolean;
     maxConcurrent: number;
@@ -58,13 +60,25 @@ export class AppConfig {
       algorithm: env.JWT_ALGORITHM,
       accessTokenTtlSeconds: env.ACCESS_TOKEN_EXPIRE_MINUTES * 60,
       refreshTokenTtlDays: env.REFRESH_TOKEN_EXPIRE_DAYS,
+      refreshReuseGraceSeconds: env.REFRESH_REUSE_GRACE_SECONDS,
     };
     this.bcryptRounds = env.BCRYPT_ROUNDS;
     this.admin = env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } : undefined;
     this.authThrottle = { limit: env.AUTH_THROTTLE_LIMIT, ttlSeconds: env.AUTH_THROTTLE_TTL };
     this.bodyLimit = env.BODY_LIMIT;
     this.swaggerEnabled = env.SWAGGER_ENABLED;
-    this.events = { keepaliveSeconds: env.SSE_KEEPALIVE_SECONDS, pollSeconds: env.EVENTS_POLL_SECONDS };
+    this.events = {
+      keepaliveSeconds: env.SSE_KEEPALIVE_SECONDS,
+      pollSeconds: env.EVENTS_POLL_SECONDS,
+      maxStreamsPerUser: env.SSE_MAX_STREAMS_PER_USER,
+      accessCheckMs: env.SSE_ACCESS_CHECK_MS,
+    };
+    this.userLimits = {
+      windowSeconds: env.LIMIT_WINDOW_SECONDS,
+      requests: env.LIMIT_REQUESTS_PER_WINDOW,
+      hil: env.LIMIT_HIL_PER_WINDOW,
+      uploads: env.LIMIT_UPLOADS_PER_WINDOW,
+    };
     this.workflow = {
       enabled: env.WORKFLOW_ENABLED,
       maxConcurrent: env.MAX_CONCURRENT_WORKFLOWS,

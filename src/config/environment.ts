@@ -74,6 +74,26 @@ export class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(4) @Max(15)
   BCRYPT_ROUNDS = 12;
 
+  /** Seconds after its rotation in which a refresh token shown again (a second tab, a retried request) gets the same successor. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(300)
+  REFRESH_REUSE_GRACE_SECONDS = 10;
+
+  /** Per user and window: tickets filed (POST /request, POST /tickets); more get 429. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  LIMIT_REQUESTS_PER_WINDOW = 30;
+
+  /** Per user and window: answers and approvals (POST /hil). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  LIMIT_HIL_PER_WINDOW = 60;
+
+  /** Per user and window: knowledge-base uploads. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  LIMIT_UPLOADS_PER_WINDOW = 20;
+
+  /** Length of the per-user limits' window, in seconds. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86400)
+  LIMIT_WINDOW_SECONDS = 60;
+
   @IsOptional() @IsEmail()
   ADMIN_EMAIL?: string;
 
@@ -142,6 +162,14 @@ export class Environment {
   /** Largest a DOCX may expand to when unzipped, in MB (zip-bomb guard). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(2000)
   MAX_UNCOMPRESSED_MB = 100;
+
+  /** Open event streams one user may hold on one instance; more are refused with 429. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  SSE_MAX_STREAMS_PER_USER = 10;
+
+  /** Milliseconds between checks that the viewers of open streams still have the access they opened them with. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(50) @Max(10000)
+  SSE_ACCESS_CHECK_MS = 500;
 
   /** Seconds between checks for ticket events written by other instances. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)

@@ -10,7 +10,10 @@ import { EventsService } from './events.service';
 const STREAM_DESCRIPTION =
   'Server-Sent Events: `connected` first, then `workflow_update`, `hil_response`, `comment` and `error` ' +
   'events as JSON `data:` lines with an `id:`, and a `keepalive` every 30 s. Reconnect with Last-Event-ID ' +
-  '(or ?last_event_id=) to receive what you missed first.';
+  '(or ?last_event_id=) to receive what you missed first. A stream lasts as long as the access it was opened ' +
+  'with: it ends with a `stream_closed` message (`reason`: `token_expired`, `session_ended` or `access_changed`) ' +
+  'when the access token expires, on logout or deactivation, and when your role changes; reconnect with a fresh ' +
+  'token and Last-Event-ID. At most SSE_MAX_STREAMS_PER_USER streams per user (429 with Retry-After beyond).';
 // On each method rather than the class: only there does it merge with the @Headers() parameter, which
 // would otherwise be documented a second time, as required.
 const LAST_EVENT_ID_HEADER = { name: 'Last-Event-ID', required: false, description: 'Resume after this event id' };
@@ -18,7 +21,7 @@ const LAST_EVENT_ID_HEADER = { name: 'Last-Event-ID', required: false, descripti
 @ApiTags('events')
 @ApiBearerAuth()
 @ApiOAuth2([])
-@ApiErrors(400, 401)
+@ApiErrors(400, 401, 429)
 @AllowQueryToken()
 @Controller('events')
 export class EventsController {
@@ -49,6 +52,7 @@ export class EventsController {
 
 function resumeFrom(header: string | undefined, query: StreamQueryDto): number | undefined {
   if (header === undefined || header === '') return query.last_event_id;
-  if (!/^\d{1,18}$/.test(header)) throw new BadRequestException('Last-Event-ID must be an event id');
-  return Number(header);
+  const id = /^\d{1,16}$/.test(header) ? Number(header) : NaN;
+  if (!Number.isSafeInteger(id)) throw new BadRequestException(`Last-Event-ID must be an event id (an integer from 0 to ${Number.MAX_SAFE_INTEGER})`);
+  return id;
 }

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
 import { TicketsModule } from '../tickets/tickets.module';
 import { EventsController } from './events.controller';
 import { EventsRepository } from './events.repository';
 import { EventsService } from './events.service';
 
 @Module({
-  imports: [TicketsModule],
+  imports: [TicketsModule, AuthModule],
   controllers: [EventsController],
   providers: [EventsService, EventsRepository],
   exports: [EventsService],

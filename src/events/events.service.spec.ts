@@ -1,9 +1,11 @@
 import { Logger, MessageEvent, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Observable, Subscription } from 'rxjs';
+import { AuthService } from '../auth/auth.service';
 import { AppConfig } from '../config/app-config';
 import { TicketEvent } from '../tickets/ticket-event.entity';
 import { TicketsService, Viewer } from '../tickets/tickets.service';
+import { StreamViewer } from './open-streams';
 import { Role } from '../users/role.enum';
 import { EventScope, EventsRepository, StreamableEvent } from './events.repository';
 import { EventsService } from './events.service';
@@ -29,10 +31,10 @@ class FakeEventsRepository {
   }
 }
 
-const person = (role: Role): Viewer => ({ id: randomUUID(), role, employeeId: randomUUID().slice(0, 8) });
+const person = (role: Role): StreamViewer => ({ id: randomUUID(), role, employeeId: randomUUID().slice(0, 8), sessionId: randomUUID() });
 const [alice, bob, sam] = [person(Role.User), person(Role.User), person(Role.Support)];
 const [alicesTicket, bobsTicket] = [{ id: randomUUID(), requesterId: alice.id }, { id: randomUUID(), requesterId: bob.id }];
-const config = { events: { keepaliveSeconds: 30, pollSeconds: 3600 } } as AppConfig;
+const config = { events: { keepaliveSeconds: 30, pollSeconds: 3600, maxStreamsPerUser: 10, accessCheckMs: 7 * 24 * 3600_000 } } as AppConfig;
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 const deferred = () => {
   let release!: () => void;
@@ -43,12 +45,15 @@ describe(EventsService.name, () => {
   let sut: EventsService;
   let repository: FakeEventsRepository;
   let ticketsService: { assertVisible: jest.Mock };
+  /** The sessions alive in the database, with their user's role now. */
+  let liveSessions: Map<string, Role>;
+  let authService: { liveSessions: jest.Mock };
   let subscriptions: Subscription[];
 
   /** Subscribes like an SSE response would, keeping every message and whether the stream completed. */
   const open = (stream: Observable<MessageEvent>) => {
     const messages: MessageEvent[] = [];
-    const events = () => messages.filter((m) => !['connected', 'keepalive'].includes((m.data as { type: string }).type));
+    const events = () => messages.filter((m) => !['connected', 'keepalive', 'stream_closed'].includes((m.data as { type: string }).type));
     const received = { messages, completed: false, /** ids of the ticket events received */ get ids() { return events().map((m) => m.id); } };
     subscriptions.push(stream.subscribe({ next: (message) => messages.push(message), complete: () => (received.completed = true) }));
     return received;
@@ -64,8 +69,10 @@ describe(EventsService.name, () => {
         if (!ticket || (viewer.role === Role.User && ticket.requesterId !== viewer.id)) throw new NotFoundException(`Ticket ${ticketId} not found`);
       }),
     };
+    liveSessions = new Map();
+    authService = { liveSessions: jest.fn(async (ids: string[]) => new Map(ids.filter((id) => liveSessions.has(id)).map((id) => [id, liveSessions.get(id)]))) };
     subscriptions = [];
-    sut = new EventsService(repository as unknown as EventsRepository, ticketsService as unknown as TicketsService, config);
+    sut = new EventsService(repository as unknown as EventsRepository, ticketsService as unknown as TicketsService, authService as unknown as AuthService, config);
     await sut.onModuleInit();
   });
 
@@ -258,5 +265,63 @@ describe(EventsService.name, () => {
     await sut.pump();
 
     expect(stream.ids).toEqual(['4']);
+  });
+
+  describe('streams follow access', () => {
+    const typeOf = (message: MessageEvent | undefined) => (message?.data as { type: string; reason?: string } | undefined);
+
+    it('ends the streams of the session a logout names, and only those, with the reason last', () => {
+      const otherSession = { ...sam, sessionId: randomUUID() };
+      const [first, second] = [open(sut.streamAll(sam)), open(sut.streamAll(otherSession))];
+      sut.onAccessChanged({ userId: sam.id, sessionId: sam.sessionId, reason: 'session_ended' });
+      expect(first.completed).toBe(true);
+      expect(typeOf(first.messages.at(-1))).toMatchObject({ type: 'stream_closed', reason: 'session_ended' });
+      expect(second.completed).toBe(false);
+      expect(sut.activeStreams).toBe(1);
+    });
+
+    it('sends nothing more once ended, even an event already being published', async () => {
+      const stream = open(sut.streamAll(sam));
+      sut.onAccessChanged({ userId: sam.id, reason: 'access_changed' });
+      repository.append(alicesTicket, { staffOnly: true });
+      await sut.pump();
+      expect(stream.ids).toEqual([]);
+    });
+
+    it('checks every open session against the database in one query: gone ends it, another role ends it, unchanged keeps it', async () => {
+      const [kept, demoted, revoked] = [{ ...sam, sessionId: randomUUID() }, { ...sam, sessionId: randomUUID() }, { ...alice, sessionId: randomUUID() }];
+      liveSessions.set(kept.sessionId, Role.Support).set(demoted.sessionId, Role.User);
+      const streams = [kept, demoted, revoked].map((viewer) => open(sut.streamAll(viewer)));
+      await sut.checkAccess();
+      expect(authService.liveSessions).toHaveBeenCalledTimes(1);
+      expect(new Set(authService.liveSessions.mock.calls[0][0])).toEqual(new Set([kept.sessionId, demoted.sessionId, revoked.sessionId]));
+      expect(streams.map((stream) => stream.completed)).toEqual([false, true, true]);
+      expect(streams.slice(1).map((stream) => typeOf(stream.messages.at(-1))?.reason)).toEqual(['access_changed', 'session_ended']);
+    });
+
+    it('does not query while no stream is open', async () => {
+      await sut.checkAccess();
+      expect(authService.liveSessions).not.toHaveBeenCalled();
+    });
+
+    it('ends a stream when its access token expires', () => {
+      const stream = open(sut.streamAll({ ...alice, tokenExpiresAt: new Date(Date.now() + 60_000) }));
+      jest.advanceTimersByTime(59_000);
+      expect(stream.completed).toBe(false);
+      jest.advanceTimersByTime(1_000);
+      expect(stream.completed).toBe(true);
+      expect(typeOf(stream.messages.at(-1))).toMatchObject({ type: 'stream_closed', reason: 'token_expired' });
+    });
+
+    it('refuses a user more streams than allowed with 429, and counts a closed stream out', () => {
+      const limited = new EventsService(repository as unknown as EventsRepository, ticketsService as unknown as TicketsService, authService as unknown as AuthService,
+        { events: { ...config.events, maxStreamsPerUser: 2 } } as AppConfig);
+      const streams = [limited.streamAll(bob), limited.streamAll(bob)].map((stream) => stream.subscribe());
+      expect(() => limited.streamAll(bob)).toThrow(expect.objectContaining({ status: 429, retryAfterSeconds: expect.any(Number) }));
+      expect(() => limited.streamAll(alice)).not.toThrow();
+      streams[0].unsubscribe();
+      expect(() => limited.streamAll(bob)).not.toThrow();
+      streams[1].unsubscribe();
+    });
   });
 });

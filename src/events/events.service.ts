@@ -1,14 +1,19 @@
 // Fans ticket events out to Server-Sent Event streams. The ticket_events table is the source: after each
 // commit (and on a timer, for changes made by other instances) one pump reads the new rows in id order and
 // publishes them, so every stream sees events in order, and a reconnecting client can be given exactly
-// what it missed.
+// what it missed. A stream lives only as long as the access it was opened with: it ends when its token
+// expires, and when its session, its user or their role changes — told in-process at once, and checked
+// against the database every SSE_ACCESS_CHECK_MS for what other instances changed.
 import { BeforeApplicationShutdown, Injectable, Logger, MessageEvent, OnModuleInit } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { Observable, Subject } from 'rxjs';
+import { AuthService } from '../auth/auth.service';
 import { AppConfig } from '../config/app-config';
 import { TICKET_EVENTS_APPENDED } from '../tickets/ticket-events';
-import { isStaff, TicketsService, Viewer } from '../tickets/tickets.service';
+import { isStaff, TicketsService } from '../tickets/tickets.service';
+import { ACCESS_CHANGED, AccessChangedSignal } from '../users/access-changed';
 import { EventScope, EventsRepository, StreamableEvent } from './events.repository';
+import { OpenStream, OpenStreams, StreamEndReason, StreamViewer } from './open-streams';
 
 const BATCH = 500;
 /** Tells a browser's EventSource how soon to reconnect (ms). */
@@ -21,33 +26,60 @@ export class EventsService implements OnModuleInit, BeforeApplicationShutdown {
   private pumping?: Promise<void>;
   private pumpAgain = false;
   private poller?: NodeJS.Timeout;
-  private openStreams = 0;
+  private accessChecker?: NodeJS.Timeout;
+  private checkingAccess = false;
+  private readonly openStreams: OpenStreams;
   private stopped = false;
   private readonly logger = new Logger(EventsService.name);
 
   constructor(
     private readonly eventsRepository: EventsRepository,
     private readonly ticketsService: TicketsService,
+    private readonly authService: AuthService,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.openStreams = new OpenStreams(config.events.maxStreamsPerUser);
+  }
 
   async onModuleInit(): Promise<void> {
     this.lastPublishedId = await this.eventsRepository.lastEventId();
     this.poller = setInterval(() => void this.pump(), this.config.events.pollSeconds * 1000);
     this.poller.unref();
+    this.accessChecker = setInterval(() => void this.checkAccess(), this.config.events.accessCheckMs);
+    this.accessChecker.unref();
   }
 
   /** Ends every open stream and stops reading events, before the database closes. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.poller);
+    clearInterval(this.accessChecker);
     await this.pumping;
     this.published.complete();
   }
 
   /** Streams currently open (each holds one subscription to the event bus). */
   get activeStreams(): number {
-    return this.openStreams;
+    return this.openStreams.size;
+  }
+
+  /** A logout, demotion or deactivation on this instance: the streams it concerns end before anything else is sent. */
+  @OnEvent(ACCESS_CHANGED)
+  onAccessChanged(signal: AccessChangedSignal): void {
+    this.openStreams.endFor(signal);
+  }
+
+  /** Ends the streams whose session or role changed in the database (by any instance) since they opened. */
+  async checkAccess(): Promise<void> {
+    if (this.checkingAccess || this.stopped || this.openStreams.size === 0) return;
+    this.checkingAccess = true;
+    try {
+      this.openStreams.endStale(await this.authService.liveSessions(this.openStreams.sessionIds()));
+    } catch (error) {
+      this.logger.warn(`Could not check the access of open streams: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      this.checkingAccess = false;
+    }
   }
 
   @OnEvent(TICKET_EVENTS_APPENDED)
@@ -86,19 +118,20 @@ export class EventsService implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   /** The stream of one ticket, for a viewer who may see it (404 otherwise). */
-  async streamTicket(viewer: Viewer, ticketId: string, lastEventId?: number): Promise<Observable<MessageEvent>> {
+  async streamTicket(viewer: StreamViewer, ticketId: string, lastEventId?: number): Promise<Observable<MessageEvent>> {
+    this.openStreams.assertRoom(viewer.id);
     await this.ticketsService.assertVisible(viewer, ticketId);
-    return this.stream({ ticketId, includeStaffOnly: isStaff(viewer) }, ticketId, lastEventId);
+    return this.stream(viewer, { ticketId, includeStaffOnly: isStaff(viewer) }, ticketId, lastEventId);
   }
 
   /** Every ticket the viewer may see: all for support and admin, their own for users. */
-  streamAll(viewer: Viewer, lastEventId?: number): Observable<MessageEvent> {
-    return this.stream({ requesterId: isStaff(viewer) ? undefined : viewer.id, includeStaffOnly: isStaff(viewer) }, null, lastEventId);
+  streamAll(viewer: StreamViewer, lastEventId?: number): Observable<MessageEvent> {
+    this.openStreams.assertRoom(viewer.id);
+    return this.stream(viewer, { requesterId: isStaff(viewer) ? undefined : viewer.id, includeStaffOnly: isStaff(viewer) }, null, lastEventId);
   }
 
-  private stream(scope: EventScope, ticketId: string | null, lastEventId?: number): Observable<MessageEvent> {
+  private stream(viewer: StreamViewer, scope: EventScope, ticketId: string | null, lastEventId?: number): Observable<MessageEvent> {
     return new Observable<MessageEvent>((subscriber) => {
-      this.openStreams += 1;
       // Every message carries an id (Nest numbers id-less ones itself, which would corrupt a browser's
       // Last-Event-ID): events their own, connected and keepalive the position the client has reached.
       let lastSentId = lastEventId ?? this.lastPublishedId;
@@ -138,9 +171,24 @@ export class EventsService implements OnModuleInit, BeforeApplicationShutdown {
         () => subscriber.next({ id: String(lastSentId), data: { type: 'keepalive', ticket_id: ticketId, timestamp: new Date().toISOString() } }),
         this.config.events.keepaliveSeconds * 1000,
       );
+      // The last message says why the stream ended; its id is where a reconnect (with fresh access) resumes.
+      const open: OpenStream = {
+        userId: viewer.id,
+        sessionId: viewer.sessionId,
+        role: viewer.role,
+        end: (reason: StreamEndReason) => {
+          if (subscriber.closed) return;
+          live.unsubscribe();
+          subscriber.next({ id: String(lastSentId), data: { type: 'stream_closed', reason, ticket_id: ticketId, timestamp: new Date().toISOString() } });
+          subscriber.complete();
+        },
+      };
+      this.openStreams.add(open);
+      const expiry = viewer.tokenExpiresAt ? setTimeout(() => open.end('token_expired'), Math.max(0, viewer.tokenExpiresAt.getTime() - Date.now())) : undefined;
       return () => {
-        this.openStreams -= 1;
+        this.openStreams.remove(open);
         clearInterval(keepalive);
+        clearTimeout(expiry);
         live.unsubscribe();
       };
     });

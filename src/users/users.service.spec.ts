@@ -1,7 +1,9 @@
 import { ConflictException, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { QueryFailedError } from 'typeorm';
-import { TransactionalFake } from '../../test/support/unit-transactions';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { FakeAfterCommit, TransactionalFake } from '../../test/support/unit-transactions';
+import { AfterCommit } from '../database/after-commit';
 import { AppConfig } from '../config/app-config';
 import { ListUsersQueryDto } from './dto/user-list.dto';
 import { PasswordHasher } from './password-hasher';
@@ -57,7 +59,7 @@ describe(UsersService.name, () => {
     hasher = new PasswordHasher({ bcryptRounds: 4 } as AppConfig);
     jest.spyOn(hasher, 'hash');
     jest.spyOn(hasher, 'verify');
-    sut = new UsersService(repository as unknown as UsersRepository, hasher);
+    sut = new UsersService(repository as unknown as UsersRepository, hasher, new EventEmitter2(), new FakeAfterCommit() as unknown as AfterCommit);
   });
 
   describe('createAccount', () => {

@@ -1,6 +1,9 @@
 import { Transactional } from '@nestjs-cls/transactional';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { QueryFailedError } from 'typeorm';
+import { AfterCommit } from '../database/after-commit';
+import { ACCESS_CHANGED, AccessChangedSignal } from './access-changed';
 import { ListUsersQueryDto, UserListDto } from './dto/user-list.dto';
 import { mapUser, UserDto } from './dto/user.dto';
 import { PasswordHasher } from './password-hasher';
@@ -22,6 +25,8 @@ export class UsersService {
   constructor(
     private readonly usersRepository: UsersRepository,
     private readonly passwordHasher: PasswordHasher,
+    private readonly events: EventEmitter2,
+    private readonly afterCommit: AfterCommit,
   ) {}
 
   async createAccount(account: NewAccount): Promise<UserDto> {
@@ -69,7 +74,9 @@ export class UsersService {
     const user = await this.usersRepository.findActiveById(id);
     if (!user) throw new NotFoundException(`User ${id} not found`);
     if (user.role === Role.Admin && role !== Role.Admin) assertNotLastAdmin(admins, 'demoted');
-    return mapUser(await this.usersRepository.updateRole(id, role));
+    const updated = mapUser(await this.usersRepository.updateRole(id, role));
+    if (user.role !== role) this.signalAccessChanged({ userId: id, reason: 'access_changed' });
+    return updated;
   }
 
   /** Deactivates rather than deletes: the user's tickets and history stay, but they can no longer sign in. */
@@ -81,6 +88,12 @@ export class UsersService {
     if (!user.isActive) return;
     if (user.role === Role.Admin) assertNotLastAdmin(admins, 'deleted');
     await this.usersRepository.deactivate(id);
+    this.signalAccessChanged({ userId: id, reason: 'session_ended' });
+  }
+
+  /** Tells open event streams (after commit) that a user's access shrank. */
+  signalAccessChanged(signal: AccessChangedSignal): void {
+    this.afterCommit.run(() => this.events.emit(ACCESS_CHANGED, signal));
   }
 
   countActiveAdmins(): Promise<number> {

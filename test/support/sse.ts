@@ -69,3 +69,80 @@ export async function streamStatus(url: string, token?: string): Promise<{ statu
   const body = response.headers.get('content-type')?.includes('json') ? await response.json() : await response.text();
   return { status: response.status, body };
 }
+
+export interface RawStream {
+  status: number;
+  headers: Headers;
+  messages: StreamMessage[];
+  /** Resolves when the server ends the response (an EventSource would then try to reconnect). */
+  ended: Promise<void>;
+  waitFor(predicate: (message: StreamMessage) => boolean, timeoutMs?: number): Promise<StreamMessage>;
+  close(): void;
+}
+
+/**
+ * One SSE response read to its end, without reconnecting: for the tests that watch the server end a
+ * stream. A refused stream (4xx) resolves too, with its status and an already-ended body.
+ */
+export async function openRawStream(url: string, options: { token?: string; tokenInQuery?: boolean; lastEventId?: string } = {}): Promise<RawStream> {
+  const target = new URL(url);
+  if (options.token && options.tokenInQuery) target.searchParams.set('access_token', options.token);
+  const headers: Record<string, string> = { Accept: 'text/event-stream' };
+  if (options.token && !options.tokenInQuery) headers.Authorization = `Bearer ${options.token}`;
+  if (options.lastEventId !== undefined) headers['Last-Event-ID'] = options.lastEventId;
+  const abort = new AbortController();
+  const response = await fetch(target, { headers, signal: abort.signal });
+  const messages: StreamMessage[] = [];
+  const waiters = new Set<() => void>();
+  let done = false;
+  const ended = (async () => {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for await (const chunk of response.body ?? []) {
+        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const frame = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const fields = Object.fromEntries(frame.split('\n').map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()]));
+          if (fields.data === undefined) continue;
+          messages.push({ id: fields.id ?? '', event: fields.event ?? 'message', data: response.ok ? JSON.parse(fields.data) : { type: 'error' } });
+          waiters.forEach((wake) => wake());
+        }
+      }
+    } catch {
+      // aborted by close()
+    }
+    done = true;
+    waiters.forEach((wake) => wake());
+  })();
+  return {
+    status: response.status,
+    headers: response.headers,
+    messages,
+    ended,
+    close: () => abort.abort(),
+    waitFor: (predicate, timeoutMs = 5000) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const found = messages.find(predicate);
+          if (found) {
+            clearTimeout(timer);
+            waiters.delete(check);
+            resolve(found);
+          } else if (done) {
+            clearTimeout(timer);
+            waiters.delete(check);
+            reject(new Error(`the stream ended without a matching message; got ${JSON.stringify(messages.map((m) => m.data.type))}`));
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(messages.map((m) => m.data.type))}`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      }),
+  };
+}
