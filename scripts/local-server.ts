@@ -22,6 +22,10 @@ export async function startLocalServer(env: Record<string, string> = {}): Promis
     ADMIN_EMAIL: admin.email,
     ADMIN_PASSWORD: admin.password,
     AUTH_THROTTLE_LIMIT: '1000',
+    // The scripts are load generators and bulk loaders acting as one user: no per-user limits.
+    LIMIT_REQUESTS_PER_WINDOW: '1000000',
+    LIMIT_HIL_PER_WINDOW: '1000000',
+    LIMIT_UPLOADS_PER_WINDOW: '1000000',
     ...env,
   });
   // Loaded after the environment is set: the configuration is read when the module is defined.

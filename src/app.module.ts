@@ -9,6 +9,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
+import { LimitsModule } from './limits/limits.module';
 import { LlmModule } from './llm/llm.module';
 import { StaleVectorsCheckModule } from './llm/stale-vectors-check.module';
 import { TicketsModule } from './tickets/tickets.module';
@@ -22,6 +23,7 @@ import { WorkflowModule } from './workflow/workflow.module';
     LoggerModule,
     DatabaseModule,
     EventEmitterModule.forRoot(),
+    LimitsModule,
     HealthModule,
     UsersModule,
     InitialAdminModule,

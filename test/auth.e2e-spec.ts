@@ -21,7 +21,8 @@ describe('Auth (e2e)', () => {
   let url: string;
 
   beforeAll(async () => {
-    testApp = await bootTestApp({ AUTH_THROTTLE_LIMIT: '5', AUTH_THROTTLE_TTL: '60' });
+    // No grace window: a used refresh token shown again is theft at once (test/security/sessions covers the window).
+    testApp = await bootTestApp({ AUTH_THROTTLE_LIMIT: '5', AUTH_THROTTLE_TTL: '60', REFRESH_REUSE_GRACE_SECONDS: '0' });
     url = testApp.url;
   });
   afterAll(() => testApp.close());

@@ -21,9 +21,9 @@ export class AuthRepository extends TransactionalRepository {
     return this.manager.findOneBy(RefreshToken, { id });
   }
 
-  /** Marks the token used; false when another request used it first. */
-  async markUsed(id: string): Promise<boolean> {
-    const result = await this.manager.update(RefreshToken, { id, usedAt: IsNull(), revokedAt: IsNull() }, { usedAt: new Date() });
+  /** Marks the token used and names its successor; false when another request used it first. */
+  async markUsed(id: string, successorId: string): Promise<boolean> {
+    const result = await this.manager.update(RefreshToken, { id, usedAt: IsNull(), revokedAt: IsNull() }, { usedAt: new Date(), replacedBy: successorId });
     return (result.affected ?? 0) === 1;
   }
 
@@ -40,6 +40,20 @@ export class AuthRepository extends TransactionalRepository {
       [familyIds],
     );
     return new Map(rows.map((row) => [row.family_id, row.role]));
+  }
+
+  /**
+   * Deletes the tokens nothing can use any more: expired or revoked. Used tokens stay until they expire,
+   * so that a stolen one shown again is still recognised and revokes its session.
+   */
+  async deleteStale(): Promise<number> {
+    const result = await this.manager
+      .createQueryBuilder()
+      .delete()
+      .from(RefreshToken)
+      .where('expires_at <= now() OR revoked_at IS NOT NULL')
+      .execute();
+    return result.affected ?? 0;
   }
 
   /** A session is alive while its family has a token that is neither revoked nor expired. */

@@ -3,6 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { createHash, randomUUID } from 'node:crypto';
 import { currentTransaction } from '../../test/support/unit-transactions';
 import { AppConfig } from '../config/app-config';
+import { MaintenanceJobs } from '../database/maintenance-jobs';
 import { UserDto } from '../users/dto/user.dto';
 import { Role } from '../users/role.enum';
 import { NewAccount, UsersService } from '../users/users.service';
@@ -20,16 +21,17 @@ class FakeAuthRepository {
 
   insertRefreshToken = jest.fn(async (token: NewRefreshToken & { id?: string }) => {
     this.noteWrite('insertRefreshToken');
-    const row: RefreshToken = { id: randomUUID(), ...token, usedAt: null, revokedAt: null, createdAt: new Date() };
+    const row: RefreshToken = { id: randomUUID(), ...token, usedAt: null, replacedBy: null, revokedAt: null, createdAt: new Date() };
     this.rows.set(row.id, row);
     return { ...row };
   });
   findRefreshToken = jest.fn(async (id: string) => (this.rows.has(id) ? { ...this.rows.get(id)! } : null));
-  markUsed = jest.fn(async (id: string) => {
+  markUsed = jest.fn(async (id: string, successorId: string) => {
     this.noteWrite('markUsed');
     const row = this.rows.get(id);
     if (!row || row.usedAt || row.revokedAt) return false;
     row.usedAt = new Date();
+    row.replacedBy = successorId;
     return true;
   });
   revokeFamily = jest.fn(async (familyId: string) => {
@@ -49,7 +51,8 @@ const jane: UserDto = {
   id: randomUUID(), email: 'jane.doe@example.com', full_name: 'Jane Doe', employee_id: 'EMP001', role: Role.Support,
   is_active: true, created_at: new Date(), updated_at: new Date(),
 };
-const config = { jwt: { secret: 'x'.repeat(40), algorithm: 'HS256', accessTokenTtlSeconds: 60, refreshTokenTtlDays: 14 } } as AppConfig;
+const GRACE_SECONDS = 10;
+const config = { jwt: { secret: 'x'.repeat(40), algorithm: 'HS256', accessTokenTtlSeconds: 60, refreshTokenTtlDays: 14, refreshReuseGraceSeconds: GRACE_SECONDS } } as AppConfig;
 const PASSWORD = 'Correct-Horse-42';
 const invalidRefresh = new UnauthorizedException('Invalid or expired refresh token');
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -74,7 +77,7 @@ describe(AuthService.name, () => {
     usersService = fakeUsersService(activeUsers);
     repository = new FakeAuthRepository();
     jwtService = new JwtService({ secret: config.jwt.secret, signOptions: { algorithm: 'HS256', expiresIn: 60 } });
-    sut = new AuthService(usersService as unknown as UsersService, repository as unknown as AuthRepository, jwtService, config);
+    sut = new AuthService(usersService as unknown as UsersService, repository as unknown as AuthRepository, jwtService, config, { schedule: jest.fn() } as unknown as MaintenanceJobs);
   });
 
   const signIn = () => sut.login({ email: jane.email, password: PASSWORD });
@@ -131,7 +134,7 @@ describe(AuthService.name, () => {
       const second = await sut.refresh(first.refresh_token);
 
       const session = familyOf(first.refresh_token);
-      expect(repository.markUsed).toHaveBeenCalledWith(first.refresh_token.split('.')[0]);
+      expect(repository.markUsed).toHaveBeenCalledWith(first.refresh_token.split('.')[0], second.refresh_token.split('.')[0]);
       expect(repository.insertRefreshToken).toHaveBeenLastCalledWith(expect.objectContaining({ userId: jane.id, familyId: session }));
       // Using the old token and storing its successor commit together, or not at all.
       const [used, issued] = repository.writes;
@@ -142,15 +145,38 @@ describe(AuthService.name, () => {
       await expect(jwtService.verifyAsync(second.access_token)).resolves.toMatchObject({ sub: jane.id, sid: session });
     });
 
-    it('revokes the whole session when a used token is presented again', async () => {
+    it('gives a used token shown again within the grace window the same successor, and revokes nothing', async () => {
       const first = await signIn();
       const second = await sut.refresh(first.refresh_token);
+
+      const again = await sut.refresh(first.refresh_token);
+      expect(again.refresh_token).toBe(second.refresh_token);
+      expect(repository.revokeFamily).not.toHaveBeenCalled();
+      await expect(jwtService.verifyAsync(again.access_token)).resolves.toMatchObject({ sub: jane.id, sid: familyOf(first.refresh_token) });
+      expect(repository.insertRefreshToken).toHaveBeenCalledTimes(2); // the sign-in's and one successor
+      await expect(sut.refresh(second.refresh_token)).resolves.toMatchObject({ token_type: 'bearer' });
+    });
+
+    it('revokes the whole session when a used token is presented again after the grace window', async () => {
+      const first = await signIn();
+      const second = await sut.refresh(first.refresh_token);
+      repository.rows.get(first.refresh_token.split('.')[0])!.usedAt = new Date(Date.now() - (GRACE_SECONDS + 1) * 1000);
 
       await expect(sut.refresh(first.refresh_token)).rejects.toThrow(
         new UnauthorizedException('Refresh token was already used; the session has been revoked, sign in again'),
       );
       expect(repository.revokeFamily).toHaveBeenCalledWith(familyOf(first.refresh_token));
+      expect(usersService.signalAccessChanged).toHaveBeenCalledWith({ userId: jane.id, sessionId: familyOf(first.refresh_token), reason: 'session_ended' });
       await expect(sut.refresh(second.refresh_token)).rejects.toThrow(invalidRefresh);
+    });
+
+    it('revokes the session when, within the grace window, the successor has itself been used (the chain moved on elsewhere)', async () => {
+      const first = await signIn();
+      const second = await sut.refresh(first.refresh_token);
+      await sut.refresh(second.refresh_token);
+
+      await expect(sut.refresh(first.refresh_token)).rejects.toThrow(/already used/);
+      expect(repository.revokeFamily).toHaveBeenCalledWith(familyOf(first.refresh_token));
     });
 
     it('refuses a token with the wrong secret, without revoking the session', async () => {
@@ -187,23 +213,21 @@ describe(AuthService.name, () => {
       expect(repository.revokeFamily).not.toHaveBeenCalled();
     });
 
-    it('refuses the loser of two concurrent refreshes with the same token and revokes the session', async () => {
+    it('gives the loser of two concurrent refreshes with the same token the winner\'s successor (two tabs), revoking nothing', async () => {
       const { refresh_token } = await signIn();
-      const tokenId = refresh_token.split('.')[0];
+      let winner: Promise<unknown> | undefined;
       usersService.findActive.mockImplementationOnce(async (id) => {
-        await repository.markUsed(tokenId); // the other request gets there first
+        winner = sut.refresh(refresh_token); // the other tab gets there first and commits
+        await winner;
         return activeUsers.get(id) ?? null;
       });
 
-      await expect(sut.refresh(refresh_token)).rejects.toThrow(
-        new UnauthorizedException('Refresh token was already used; the session has been revoked, sign in again'),
-      );
+      const loser = await sut.refresh(refresh_token);
+      await expect(winner).resolves.toMatchObject({ refresh_token: loser.refresh_token });
       expect(repository.markUsed).toHaveBeenCalledTimes(2);
       await expect(repository.markUsed.mock.results[1].value).resolves.toBe(false);
-      expect(repository.insertRefreshToken).toHaveBeenCalledTimes(1); // the sign-in's token only: no successor
-      expect(repository.revokeFamily).toHaveBeenCalledTimes(1);
-      expect(repository.revokeFamily).toHaveBeenCalledWith(familyOf(refresh_token));
-      expect([...repository.rows.values()].every((row) => row.revokedAt !== null)).toBe(true);
+      expect(repository.insertRefreshToken).toHaveBeenCalledTimes(2); // the sign-in's and the one successor
+      expect(repository.revokeFamily).not.toHaveBeenCalled();
     });
   });
 

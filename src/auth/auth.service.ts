@@ -1,14 +1,16 @@
-import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap, UnauthorizedException } from '@nestjs/common';
 import { Transactional } from '@nestjs-cls/transactional';
 import { JwtService } from '@nestjs/jwt';
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { isUuid } from '../common/uuid';
 import { AppConfig } from '../config/app-config';
+import { MaintenanceJobs } from '../database/maintenance-jobs';
 import { UserDto } from '../users/dto/user.dto';
 import { Role } from '../users/role.enum';
 import { UsersService } from '../users/users.service';
 import { AuthRepository } from './auth.repository';
 import { AuthUser } from './auth-user';
+import { RefreshToken } from './refresh-token.entity';
 import { LoginDto } from './dto/login.dto';
 import { RegisterDto } from './dto/register.dto';
 import { TokenDto } from './dto/token.dto';
@@ -24,15 +26,26 @@ export interface AccessTokenClaims {
 
 const INVALID_CREDENTIALS = 'Incorrect email or password';
 const INVALID_REFRESH = 'Invalid or expired refresh token';
+const PURGE_EVERY_MS = 60 * 60 * 1000;
 
 @Injectable()
-export class AuthService {
+export class AuthService implements OnApplicationBootstrap {
   constructor(
     private readonly usersService: UsersService,
     private readonly authRepository: AuthRepository,
     private readonly jwtService: JwtService,
     private readonly config: AppConfig,
+    private readonly maintenance: MaintenanceJobs,
   ) {}
+
+  onApplicationBootstrap(): void {
+    this.maintenance.schedule('refresh-token-purge', PURGE_EVERY_MS, () => this.purgeStaleTokens());
+  }
+
+  /** Deletes refresh tokens that can no longer be used (run hourly by one instance); how many. */
+  purgeStaleTokens(): Promise<number> {
+    return this.authRepository.deleteStale();
+  }
 
   register(dto: RegisterDto): Promise<UserDto> {
     // Self-registration always yields a plain user; only an admin grants support or admin.
@@ -58,21 +71,15 @@ export class AuthService {
     if (!token || !hashesEqual(token.tokenHash, hashSecret(secret)) || token.revokedAt) {
       throw new UnauthorizedException(INVALID_REFRESH);
     }
-    if (token.usedAt) {
-      // A used token shown again means two parties hold it: end that whole sign-in session.
-      await this.revokeSession(token.userId, token.familyId);
-      throw new UnauthorizedException('Refresh token was already used; the session has been revoked, sign in again');
-    }
+    if (token.usedAt) return this.reissueOrRevoke(token, secret);
     if (token.expiresAt.getTime() <= Date.now()) throw new UnauthorizedException(INVALID_REFRESH);
     const user = await this.usersService.findActive(token.userId);
     if (!user) throw new UnauthorizedException(INVALID_REFRESH);
-    const issued = await this.rotate(token.id, user.id, token.familyId);
-    if (!issued) {
-      // Another request used it a moment ago: the same reuse as above, seen from the other side.
-      await this.revokeSession(token.userId, token.familyId);
-      throw new UnauthorizedException('Refresh token was already used; the session has been revoked, sign in again');
-    }
-    return issued;
+    const issued = await this.rotate(token, secret);
+    if (issued) return issued;
+    // Another request used it a moment ago (its transaction has committed by now): the same as a second use.
+    const used = await this.authRepository.findRefreshToken(token.id);
+    return this.reissueOrRevoke(used ?? token, secret);
   }
 
   async logout(user: AuthUser): Promise<void> {
@@ -106,35 +113,71 @@ export class AuthService {
     this.usersService.signalAccessChanged({ userId, sessionId, reason: 'session_ended' });
   }
 
-  /** Uses the refresh token and issues its successor together; null when another request used it first. */
-  @Transactional()
-  private async rotate(tokenId: string, userId: string, familyId: string): Promise<TokenDto | null> {
-    return (await this.authRepository.markUsed(tokenId)) ? this.issueTokens(userId, familyId) : null;
+  /**
+   * A used token shown again. Within the grace window after its rotation (two tabs, a retried request)
+   * it gets the same successor, while that is unused; otherwise two parties hold it: the whole sign-in
+   * session ends.
+   */
+  private async reissueOrRevoke(token: RefreshToken, secret: string): Promise<TokenDto> {
+    const graceMs = this.config.jwt.refreshReuseGraceSeconds * 1000;
+    const recent = token.usedAt !== null && Date.now() - token.usedAt.getTime() <= graceMs;
+    const successor = recent && token.replacedBy ? await this.authRepository.findRefreshToken(token.replacedBy) : null;
+    const successorSecret = successor ? deriveSuccessorSecret(this.config.jwt.secret, successor.id, secret) : '';
+    if (
+      successor &&
+      !successor.usedAt &&
+      !successor.revokedAt &&
+      successor.expiresAt.getTime() > Date.now() &&
+      hashesEqual(successor.tokenHash, hashSecret(successorSecret)) &&
+      (await this.usersService.findActive(token.userId))
+    ) {
+      return this.tokenPair(token.userId, token.familyId, `${successor.id}.${successorSecret}`);
+    }
+    await this.revokeSession(token.userId, token.familyId);
+    throw new UnauthorizedException('Refresh token was already used; the session has been revoked, sign in again');
   }
 
-  private async issueTokens(userId: string, familyId: string): Promise<TokenDto> {
-    const id = randomUUID();
-    const secret = randomBytes(32).toString('base64url');
+  /**
+   * Uses the refresh token and issues its successor together; null when another request used it first.
+   * The successor's secret is derived from the used one, so that a reuse within the grace window can be
+   * given the same successor without its secret ever being stored.
+   */
+  @Transactional()
+  private async rotate(token: RefreshToken, secret: string): Promise<TokenDto | null> {
+    const successorId = randomUUID();
+    if (!(await this.authRepository.markUsed(token.id, successorId))) return null;
+    return this.issueTokens(token.userId, token.familyId, { id: successorId, secret: deriveSuccessorSecret(this.config.jwt.secret, successorId, secret) });
+  }
+
+  private async issueTokens(userId: string, familyId: string, refresh = { id: randomUUID(), secret: randomBytes(32).toString('base64url') }): Promise<TokenDto> {
     const ttlDays = this.config.jwt.refreshTokenTtlDays;
     await this.authRepository.insertRefreshToken({
-      id,
+      id: refresh.id,
       userId,
       familyId,
-      tokenHash: hashSecret(secret),
+      tokenHash: hashSecret(refresh.secret),
       expiresAt: new Date(Date.now() + ttlDays * 24 * 3600 * 1000),
     });
+    return this.tokenPair(userId, familyId, `${refresh.id}.${refresh.secret}`);
+  }
+
+  private async tokenPair(userId: string, familyId: string, refreshToken: string): Promise<TokenDto> {
     const claims: AccessTokenClaims = { sub: userId, sid: familyId, typ: 'access' };
     return {
       access_token: await this.jwtService.signAsync(claims),
       token_type: 'bearer',
       expires_in: this.config.jwt.accessTokenTtlSeconds,
-      refresh_token: `${id}.${secret}`,
+      refresh_token: refreshToken,
     };
   }
 }
 
 function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
+}
+
+function deriveSuccessorSecret(key: string, successorId: string, usedSecret: string): string {
+  return createHmac('sha256', key).update(`refresh:${successorId}:${usedSecret}`).digest('base64url');
 }
 
 function hashesEqual(a: string, b: string): boolean {

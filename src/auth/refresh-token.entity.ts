@@ -3,7 +3,8 @@ import { User } from '../users/user.entity';
 
 /**
  * One issued refresh token. Tokens of one sign-in share a family: each refresh uses the presented token
- * and issues its successor, and presenting a used token again revokes the whole family (it was stolen).
+ * and issues its successor. A used token presented again within a few seconds (a second tab, a retry) gets
+ * that same successor; later, it revokes the whole family (it was stolen).
  */
 @Entity({ name: 'refresh_tokens' })
 export class RefreshToken {
@@ -26,11 +27,16 @@ export class RefreshToken {
   @Column({ name: 'token_hash', type: 'char', length: 64 })
   tokenHash: string;
 
+  @Index('IDX_refresh_tokens_expires_at')
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt: Date;
 
   @Column({ name: 'used_at', type: 'timestamptz', nullable: true })
   usedAt: Date | null;
+
+  /** The token issued when this one was used: a second use within the grace window gets it again. */
+  @Column({ name: 'replaced_by', type: 'uuid', nullable: true })
+  replacedBy: string | null;
 
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt: Date | null;

@@ -8,6 +8,8 @@ import type pg from 'pg';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { AfterCommit, AfterCommitSubscriber } from './after-commit';
+import { MaintenanceJobs } from './maintenance-jobs';
+import { MaintenanceJobsRepository } from './maintenance-jobs.repository';
 import { createDatabasePool, DATABASE_POOL, driverUsing } from './database-pool';
 import { schemaOptions } from './data-source-options';
 import { EmbeddedPostgres } from './embedded-postgres';
@@ -67,7 +69,7 @@ class DatabasePoolModule {}
     // Nest send an SSE stream's 200 before a guard-free handler can answer 400 or 404.
     ClsModule.registerPlugins([new ClsPluginTransactional({ adapter: new TransactionalAdapterTypeOrm({ dataSourceToken: getDataSourceToken() }) })]),
   ],
-  providers: [AfterCommit],
-  exports: [AfterCommit, DatabasePoolModule],
+  providers: [AfterCommit, MaintenanceJobs, MaintenanceJobsRepository],
+  exports: [AfterCommit, MaintenanceJobs, MaintenanceJobsRepository, DatabasePoolModule],
 })
 export class DatabaseModule {}

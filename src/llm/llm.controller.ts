@@ -5,6 +5,7 @@ import { AuthUser, CurrentUser } from '../auth/auth-user';
 import { Roles } from '../auth/roles.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { PaginationQueryDto } from '../common/pagination.dto';
+import { LimitPerUser } from '../limits/user-limit.guard';
 import { Role } from '../users/role.enum';
 import { DocumentDetailDto, DocumentListDto, IngestedDocumentDto } from './dto/document.dto';
 import { ResolutionDto } from './dto/resolution.dto';
@@ -24,6 +25,7 @@ export class LlmController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
   @ApiErrors(400, 409, 413, 415, 422, 503)
+  @LimitPerUser('uploads')
   @UseInterceptors(FileInterceptor('file'))
   @Post('ingest_doc')
   ingest(@CurrentUser() user: AuthUser, @UploadedFile() file?: Express.Multer.File): Promise<IngestedDocumentDto> {

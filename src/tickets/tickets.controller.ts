@@ -4,6 +4,7 @@ import { AuthUser, CurrentUser } from '../auth/auth-user';
 import { Roles } from '../auth/roles.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { PaginationQueryDto } from '../common/pagination.dto';
+import { LimitPerUser } from '../limits/user-limit.guard';
 import { Role } from '../users/role.enum';
 import { CommentDto, CommentListDto, CreateCommentDto } from './dto/comment.dto';
 import { CreateTicketDto } from './dto/create-ticket.dto';
@@ -23,6 +24,7 @@ export class TicketsController {
 
   /** File a ticket as the signed-in user. */
   @ApiErrors(400)
+  @LimitPerUser('requests')
   @Post()
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateTicketDto): Promise<TicketDto> {
     return this.ticketsService.create(user, dto);

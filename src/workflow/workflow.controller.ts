@@ -4,6 +4,7 @@ import { AuthUser, CurrentUser } from '../auth/auth-user';
 import { Roles } from '../auth/roles.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { ClientGone } from '../common/client-gone.decorator';
+import { LimitPerUser } from '../limits/user-limit.guard';
 import { Role } from '../users/role.enum';
 import { CreateRequestDto, WaitQueryDto } from './dto/create-request.dto';
 import { AskRequesterDto, HilResponseDto } from './dto/hil.dto';
@@ -20,6 +21,7 @@ export class WorkflowController {
   constructor(private readonly workflowService: WorkflowService) {}
 
   /** Files an IT request for the signed-in user and starts its workflow (the Local IT Support API). Answers at once unless `?wait=true`. */
+  @LimitPerUser('requests')
   @Post('request')
   createRequest(
     @CurrentUser() user: AuthUser,
@@ -35,6 +37,7 @@ export class WorkflowController {
    * an approval (support or admin, never on their own request) — and resumes it. 409 when nothing waits.
    */
   @ApiErrors(403, 404, 409)
+  @LimitPerUser('hil')
   @Post('hil/:ticket_id')
   @HttpCode(HttpStatus.OK)
   respond(
