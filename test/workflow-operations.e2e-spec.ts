@@ -12,7 +12,8 @@ import { signInAdmin, signUp, SignedIn } from './support/http';
 import { bootTestApp, TestApp } from './support/test-app';
 import { ACCESS_REQUEST, fileRequest, getWorkflow, respond, UNKNOWN_REQUEST, waitForStatus } from './support/workflow';
 
-const BASE_ENV = { MAX_CONCURRENT_WORKFLOWS: '10', WORKFLOW_TIMEOUT: '60', WORKFLOW_CHECKPOINT_RETENTION_DAYS: '7' };
+// One requester files dozens of requests here to load the queue: past the per-user limit (test/security/limits).
+const BASE_ENV = { MAX_CONCURRENT_WORKFLOWS: '10', WORKFLOW_TIMEOUT: '60', WORKFLOW_CHECKPOINT_RETENTION_DAYS: '7', LIMIT_REQUESTS_PER_WINDOW: '1000' };
 const CHECKPOINT_TABLES = ['checkpoints', 'checkpoint_blobs', 'checkpoint_writes'];
 const onServer = Boolean(process.env.TEST_DATABASE_URL);
 

@@ -1267,7 +1267,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many attempts from this address; retry after `Retry-After` seconds */
+            /** @description Too many requests (per address for sign-in, per user elsewhere); retry after `Retry-After` seconds */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1318,7 +1318,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many attempts from this address; retry after `Retry-After` seconds */
+            /** @description Too many requests (per address for sign-in, per user elsewhere); retry after `Retry-After` seconds */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1368,7 +1368,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many attempts from this address; retry after `Retry-After` seconds */
+            /** @description Too many requests (per address for sign-in, per user elsewhere); retry after `Retry-After` seconds */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1493,6 +1493,15 @@ export interface operations {
             };
             /** @description Missing, invalid or expired access token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many requests (per address for sign-in, per user elsewhere); retry after `Retry-After` seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1803,7 +1812,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Server-Sent Events: `connected` first, then `workflow_update`, `hil_response`, `comment` and `error` events as JSON `data:` lines with an `id:`, and a `keepalive` every 30 s. Reconnect with Last-Event-ID (or ?last_event_id=) to receive what you missed first. */
+            /** @description Server-Sent Events: `connected` first, then `workflow_update`, `hil_response`, `comment` and `error` events as JSON `data:` lines with an `id:`, and a `keepalive` every 30 s. Reconnect with Last-Event-ID (or ?last_event_id=) to receive what you missed first. A stream lasts as long as the access it was opened with: it ends with a `stream_closed` message (`reason`: `token_expired`, `session_ended` or `access_changed`) when the access token expires, on logout or deactivation, and when your role changes; reconnect with a fresh token and Last-Event-ID. At most SSE_MAX_STREAMS_PER_USER streams per user (429 with Retry-After beyond). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1823,6 +1832,15 @@ export interface operations {
             };
             /** @description Missing, invalid or expired access token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many requests (per address for sign-in, per user elsewhere); retry after `Retry-After` seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1851,7 +1869,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Server-Sent Events: `connected` first, then `workflow_update`, `hil_response`, `comment` and `error` events as JSON `data:` lines with an `id:`, and a `keepalive` every 30 s. Reconnect with Last-Event-ID (or ?last_event_id=) to receive what you missed first. */
+            /** @description Server-Sent Events: `connected` first, then `workflow_update`, `hil_response`, `comment` and `error` events as JSON `data:` lines with an `id:`, and a `keepalive` every 30 s. Reconnect with Last-Event-ID (or ?last_event_id=) to receive what you missed first. A stream lasts as long as the access it was opened with: it ends with a `stream_closed` message (`reason`: `token_expired`, `session_ended` or `access_changed`) when the access token expires, on logout or deactivation, and when your role changes; reconnect with a fresh token and Last-Event-ID. At most SSE_MAX_STREAMS_PER_USER streams per user (429 with Retry-After beyond). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1880,6 +1898,15 @@ export interface operations {
             };
             /** @description Not found (or not visible to you) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many requests (per address for sign-in, per user elsewhere); retry after `Retry-After` seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1969,6 +1996,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many requests (per address for sign-in, per user elsewhere); retry after `Retry-After` seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2327,6 +2363,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Too many requests (per address for sign-in, per user elsewhere); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     workflowRespond: {
@@ -2392,6 +2437,15 @@ export interface operations {
             };
             /** @description Conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many requests (per address for sign-in, per user elsewhere); retry after `Retry-After` seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

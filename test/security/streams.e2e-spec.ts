@@ -5,6 +5,7 @@ import { sign } from 'jsonwebtoken';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { signInAdmin, signUp, signUpAs, SignedIn } from '../support/http';
+import { startServerProcess } from '../support/server-process';
 import { openRawStream, RawStream } from '../support/sse';
 import { bootTestApp, JWT_SECRET, TestApp, WITHOUT_WORKFLOW } from '../support/test-app';
 import { createTicket } from '../support/tickets';
@@ -162,6 +163,21 @@ describe('Open streams follow access (e2e)', () => {
       open.push(reopened);
     } finally {
       open.forEach((stream) => stream.close());
+    }
+  });
+
+  // Two instances need a database server: the embedded one belongs to one process.
+  const onServer = process.env.TEST_DATABASE_URL ? it : it.skip;
+  onServer('a logout on one instance ends the stream open on another instance within a second', async () => {
+    const other = await startServerProcess({ ...testApp.env, LOG_LEVEL: 'silent' });
+    try {
+      const staffer = await signUpAs(url, admin.token, 'support');
+      const stream = await openConnected(`${other.url}/api/v1/events`, staffer.token);
+      await request(url).post('/api/v1/auth/logout').auth(staffer.token, { type: 'bearer' }).expect(204);
+      await endsWithin(stream, 1000);
+      expect(closedBecause(stream)).toMatchObject({ type: 'stream_closed', reason: 'session_ended' });
+    } finally {
+      await other.stop('SIGTERM');
     }
   });
 });
