@@ -44,23 +44,34 @@ export async function openStream(
   return {
     messages,
     close: () => source.close(),
-    waitFor: (predicate, timeoutMs = 5000) =>
-      new Promise((resolve, reject) => {
-        const check = () => {
-          const found = messages.find(predicate);
-          if (!found) return;
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolve(found);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(messages.map((m) => m.data.type))}`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      }),
+    waitFor: (predicate, timeoutMs) => waitForMessage(messages, waiters, () => false, predicate, timeoutMs),
   };
+}
+
+/** The first message (from the start) matching `predicate`; rejects after `timeoutMs`, or once `ended()` says no more will come. */
+function waitForMessage(
+  messages: StreamMessage[],
+  waiters: Set<() => void>,
+  ended: () => boolean,
+  predicate: (message: StreamMessage) => boolean,
+  timeoutMs = 5000,
+): Promise<StreamMessage> {
+  const got = () => JSON.stringify(messages.map((m) => m.data.type));
+  return new Promise((resolve, reject) => {
+    const settle = (outcome: () => void) => {
+      clearTimeout(timer);
+      waiters.delete(check);
+      outcome();
+    };
+    const check = () => {
+      const found = messages.find(predicate);
+      if (found) settle(() => resolve(found));
+      else if (ended()) settle(() => reject(new Error(`the stream ended without a matching message; got ${got()}`)));
+    };
+    const timer = setTimeout(() => settle(() => reject(new Error(`no matching message within ${timeoutMs} ms; got ${got()}`))), timeoutMs);
+    waiters.add(check);
+    check();
+  });
 }
 
 /** The HTTP status a stream request is answered with (for the refusals, which never open a stream). */
@@ -123,26 +134,6 @@ export async function openRawStream(url: string, options: { token?: string; toke
     messages,
     ended,
     close: () => abort.abort(),
-    waitFor: (predicate, timeoutMs = 5000) =>
-      new Promise((resolve, reject) => {
-        const check = () => {
-          const found = messages.find(predicate);
-          if (found) {
-            clearTimeout(timer);
-            waiters.delete(check);
-            resolve(found);
-          } else if (done) {
-            clearTimeout(timer);
-            waiters.delete(check);
-            reject(new Error(`the stream ended without a matching message; got ${JSON.stringify(messages.map((m) => m.data.type))}`));
-          }
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(messages.map((m) => m.data.type))}`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      }),
+    waitFor: (predicate, timeoutMs) => waitForMessage(messages, waiters, () => done, predicate, timeoutMs),
   };
 }
