@@ -147,7 +147,7 @@ describe('Knowledge base and LLM (e2e)', () => {
   });
 
   describe('resolve_ticket', () => {
-    it('suggests steps citing the document that answers the ticket, stores them on the ticket and streams them', async () => {
+    it('suggests steps citing the document that answers the ticket, stores them on the ticket and streams them to staff', async () => {
       const ticket = await createTicket(url, user.token, {
         title: 'How do I ingest our VPN manual into the knowledge base?',
         description: 'I have a PDF manual. Which endpoint ingests documents, and which form field carries the file?',
@@ -159,13 +159,18 @@ describe('Knowledge base and LLM (e2e)', () => {
       expect(response.body.steps.join(' ')).toMatch(/ingest_doc|multipart|form field/i);
       expect(response.body.citations[0]).toEqual({ document_id: expect.any(String), chunk_id: expect.any(String), title: 'IT Ticketing System' });
       expect(response.body.confidence).toBeGreaterThan(0);
-      const stored = await request(url).get(`/api/v1/tickets/${ticket.ticket_id}`).auth(user.token, { type: 'bearer' }).expect(200);
+      const stored = await request(url).get(`/api/v1/tickets/${ticket.ticket_id}`).auth(support.token, { type: 'bearer' }).expect(200);
       expect(stored.body.suggestion).toEqual({ ...response.body, ticket_id: undefined });
-      const trail = await request(url).get(`/api/v1/tickets/${ticket.ticket_id}/events`).auth(user.token, { type: 'bearer' }).expect(200);
+      const trail = await request(url).get(`/api/v1/tickets/${ticket.ticket_id}/events`).auth(support.token, { type: 'bearer' }).expect(200);
       expect(trail.body.events.at(-1)).toMatchObject({ type: 'workflow_update', actor_id: support.id, payload: { change: 'suggestion' } });
+      // Written for the support engineer: the requester sees neither the suggestion nor its event.
+      const own = await request(url).get(`/api/v1/tickets/${ticket.ticket_id}`).auth(user.token, { type: 'bearer' }).expect(200);
+      expect(own.body).not.toHaveProperty('suggestion');
+      const ownTrail = await request(url).get(`/api/v1/tickets/${ticket.ticket_id}/events`).auth(user.token, { type: 'bearer' }).expect(200);
+      expect(ownTrail.body.events.map((event: { payload: { change?: string } }) => event.payload.change)).not.toContain('suggestion');
     });
 
-    it('gives the model the similar resolved tickets even when open ones are nearer, never the ticket itself', async () => {
+    it('gives the model the resolutions of similar resolved tickets even when open ones are nearer, never the ticket itself', async () => {
       const fan = { title: 'Laptop fan is loud', description: 'The laptop fan runs loud and grinds all day', request_type: 'hardware' };
       const fixed = await createTicket(url, user.token, { ...fan, title: 'Laptop fan grinding', description: 'My laptop fan grinds when the laptop gets warm' });
       await patchTicket(url, support.token, fixed.ticket_id, { status: 'resolved', comment: 'Replaced the fan under warranty' }).expect(200);
@@ -181,9 +186,9 @@ describe('Knowledge base and LLM (e2e)', () => {
       await request(url).post(`/api/v1/llm/resolve_ticket/${ticket.ticket_id}`).auth(support.token, { type: 'bearer' }).expect(201);
       await request(url).post(`/api/v1/llm/resolve_ticket/${fixed.ticket_id}`).auth(support.token, { type: 'bearer' }).expect(201);
 
-      const [forOpen, forFixed] = suggest.mock.calls.map(([input]) => input.similarTickets);
+      const [forOpen, forFixed] = suggest.mock.calls.map(([input]) => input.pastResolutions);
       suggest.mockRestore();
-      expect(forOpen).toEqual([{ ticketId: fixed.ticket_id, title: 'Laptop fan grinding', resolution: 'Replaced the fan under warranty', similarity: expect.any(Number) }]);
+      expect(forOpen).toEqual(['Replaced the fan under warranty']);
       expect(forFixed).toEqual([]);
     });
 

@@ -38,7 +38,6 @@ describe('Tickets (e2e)', () => {
         plan_summary: null,
         resolution: null,
         next_action: 'workflow_starting',
-        suggestion: null,
         requester_id: alice.id,
         employee_id: alice.employeeId,
         assignee_id: null,

@@ -125,7 +125,7 @@ describe('Workflow operations (e2e)', () => {
     expect(await waitForStatus(testApp.url, alice.token, orphan.ticket_id, ['escalated'], 15000)).toMatchObject({ decision: 'escalated' });
     const doomedTicket = await waitForStatus(testApp.url, alice.token, doomed.ticket_id, ['error', 'escalated'], 15000);
     expect(doomedTicket.status).toBe('error');
-    const doomedError = (await events(doomed.ticket_id)).events.find((event) => event.type === 'error');
+    const doomedError = (await events(doomed.ticket_id)).events.find((event) => event.type === 'error' && event.payload.internal);
     expect(doomedError?.payload.message).toMatch(/interrupted 3 times/);
     expect(await settledRun(crashed.ticket_id, 'waiting')).toMatchObject({ state: 'waiting', locked_by: null, attempts: 0 });
     expect(await settledRun(orphan.ticket_id, 'done')).toMatchObject({ state: 'done', locked_by: null });
@@ -342,8 +342,9 @@ describe('Workflow operations (e2e)', () => {
     expect(failed).toMatchObject({ status: 'error', decision: 'error', next_action: 'support_review' });
     expect(callsFor()).toBe(1);
     const trail = await events(filed.ticket_id);
+    // Its detail for staff, and the plain message everybody sees.
     const errors = trail.events.filter((event) => event.type === 'error');
-    expect(errors).toHaveLength(1);
+    expect(errors.map((event) => event.payload.internal ?? false)).toEqual([true, false]);
     expect(errors[0].payload.message).toContain('WORKFLOW_TIMEOUT (1 s)');
 
     // The stopped run's model call comes back later: nothing may follow the error.

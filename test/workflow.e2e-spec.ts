@@ -152,7 +152,7 @@ describe('Support workflow (e2e)', () => {
       expect(ticket.assignee_id).toBeNull();
     });
 
-    it('ends in error with an error event when a step fails, and writes nothing else', async () => {
+    it('ends in error with error events when a step fails — the detail for staff, plain words for the requester — and writes nothing else', async () => {
       jest.spyOn(testApp.app.get(LlmService), 'retrieveContext').mockRejectedValue(new Error('the search index is unavailable'));
       const filed = await fileRequest(url, bob.token, UNKNOWN_REQUEST, true).expect(201);
       expect(filed.body).toMatchObject({ status: 'error', decision: 'error', next_action: 'support_review' });
@@ -161,9 +161,14 @@ describe('Support workflow (e2e)', () => {
         ['workflow_update', 'pending'],
         ['workflow_update', 'in_progress'],
         ['error', null],
+        ['error', null],
         ['workflow_update', 'error'],
       ]);
-      expect(stream[2].payload.message).toBe('the search index is unavailable');
+      expect(stream[2].payload).toEqual({ message: 'the search index is unavailable', internal: true });
+      const plain = { message: 'The assistant could not finish this request; a member of the support team will take it over.' };
+      expect(stream[3].payload).toEqual(plain);
+      const bobs = (await request(url).get(`/api/v1/tickets/${filed.body.ticket_id}/events`).auth(bob.token, { type: 'bearer' }).expect(200)).body.events;
+      expect(bobs.filter((event: { type: string }) => event.type === 'error').map((event: { payload: unknown }) => event.payload)).toEqual([plain]);
       // An errored ticket is not waiting for anyone.
       const late = await respond(url, admin.token, filed.body.ticket_id, { approval: true }).expect(409);
       expect(late.body.message).toContain('This ticket is error');

@@ -634,8 +634,11 @@ export interface components {
             resolution: string | null;
             /** @example workflow_starting */
             next_action: string;
-            /** @description The latest AI suggestion (POST /llm/resolve_ticket), if any. */
-            suggestion: components["schemas"]["TicketSuggestionDto"] | null;
+            /**
+             * @description Support and admin only: the latest AI suggestion (POST /llm/resolve_ticket), null until there is one.
+             *     Absent when the requester reads their ticket: it is written for the support engineer.
+             */
+            suggestion?: components["schemas"]["TicketSuggestionDto"] | null;
             requester_id: string;
             /**
              * @description The requester's employee id.

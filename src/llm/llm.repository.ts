@@ -28,7 +28,18 @@ export interface SimilarTicketHit {
   similarity: number;
 }
 
+/** A resolved ticket near a new one: its resolution, and its own words, which must not travel with it into a prompt. */
+export interface ResolvedTicketHit {
+  ticketId: string;
+  resolution: string;
+  title: string;
+  description: string;
+  businessJustification: string | null;
+  similarity: number;
+}
+
 type SimilarTicketRow = { ticket_id: string; title: string; status: string; resolution: string | null; requester_id: string; distance: string };
+type ResolvedTicketRow = SimilarTicketRow & { resolution: string; description: string; business_justification: string | null };
 
 function mapSimilarTicket(row: SimilarTicketRow): SimilarTicketHit {
   return {
@@ -37,8 +48,13 @@ function mapSimilarTicket(row: SimilarTicketRow): SimilarTicketHit {
     status: row.status,
     resolution: row.resolution,
     requesterId: row.requester_id,
-    similarity: Math.round((1 - Number(row.distance)) * 1000) / 1000,
+    similarity: similarityOf(row.distance),
   };
+}
+
+/** Cosine similarity from pgvector's cosine distance, to three decimals. */
+function similarityOf(distance: string): number {
+  return Math.round((1 - Number(distance)) * 1000) / 1000;
 }
 
 /** Reciprocal rank fusion: score = Σ 1 / (RRF_K + rank) over the vector and the full-text rankings. */
@@ -155,18 +171,26 @@ export class LlmRepository extends TransactionalRepository {
    * The resolved tickets with a resolution nearest to `embedding`, except `excludeTicketId`. Filtered in
    * the query, before the limit: most tickets near a new one are still open, and teach nothing.
    */
-  similarResolvedTickets(embedding: number[], options: { limit: number; excludeTicketId?: string }): Promise<SimilarTicketHit[]> {
+  similarResolvedTickets(embedding: number[], options: { limit: number; excludeTicketId?: string }): Promise<ResolvedTicketHit[]> {
     return this.manager.transaction(async (manager) => {
       // An HNSW scan filters only the ef_search (40) nearest rows; an iterative scan goes on until it has `limit` rows.
       await manager.query(`SELECT set_config('hnsw.iterative_scan', 'strict_order', true)`);
-      const rows: SimilarTicketRow[] = await manager.query(
-        `SELECT t.id AS ticket_id, t.title, t.status, t.resolution, t.requester_id, e.embedding <=> $1::vector AS distance
+      const rows: ResolvedTicketRow[] = await manager.query(
+        `SELECT t.id AS ticket_id, t.title, t.description, t.business_justification, t.status, t.resolution, t.requester_id,
+                e.embedding <=> $1::vector AS distance
          FROM ticket_embeddings e JOIN tickets t ON t.id = e.ticket_id
          WHERE t.status = $2::ticket_status AND btrim(t.resolution) <> '' AND ($3::uuid IS NULL OR t.id <> $3::uuid)
          ORDER BY e.embedding <=> $1::vector LIMIT $4`,
         [pgvector.toSql(embedding), TicketStatus.Resolved, options.excludeTicketId ?? null, options.limit],
       );
-      return rows.map(mapSimilarTicket);
+      return rows.map((row) => ({
+        ticketId: row.ticket_id,
+        resolution: row.resolution,
+        title: row.title,
+        description: row.description,
+        businessJustification: row.business_justification,
+        similarity: similarityOf(row.distance),
+      }));
     });
   }
 

@@ -13,6 +13,7 @@ import { AppConfig } from '../config/app-config';
 import { TICKET_CREATED, TICKET_UPDATED, TicketCreatedSignal, TicketUpdatedSignal } from '../tickets/ticket-events';
 import { TicketSuggestion } from '../tickets/ticket-suggestion';
 import { TicketDto } from '../tickets/dto/ticket.dto';
+import type { TicketAudience } from '../tickets/ticket-audience';
 import { TicketWriter } from '../tickets/ticket-writer.service';
 import { isStaff, TicketsService, Viewer } from '../tickets/tickets.service';
 import { chunkContext, chunkDocument, documentLead, indexText } from './chunking';
@@ -20,11 +21,11 @@ import { EMBEDDING_DIMENSIONS } from './document-chunk.entity';
 import { DocumentDetailDto, DocumentListDto, IngestedDocumentDto, mapChunk, mapDocument } from './dto/document.dto';
 import { ResolutionDto } from './dto/resolution.dto';
 import { SearchMode, SearchResultDto } from './dto/search.dto';
-import { LlmRepository } from './llm.repository';
+import { LlmRepository, ResolvedTicketHit } from './llm.repository';
 import { toDocumentHttpError } from './document-http-error';
 import { extractDocument } from './parsers/extract-text';
 import { EMBEDDING_MODEL, EmbeddingModel } from './providers/model.factory';
-import { ModelUnavailableError, Passage, RESOLUTION_MODEL, ResolutionModel, SimilarTicket } from './providers/resolution-model';
+import { ModelUnavailableError, Passage, RESOLUTION_MODEL, ResolutionModel } from './providers/resolution-model';
 import { TRIAGE_MODEL, TriageModel, TriageResult } from './providers/triage-model';
 import { toSearchQuery } from './search-query';
 
@@ -37,7 +38,8 @@ export interface UploadedDocument {
 /** What retrieval found for a ticket: passages (with their fused score) and similar resolved tickets. */
 export interface RetrievedContext {
   passages: Array<Passage & { score: number }>;
-  similarTickets: Array<SimilarTicket & { similarity: number }>;
+  /** Their resolutions only: another requester's title or description never reaches a prompt (kept in checkpoints). */
+  similarTickets: Array<{ ticketId: string; resolution: string; similarity: number }>;
 }
 
 const EMBEDDING_BATCH = 64;
@@ -150,7 +152,7 @@ export class LlmService {
   async resolveTicket(actor: Viewer, ticketId: string): Promise<ResolutionDto> {
     const ticket = await this.ticketsService.get(actor, ticketId);
     const context = await this.retrieveContext(`${ticket.title}\n${ticket.description}`, ticketId);
-    const suggestion = await this.composePlan(ticket, context);
+    const suggestion = await this.composePlan(ticket, context, 'staff');
     await this.ticketWriter.recordSuggestion(ticketId, actor.id, suggestion);
     return { ticket_id: ticketId, ...suggestion };
   }
@@ -179,17 +181,25 @@ export class LlmService {
     const similar = await this.llmRepository.similarResolvedTickets(queryVector, { limit: SIMILAR_RESOLVED_TICKETS, excludeTicketId: ticketId });
     return {
       passages: hits.map(({ chunkId, documentId, title, heading, page, text, score }) => ({ chunkId, documentId, title, heading, page, text, score })),
-      similarTickets: similar.map(({ ticketId, title, resolution, similarity }) => ({ ticketId, title, resolution, similarity })),
+      similarTickets: similar.map((hit) => ({ ticketId: hit.ticketId, resolution: withoutOwnWords(hit), similarity: hit.similarity })),
     };
   }
 
-  /** A suggestion grounded in `context`; citations of passages the model was not shown are dropped. */
-  async composePlan(ticket: Pick<TicketDto, 'title' | 'description' | 'request_type' | 'category'>, context: RetrievedContext): Promise<TicketSuggestion> {
+  /**
+   * A suggestion grounded in `context`, written for `audience`: the requester (the workflow's plan, which
+   * they read) or support (POST /llm/resolve_ticket). Citations of passages the model was not shown are dropped.
+   */
+  async composePlan(
+    ticket: Pick<TicketDto, 'title' | 'description' | 'request_type' | 'category'>,
+    context: RetrievedContext,
+    audience: TicketAudience,
+  ): Promise<TicketSuggestion> {
     const draft = await this.resolutionModel
       .suggest({
+        audience,
         ticket: { title: ticket.title, description: ticket.description, requestType: ticket.request_type, category: ticket.category },
         passages: context.passages,
-        similarTickets: context.similarTickets,
+        pastResolutions: context.similarTickets.map((similar) => similar.resolution).filter(Boolean),
       })
       .catch((error: unknown) => {
         throw toModelHttpError(error);
@@ -293,6 +303,23 @@ const MIME_TYPES = {
   markdown: 'text/markdown',
   text: 'text/plain',
 } as const;
+
+/**
+ * A past ticket's resolution without its own title, description or justification, wherever it quotes them
+ * (an approval's resolution quotes the title): a prompt for one requester never carries another's words.
+ */
+function withoutOwnWords(hit: ResolvedTicketHit): string {
+  // Longest first: a title quoted inside the description must not break the description's match.
+  const own = [hit.title, hit.description, hit.businessJustification ?? '']
+    .map((text) => text.trim())
+    .filter((text) => text.length >= 3)
+    .sort((a, b) => b.length - a.length);
+  return own.reduce((resolution, text) => resolution.replace(new RegExp(escapeRegExp(text), 'gi'), '[…]'), hit.resolution);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 function toModelHttpError(error: unknown): Error {
   if (error instanceof ModelUnavailableError) {

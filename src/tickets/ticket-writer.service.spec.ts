@@ -5,6 +5,7 @@ import { FakeAfterCommit, TransactionalFake } from '../../test/support/unit-tran
 import { AfterCommit } from '../database/after-commit';
 import { TicketComment } from './ticket-comment.entity';
 import { TicketEvent } from './ticket-event.entity';
+import { REQUESTER_FAILURE_MESSAGE } from './ticket-audience';
 import { TICKET_EVENTS_APPENDED, TICKET_UPDATED } from './ticket-events';
 import { TicketSuggestion } from './ticket-suggestion';
 import { FINAL_STATUSES } from './ticket-transitions';
@@ -357,15 +358,20 @@ describe(TicketWriter.name, () => {
     );
   });
 
-  it('records a failed run as an error event with its message before the workflow_update that moves the ticket to error', async () => {
+  it('records a failed run as its detail for staff and a plain error for everybody, before the workflow_update that moves the ticket to error', async () => {
     const ticket = repository.add({ status: TicketStatus.InProgress, nextAction: 'workflow_in_progress' });
 
-    await expect(sut.recordWorkflowError(ticket.id, 'model timed out')).resolves.toMatchObject({ status: 'error', decision: 'error',
-      next_action: 'support_review' });
-    expect(repository.events.map((event) => [event.type, event.actorId])).toEqual([['error', null], ['workflow_update', null]]);
-    expect(repository.events[0].payload).toEqual({ message: 'model timed out' });
+    await expect(sut.recordWorkflowError(ticket.id, 'The language model (gemini:gemini-2.5-flash) failed: 429 quota exceeded')).resolves.toMatchObject({
+      status: 'error', decision: 'error', next_action: 'support_review' });
+    expect(repository.events.map((event) => [event.type, event.actorId, event.staffOnly])).toEqual([
+      ['error', null, true], ['error', null, false], ['workflow_update', null, false],
+    ]);
+    expect(repository.events[0].payload).toEqual({ message: 'The language model (gemini:gemini-2.5-flash) failed: 429 quota exceeded', internal: true });
+    expect(repository.events[1].payload).toEqual({ message: REQUESTER_FAILURE_MESSAGE });
     expect(lastEvent().payload).toMatchObject({ status: 'error', step: 'error' });
-    expect(heard).toEqual(signalledChange(ticket.id, TicketStatus.Error, null, 2));
+    expect(JSON.stringify(lastEvent().payload)).not.toContain('quota');
+    expect(repository.transactions()).toEqual([['findByIdForUpdate', 'updateTicket', 'appendEvent', 'appendEvent', 'appendEvent']]);
+    expect(heard).toEqual(signalledChange(ticket.id, TicketStatus.Error, null, 3));
   });
 
   it.each([TicketStatus.Resolved, TicketStatus.Denied, TicketStatus.Escalated, TicketStatus.Error])(
@@ -379,14 +385,14 @@ describe(TicketWriter.name, () => {
   );
 
   describe('recordSuggestion', () => {
-    it('stores the suggestion and shows it on the stream, signalling the appended event only', async () => {
+    it('stores the suggestion and shows it to staff only on the stream, signalling the appended event only', async () => {
       const ticket = repository.add({ status: TicketStatus.Escalated });
 
       const updated = await sut.recordSuggestion(ticket.id, sam.id, suggestion);
 
       expect(updated.suggestion).toEqual(suggestion);
       expect(stored(ticket.id).suggestion).toEqual(suggestion);
-      expect(repository.events).toEqual([expect.objectContaining({ ticketId: ticket.id, type: 'workflow_update', actorId: sam.id, staffOnly: false,
+      expect(repository.events).toEqual([expect.objectContaining({ ticketId: ticket.id, type: 'workflow_update', actorId: sam.id, staffOnly: true,
         payload: { status: 'escalated', decision: 'pending', plan_summary: null, next_action: 'workflow_starting', priority: 'medium',
           category: 'network', assignee_id: null, change: 'suggestion', suggestion } })]);
       expect(repository.transactions()).toEqual([['findByIdForUpdate', 'updateTicket', 'appendEvent']]);

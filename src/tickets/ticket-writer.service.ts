@@ -1,11 +1,13 @@
 // The named commands that change a ticket: a person's PATCH, each workflow step, a human response, a
 // failure, a question from support, an AI suggestion. Each writes the ticket, its event rows (and comment)
-// in the caller's transaction — or its own — and signals the change once it is committed.
+// in the caller's transaction — or its own — and signals the change once it is committed. They return the
+// staff view (every field): their callers are support's routes and the system.
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { Transactional } from '@nestjs-cls/transactional';
 import { AfterCommit } from '../database/after-commit';
-import { mapTicket, TicketDto } from './dto/ticket.dto';
+import { TicketDto } from './dto/ticket.dto';
+import { AudienceEvent, failureEvents, suggestionEvent, toStaffView } from './ticket-audience';
 import { TICKET_EVENTS_APPENDED, TICKET_UPDATED, TicketEventType, TicketUpdatedSignal } from './ticket-events';
 import { TicketSuggestion } from './ticket-suggestion';
 import { allowedNextStatuses, canTransition, FINAL_STATUSES, NEXT_ACTION } from './ticket-transitions';
@@ -38,8 +40,8 @@ export interface HumanResponseRecord {
 
 interface WriteOptions {
   comment?: { body: string; authorId: string | null };
-  /** An event written before the workflow_update (a hil_response, an error). */
-  event?: { type: TicketEventType; payload: Record<string, unknown> };
+  /** Events written before the workflow_update (a hil_response, a failure's). */
+  events?: AudienceEvent[];
   /** Extra fields for the workflow_update's payload (the workflow step, the rule that fired). */
   note?: Record<string, unknown>;
 }
@@ -66,7 +68,7 @@ export class TicketWriter {
     if (requested.status !== undefined && requested.status !== current.status) await this.staffStatusGuard(ticketId, current.status, requested.status);
     const changes = withoutUnchanged(current, requested);
     if (changes.status === TicketStatus.Resolved && comment !== undefined) changes.resolution = comment;
-    return mapTicket(await this.write(current, actorId, changes, { comment: comment === undefined ? undefined : { body: comment, authorId: actorId } }));
+    return toStaffView(await this.write(current, actorId, changes, { comment: comment === undefined ? undefined : { body: comment, authorId: actorId } }));
   }
 
   /**
@@ -80,10 +82,10 @@ export class TicketWriter {
     options: { note: Record<string, unknown>; comment?: string; onlyIfStatus?: TicketStatus },
   ): Promise<TicketDto> {
     const current = await this.lock(ticketId);
-    if (options.onlyIfStatus !== undefined && current.status !== options.onlyIfStatus) return mapTicket(current);
+    if (options.onlyIfStatus !== undefined && current.status !== options.onlyIfStatus) return toStaffView(current);
     if (FINAL_STATUSES.includes(current.status)) throw new TicketClosedError(ticketId, current.status);
     const comment = options.comment === undefined ? undefined : { body: options.comment, authorId: null };
-    return mapTicket(await this.write(current, null, withoutUnchanged(current, requested), { note: options.note, comment }));
+    return toStaffView(await this.write(current, null, withoutUnchanged(current, requested), { note: options.note, comment }));
   }
 
   /** A person answered or approved: the ticket runs again, with the hil_response before its workflow_update. */
@@ -91,8 +93,9 @@ export class TicketWriter {
   async recordHumanResponse(ticketId: string, response: HumanResponseRecord, note: Record<string, unknown>): Promise<TicketDto> {
     const current = await this.lock(ticketId);
     const decision = response.kind === 'approval' ? (response.approval ? 'approved' : 'denied') : 'pending';
-    const event = {
+    const event: AudienceEvent = {
       type: TicketEventType.HilResponse,
+      staffOnly: false,
       payload: {
         kind: response.kind,
         approval: response.approval,
@@ -106,7 +109,7 @@ export class TicketWriter {
     // An answer joins the ticket's conversation, where the question was asked.
     const comment = response.kind === 'answer' && response.answer ? { body: response.answer, authorId: response.responderId } : undefined;
     const changes = withoutUnchanged(current, { status: TicketStatus.InProgress, decision });
-    return mapTicket(await this.write(current, response.responderId, changes, { event, comment, note }));
+    return toStaffView(await this.write(current, response.responderId, changes, { events: [event], comment, note }));
   }
 
   /** Support asks the requester something: the ticket waits for them, and the question joins the conversation. */
@@ -114,7 +117,7 @@ export class TicketWriter {
   async recordStaffQuestion(ticketId: string, askerId: string, question: string, allowedFrom: readonly TicketStatus[]): Promise<TicketDto> {
     const current = await this.lockIn(ticketId, allowedFrom, 'ask the requester');
     const changes = withoutUnchanged(current, { status: TicketStatus.WaitingForUser, decision: 'needs_info', planSummary: `Waiting for the requester: ${question}` });
-    return mapTicket(await this.write(current, askerId, changes, { comment: { body: question, authorId: askerId }, note: { step: 'ask' } }));
+    return toStaffView(await this.write(current, askerId, changes, { comment: { body: question, authorId: askerId }, note: { step: 'ask' } }));
   }
 
   /** Support lets the assistant try again: the ticket is in progress, its run queued by the caller. */
@@ -122,35 +125,30 @@ export class TicketWriter {
   async recordRetry(ticketId: string, actorId: string, allowedFrom: readonly TicketStatus[]): Promise<TicketDto> {
     const current = await this.lockIn(ticketId, allowedFrom, 'retry its workflow');
     const changes = withoutUnchanged(current, { status: TicketStatus.InProgress, decision: 'pending' });
-    return mapTicket(await this.write(current, actorId, changes, { note: { step: 'retry' } }));
+    return toStaffView(await this.write(current, actorId, changes, { note: { step: 'retry' } }));
   }
 
   /**
-   * A failed run: the ticket goes to `error`, with an error event carrying the message first. A ticket a
-   * person closed meanwhile keeps its status, and one already in `error` is not failed twice (read under the lock).
+   * A failed run: the ticket goes to `error`, after its error events — the detail for staff, a plain message
+   * for everybody (the workflow_update carries neither). A ticket a person closed meanwhile keeps its
+   * status, and one already in `error` is not failed twice (read under the lock).
    */
   @Transactional()
-  async recordWorkflowError(ticketId: string, message: string): Promise<TicketDto> {
+  async recordWorkflowError(ticketId: string, detail: string): Promise<TicketDto> {
     const current = await this.lock(ticketId);
-    if (FINAL_STATUSES.includes(current.status) || current.status === TicketStatus.Error) return mapTicket(current);
+    if (FINAL_STATUSES.includes(current.status) || current.status === TicketStatus.Error) return toStaffView(current);
     const changes = withoutUnchanged(current, { status: TicketStatus.Error, decision: 'error' });
-    return mapTicket(await this.write(current, null, changes, { event: { type: TicketEventType.Error, payload: { message } }, note: { step: 'error' } }));
+    return toStaffView(await this.write(current, null, changes, { events: failureEvents(detail), note: { step: 'error' } }));
   }
 
-  /** Stores an AI suggestion on the ticket and shows it on the stream (a workflow_update). */
+  /** Stores an AI suggestion on the ticket and shows it to support and admin (a staff-only workflow_update). */
   @Transactional()
   async recordSuggestion(ticketId: string, actorId: string | null, suggestion: TicketSuggestion): Promise<TicketDto> {
     await this.lock(ticketId);
     const updated = await this.ticketsRepository.updateTicket(ticketId, { suggestion });
-    await this.ticketsRepository.appendEvent({
-      ticketId,
-      type: TicketEventType.WorkflowUpdate,
-      actorId,
-      staffOnly: false,
-      payload: { ...snapshot(updated), change: 'suggestion', suggestion: { ...suggestion } },
-    });
+    await this.ticketsRepository.appendEvent({ ticketId, actorId, ...suggestionEvent(snapshot(updated), suggestion) });
     this.signalAppended();
-    return mapTicket(updated);
+    return toStaffView(updated);
   }
 
   /** Tells the event pump that rows were appended, once they are committed. */
@@ -178,7 +176,7 @@ export class TicketWriter {
    * to say records nothing.
    */
   private async write(current: Ticket, actorId: string | null, changes: TicketChanges, options: WriteOptions): Promise<Ticket> {
-    if (Object.keys(changes).length === 0 && options.comment === undefined && options.event === undefined) return current;
+    if (Object.keys(changes).length === 0 && options.comment === undefined && !options.events?.length) return current;
     if (changes.status !== undefined) {
       if (!canTransition(current.status, changes.status)) {
         throw new ConflictException(
@@ -190,7 +188,7 @@ export class TicketWriter {
     const ticketId = current.id;
     const updated = Object.keys(changes).length > 0 ? await this.ticketsRepository.updateTicket(ticketId, changes) : current;
     if (options.comment) await this.ticketsRepository.insertComment({ ticketId, authorId: options.comment.authorId, body: options.comment.body, internal: false });
-    if (options.event) await this.ticketsRepository.appendEvent({ ticketId, actorId, type: options.event.type, staffOnly: false, payload: options.event.payload });
+    for (const event of options.events ?? []) await this.ticketsRepository.appendEvent({ ticketId, actorId, ...event });
     await this.ticketsRepository.appendEvent({
       ticketId,
       type: TicketEventType.WorkflowUpdate,

@@ -12,6 +12,8 @@ import { TicketComment } from './ticket-comment.entity';
 import { decodeCursor } from './ticket-cursor';
 import { TicketEvent } from './ticket-event.entity';
 import { TICKET_CREATED, TICKET_EVENTS_APPENDED, TICKET_UPDATED } from './ticket-events';
+import { REQUESTER_FAILURE_MESSAGE } from './ticket-audience';
+import { TicketSuggestion } from './ticket-suggestion';
 import { TicketWriter } from './ticket-writer.service';
 import { RequestType, TicketCategory, TicketPriority, TicketStatus, TicketUrgency } from './ticket.enums';
 import { Ticket } from './ticket.entity';
@@ -202,6 +204,44 @@ describe(TicketsService.name, () => {
       await expect(call(missing)).rejects.toThrow(notFound(missing));
       expect(repository.findByIdForUpdate).not.toHaveBeenCalled();
       nothingWritten();
+    });
+  });
+
+  describe('audience', () => {
+    const suggestion: TicketSuggestion = {
+      summary: 'Reset the profile in the VPN admin console', steps: ['Open the console'], citations: [], confidence: 0.7, provider: 'offline',
+      suggested_at: '2025-01-01T00:00:00.000Z',
+    };
+
+    it('gives the requester their ticket without the suggestion — on filing, in the detail and in the list — and staff with it', async () => {
+      const ticket = repository.add({ requesterId: alice.id, suggestion });
+
+      const asRequester = [await sut.create(alice, { title: 'VPN', description: 'Drops', request_type: RequestType.Network } as CreateTicketDto),
+        await sut.get(alice, ticket.id), ...(await sut.list(alice, query())).tickets];
+      for (const view of asRequester) expect(view).not.toHaveProperty('suggestion');
+      for (const [, viewer] of staff) {
+        await expect(sut.get(viewer, ticket.id)).resolves.toMatchObject({ suggestion });
+        expect((await sut.list(viewer, query())).tickets.find((listed) => listed.ticket_id === ticket.id)?.suggestion).toEqual(suggestion);
+      }
+      // The system's own reads (the workflow, indexing) see every field.
+      await expect(sut.findById(ticket.id)).resolves.toMatchObject({ suggestion });
+    });
+
+    it("keeps the suggestion's event and a failure's detail out of the requester's audit trail", async () => {
+      const ticket = repository.add({ requesterId: alice.id, status: TicketStatus.InProgress, nextAction: 'workflow_in_progress' });
+      await writer.recordSuggestion(ticket.id, sam.id, suggestion);
+      await writer.recordWorkflowError(ticket.id, 'connect ECONNREFUSED 10.0.4.2:5432');
+
+      const requesters = (await sut.listEvents(alice, ticket.id, eventsPage())).events;
+      const staffs = (await sut.listEvents(sam, ticket.id, eventsPage())).events;
+
+      expect(requesters.map((event) => [event.type, event.payload.message ?? event.payload.status])).toEqual([
+        ['error', REQUESTER_FAILURE_MESSAGE], ['workflow_update', 'error'],
+      ]);
+      expect(JSON.stringify(requesters)).not.toMatch(/ECONNREFUSED|admin console/);
+      expect(staffs.map((event) => event.payload.change ?? event.payload.message)).toEqual([
+        'suggestion', 'connect ECONNREFUSED 10.0.4.2:5432', REQUESTER_FAILURE_MESSAGE, 'updated',
+      ]);
     });
   });
 

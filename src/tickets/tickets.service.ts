@@ -1,16 +1,15 @@
 import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { Transactional } from '@nestjs-cls/transactional';
-import type { AuthUser } from '../auth/auth-user';
 import { AfterCommit } from '../database/after-commit';
-import { STAFF_ROLES } from '../users/role.enum';
 import { UsersService } from '../users/users.service';
 import { CommentDto, CommentListDto, CreateCommentDto, mapComment } from './dto/comment.dto';
 import { CreateTicketDto } from './dto/create-ticket.dto';
 import { ListTicketsQueryDto, TicketListDto } from './dto/list-tickets.dto';
 import { ListTicketEventsQueryDto, mapTicketEvent, TicketEventListDto } from './dto/ticket-event.dto';
-import { mapTicket, TicketDto } from './dto/ticket.dto';
+import { TicketDto } from './dto/ticket.dto';
 import { UpdateTicketDto } from './dto/update-ticket.dto';
+import { isStaff, mapTicketFor, toStaffView, Viewer } from './ticket-audience';
 import { decodeCursor, encodeCursor } from './ticket-cursor';
 import { TicketComment } from './ticket-comment.entity';
 import { TICKET_CREATED, TicketCreatedSignal, TicketEventType } from './ticket-events';
@@ -20,12 +19,8 @@ import { DEFAULT_CATEGORY, TicketPriority, TicketStatus, TicketUrgency } from '.
 import { Ticket } from './ticket.entity';
 import { TicketsRepository } from './tickets.repository';
 
-export type Viewer = Pick<AuthUser, 'id' | 'role' | 'employeeId'>;
-
-export function isStaff(viewer: Pick<Viewer, 'role'>): boolean {
-  return STAFF_ROLES.includes(viewer.role);
-}
-
+export { isStaff } from './ticket-audience';
+export type { Viewer } from './ticket-audience';
 export type { TicketChanges } from './ticket-writer.service';
 
 @Injectable()
@@ -64,7 +59,7 @@ export class TicketsService {
     });
     this.ticketWriter.signalAppended();
     this.afterCommit.run(() => this.events.emit(TICKET_CREATED, { ticketId: created.id } satisfies TicketCreatedSignal));
-    return mapTicket(created);
+    return mapTicketFor(requester, created);
   }
 
   async list(viewer: Viewer, query: ListTicketsQueryDto): Promise<TicketListDto> {
@@ -88,7 +83,7 @@ export class TicketsService {
     const last = tickets.at(-1);
     const more = tickets.length === query.limit && last !== undefined;
     return {
-      tickets: tickets.map(mapTicket),
+      tickets: tickets.map((ticket) => mapTicketFor(viewer, ticket)),
       count: tickets.length,
       total,
       next_cursor: more ? encodeCursor(last, query.sort) : null,
@@ -96,7 +91,7 @@ export class TicketsService {
   }
 
   async get(viewer: Viewer, ticketId: string): Promise<TicketDto> {
-    return mapTicket(await this.findVisible(viewer, ticketId));
+    return mapTicketFor(viewer, await this.findVisible(viewer, ticketId));
   }
 
   /** Throws 404 unless the viewer may see the ticket: its requester, or support and admin. */
@@ -113,10 +108,10 @@ export class TicketsService {
     return this.ticketWriter.changeByStaff(actor.id, ticketId, { status: dto.status, priority: dto.priority, category: dto.category, assigneeId: dto.assignee_id }, comment);
   }
 
-  /** A ticket for the system's own use (indexing, the workflow): no viewer, no visibility check. */
+  /** A ticket for the system's own use (indexing, the workflow): no viewer, no visibility check, every field. */
   async findById(ticketId: string): Promise<TicketDto | null> {
     const ticket = await this.ticketsRepository.findById(ticketId);
-    return ticket ? mapTicket(ticket) : null;
+    return ticket ? toStaffView(ticket) : null;
   }
 
   /** Every ticket id, in pages (for re-indexing). */

@@ -14,6 +14,7 @@ import { Annotation, END, interrupt, LangGraphRunnableConfig, START, StateGraph 
 import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
 import type { RetrievedContext } from '../llm/llm.service';
 import type { TriageResult } from '../llm/providers/triage-model';
+import type { TicketAudience } from '../tickets/ticket-audience';
 import type { TicketSuggestion } from '../tickets/ticket-suggestion';
 import { TicketStatus } from '../tickets/ticket.enums';
 import type { TicketDto } from '../tickets/dto/ticket.dto';
@@ -28,7 +29,7 @@ export interface SupportGraphDeps {
   change(claim: { ticketId: string; fence: number }, changes: TicketChanges, note: { step: string; rule?: string }, comment?: string): Promise<void>;
   triage(ticket: TicketDto): Promise<TriageResult>;
   retrieve(query: string, ticketId: string): Promise<RetrievedContext>;
-  plan(ticket: TicketDto, context: RetrievedContext): Promise<TicketSuggestion>;
+  plan(ticket: TicketDto, context: RetrievedContext, audience: TicketAudience): Promise<TicketSuggestion>;
 }
 
 const last = <T>() => Annotation<T>({ reducer: (_, next) => next, default: () => null as T });
@@ -78,7 +79,8 @@ export function buildSupportGraph(deps: SupportGraphDeps, checkpointer: BaseChec
     })
     .addNode('plan', async (state): Promise<Update> => {
       const ticket = await deps.ticket(state.ticketId);
-      return { draft: await deps.plan({ ...ticket, description: withAnswers(ticket, state) }, state.context!) };
+      // The requester reads the plan (GET /workflow, the auto-resolution, the escalation note): it is written for them.
+      return { draft: await deps.plan({ ...ticket, description: withAnswers(ticket, state) }, state.context!, 'requester') };
     })
     .addNode('policy', async (state): Promise<Update> => {
       const ticket = await deps.ticket(state.ticketId);

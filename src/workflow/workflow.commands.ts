@@ -38,10 +38,13 @@ export class WorkflowCommands {
     await this.assertClaim(claim);
   }
 
-  /** A run segment failed: the ticket goes to `error` (unless a person closed it) and the run ends. */
+  /**
+   * A run segment failed: the ticket goes to `error` (unless a person closed it) and the run ends. `detail`
+   * (a model's or the database's message) is for support only; the requester is told it in plain words.
+   */
   @Transactional()
-  async recordFailure(claim: Claim, message: string, summary: WorkflowSummary | null): Promise<void> {
-    await this.ticketWriter.recordWorkflowError(claim.ticketId, message);
+  async recordFailure(claim: Claim, detail: string, summary: WorkflowSummary | null): Promise<void> {
+    await this.ticketWriter.recordWorkflowError(claim.ticketId, detail);
     if (!(await this.workflowRepository.finish(claim, null, summary))) throw new StaleClaimError(claim.ticketId);
   }
 

@@ -50,7 +50,7 @@ export class WorkflowEngine implements OnModuleInit {
         change: (claim, changes, note, comment) => commands.recordStep(claim, changes, note, comment),
         triage: (ticket) => llmService.triage(ticket),
         retrieve: (query, ticketId) => llmService.retrieveContext(query, ticketId),
-        plan: (ticket, context) => llmService.composePlan(ticket, context),
+        plan: (ticket, context, audience) => llmService.composePlan(ticket, context, audience),
       },
       this.checkpointer,
     );

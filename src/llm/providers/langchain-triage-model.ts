@@ -1,10 +1,11 @@
 // Triage by Gemini or Ollama through LangChain, answered as JSON validated by a zod schema. The policy's
-// rules still decide what happens next; the model only reads the request.
+// rules still decide what happens next; the model only reads the request, quoted as data.
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { StructuredOutputParser } from '@langchain/core/output_parsers';
 import { ChatPromptTemplate } from '@langchain/core/prompts';
 import { z } from 'zod';
 import { TicketCategory, TicketPriority } from '../../tickets/ticket.enums';
+import { QUOTED_DATA_RULE, quoted } from './quoted-data';
 import { toModelUnavailable } from './resolution-model';
 import { hasPrivilegedWording, higherPriority, TriageModel, TriageRequest, TriageResult } from './triage-model';
 
@@ -17,12 +18,8 @@ const triageSchema = z.object({
 });
 
 const prompt = ChatPromptTemplate.fromMessages([
-  ['system', 'You triage IT support requests. Read the request and answer only with the JSON asked for.\n{format_instructions}'],
-  [
-    'human',
-    'Request type: {request_type}\nCategory chosen: {category}\nPriority chosen: {priority} (urgency {urgency})\n' +
-      'Title: {title}\nDescription: {description}\nBusiness justification: {justification}',
-  ],
+  ['system', 'You triage IT support requests. Read the request and answer only with the JSON asked for.\n{quoted_data_rule}\n{format_instructions}'],
+  ['human', 'Request type: {request_type}\nCategory chosen: {category}\nPriority chosen: {priority} (urgency {urgency})\nThe request:\n{request}'],
 ]);
 
 export class LangChainTriageModel implements TriageModel {
@@ -44,9 +41,12 @@ export class LangChainTriageModel implements TriageModel {
           category: request.category,
           priority: request.priority,
           urgency: request.urgency,
-          title: request.title,
-          description: request.description,
-          justification: request.businessJustification ?? '(none given)',
+          quoted_data_rule: QUOTED_DATA_RULE,
+          // What the requester wrote: read as data, never obeyed.
+          request: quoted(
+            'ticket',
+            `Title: ${request.title}\nDescription: ${request.description}\nBusiness justification: ${request.businessJustification ?? '(none given)'}`,
+          ),
         },
         { timeout: this.timeoutMs },
       );

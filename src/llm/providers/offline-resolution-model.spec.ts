@@ -21,7 +21,7 @@ const printerPassage: Passage = {
 };
 
 function ask(title: string, description: string, passages: Passage[]): ResolutionRequest {
-  return { ticket: { title, description, requestType: 'network', category: 'network' }, passages, similarTickets: [] };
+  return { audience: 'requester', ticket: { title, description, requestType: 'network', category: 'network' }, passages, pastResolutions: [] };
 }
 
 describe(OfflineResolutionModel.name, () => {

@@ -1,5 +1,6 @@
 // The seam between the Llm module and whichever model writes resolution suggestions: Gemini or Ollama
 // through LangChain, or the offline extractive composer. Chosen by LLM_PROVIDER.
+import type { TicketAudience } from '../../tickets/ticket-audience';
 
 /** A knowledge-base passage the model may cite. */
 export interface Passage {
@@ -11,16 +12,13 @@ export interface Passage {
   text: string;
 }
 
-export interface SimilarTicket {
-  ticketId: string;
-  title: string;
-  resolution: string | null;
-}
-
 export interface ResolutionRequest {
+  /** Who reads the answer: the requester (the workflow's plan and auto-resolution) or support (POST /llm/resolve_ticket). */
+  audience: TicketAudience;
   ticket: { title: string; description: string; requestType: string; category: string };
   passages: Passage[];
-  similarTickets: SimilarTicket[];
+  /** How similar resolved tickets were resolved: their resolutions only, never another requester's title or description. */
+  pastResolutions: string[];
 }
 
 /** What a model proposes; citations name passages by chunk id (they are checked against the passages). */

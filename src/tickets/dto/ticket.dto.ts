@@ -1,5 +1,4 @@
 import { RequestType, TicketCategory, TicketPriority, TicketStatus, TicketUrgency } from '../ticket.enums';
-import { Ticket } from '../ticket.entity';
 
 export class CitationDto {
   document_id: string;
@@ -18,6 +17,7 @@ export class TicketSuggestionDto {
   suggested_at: string;
 }
 
+/** A ticket as its viewer may see it: the requester's view has no `suggestion`. */
 export class TicketDto {
   ticket_id: string;
   /** @example "Request for Admin Access" */
@@ -37,37 +37,15 @@ export class TicketDto {
   resolution: string | null;
   /** @example "workflow_starting" */
   next_action: string;
-  /** The latest AI suggestion (POST /llm/resolve_ticket), if any. */
-  suggestion: TicketSuggestionDto | null;
+  /**
+   * Support and admin only: the latest AI suggestion (POST /llm/resolve_ticket), null until there is one.
+   * Absent when the requester reads their ticket: it is written for the support engineer.
+   */
+  suggestion?: TicketSuggestionDto | null;
   requester_id: string;
   /** The requester's employee id. @example "EMP001" */
   employee_id: string;
   assignee_id: string | null;
   created_at: Date;
   updated_at: Date;
-}
-
-export function mapTicket(ticket: Ticket): TicketDto {
-  return {
-    ticket_id: ticket.id,
-    title: ticket.title,
-    description: ticket.description,
-    request_type: ticket.requestType,
-    category: ticket.category,
-    priority: ticket.priority,
-    urgency: ticket.urgency,
-    business_justification: ticket.businessJustification,
-    desired_completion_date: ticket.desiredCompletionDate,
-    status: ticket.status,
-    decision: ticket.decision,
-    plan_summary: ticket.planSummary,
-    resolution: ticket.resolution,
-    next_action: ticket.nextAction,
-    suggestion: ticket.suggestion,
-    requester_id: ticket.requesterId,
-    employee_id: ticket.employeeId,
-    assignee_id: ticket.assigneeId,
-    created_at: ticket.createdAt,
-    updated_at: ticket.updatedAt,
-  };
 }

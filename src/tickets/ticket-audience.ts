@@ -1,0 +1,86 @@
+// Who sees what of a ticket, decided here and nowhere else. The requester sees their ticket and what the
+// assistant wrote for them; support and admin see that too, and what was written for staff: the AI
+// suggestion (POST /llm/resolve_ticket) and a failure's internal detail. Events carry the same decision in
+// their staff_only flag, which the audit trail and both streams filter on.
+import type { AuthUser } from '../auth/auth-user';
+import { STAFF_ROLES } from '../users/role.enum';
+import { TicketDto } from './dto/ticket.dto';
+import { TicketEventType } from './ticket-events';
+import { TicketSuggestion } from './ticket-suggestion';
+import { Ticket } from './ticket.entity';
+
+export type Viewer = Pick<AuthUser, 'id' | 'role' | 'employeeId'>;
+
+/** Who a text is written for, and who may read it: what the requester may read, staff may read too. */
+export type TicketAudience = 'requester' | 'staff';
+
+export function isStaff(viewer: Pick<Viewer, 'role'>): boolean {
+  return STAFF_ROLES.includes(viewer.role);
+}
+
+export function audienceOf(viewer: Pick<Viewer, 'role'>): TicketAudience {
+  return isStaff(viewer) ? 'staff' : 'requester';
+}
+
+/** A ticket as this viewer may see it: every route that returns a ticket to a person maps it here. */
+export function mapTicketFor(viewer: Pick<Viewer, 'role'>, ticket: Ticket): TicketDto {
+  return audienceOf(viewer) === 'staff' ? toStaffView(ticket) : toRequesterView(ticket);
+}
+
+/** Support, admin and the system itself: every field, the suggestion included (null until there is one). */
+export function toStaffView(ticket: Ticket): TicketDto {
+  return { ...toRequesterView(ticket), suggestion: ticket.suggestion };
+}
+
+/** The requester: no `suggestion` field at all, since it is written for the support engineer. */
+export function toRequesterView(ticket: Ticket): TicketDto {
+  return {
+    ticket_id: ticket.id,
+    title: ticket.title,
+    description: ticket.description,
+    request_type: ticket.requestType,
+    category: ticket.category,
+    priority: ticket.priority,
+    urgency: ticket.urgency,
+    business_justification: ticket.businessJustification,
+    desired_completion_date: ticket.desiredCompletionDate,
+    status: ticket.status,
+    decision: ticket.decision,
+    plan_summary: ticket.planSummary,
+    resolution: ticket.resolution,
+    next_action: ticket.nextAction,
+    requester_id: ticket.requesterId,
+    employee_id: ticket.employeeId,
+    assignee_id: ticket.assigneeId,
+    created_at: ticket.createdAt,
+    updated_at: ticket.updatedAt,
+  };
+}
+
+/** An event as it is appended, with the audience decided: staff-only events never reach the requester. */
+export interface AudienceEvent {
+  type: TicketEventType;
+  staffOnly: boolean;
+  payload: Record<string, unknown>;
+}
+
+/** What the requester is told when the assistant fails, whatever went wrong. */
+export const REQUESTER_FAILURE_MESSAGE = 'The assistant could not finish this request; a member of the support team will take it over.';
+/** Enough of a failure's detail to act on; provider errors can be long. */
+const MAX_DETAIL_CHARS = 2000;
+
+/**
+ * A failed workflow run, told to each audience: the detail (a model's or the database's message, an
+ * internal assertion) for staff, marked `internal` as internal notes are; then the plain message for everybody.
+ */
+export function failureEvents(detail: string): AudienceEvent[] {
+  return [
+    { type: TicketEventType.Error, staffOnly: true, payload: { message: detail.slice(0, MAX_DETAIL_CHARS), internal: true } },
+    { type: TicketEventType.Error, staffOnly: false, payload: { message: REQUESTER_FAILURE_MESSAGE } },
+  ];
+}
+
+/** The AI suggestion is written for the support engineer: its workflow_update is staff-only, as the field is. */
+export function suggestionEvent(snapshot: Record<string, unknown>, suggestion: TicketSuggestion): AudienceEvent {
+  return { type: TicketEventType.WorkflowUpdate, staffOnly: true, payload: { ...snapshot, change: 'suggestion', suggestion: { ...suggestion } } };
+}
