@@ -1020,7 +1020,7 @@ export interface operations {
                 role?: "user" | "support" | "admin";
                 /** @description How many items to return (at most 100). */
                 limit: number;
-                /** @description How many items to skip. */
+                /** @description How many items to skip (at most 10,000). */
                 offset: number;
             };
             header?: never;
@@ -1408,6 +1408,8 @@ export interface operations {
     ticketsList: {
         parameters: {
             query: {
+                /** @description How many tickets to skip (at most 10,000; page further with `cursor`). */
+                offset: number;
                 employee_id?: string;
                 status?: "pending" | "in_progress" | "waiting_for_user" | "waiting_for_approval" | "resolved" | "denied" | "escalated" | "error";
                 priority?: "low" | "medium" | "high" | "critical";
@@ -1424,8 +1426,6 @@ export interface operations {
                 cursor?: string;
                 /** @description How many items to return (at most 100). */
                 limit: number;
-                /** @description How many items to skip. */
-                offset: number;
             };
             header?: never;
             path?: never;
@@ -1625,7 +1625,7 @@ export interface operations {
             query: {
                 /** @description How many items to return (at most 100). */
                 limit: number;
-                /** @description How many items to skip. */
+                /** @description How many items to skip (at most 10,000). */
                 offset: number;
             };
             header?: never;
@@ -1992,7 +1992,7 @@ export interface operations {
             query: {
                 /** @description How many items to return (at most 100). */
                 limit: number;
-                /** @description How many items to skip. */
+                /** @description How many items to skip (at most 10,000). */
                 offset: number;
             };
             header?: never;
