@@ -2,7 +2,8 @@
 // operations of the served OpenAPI document (each suite checks), so a new route cannot go untested.
 // Which operations are public is not written here: the document says so, with `security: []`.
 import { login } from '../support/http';
-import type { Call } from './client';
+import { Call, mapLimit } from './client';
+import type { DocumentedOperation } from './document';
 import type { Role, World } from './world';
 
 export interface Operation {
@@ -107,4 +108,20 @@ export const OPERATIONS: Record<string, Operation> = {
 
 export function freshCall(operation: Operation, world: World): Promise<Call> {
   return operation.fresh ? operation.fresh(world) : Promise.resolve(operation.call(world));
+}
+
+export interface Prepared {
+  call: Call;
+  /** A session of its own for each operation's role, so that a logout among the calls ends only its own. */
+  token?: string;
+}
+
+/** A valid call per operation, on state of its own, and its token: the base that input tests vary. */
+export async function prepareCalls(world: World, operations: DocumentedOperation[]): Promise<Map<string, Prepared>> {
+  const prepared = new Map<string, Prepared>();
+  await mapLimit(operations, 3, async (operation) => {
+    const token = operation.public ? undefined : await world.freshToken(world.member(operation.table.role));
+    prepared.set(operation.key, { call: await freshCall(operation.table, world), token });
+  });
+  return prepared;
 }
