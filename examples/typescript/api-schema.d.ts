@@ -1023,7 +1023,7 @@ export interface operations {
                 role?: "user" | "support" | "admin";
                 /** @description How many items to return (at most 100). */
                 limit: number;
-                /** @description How many items to skip. */
+                /** @description How many items to skip (at most 10,000). */
                 offset: number;
             };
             header?: never;
@@ -1411,6 +1411,8 @@ export interface operations {
     ticketsList: {
         parameters: {
             query: {
+                /** @description How many tickets to skip (at most 10,000; page further with `cursor`). */
+                offset: number;
                 employee_id?: string;
                 status?: "pending" | "in_progress" | "waiting_for_user" | "waiting_for_approval" | "resolved" | "denied" | "escalated" | "error";
                 priority?: "low" | "medium" | "high" | "critical";
@@ -1427,8 +1429,6 @@ export interface operations {
                 cursor?: string;
                 /** @description How many items to return (at most 100). */
                 limit: number;
-                /** @description How many items to skip. */
-                offset: number;
             };
             header?: never;
             path?: never;
@@ -1637,7 +1637,7 @@ export interface operations {
             query: {
                 /** @description How many items to return (at most 100). */
                 limit: number;
-                /** @description How many items to skip. */
+                /** @description How many items to skip (at most 10,000). */
                 offset: number;
             };
             header?: never;
@@ -2031,7 +2031,7 @@ export interface operations {
             query: {
                 /** @description How many items to return (at most 100). */
                 limit: number;
-                /** @description How many items to skip. */
+                /** @description How many items to skip (at most 10,000). */
                 offset: number;
             };
             header?: never;

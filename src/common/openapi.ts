@@ -14,6 +14,8 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
         'Sign in at /api/v1/auth/login and send the access token as `Authorization: Bearer <token>`.',
     )
     .setVersion('1.0.0')
+    // Relative: Swagger UI's "Try it out" then calls the server that serves the document, wherever it runs.
+    .addServer('/', 'This server')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .addOAuth2({ type: 'oauth2', flows: { password: { tokenUrl: `/${API_PREFIX}/auth/login`, scopes: {} } } })
     .build();

@@ -1,14 +1,52 @@
-import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+
+/** Deeper than any body of ours; far shallower than what overflows the stack of the recursive validators. */
+const MAX_DEPTH = 32;
 
 /** Every body and query is validated: unknown fields are refused, and each message names its field. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new InputValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
     transformOptions: { enableImplicitConversion: false },
     exceptionFactory: (errors) => new BadRequestException(flattenMessages(errors)),
   });
+}
+
+/**
+ * Before the class validators run, refuses what they would pass on or choke on: a NUL character in any
+ * string (PostgreSQL text cannot hold one, so it would fail in the database as a 500) and nesting deep
+ * enough to overflow the stack of the recursive transformers.
+ */
+class InputValidationPipe extends ValidationPipe {
+  async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type !== 'custom') {
+      const problem = problemIn(value, metadata.type === 'param' ? (metadata.data ?? 'parameter') : '');
+      if (problem) throw new BadRequestException([problem]);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
+/** Walks the input without recursion: the first NUL character or excess depth, with the field it is in. */
+function problemIn(input: unknown, root: string): string | undefined {
+  const pending: Array<{ value: unknown; path: string; depth: number }> = [{ value: input, path: root, depth: 0 }];
+  while (pending.length > 0) {
+    const { value, path, depth } = pending.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return `${path || 'value'} must not contain NUL characters`;
+      continue;
+    }
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_DEPTH) return `${path || 'body'} is nested more than ${MAX_DEPTH} levels deep`;
+    for (const [key, child] of Object.entries(value)) {
+      const childPath = path ? `${path}.${key}` : key;
+      if (key.includes('\u0000')) return `field names must not contain NUL characters (${JSON.stringify(childPath)})`;
+      pending.push({ value: child, path: childPath, depth: depth + 1 });
+    }
+  }
+  return undefined;
 }
 
 function flattenMessages(errors: ValidationError[], parent = ''): string[] {

@@ -1,4 +1,4 @@
-import { BadRequestException, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOAuth2, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../auth/auth-user';
@@ -7,7 +7,7 @@ import { ApiErrors } from '../common/api-errors.decorator';
 import { PaginationQueryDto } from '../common/pagination.dto';
 import { LimitPerUser } from '../limits/user-limit.guard';
 import { Role } from '../users/role.enum';
-import { DocumentDetailDto, DocumentListDto, IngestedDocumentDto } from './dto/document.dto';
+import { DocumentDetailDto, DocumentListDto, IngestDocumentFieldsDto, IngestedDocumentDto } from './dto/document.dto';
 import { ResolutionDto } from './dto/resolution.dto';
 import { SearchQueryDto, SearchResultDto } from './dto/search.dto';
 import { LlmService } from './llm.service';
@@ -28,7 +28,7 @@ export class LlmController {
   @LimitPerUser('uploads')
   @UseInterceptors(FileInterceptor('file'))
   @Post('ingest_doc')
-  ingest(@CurrentUser() user: AuthUser, @UploadedFile() file?: Express.Multer.File): Promise<IngestedDocumentDto> {
+  ingest(@CurrentUser() user: AuthUser, @Body() _fields: IngestDocumentFieldsDto, @UploadedFile() file?: Express.Multer.File): Promise<IngestedDocumentDto> {
     if (!file) throw new BadRequestException('Send the document as multipart/form-data in the field "file"');
     return this.llmService.ingest(file, user);
   }

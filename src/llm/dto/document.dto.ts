@@ -64,3 +64,6 @@ export function mapDocument(document: KnowledgeDocument): DocumentDto {
 export function mapChunk(chunk: DocumentChunk): ChunkDto {
   return { chunk_id: chunk.id, position: chunk.position, page: chunk.page, heading: chunk.heading, text: chunk.text };
 }
+
+/** The upload's form fields besides `file`: none, so that a stray one (`uploader_id`, `role`…) is refused rather than ignored. */
+export class IngestDocumentFieldsDto {}

@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
-import { IsDate, IsEnum, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsDate, IsEnum, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Trim } from '../../common/trim.decorator';
-import { PaginationQueryDto } from '../../common/pagination.dto';
+import { MAX_OFFSET, PaginationQueryDto } from '../../common/pagination.dto';
 import { RequestType, TicketCategory, TicketPriority, TicketStatus } from '../ticket.enums';
 import { TicketDto } from './ticket.dto';
 
@@ -9,6 +9,11 @@ export const TICKET_SORTS = ['created_at', '-created_at', 'updated_at', '-update
 export type TicketSort = (typeof TICKET_SORTS)[number];
 
 export class ListTicketsQueryDto extends PaginationQueryDto {
+  /** How many tickets to skip (at most 10,000; page further with `cursor`). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  @Max(MAX_OFFSET, { message: `offset must not be greater than ${MAX_OFFSET}; page further with cursor (the next_cursor of the previous page)` })
+  offset: number = 0;
+
   /** @example "EMP001" */
   @IsOptional() @IsString() @MaxLength(64)
   employee_id?: string;

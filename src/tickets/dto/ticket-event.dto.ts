@@ -4,7 +4,7 @@ import { TicketEvent } from '../ticket-event.entity';
 
 export class ListTicketEventsQueryDto {
   /** Only events after this event id (the previous page's `next_after`). */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER)
   after: number = 0;
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)

@@ -1,16 +1,17 @@
 import { IsEnum, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsOmittable } from '../../common/omittable.decorator';
 import { Trim } from '../../common/trim.decorator';
 import { TicketCategory, TicketPriority, TicketStatus } from '../ticket.enums';
 
 /** What support and admin may change on a ticket. A status change follows the transition table. */
 export class UpdateTicketDto {
-  @IsOptional() @IsEnum(TicketStatus)
+  @IsOmittable() @IsEnum(TicketStatus)
   status?: TicketStatus;
 
-  @IsOptional() @IsEnum(TicketPriority)
+  @IsOmittable() @IsEnum(TicketPriority)
   priority?: TicketPriority;
 
-  @IsOptional() @IsEnum(TicketCategory)
+  @IsOmittable() @IsEnum(TicketCategory)
   category?: TicketCategory;
 
   /** A support or admin user; null unassigns. */
@@ -18,6 +19,6 @@ export class UpdateTicketDto {
   assignee_id?: string | null;
 
   /** Added to the ticket's conversation (visible to the requester); on resolving, it becomes the resolution. */
-  @IsOptional() @Trim() @IsString() @Length(1, 5000)
+  @IsOmittable() @Trim() @IsString() @Length(1, 5000)
   comment?: string;
 }

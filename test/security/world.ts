@@ -1,0 +1,90 @@
+// The people and things every security test file needs, made once per file: one member of each role, a
+// requester and another requester, a ticket of the requester's, a knowledge-base document, and the state
+// changes (a ticket support works on, a pending question) that some operations need to succeed.
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { ADMIN, TestApp } from '../support/test-app';
+import { clientIp, login, signUp, uniqueSuffix } from '../support/http';
+import { NEW_TICKET } from '../support/tickets';
+
+export type Role = 'user' | 'support' | 'admin';
+
+export interface Member {
+  id: string;
+  email: string;
+  password: string;
+  role: Role;
+  /** A session of this file's own; a test that ends a session signs in afresh (see `freshToken`). */
+  token: string;
+}
+
+export interface World {
+  url: string;
+  admin: Member;
+  support: Member;
+  /** A plain user: the requester of `ticket`. */
+  requester: Member;
+  /** Another plain user, who may not see the requester's tickets. */
+  other: Member;
+  ticket: string;
+  document: string;
+  member(role: Role): Member;
+  /** A new session of `member`: its token can be used up (logged out) without harming the others. */
+  freshToken(member: Member): Promise<string>;
+  /** A new ticket of the requester's; `state` moves it there by support's hand first. */
+  newTicket(state?: 'pending' | 'in_progress' | 'escalated' | 'waiting_for_user'): Promise<string>;
+  newUser(): Promise<Member>;
+  newDocument(): Promise<string>;
+  /** A markdown file the knowledge base has not seen yet. */
+  markdown(): { filename: string; type: string; content: string };
+  sql<T = Record<string, unknown>>(query: string, parameters?: unknown[]): Promise<T[]>;
+}
+
+export async function buildWorld(testApp: TestApp): Promise<World> {
+  const url = testApp.url;
+  const auth = (token: string) => ({ Authorization: `Bearer ${token}`, 'X-Forwarded-For': clientIp() });
+  const admin: Member = { ...ADMIN, role: 'admin', ...(await session(url, ADMIN.email, ADMIN.password)) };
+  const newUser = async (role: Role = 'user'): Promise<Member> => {
+    const user = await signUp(url);
+    if (role !== 'user') await request(url).patch(`/api/v1/users/${user.id}/role`).set(auth(admin.token)).send({ role }).expect(200);
+    return { id: user.id, email: user.email, password: user.password, role, token: user.token };
+  };
+  const [support, requester, other] = await Promise.all([newUser('support'), newUser(), newUser()]);
+
+  const markdown = () => {
+    const topic = uniqueSuffix();
+    return { filename: `vpn-${topic}.md`, type: 'text/markdown', content: `# VPN token ${topic}\n\nReset the VPN token ${topic} from the self-service portal, then sign in again.\n` };
+  };
+  const newDocument = async () => {
+    const file = markdown();
+    const response = await request(url).post('/api/v1/llm/ingest_doc').set(auth(support.token))
+      .attach('file', Buffer.from(file.content), { filename: file.filename, contentType: file.type }).expect(201);
+    return response.body.document_id as string;
+  };
+  const newTicket: World['newTicket'] = async (state = 'pending') => {
+    const created = await request(url).post('/api/v1/tickets').set(auth(requester.token)).send(NEW_TICKET).expect(201);
+    const id = created.body.ticket_id as string;
+    const move = (status: string) => request(url).patch(`/api/v1/tickets/${id}`).set(auth(support.token)).send({ status }).expect(200);
+    if (state === 'in_progress' || state === 'waiting_for_user') await move('in_progress');
+    if (state === 'escalated') await move('escalated');
+    if (state === 'waiting_for_user') {
+      await request(url).post(`/api/v1/workflow/${id}/ask`).set(auth(support.token)).send({ question: 'Which laptop model do you have?' }).expect(200);
+    }
+    return id;
+  };
+  const [ticket, document] = await Promise.all([newTicket(), newDocument()]);
+  const members = { admin, support, user: requester };
+  return {
+    url, admin, support, requester, other, ticket, document, markdown, newDocument, newTicket,
+    newUser: () => newUser(),
+    member: (role) => members[role],
+    freshToken: async (member) => (await login(url, member.email, member.password)).token,
+    sql: (query, parameters = []) => testApp.app.get(DataSource).query(query, parameters),
+  };
+}
+
+async function session(url: string, email: string, password: string): Promise<{ id: string; token: string }> {
+  const { token } = await login(url, email, password);
+  const me = await request(url).get('/api/v1/users/me').auth(token, { type: 'bearer' }).expect(200);
+  return { id: me.body.id, token };
+}
