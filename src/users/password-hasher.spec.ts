@@ -1,6 +1,9 @@
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import bcrypt from 'bcryptjs';
 import { randomUUID } from 'node:crypto';
+import { FakeAfterCommit } from '../../test/support/unit-transactions';
 import { AppConfig } from '../config/app-config';
+import { AfterCommit } from '../database/after-commit';
 import { PasswordHasher } from './password-hasher';
 import { Role } from './role.enum';
 import { User } from './user.entity';
@@ -38,7 +41,7 @@ describe('Signing in with an unknown email', () => {
       comparison.finished = true;
       return matches;
     }) as typeof bcrypt.compare);
-    sut = new UsersService(new FakeUsersRepository(jane) as unknown as UsersRepository, hasher);
+    sut = new UsersService(new FakeUsersRepository(jane) as unknown as UsersRepository, hasher, new EventEmitter2(), new FakeAfterCommit() as unknown as AfterCommit);
   });
   afterEach(() => jest.restoreAllMocks());
 
