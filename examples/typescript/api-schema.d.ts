@@ -517,6 +517,8 @@ export interface components {
             total: number;
             limit: number;
             offset: number;
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
         };
         UpdateRoleDto: {
             /** @enum {string} */
@@ -695,6 +697,8 @@ export interface components {
             comments: components["schemas"]["CommentDto"][];
             count: number;
             total: number;
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
         };
         TicketEventDto: {
             /**
@@ -748,6 +752,8 @@ export interface components {
             documents: components["schemas"]["DocumentDto"][];
             count: number;
             total: number;
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
         };
         ChunkDto: {
             chunk_id: string;
@@ -1021,10 +1027,12 @@ export interface operations {
         parameters: {
             query: {
                 role?: "user" | "support" | "admin";
+                /** @description How many items to skip (at most 10,000; page further with `cursor`). */
+                offset: number;
+                /** @description `next_cursor` of the previous page (use instead of offset). */
+                cursor?: string;
                 /** @description How many items to return (at most 100). */
                 limit: number;
-                /** @description How many items to skip (at most 10,000). */
-                offset: number;
             };
             header?: never;
             path?: never;
@@ -1635,10 +1643,12 @@ export interface operations {
     ticketsListComments: {
         parameters: {
             query: {
+                /** @description How many items to skip (at most 10,000; page further with `cursor`). */
+                offset: number;
+                /** @description `next_cursor` of the previous page (use instead of offset). */
+                cursor?: string;
                 /** @description How many items to return (at most 100). */
                 limit: number;
-                /** @description How many items to skip (at most 10,000). */
-                offset: number;
             };
             header?: never;
             path: {
@@ -2029,10 +2039,12 @@ export interface operations {
     llmListDocuments: {
         parameters: {
             query: {
+                /** @description How many items to skip (at most 10,000; page further with `cursor`). */
+                offset: number;
+                /** @description `next_cursor` of the previous page (use instead of offset). */
+                cursor?: string;
                 /** @description How many items to return (at most 100). */
                 limit: number;
-                /** @description How many items to skip (at most 10,000). */
-                offset: number;
             };
             header?: never;
             path?: never;

@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOAuth2, ApiTags } from '@nestjs
 import { AuthUser, CurrentUser } from '../auth/auth-user';
 import { Roles } from '../auth/roles.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
-import { PaginationQueryDto } from '../common/pagination.dto';
+import { CursorPageQueryDto } from '../common/pagination.dto';
 import { LimitPerUser } from '../limits/user-limit.guard';
 import { Role } from '../users/role.enum';
 import { DocumentDetailDto, DocumentListDto, IngestDocumentFieldsDto, IngestedDocumentDto } from './dto/document.dto';
@@ -36,7 +36,7 @@ export class LlmController {
   /** The knowledge base's documents, newest first. */
   @ApiErrors(400)
   @Get('documents')
-  listDocuments(@Query() page: PaginationQueryDto): Promise<DocumentListDto> {
+  listDocuments(@Query() page: CursorPageQueryDto): Promise<DocumentListDto> {
     return this.llmService.listDocuments(page);
   }
 

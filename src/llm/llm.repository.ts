@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { PageRequest } from '../common/keyset-cursor';
 import pgvector from 'pgvector';
 import { TransactionalRepository } from '../database/transactional.repository';
 import { TicketStatus } from '../tickets/ticket.enums';
@@ -82,8 +83,18 @@ export class LlmRepository extends TransactionalRepository {
     return this.manager.findOneBy(KnowledgeDocument, { id });
   }
 
-  findDocumentPage(limit: number, offset: number): Promise<[KnowledgeDocument[], number]> {
-    return this.manager.findAndCount(KnowledgeDocument, { order: { createdAt: 'DESC', id: 'ASC' }, take: limit, skip: offset });
+  /** Newest first; `total` counts every document, whatever the page. */
+  async findDocumentPage(page: PageRequest): Promise<[KnowledgeDocument[], number]> {
+    const query = this.manager.createQueryBuilder(KnowledgeDocument, 'document');
+    const total = await query.clone().getCount();
+    if (page.after) {
+      query.where('(document.created_at < :afterAt OR (document.created_at = :afterAt AND document.id > CAST(:afterId AS uuid)))', {
+        afterAt: page.after.createdAt,
+        afterId: page.after.id,
+      });
+    }
+    const documents = await query.orderBy('document.created_at', 'DESC').addOrderBy('document.id', 'ASC').offset(page.after ? 0 : page.offset).limit(page.limit).getMany();
+    return [documents, total];
   }
 
   findChunks(documentId: string): Promise<DocumentChunk[]> {

@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { createHash } from 'node:crypto';
+import { nextCursor, pageRequest } from '../common/keyset-cursor';
 import { AppConfig } from '../config/app-config';
 import { TICKET_CREATED, TICKET_UPDATED, TicketCreatedSignal, TicketUpdatedSignal } from '../tickets/ticket-events';
 import { TicketSuggestion } from '../tickets/ticket-suggestion';
@@ -113,9 +114,9 @@ export class LlmService {
     }
   }
 
-  async listDocuments(page: { limit: number; offset: number }): Promise<DocumentListDto> {
-    const [documents, total] = await this.llmRepository.findDocumentPage(page.limit, page.offset);
-    return { documents: documents.map(mapDocument), count: documents.length, total };
+  async listDocuments(query: { limit: number; offset: number; cursor?: string }): Promise<DocumentListDto> {
+    const [documents, total] = await this.llmRepository.findDocumentPage(pageRequest(query));
+    return { documents: documents.map(mapDocument), count: documents.length, total, next_cursor: nextCursor(documents, query.limit) };
   }
 
   async getDocument(id: string): Promise<DocumentDetailDto> {

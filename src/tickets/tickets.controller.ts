@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOAuth2, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../auth/auth-user';
 import { Roles } from '../auth/roles.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
-import { PaginationQueryDto } from '../common/pagination.dto';
+import { CursorPageQueryDto } from '../common/pagination.dto';
 import { LimitPerUser } from '../limits/user-limit.guard';
 import { Role } from '../users/role.enum';
 import { CommentDto, CommentListDto, CreateCommentDto } from './dto/comment.dto';
@@ -62,7 +62,7 @@ export class TicketsController {
   /** The ticket's conversation, oldest first (internal notes for support and admin only). */
   @ApiErrors(400, 404)
   @Get(':ticket_id/comments')
-  listComments(@CurrentUser() user: AuthUser, @Param('ticket_id', ParseUUIDPipe) ticketId: string, @Query() page: PaginationQueryDto): Promise<CommentListDto> {
+  listComments(@CurrentUser() user: AuthUser, @Param('ticket_id', ParseUUIDPipe) ticketId: string, @Query() page: CursorPageQueryDto): Promise<CommentListDto> {
     return this.ticketsService.listComments(user, ticketId, page);
   }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { PageRequest } from '../common/keyset-cursor';
 import { TransactionalRepository } from '../database/transactional.repository';
 import { Brackets, SelectQueryBuilder } from 'typeorm';
 import { TicketComment } from './ticket-comment.entity';
@@ -125,13 +126,14 @@ export class TicketsRepository extends TransactionalRepository {
     return this.manager.save(TicketComment, this.manager.create(TicketComment, comment));
   }
 
-  findComments(ticketId: string, options: { includeInternal: boolean; limit: number; offset: number }): Promise<[TicketComment[], number]> {
-    return this.manager.findAndCount(TicketComment, {
-      where: options.includeInternal ? { ticketId } : { ticketId, internal: false },
-      order: { createdAt: 'ASC', id: 'ASC' },
-      take: options.limit,
-      skip: options.offset,
-    });
+  /** Oldest first; `total` counts every comment the viewer may see, whatever the page. */
+  async findComments(ticketId: string, options: { includeInternal: boolean }, page: PageRequest): Promise<[TicketComment[], number]> {
+    const query = this.manager.createQueryBuilder(TicketComment, 'comment').where('comment.ticket_id = :ticketId', { ticketId });
+    if (!options.includeInternal) query.andWhere('NOT comment.internal');
+    const total = await query.clone().getCount();
+    if (page.after) query.andWhere('(comment.created_at, comment.id) > (:afterAt, CAST(:afterId AS uuid))', { afterAt: page.after.createdAt, afterId: page.after.id });
+    const comments = await query.orderBy('comment.created_at', 'ASC').addOrderBy('comment.id', 'ASC').offset(page.after ? 0 : page.offset).limit(page.limit).getMany();
+    return [comments, total];
   }
 
   /**

@@ -21,6 +21,8 @@ import { NewTicketEvent, TicketFilters, TicketPageRequest, TicketsRepository } f
 import { TicketsService, Viewer } from './tickets.service';
 
 interface Rows { tickets: Map<string, Ticket>; comments: TicketComment[]; events: TicketEvent[] }
+import type { PageRequest } from '../common/keyset-cursor';
+
 type Options<M extends 'findComments' | 'findEvents'> = Parameters<TicketsRepository[M]>[1];
 const keep = <T>(rows: T[], row: T): T => (rows.push(row), { ...row });
 
@@ -46,7 +48,7 @@ class FakeTicketsRepository extends TransactionalFake {
   });
   insertComment = this.noted('insertComment', async (fields: Pick<TicketComment, 'ticketId' | 'authorId' | 'body' | 'internal'>) =>
     keep(this.rows.comments, { id: randomUUID(), createdAt: new Date(), ...fields }));
-  findComments = this.noted('findComments', async (ticketId: string, { includeInternal, limit, offset }: Options<'findComments'>) => {
+  findComments = this.noted('findComments', async (ticketId: string, { includeInternal }: Options<'findComments'>, { limit, offset }: PageRequest) => {
     const visible = this.rows.comments.filter((c) => c.ticketId === ticketId && (includeInternal || !c.internal));
     return [visible.slice(offset, offset + limit), visible.length] as [TicketComment[], number];
   });
@@ -319,7 +321,7 @@ describe(TicketsService.name, () => {
       await expect(sut.listComments(alice, ticket.id, page)).resolves.toMatchObject({ comments: [{ body: 'Still broken' }], count: 1, total: 1 });
       await expect(sut.listComments(sam, ticket.id, page)).resolves.toMatchObject({ count: 2, total: 2 });
       expect(repository.findComments.mock.calls).toEqual([
-        [ticket.id, { includeInternal: false, ...page }], [ticket.id, { includeInternal: true, ...page }],
+        [ticket.id, { includeInternal: false }, { ...page, after: undefined }], [ticket.id, { includeInternal: true }, { ...page, after: undefined }],
       ]);
     });
   });

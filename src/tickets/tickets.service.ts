@@ -1,6 +1,7 @@
 import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { Transactional } from '@nestjs-cls/transactional';
+import { nextCursor, pageRequest } from '../common/keyset-cursor';
 import { AfterCommit } from '../database/after-commit';
 import { UsersService } from '../users/users.service';
 import { CommentDto, CommentListDto, CreateCommentDto, mapComment } from './dto/comment.dto';
@@ -126,10 +127,11 @@ export class TicketsService {
     return mapComment(await this.insertComment(ticketId, author.id, dto.body, internal));
   }
 
-  async listComments(viewer: Viewer, ticketId: string, page: { limit: number; offset: number }): Promise<CommentListDto> {
+  async listComments(viewer: Viewer, ticketId: string, query: { limit: number; offset: number; cursor?: string }): Promise<CommentListDto> {
+    const page = pageRequest(query);
     await this.findVisible(viewer, ticketId);
-    const [comments, total] = await this.ticketsRepository.findComments(ticketId, { includeInternal: isStaff(viewer), ...page });
-    return { comments: comments.map(mapComment), count: comments.length, total };
+    const [comments, total] = await this.ticketsRepository.findComments(ticketId, { includeInternal: isStaff(viewer) }, page);
+    return { comments: comments.map(mapComment), count: comments.length, total, next_cursor: nextCursor(comments, query.limit) };
   }
 
   async listEvents(viewer: Viewer, ticketId: string, query: ListTicketEventsQueryDto): Promise<TicketEventListDto> {

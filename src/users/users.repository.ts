@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { PageRequest } from '../common/keyset-cursor';
 import { TransactionalRepository } from '../database/transactional.repository';
 import { Role } from './role.enum';
 import { User } from './user.entity';
@@ -34,13 +35,14 @@ export class UsersRepository extends TransactionalRepository {
     return this.manager.save(User, this.manager.create(User, { ...user, email: user.email.toLowerCase() }));
   }
 
-  findPage(filter: { role?: Role; limit: number; offset: number }): Promise<[User[], number]> {
-    return this.manager.findAndCount(User, {
-      where: filter.role ? { role: filter.role } : {},
-      order: { createdAt: 'ASC', id: 'ASC' },
-      take: filter.limit,
-      skip: filter.offset,
-    });
+  /** Oldest first; `total` counts every match, whatever the page. */
+  async findPage(filter: { role?: Role }, page: PageRequest): Promise<[User[], number]> {
+    const query = this.manager.createQueryBuilder(User, 'account');
+    if (filter.role) query.where('account.role = :role', { role: filter.role });
+    const total = await query.clone().getCount();
+    if (page.after) query.andWhere('(account.created_at, account.id) > (:afterAt, CAST(:afterId AS uuid))', { afterAt: page.after.createdAt, afterId: page.after.id });
+    const users = await query.orderBy('account.created_at', 'ASC').addOrderBy('account.id', 'ASC').offset(page.after ? 0 : page.offset).limit(page.limit).getMany();
+    return [users, total];
   }
 
   /** Locks the active admins' rows so that two concurrent demotions cannot remove the last admin. */

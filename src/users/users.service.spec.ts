@@ -153,8 +153,8 @@ describe(UsersService.name, () => {
 
     const page = await sut.list({ role: Role.User, limit: 1, offset: 1 });
 
-    expect(page).toEqual({ users: [expect.objectContaining({ id: second.id })], count: 1, total: 3, limit: 1, offset: 1 });
-    expect(repository.findPage).toHaveBeenCalledWith({ role: Role.User, limit: 1, offset: 1 });
+    expect(page).toEqual({ users: [expect.objectContaining({ id: second.id })], count: 1, total: 3, limit: 1, offset: 1, next_cursor: expect.any(String) });
+    expect(repository.findPage).toHaveBeenCalledWith({ role: Role.User }, { limit: 1, offset: 1, after: undefined });
   });
 
   describe('changeRole', () => {

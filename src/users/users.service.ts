@@ -2,6 +2,7 @@ import { Transactional } from '@nestjs-cls/transactional';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { QueryFailedError } from 'typeorm';
+import { nextCursor, pageRequest } from '../common/keyset-cursor';
 import { AfterCommit } from '../database/after-commit';
 import { ACCESS_CHANGED, AccessChangedSignal } from './access-changed';
 import { ListUsersQueryDto, UserListDto } from './dto/user-list.dto';
@@ -63,8 +64,8 @@ export class UsersService {
   }
 
   async list(query: ListUsersQueryDto): Promise<UserListDto> {
-    const [users, total] = await this.usersRepository.findPage(query);
-    return { users: users.map(mapUser), count: users.length, total, limit: query.limit, offset: query.offset };
+    const [users, total] = await this.usersRepository.findPage({ role: query.role }, pageRequest(query));
+    return { users: users.map(mapUser), count: users.length, total, limit: query.limit, offset: query.offset, next_cursor: nextCursor(users, query.limit) };
   }
 
   @Transactional()

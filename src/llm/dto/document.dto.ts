@@ -43,6 +43,8 @@ export class DocumentListDto {
   documents: DocumentDto[];
   count: number;
   total: number;
+  /** Pass as `cursor` to get the next page; null on the last page. */
+  next_cursor: string | null;
 }
 
 export function mapDocument(document: KnowledgeDocument): DocumentDto {

@@ -26,6 +26,8 @@ export class CommentListDto {
   comments: CommentDto[];
   count: number;
   total: number;
+  /** Pass as `cursor` to get the next page; null on the last page. */
+  next_cursor: string | null;
 }
 
 export function mapComment(comment: TicketComment): CommentDto {

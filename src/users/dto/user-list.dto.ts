@@ -1,9 +1,9 @@
 import { IsEnum, IsOptional } from 'class-validator';
-import { PaginationQueryDto } from '../../common/pagination.dto';
+import { CursorPageQueryDto } from '../../common/pagination.dto';
 import { Role } from '../role.enum';
 import { UserDto } from './user.dto';
 
-export class ListUsersQueryDto extends PaginationQueryDto {
+export class ListUsersQueryDto extends CursorPageQueryDto {
   @IsOptional() @IsEnum(Role)
   role?: Role;
 }
@@ -16,4 +16,6 @@ export class UserListDto {
   total: number;
   limit: number;
   offset: number;
+  /** Pass as `cursor` to get the next page; null on the last page. */
+  next_cursor: string | null;
 }
