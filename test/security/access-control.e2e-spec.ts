@@ -1,12 +1,12 @@
 // Authentication and authorization over every operation of the served OpenAPI document: each one works
 // when called properly, refuses every kind of bad token with 401, refuses a role below its own with 403,
 // and hides another requester's ticket (404). The table in operations.ts says how to call each operation.
-import { bootTestApp, TestApp, WITHOUT_WORKFLOW } from '../support/test-app';
+import { TestApp } from '../support/test-app';
 import { NEW_TICKET } from '../support/tickets';
 import { badTokens, mapLimit, Reply, send } from './client';
-import { coverageProblems, DocumentedOperation, fetchDocument, operationsOf } from './document';
+import { coverageProblems, DocumentedOperation } from './document';
 import { freshCall } from './operations';
-import { buildWorld, Role, World } from './world';
+import { bootWalkingSuite, Role, World } from './world';
 
 const RANK: Record<Role, number> = { user: 0, support: 1, admin: 2 };
 
@@ -17,9 +17,7 @@ describe('Access control of every operation (e2e)', () => {
   let checks = 0;
 
   beforeAll(async () => {
-    testApp = await bootTestApp({ ...WITHOUT_WORKFLOW, AUTH_THROTTLE_LIMIT: '100000' });
-    world = await buildWorld(testApp);
-    operations = operationsOf(await fetchDocument(testApp.url));
+    ({ testApp, world, operations } = await bootWalkingSuite());
   });
   afterAll(async () => {
     console.log(`security/access-control: ${operations?.length ?? 0} operations, ${checks} operation × case checks`);

@@ -2,11 +2,11 @@
 // range, of the wrong type, huge, unicode, with NUL bytes, arrays and objects where scalars belong,
 // prototype keys — is answered with a 4xx JSON error that says what is wrong (or, where the value happens to
 // be valid, a success), never a 500 and never a stack trace or a file path.
-import { bootTestApp, TestApp, WITHOUT_WORKFLOW } from '../support/test-app';
+import { TestApp } from '../support/test-app';
 import { Call, mapLimit, Reply, send } from './client';
-import { coverageProblems, DocumentedOperation, fetchDocument, operationsOf } from './document';
+import { coverageProblems, DocumentedOperation } from './document';
 import { prepareCalls, Prepared } from './operations';
-import { buildWorld, World } from './world';
+import { bootWalkingSuite, World } from './world';
 
 const HUGE_IN_URL = 'x'.repeat(10_000); // Node refuses URLs over 16 KB itself, before the app (431)
 const HUGE = 'x'.repeat(100_000);
@@ -39,9 +39,8 @@ describe('Fuzzed input on every operation (e2e)', () => {
 
   beforeAll(async () => {
     // `?wait=true` is a valid value to fuzz with: let it wait a second, not five minutes.
-    testApp = await bootTestApp({ ...WITHOUT_WORKFLOW, AUTH_THROTTLE_LIMIT: '100000', WORKFLOW_TIMEOUT: '1', HIL_WAIT_SECONDS: '1' });
-    world = await buildWorld(testApp);
-    operations = operationsOf(await fetchDocument(testApp.url)).filter((operation) => operation.table);
+    ({ testApp, world, operations } = await bootWalkingSuite({ WORKFLOW_TIMEOUT: '1', HIL_WAIT_SECONDS: '1' }));
+    operations = operations.filter((operation) => operation.table);
     base = await prepareCalls(world, operations);
   });
   afterAll(async () => {

@@ -2,11 +2,11 @@
 // maximum (ids at most 2^53 − 1, offset at most 10,000), and what PostgreSQL cannot store or the
 // validators cannot take — a NUL character, null in a field that may only be left out — is a 400 naming
 // the field rather than a 500.
-import { bootTestApp, TestApp, WITHOUT_WORKFLOW } from '../support/test-app';
+import { TestApp } from '../support/test-app';
 import { Call, mapLimit, send } from './client';
-import { coverageProblems, DocumentedOperation, fetchDocument, operationsOf } from './document';
+import { coverageProblems, DocumentedOperation } from './document';
 import { prepareCalls, Prepared } from './operations';
-import { buildWorld, World } from './world';
+import { bootWalkingSuite, World } from './world';
 
 describe('Bounds of input on every operation (e2e)', () => {
   let testApp: TestApp;
@@ -16,9 +16,8 @@ describe('Bounds of input on every operation (e2e)', () => {
   let checks = 0;
 
   beforeAll(async () => {
-    testApp = await bootTestApp({ ...WITHOUT_WORKFLOW, AUTH_THROTTLE_LIMIT: '100000' });
-    world = await buildWorld(testApp);
-    operations = operationsOf(await fetchDocument(testApp.url)).filter((operation) => operation.table);
+    ({ testApp, world, operations } = await bootWalkingSuite());
+    operations = operations.filter((operation) => operation.table);
     base = await prepareCalls(world, operations);
   });
   afterAll(async () => {

@@ -2,12 +2,12 @@
 // requester, the status, an id, staff_only) or any unknown one — is refused with 400 naming the field, and
 // writes nothing anywhere. Every operation of the served document that takes a body is covered.
 import { randomUUID } from 'node:crypto';
-import { bootTestApp, TestApp, WITHOUT_WORKFLOW } from '../support/test-app';
+import { TestApp } from '../support/test-app';
 import { Call, mapLimit, send } from './client';
 import { settledFingerprint } from './database';
-import { coverageProblems, DocumentedOperation, fetchDocument, operationsOf } from './document';
+import { coverageProblems, DocumentedOperation } from './document';
 import { freshCall } from './operations';
-import { buildWorld, World } from './world';
+import { bootWalkingSuite, World } from './world';
 
 describe('Mass assignment on every write (e2e)', () => {
   let testApp: TestApp;
@@ -16,9 +16,7 @@ describe('Mass assignment on every write (e2e)', () => {
   let checks = 0;
 
   beforeAll(async () => {
-    testApp = await bootTestApp({ ...WITHOUT_WORKFLOW, AUTH_THROTTLE_LIMIT: '100000' });
-    world = await buildWorld(testApp);
-    operations = operationsOf(await fetchDocument(testApp.url));
+    ({ testApp, world, operations } = await bootWalkingSuite());
   });
   afterAll(async () => {
     console.log(`security/mass-assignment: ${writes().length} operations with a body, ${checks} operation × field checks`);

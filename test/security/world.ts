@@ -3,9 +3,10 @@
 // changes (a ticket support works on, a pending question) that some operations need to succeed.
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { ADMIN, TestApp } from '../support/test-app';
+import { ADMIN, bootTestApp, TestApp, WITHOUT_WORKFLOW } from '../support/test-app';
 import { clientIp, login, signUp, uniqueSuffix } from '../support/http';
 import { NEW_TICKET } from '../support/tickets';
+import { DocumentedOperation, fetchDocument, operationsOf } from './document';
 
 export type Role = 'user' | 'support' | 'admin';
 
@@ -87,4 +88,18 @@ async function session(url: string, email: string, password: string): Promise<{ 
   const { token } = await login(url, email, password);
   const me = await request(url).get('/api/v1/users/me').auth(token, { type: 'bearer' }).expect(200);
   return { id: me.body.id, token };
+}
+
+/** What a suite that walks the document starts from: the app (its workflow off), the world, and the operations. */
+export interface WalkingSuite {
+  testApp: TestApp;
+  world: World;
+  operations: DocumentedOperation[];
+}
+
+/** Boots the app for a suite that walks every operation: no workflow, no sign-in throttle in the way. */
+export async function bootWalkingSuite(env: Record<string, string> = {}): Promise<WalkingSuite> {
+  const testApp = await bootTestApp({ ...WITHOUT_WORKFLOW, AUTH_THROTTLE_LIMIT: '100000', ...env });
+  const world = await buildWorld(testApp);
+  return { testApp, world, operations: operationsOf(await fetchDocument(testApp.url)) };
 }
