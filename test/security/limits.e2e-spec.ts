@@ -8,7 +8,14 @@ import { bootTestApp, TestApp } from '../support/test-app';
 import { NEW_TICKET } from '../support/tickets';
 import { fileRequest, KB_QUESTION } from '../support/workflow';
 
-const LIMITS = { requests: 3, hil: 2, uploads: 2, windowSeconds: 60 };
+const LIMITS = { requests: 3, hil: 2, uploads: 2, windowSeconds: 3600 };
+
+/** Windows are fixed (aligned to the clock): a test that counts hits must not straddle two of them. */
+async function awayFromWindowEdge(): Promise<void> {
+  const windowMs = LIMITS.windowSeconds * 1000;
+  const left = windowMs - (Date.now() % windowMs);
+  if (left < 30_000) await new Promise((resolve) => setTimeout(resolve, left + 100));
+}
 
 describe('Per-user limits (e2e)', () => {
   let testApp: TestApp;
@@ -24,6 +31,7 @@ describe('Per-user limits (e2e)', () => {
     url = testApp.url;
   });
   afterAll(() => testApp.close());
+  beforeEach(awayFromWindowEdge, 60_000);
 
   const sql = <T = Record<string, unknown>>(query: string, parameters: unknown[] = []): Promise<T[]> => testApp.app.get(DataSource).query(query, parameters);
   const ticketCount = async (userId: string) => Number((await sql<{ count: string }>(`SELECT count(*) FROM tickets WHERE requester_id = $1`, [userId]))[0].count);
@@ -41,7 +49,7 @@ describe('Per-user limits (e2e)', () => {
     await fileRequest(url, alice.token, KB_QUESTION).expect(201);
     await fileRequest(url, alice.token, KB_QUESTION).expect(201);
     await request(url).post('/api/v1/tickets').auth(alice.token, { type: 'bearer' }).send(NEW_TICKET).expect(201);
-    expectTooMany(await fileRequest(url, alice.token, KB_QUESTION), /Too many new requests: at most 3 per 60 s/);
+    expectTooMany(await fileRequest(url, alice.token, KB_QUESTION), /Too many new requests: at most 3 per 3600 s/);
     expectTooMany(await request(url).post('/api/v1/tickets').auth(alice.token, { type: 'bearer' }).send(NEW_TICKET), /Too many new requests/);
     expect(await ticketCount(alice.id)).toBe(3);
 
