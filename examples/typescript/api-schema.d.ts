@@ -1419,8 +1419,6 @@ export interface operations {
     ticketsList: {
         parameters: {
             query: {
-                /** @description How many tickets to skip (at most 10,000; page further with `cursor`). */
-                offset: number;
                 employee_id?: string;
                 status?: "pending" | "in_progress" | "waiting_for_user" | "waiting_for_approval" | "resolved" | "denied" | "escalated" | "error";
                 priority?: "low" | "medium" | "high" | "critical";
@@ -1433,6 +1431,8 @@ export interface operations {
                 created_before?: string;
                 /** @description A field to sort by; a leading `-` sorts descending. */
                 sort: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "priority" | "-priority";
+                /** @description How many items to skip (at most 10,000; page further with `cursor`). */
+                offset: number;
                 /** @description `next_cursor` of the previous page (use instead of offset). */
                 cursor?: string;
                 /** @description How many items to return (at most 100). */

@@ -10,22 +10,43 @@ export interface KeysetPosition {
 }
 
 export function encodeKeyset(row: KeysetPosition): string {
-  return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url');
+  return encodeCursorParts([row.createdAt.toISOString(), row.id]);
 }
 
 export function decodeKeyset(cursor: string): KeysetPosition {
+  const [at, id] = decodeCursorParts(cursor, 2);
+  if (!isUuid(id) || !isIsoTimestamp(at)) throw new BadRequestException('cursor is not valid');
+  return { createdAt: new Date(at), id };
+}
+
+/** Any of our cursors: a JSON array of strings, base64url-encoded. */
+export function encodeCursorParts(parts: string[]): string {
+  return Buffer.from(JSON.stringify(parts)).toString('base64url');
+}
+
+/** The `count` strings a cursor of ours holds; 400 for anything else. */
+export function decodeCursorParts(cursor: string, count: number): string[] {
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     throw new BadRequestException('cursor is not valid');
   }
-  const [at, id] = Array.isArray(decoded) && decoded.length === 2 ? (decoded as unknown[]) : [];
-  const createdAt = typeof at === 'string' ? new Date(at) : new Date(NaN);
-  if (typeof id !== 'string' || !isUuid(id) || Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== at) {
+  if (!Array.isArray(decoded) || decoded.length !== count || !decoded.every((part) => typeof part === 'string')) {
     throw new BadRequestException('cursor is not valid');
   }
-  return { createdAt, id };
+  return decoded as string[];
+}
+
+/** An instant exactly as Date#toISOString writes it (what our cursors hold). */
+export function isIsoTimestamp(value: string): boolean {
+  const time = Date.parse(value);
+  return !Number.isNaN(time) && new Date(time).toISOString() === value;
+}
+
+/** 400 when a query pages both ways at once. */
+export function assertOnePagingMode(query: { offset: number; cursor?: string }): void {
+  if (query.cursor && query.offset > 0) throw new BadRequestException('Use either cursor or offset, not both');
 }
 
 /** The page request a list's repository takes: an offset, or the position after which to continue. */
@@ -37,7 +58,7 @@ export interface PageRequest {
 
 /** Turns the query's cursor or offset into a page request (both at once is a 400). */
 export function pageRequest(query: { limit: number; offset: number; cursor?: string }): PageRequest {
-  if (query.cursor && query.offset > 0) throw new BadRequestException('Use either cursor or offset, not both');
+  assertOnePagingMode(query);
   return { limit: query.limit, offset: query.offset, after: query.cursor ? decodeKeyset(query.cursor) : undefined };
 }
 

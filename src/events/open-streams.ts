@@ -23,12 +23,13 @@ const RETRY_AFTER_SECONDS = 5;
 
 export class OpenStreams {
   private readonly byUser = new Map<string, Set<OpenStream>>();
-  private count = 0;
 
   constructor(private readonly maxPerUser: number) {}
 
   get size(): number {
-    return this.count;
+    let size = 0;
+    for (const streams of this.byUser.values()) size += streams.size;
+    return size;
   }
 
   /** 429 when the user already holds as many streams as allowed. */
@@ -42,16 +43,12 @@ export class OpenStreams {
 
   add(stream: OpenStream): void {
     const streams = this.byUser.get(stream.userId) ?? new Set<OpenStream>();
-    this.byUser.set(stream.userId, streams);
-    if (!streams.has(stream)) this.count += 1;
-    streams.add(stream);
+    this.byUser.set(stream.userId, streams.add(stream));
   }
 
   remove(stream: OpenStream): void {
     const streams = this.byUser.get(stream.userId);
-    if (!streams?.delete(stream)) return;
-    this.count -= 1;
-    if (streams.size === 0) this.byUser.delete(stream.userId);
+    if (streams?.delete(stream) && streams.size === 0) this.byUser.delete(stream.userId);
   }
 
   /** Every sign-in session with a stream open here. */

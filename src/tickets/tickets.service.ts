@@ -1,7 +1,7 @@
 import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { Transactional } from '@nestjs-cls/transactional';
-import { nextCursor, pageRequest } from '../common/keyset-cursor';
+import { assertOnePagingMode, nextCursor, pageRequest } from '../common/keyset-cursor';
 import { AfterCommit } from '../database/after-commit';
 import { UsersService } from '../users/users.service';
 import { CommentDto, CommentListDto, CreateCommentDto, mapComment } from './dto/comment.dto';
@@ -64,7 +64,7 @@ export class TicketsService {
   }
 
   async list(viewer: Viewer, query: ListTicketsQueryDto): Promise<TicketListDto> {
-    if (query.cursor && query.offset > 0) throw new BadRequestException('Use either cursor or offset, not both');
+    assertOnePagingMode(query);
     const { tickets, total } = await this.ticketsRepository.findPage(
       {
         // Users see their own tickets whatever they filter on; support and admin see all.
