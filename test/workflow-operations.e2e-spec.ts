@@ -4,7 +4,6 @@
 // checkpoints are pruned while the summary stays.
 // One app per file; a test restarts it (same database) only when it needs another environment.
 import request from 'supertest';
-import { DataSource } from 'typeorm';
 import { LlmService } from '../src/llm/llm.service';
 import { WorkflowQueue } from '../src/workflow/workflow.queue';
 import { WorkflowRepository } from '../src/workflow/workflow.repository';
@@ -38,8 +37,7 @@ describe('Workflow operations (e2e)', () => {
     testApp = await testApp.restart(overrides);
   }
 
-  const sql = <T = Record<string, any>>(query: string, parameters: unknown[] = []): Promise<T[]> => testApp.app.get(DataSource).query(query, parameters);
-  const runOf = async (ticketId: string) => (await sql(`SELECT * FROM workflow_runs WHERE ticket_id = $1`, [ticketId]))[0];
+  const runOf = async (ticketId: string) => (await testApp.sql(`SELECT * FROM workflow_runs WHERE ticket_id = $1`, [ticketId]))[0];
   /** The run's record once it is in `state` (it is closed just after the ticket's last change), or as it is after 10 s. */
   const settledRun = async (ticketId: string, state: string) => {
     let run = await runOf(ticketId);
@@ -49,7 +47,7 @@ describe('Workflow operations (e2e)', () => {
   const checkpointRows = async (ticketId: string) => {
     const counts: Record<string, number> = {};
     for (const table of CHECKPOINT_TABLES) {
-      counts[table] = (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM langgraph.${table} WHERE thread_id = $1`, [ticketId]))[0].n;
+      counts[table] = (await testApp.sql<{ n: number }>(`SELECT count(*)::int AS n FROM langgraph.${table} WHERE thread_id = $1`, [ticketId]))[0].n;
     }
     return counts;
   };
@@ -98,19 +96,19 @@ describe('Workflow operations (e2e)', () => {
 
     // What a process that died mid-run leaves behind: its runs `running` under its id, the tickets in progress.
     const died = async (ticketId: string, lease: string, attempts: number) => {
-      await sql(`UPDATE workflow_runs SET state = 'running', locked_by = gen_random_uuid(), lease_until = now() + $2::interval, attempts = $3 WHERE ticket_id = $1`, [
+      await testApp.sql(`UPDATE workflow_runs SET state = 'running', locked_by = gen_random_uuid(), lease_until = now() + $2::interval, attempts = $3 WHERE ticket_id = $1`, [
         ticketId,
         lease,
         attempts,
       ]);
-      await sql(`UPDATE tickets SET status = 'in_progress', next_action = 'workflow_in_progress' WHERE id = $1`, [ticketId]);
+      await testApp.sql(`UPDATE tickets SET status = 'in_progress', next_action = 'workflow_in_progress' WHERE id = $1`, [ticketId]);
     };
     await died(crashed.ticket_id, '-1 minute', 1);
     // A lease still in force: on a shared server another live instance may own it.
     await died(held.ticket_id, '10 minutes', 1);
     await died(doomed.ticket_id, '-1 minute', 3);
     // Created by a process that stopped before it queued the run.
-    await sql(`DELETE FROM workflow_runs WHERE ticket_id = $1`, [orphan.ticket_id]);
+    await testApp.sql(`DELETE FROM workflow_runs WHERE ticket_id = $1`, [orphan.ticket_id]);
     const heldBy = (await runOf(held.ticket_id)).locked_by;
 
     await useEnv({ MAX_CONCURRENT_WORKFLOWS: '5' });
@@ -119,7 +117,7 @@ describe('Workflow operations (e2e)', () => {
     if (onServer) {
       // Another instance may still be alive: its run is left alone while its lease is in force…
       const stillHeld = await runOf(held.ticket_id);
-      await sql(`UPDATE workflow_runs SET lease_until = now() - interval '1 second' WHERE ticket_id = $1`, [held.ticket_id]);
+      await testApp.sql(`UPDATE workflow_runs SET lease_until = now() - interval '1 second' WHERE ticket_id = $1`, [held.ticket_id]);
       expect(stillHeld).toMatchObject({ state: 'running', locked_by: heldBy });
     }
     expect(await waitForStatus(testApp.url, alice.token, orphan.ticket_id, ['escalated'], 15000)).toMatchObject({ decision: 'escalated' });
@@ -140,8 +138,8 @@ describe('Workflow operations (e2e)', () => {
     await useEnv({ MAX_CONCURRENT_WORKFLOWS: '0', HIL_WAIT_SECONDS: '0' });
     const ticketId = (await fileRequest(testApp.url, alice.token, ACCESS_REQUEST).expect(201)).body.ticket_id;
     // What a process that died right after request_approval committed, before its checkpoint, leaves behind.
-    await sql(`UPDATE workflow_runs SET state = 'running', locked_by = gen_random_uuid(), lease_until = now() - interval '1 minute', attempts = 1 WHERE ticket_id = $1`, [ticketId]);
-    await sql(`UPDATE tickets SET status = 'waiting_for_approval', next_action = 'awaiting_approval', decision = 'pending_approval' WHERE id = $1`, [ticketId]);
+    await testApp.sql(`UPDATE workflow_runs SET state = 'running', locked_by = gen_random_uuid(), lease_until = now() - interval '1 minute', attempts = 1 WHERE ticket_id = $1`, [ticketId]);
+    await testApp.sql(`UPDATE tickets SET status = 'waiting_for_approval', next_action = 'awaiting_approval', decision = 'pending_approval' WHERE id = $1`, [ticketId]);
     expect(await checkpointRows(ticketId)).toEqual({ checkpoints: 0, checkpoint_blobs: 0, checkpoint_writes: 0 });
     // The ticket's status says "waiting", but the run records no pause: nothing is accepted that could be lost.
     const early = await respond(testApp.url, admin.token, ticketId, { approval: true, comments: 'too early' }).expect(409);
@@ -162,12 +160,12 @@ describe('Workflow operations (e2e)', () => {
 
   it('runs at most MAX_CONCURRENT_WORKFLOWS at once and loses none of 30 simultaneous requests', async () => {
     await useEnv({ MAX_CONCURRENT_WORKFLOWS: '5' });
-    const [{ now: startedAt }] = await sql<{ now: Date }>(`SELECT now()`);
+    const [{ now: startedAt }] = await testApp.sql<{ now: Date }>(`SELECT now()`);
     let sampling = true;
     const seen: number[] = [];
     const sampler = (async () => {
       while (sampling) {
-        const running = await sql<{ n: number }>(
+        const running = await testApp.sql<{ n: number }>(
           `SELECT count(*)::int AS n FROM workflow_runs r JOIN tickets t ON t.id = r.ticket_id WHERE r.state = 'running' AND t.created_at >= $1`,
           [startedAt],
         );
@@ -188,7 +186,7 @@ describe('Workflow operations (e2e)', () => {
 
       // A run's record is closed just after its ticket's last change.
       const runStates = () =>
-        sql<{ state: string; n: number }>(`SELECT state, count(*)::int AS n FROM workflow_runs WHERE ticket_id = ANY($1::uuid[]) GROUP BY state ORDER BY state`, [ids]);
+        testApp.sql<{ state: string; n: number }>(`SELECT state, count(*)::int AS n FROM workflow_runs WHERE ticket_id = ANY($1::uuid[]) GROUP BY state ORDER BY state`, [ids]);
       let runs = await runStates();
       for (const deadline = Date.now() + 5000; runs.some((row) => row.state === 'running' || row.state === 'queued') && Date.now() < deadline; await sleep(50)) {
         runs = await runStates();
@@ -198,7 +196,7 @@ describe('Workflow operations (e2e)', () => {
         { state: 'waiting', n: 15 },
       ]);
       // Each run started once: no ticket was claimed twice.
-      const starts = await sql<{ n: number }>(
+      const starts = await testApp.sql<{ n: number }>(
         `SELECT count(*)::int AS n FROM ticket_events WHERE ticket_id = ANY($1::uuid[]) AND type = 'workflow_update' AND payload->>'step' = 'start'`,
         [ids],
       );
@@ -278,7 +276,7 @@ describe('Workflow operations (e2e)', () => {
     // The new instance went on from the checkpoint the stopped one left after `start`, rather than feeding
     // the graph its input again: one chain of two checkpoints, the second a child of the first, and between
     // them exactly the five steps from triage to request_approval (input + start again would add two).
-    const checkpoints = await sql<{ checkpoint_id: string; parent_checkpoint_id: string | null; metadata: { source: string; step: number } }>(
+    const checkpoints = await testApp.sql<{ checkpoint_id: string; parent_checkpoint_id: string | null; metadata: { source: string; step: number } }>(
       `SELECT checkpoint_id, parent_checkpoint_id, metadata FROM langgraph.checkpoints WHERE thread_id = $1 AND checkpoint_ns = '' ORDER BY checkpoint_id`,
       [ticketId],
     );

@@ -2,7 +2,6 @@
 // (ask, retry) instead of status PATCHes, every segment write is fenced by its claim, waits cost nothing
 // and end with the client, and each command is one transaction — checked on the real database.
 import request from 'supertest';
-import { DataSource } from 'typeorm';
 import { LlmService } from '../src/llm/llm.service';
 import { RunWaiter } from '../src/workflow/run-waiter';
 import { WorkflowQueue } from '../src/workflow/workflow.queue';
@@ -39,8 +38,7 @@ describe('The workflow owns its state (e2e)', () => {
   afterAll(() => testApp.close());
   afterEach(() => jest.restoreAllMocks());
 
-  const sql = <T = Record<string, any>>(query: string, parameters: unknown[] = []): Promise<T[]> => testApp.app.get(DataSource).query(query, parameters);
-  const runOf = async (ticketId: string) => (await sql(`SELECT * FROM workflow_runs WHERE ticket_id = $1`, [ticketId]))[0];
+  const runOf = async (ticketId: string) => (await testApp.sql(`SELECT * FROM workflow_runs WHERE ticket_id = $1`, [ticketId]))[0];
   const patch = (token: string, ticketId: string, body: Record<string, unknown>) =>
     request(url).patch(`/api/v1/tickets/${ticketId}`).auth(token, { type: 'bearer' }).send(body);
   const command = (token: string, ticketId: string, name: 'ask' | 'retry', body: Record<string, unknown> = {}) =>
@@ -202,7 +200,7 @@ describe('The workflow owns its state (e2e)', () => {
       await until(() => plans.mock.calls.length > 0 && queue.executing === 1, 'the run is mid-way, composing its plan');
       // Another instance takes the run over (its lease lapsed there): a new claim, a new fence.
       const other = '00000000-0000-4000-8000-00000000beef';
-      await sql(`UPDATE workflow_runs SET fence = fence + 1, locked_by = $2, lease_until = now() + interval '1 minute' WHERE ticket_id = $1`, [ticketId, other]);
+      await testApp.sql(`UPDATE workflow_runs SET fence = fence + 1, locked_by = $2, lease_until = now() + interval '1 minute' WHERE ticket_id = $1`, [ticketId, other]);
       const before = await events(ticketId);
       release();
       await until(() => queue.executing === 0, 'the stale execution stops');
@@ -211,7 +209,7 @@ describe('The workflow owns its state (e2e)', () => {
       expect(await runOf(ticketId)).toMatchObject({ state: 'running', locked_by: other, fence: '2' });
       expect((await request(url).get(`/api/v1/tickets/${ticketId}`).auth(alice.token, { type: 'bearer' }).expect(200)).body.status).toBe('in_progress');
       // Hand it back so the rest of the suite finds a clean queue.
-      await sql(`UPDATE workflow_runs SET state = 'done', locked_by = NULL WHERE ticket_id = $1`, [ticketId]);
+      await testApp.sql(`UPDATE workflow_runs SET state = 'done', locked_by = NULL WHERE ticket_id = $1`, [ticketId]);
     });
   });
 
@@ -273,7 +271,7 @@ describe('The workflow owns its state (e2e)', () => {
       // The `start` step wrote in_progress, then found its claim gone: that write was rolled back.
       expect(await steps(ticketId)).toEqual(['created']);
       expect((await request(url).get(`/api/v1/tickets/${ticketId}`).auth(alice.token, { type: 'bearer' }).expect(200)).body.status).toBe('pending');
-      await sql(`UPDATE workflow_runs SET state = 'done', locked_by = NULL WHERE ticket_id = $1`, [ticketId]);
+      await testApp.sql(`UPDATE workflow_runs SET state = 'done', locked_by = NULL WHERE ticket_id = $1`, [ticketId]);
     });
   });
 });

@@ -2,7 +2,6 @@
 // window (429 with Retry-After), counted in the database so that every instance counts the same hits.
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
 import { signInAdmin, signUp, signUpAs } from '../support/http';
 import { bootTestApp, TestApp } from '../support/test-app';
 import { NEW_TICKET } from '../support/tickets';
@@ -33,8 +32,7 @@ describe('Per-user limits (e2e)', () => {
   afterAll(() => testApp.close());
   beforeEach(awayFromWindowEdge, 60_000);
 
-  const sql = <T = Record<string, unknown>>(query: string, parameters: unknown[] = []): Promise<T[]> => testApp.app.get(DataSource).query(query, parameters);
-  const ticketCount = async (userId: string) => Number((await sql<{ count: string }>(`SELECT count(*) FROM tickets WHERE requester_id = $1`, [userId]))[0].count);
+  const ticketCount = async (userId: string) => Number((await testApp.sql<{ count: string }>(`SELECT count(*) FROM tickets WHERE requester_id = $1`, [userId]))[0].count);
 
   function expectTooMany(response: request.Response, what: RegExp): void {
     expect(response.status).toBe(429);
@@ -61,9 +59,9 @@ describe('Per-user limits (e2e)', () => {
   it('counts in the database: a new window (as another instance sees the same rows) allows requests again', async () => {
     const carol = await signUp(url);
     for (let i = 0; i < LIMITS.requests; i += 1) await fileRequest(url, carol.token, KB_QUESTION).expect(201);
-    expect(await sql(`SELECT action, hits FROM user_action_counts WHERE user_id = $1`, [carol.id])).toEqual([{ action: 'requests', hits: LIMITS.requests }]);
+    expect(await testApp.sql(`SELECT action, hits FROM user_action_counts WHERE user_id = $1`, [carol.id])).toEqual([{ action: 'requests', hits: LIMITS.requests }]);
     expectTooMany(await fileRequest(url, carol.token, KB_QUESTION), /Too many new requests/);
-    await sql(`UPDATE user_action_counts SET window_start = window_start - interval '1 hour' WHERE user_id = $1`, [carol.id]);
+    await testApp.sql(`UPDATE user_action_counts SET window_start = window_start - interval '1 hour' WHERE user_id = $1`, [carol.id]);
     await fileRequest(url, carol.token, KB_QUESTION).expect(201);
   });
 
@@ -84,7 +82,7 @@ describe('Per-user limits (e2e)', () => {
     await upload('first').expect(201);
     await upload('second').expect(201);
     expectTooMany(await upload('third'), /Too many document uploads/);
-    const documents = await sql<{ title: string }>(`SELECT title FROM documents`);
+    const documents = await testApp.sql<{ title: string }>(`SELECT title FROM documents`);
     expect(documents.map((document) => document.title).sort()).toEqual(expect.not.arrayContaining(['third']));
     expect(documents).toHaveLength(2);
   });

@@ -1,7 +1,6 @@
 // Refresh-token rotation that two tabs survive, theft that still ends the session, and a refresh_tokens
 // table that does not grow forever.
 import request from 'supertest';
-import { DataSource } from 'typeorm';
 import { AuthService } from '../../src/auth/auth.service';
 import { MaintenanceJobsRepository } from '../../src/database/maintenance-jobs.repository';
 import { clientIp, signUp } from '../support/http';
@@ -21,7 +20,6 @@ describe('Sign-in sessions (e2e)', () => {
 
   const refresh = (refreshToken: string) => request(url).post('/api/v1/auth/refresh').set('X-Forwarded-For', clientIp()).send({ refresh_token: refreshToken });
   const me = (token: string) => request(url).get('/api/v1/users/me').auth(token, { type: 'bearer' });
-  const sql = <T = Record<string, unknown>>(query: string, parameters: unknown[] = []): Promise<T[]> => testApp.app.get(DataSource).query(query, parameters);
 
   it('two tabs refreshing with the same token at once both stay signed in, with the same successor', async () => {
     const user = await signUp(url);
@@ -33,7 +31,7 @@ describe('Sign-in sessions (e2e)', () => {
     // The shared successor rotates normally, once.
     const next = await refresh(first.body.refresh_token).expect(200);
     await me(next.body.access_token).expect(200);
-    const rows = await sql<{ count: string }>(`SELECT count(*) FROM refresh_tokens WHERE user_id = $1`, [user.id]);
+    const rows = await testApp.sql<{ count: string }>(`SELECT count(*) FROM refresh_tokens WHERE user_id = $1`, [user.id]);
     expect(Number(rows[0].count)).toBe(3); // the sign-in's, one successor, and the next
   });
 
@@ -58,12 +56,12 @@ describe('Sign-in sessions (e2e)', () => {
   it('the purge removes expired and revoked refresh tokens, keeps live and recently used ones', async () => {
     const [kept, expired, loggedOut] = [await signUp(url), await signUp(url), await signUp(url)];
     await refresh(kept.refreshToken).expect(200); // kept's first token is now used: kept for theft detection
-    await sql(`UPDATE refresh_tokens SET expires_at = now() - interval '1 minute' WHERE user_id = $1`, [expired.id]);
+    await testApp.sql(`UPDATE refresh_tokens SET expires_at = now() - interval '1 minute' WHERE user_id = $1`, [expired.id]);
     await request(url).post('/api/v1/auth/logout').auth(loggedOut.token, { type: 'bearer' }).expect(204);
 
     const removed = await testApp.app.get(AuthService).purgeStaleTokens();
     expect(removed).toBeGreaterThanOrEqual(2);
-    const left = await sql<{ user_id: string; used: boolean }>(
+    const left = await testApp.sql<{ user_id: string; used: boolean }>(
       `SELECT user_id, used_at IS NOT NULL AS used FROM refresh_tokens WHERE user_id = ANY($1::uuid[]) ORDER BY created_at`,
       [[kept.id, expired.id, loggedOut.id]],
     );
@@ -81,7 +79,7 @@ describe('Sign-in sessions (e2e)', () => {
     expect(claims.filter(Boolean)).toHaveLength(1);
     await expect(jobs.claim(name, 60_000)).resolves.toBe(false);
     // Once the period has passed, the next tick claims it again.
-    await sql(`UPDATE maintenance_jobs SET last_run_at = now() - interval '2 minutes' WHERE name = $1`, [name]);
+    await testApp.sql(`UPDATE maintenance_jobs SET last_run_at = now() - interval '2 minutes' WHERE name = $1`, [name]);
     await expect(jobs.claim(name, 60_000)).resolves.toBe(true);
   });
 });

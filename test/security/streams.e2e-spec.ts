@@ -3,7 +3,6 @@
 // reconnect replays only what the viewer may see at that moment.
 import { sign } from 'jsonwebtoken';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
 import { signInAdmin, signUp, signUpAs, SignedIn } from '../support/http';
 import { startServerProcess } from '../support/server-process';
 import { openRawStream, RawStream } from '../support/sse';
@@ -30,7 +29,6 @@ describe('Open streams follow access (e2e)', () => {
   const ticketEvents = (ticketId: string) => `${url}/api/v1/events/${ticketId}`;
   const comment = (token: string, ticketId: string, body: string, internal = false) =>
     request(url).post(`/api/v1/tickets/${ticketId}/comments`).auth(token, { type: 'bearer' }).send({ body, internal }).expect(201);
-  const sql = (query: string, parameters: unknown[]) => testApp.app.get(DataSource).query(query, parameters);
 
   /** Resolves with how long the server took to end the stream, or rejects after `limitMs`. */
   async function endsWithin(stream: RawStream, limitMs: number): Promise<number> {
@@ -108,12 +106,12 @@ describe('Open streams follow access (e2e)', () => {
   it('a role change or revocation written by another instance ends the stream within a second', async () => {
     const staffer = await signUpAs(url, admin.token, 'support');
     const demoted = await openConnected(allEvents(), staffer.token);
-    await sql(`UPDATE users SET role = 'user' WHERE id = $1`, [staffer.id]);
+    await testApp.sql(`UPDATE users SET role = 'user' WHERE id = $1`, [staffer.id]);
     await endsWithin(demoted, 1000);
     expect(closedBecause(demoted)).toMatchObject({ type: 'stream_closed', reason: 'access_changed' });
 
     const revoked = await openConnected(allEvents(), staffer.token);
-    await sql(`UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1`, [staffer.id]);
+    await testApp.sql(`UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1`, [staffer.id]);
     await endsWithin(revoked, 1000);
     expect(closedBecause(revoked)).toMatchObject({ type: 'stream_closed', reason: 'session_ended' });
   });

@@ -2,7 +2,6 @@
 // requester and another requester, a ticket of the requester's, a knowledge-base document, and the state
 // changes (a ticket support works on, a pending question) that some operations need to succeed.
 import request from 'supertest';
-import { DataSource } from 'typeorm';
 import { ADMIN, bootTestApp, TestApp, WITHOUT_WORKFLOW } from '../support/test-app';
 import { clientIp, login, signUp, uniqueSuffix } from '../support/http';
 import { NEW_TICKET } from '../support/tickets';
@@ -80,7 +79,7 @@ export async function buildWorld(testApp: TestApp): Promise<World> {
     newUser: () => newUser(),
     member: (role) => members[role],
     freshToken: async (member) => (await login(url, member.email, member.password)).token,
-    sql: (query, parameters = []) => testApp.app.get(DataSource).query(query, parameters),
+    sql: testApp.sql,
   };
 }
 

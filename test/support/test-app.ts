@@ -6,6 +6,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 
 export const ADMIN = { email: 'root-admin@example.com', password: 'Admin-Password-1' };
 /**
@@ -23,6 +24,8 @@ export interface TestApp {
   close(): Promise<void>;
   /** Stops the app but keeps its database, e.g. for a command that needs the database to itself. */
   stop(): Promise<void>;
+  /** A query straight on the app's database, past every service: for setting up and checking what was stored. */
+  sql<T = Record<string, any>>(query: string, parameters?: unknown[]): Promise<T[]>;
   /** Boots a second instance on the same database (after close()), as after a restart; `overrides` change its env. */
   restart(overrides?: Record<string, string>): Promise<TestApp>;
 }
@@ -71,6 +74,7 @@ async function start(env: Record<string, string>, dropDatabase: () => Promise<vo
       app,
       url,
       env,
+      sql: (query, parameters = []) => app.get(DataSource).query(query, parameters),
       close: async () => {
         await close();
         await dropDatabase();
