@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionalRepository } from '../database/transactional.repository';
+import { SelectQueryBuilder } from 'typeorm';
 import { TicketEvent } from '../tickets/ticket-event.entity';
+import { CommittedRead } from './commit-frontier';
 
 /** A stored ticket event with what the stream needs to decide who may see it. */
 export interface StreamableEvent {
@@ -15,27 +17,60 @@ export interface EventScope {
   includeStaffOnly: boolean;
 }
 
+/** The transactions in progress at the statement's snapshot, as 32-bit ids (what pg_locks shows). */
+const RUNNING_TRANSACTIONS = `ARRAY(SELECT (x::text::bigint % 4294967296)::text FROM pg_snapshot_xip(pg_current_snapshot()) AS x)`;
+
 @Injectable()
 export class EventsRepository extends TransactionalRepository {
-  async lastEventId(): Promise<number> {
+  /** The newest event id, with the transactions in flight when it was read. */
+  async lastEventId(): Promise<{ id: number; running: Set<string> }> {
     const row = await this.manager
       .createQueryBuilder(TicketEvent, 'event')
       .select('COALESCE(MAX(event.id), 0)', 'max')
-      .getRawOne<{ max: string }>();
-    return Number(row?.max ?? 0);
+      .addSelect(RUNNING_TRANSACTIONS, 'running')
+      .getRawOne<{ max: string; running: string[] }>();
+    return { id: Number(row?.max ?? 0), running: new Set(row?.running ?? []) };
   }
 
-  /** Events after `afterId` in id order, optionally limited to what one viewer may see. */
-  async findAfter(afterId: number, limit: number, scope?: EventScope): Promise<StreamableEvent[]> {
-    const query = this.manager
-      .createQueryBuilder(TicketEvent, 'event')
-      .innerJoin('event.ticket', 'ticket')
-      .addSelect('ticket.requester_id', 'requester_id')
-      .where('event.id > :afterId', { afterId });
+  /** Events after `afterId` in id order, with the transactions in flight at the snapshot that read them. */
+  async readCommitted(afterId: number, limit: number): Promise<CommittedRead<StreamableEvent & { id: number }>> {
+    const { entities, raw } = await this.eventsAfter(afterId, limit)
+      .addSelect(RUNNING_TRANSACTIONS, 'running')
+      .getRawAndEntities<{ requester_id: string; running: string[] }>();
+    const rows = entities.map((event, index) => ({ id: Number(event.id), event, requesterId: raw[index].requester_id }));
+    // No row, no snapshot to report; nothing can be held back behind nothing either.
+    return { rows, running: new Set(raw[0]?.running ?? []) };
+  }
+
+  /** Transactions holding a write lock on the events table now (32-bit ids): those that may draw or hold an event id. */
+  async eventWriters(): Promise<Set<string>> {
+    const rows = await this.manager.query<Array<{ xid: string }>>(
+      `SELECT DISTINCT own.transactionid::text AS xid
+         FROM pg_locks AS writes
+         JOIN pg_locks AS own ON own.virtualtransaction = writes.virtualtransaction AND own.locktype = 'transactionid'
+        WHERE writes.locktype = 'relation' AND writes.relation = 'ticket_events'::regclass AND writes.mode = 'RowExclusiveLock'`,
+    );
+    return new Set(rows.map((row) => row.xid));
+  }
+
+  /** Events in (afterId, upTo] in id order, optionally limited to what one viewer may see. */
+  async findAfter(afterId: number, limit: number, scope?: EventScope, upTo?: number): Promise<StreamableEvent[]> {
+    const query = this.eventsAfter(afterId, limit);
+    if (upTo !== undefined) query.andWhere('event.id <= :upTo', { upTo });
     if (scope?.ticketId) query.andWhere('event.ticket_id = :ticketId', { ticketId: scope.ticketId });
     if (scope?.requesterId) query.andWhere('ticket.requester_id = :requesterId', { requesterId: scope.requesterId });
     if (scope && !scope.includeStaffOnly) query.andWhere('NOT event.staff_only');
-    const { entities, raw } = await query.orderBy('event.id', 'ASC').limit(limit).getRawAndEntities<{ requester_id: string }>();
+    const { entities, raw } = await query.getRawAndEntities<{ requester_id: string }>();
     return entities.map((event, index) => ({ event, requesterId: raw[index].requester_id }));
+  }
+
+  private eventsAfter(afterId: number, limit: number): SelectQueryBuilder<TicketEvent> {
+    return this.manager
+      .createQueryBuilder(TicketEvent, 'event')
+      .innerJoin('event.ticket', 'ticket')
+      .addSelect('ticket.requester_id', 'requester_id')
+      .where('event.id > :afterId', { afterId })
+      .orderBy('event.id', 'ASC')
+      .limit(limit);
   }
 }

@@ -10,16 +10,21 @@ import { Role } from '../users/role.enum';
 import { EventScope, EventsRepository, StreamableEvent } from './events.repository';
 import { EventsService } from './events.service';
 
-/** Committed ticket events with increasing ids; `findAfter` filters like the real query. */
+/** Committed ticket events with increasing ids and nothing in flight; `findAfter` filters like the real query. */
 class FakeEventsRepository {
   readonly rows: StreamableEvent[] = [];
 
-  lastEventId = jest.fn(async () => this.rows.length);
-  findAfter = jest.fn(async (afterId: number, limit: number, scope?: EventScope) => this.read(afterId, limit, scope));
+  lastEventId = jest.fn(async () => ({ id: this.rows.length, running: new Set<string>() }));
+  readCommitted = jest.fn(async (afterId: number, limit: number) => ({
+    rows: this.read(afterId, limit).map((row) => ({ ...row, id: Number(row.event.id) })),
+    running: new Set<string>(),
+  }));
+  eventWriters = jest.fn(async () => new Set<string>());
+  findAfter = jest.fn(async (afterId: number, limit: number, scope?: EventScope, upTo?: number) => this.read(afterId, limit, scope, upTo));
 
-  read(afterId: number, limit: number, scope?: EventScope): StreamableEvent[] {
+  read(afterId: number, limit: number, scope?: EventScope, upTo = Infinity): StreamableEvent[] {
     return this.rows
-      .filter(({ event, requesterId }) => Number(event.id) > afterId && (!scope?.ticketId || event.ticketId === scope.ticketId)
+      .filter(({ event, requesterId }) => Number(event.id) > afterId && Number(event.id) <= upTo && (!scope?.ticketId || event.ticketId === scope.ticketId)
         && (!scope?.requesterId || requesterId === scope.requesterId) && (!scope || scope.includeStaffOnly || !event.staffOnly))
       .slice(0, limit);
   }
@@ -104,7 +109,7 @@ describe(EventsService.name, () => {
       { id: '5', data: { type: 'comment', ticket_id: alicesTicket.id, event_id: '5', actor_id: sam.id, timestamp: '2025-03-01T10:00:00.000Z',
         body: 'On it' } },
     ]);
-    expect(repository.findAfter).toHaveBeenCalledWith(3, 500);
+    expect(repository.readCommitted).toHaveBeenCalledWith(3, 500);
   });
 
   it('replays exactly the events after the last event id, in order, starting from that position', async () => {
@@ -112,7 +117,7 @@ describe(EventsService.name, () => {
     await settle();
     expect(stream.messages[0]).toMatchObject({ id: '1', data: { type: 'connected' } });
     expect(stream.ids).toEqual(['2', '3']);
-    expect(repository.findAfter).toHaveBeenCalledWith(1, 500, { requesterId: undefined, includeStaffOnly: true });
+    expect(repository.findAfter).toHaveBeenCalledWith(1, 500, { requesterId: undefined, includeStaffOnly: true }, 3);
   });
 
   it.each([['had already read it', false], ['reads it too', true]])(
@@ -225,8 +230,9 @@ describe(EventsService.name, () => {
   it('coalesces pumps requested while one is reading into one more round, never reading twice at once', async () => {
     const [reading, stream] = [deferred(), open(sut.streamAll(sam))];
     let [inFlight, mostInFlight] = [0, 0];
-    repository.findAfter.mockImplementation(async (afterId, limit, scope) => {
-      const rows = repository.read(afterId, limit, scope);
+    const read = repository.readCommitted.getMockImplementation()!;
+    repository.readCommitted.mockImplementation(async (afterId, limit) => {
+      const rows = await read(afterId, limit);
       mostInFlight = Math.max(mostInFlight, (inFlight += 1));
       await reading.promise;
       inFlight -= 1;
@@ -236,11 +242,11 @@ describe(EventsService.name, () => {
     const pumps = [sut.pump()];
     repository.append(alicesTicket); // committed after the running read began: only another round can see it
     pumps.push(sut.pump(), sut.pump());
-    expect(repository.findAfter).toHaveBeenCalledTimes(1);
+    expect(repository.readCommitted).toHaveBeenCalledTimes(1);
     reading.release();
     await Promise.all(pumps);
 
-    expect(repository.findAfter.mock.calls).toEqual([[3, 500], [3, 500]]);
+    expect(repository.readCommitted.mock.calls).toEqual([[3, 500], [3, 500]]);
     expect(mostInFlight).toBe(1);
     expect(stream.ids).toEqual(['4']);
   });
@@ -249,15 +255,39 @@ describe(EventsService.name, () => {
     const stream = open(sut.streamAll(sam));
     for (let i = 0; i < 1000; i += 1) repository.append(bobsTicket);
     await sut.pump();
-    expect(repository.findAfter.mock.calls).toEqual([[3, 500], [503, 500], [1003, 500]]);
+    expect(repository.readCommitted.mock.calls).toEqual([[3, 500], [503, 500], [1003, 500]]);
     expect(stream.ids).toEqual(Array.from({ length: 1000 }, (_, i) => String(i + 4)));
+  });
+
+  it('holds events behind a gap a writer in flight may fill, reads again by itself, and replays only up to the frontier', async () => {
+    const stream = open(sut.streamAll(sam));
+    repository.append(alicesTicket); // 4: its writer is still in flight, so the reader cannot see it yet
+    repository.append(bobsTicket); // 5: committed
+    let fourCommitted = false;
+    const read = repository.readCommitted.getMockImplementation()!;
+    repository.readCommitted.mockImplementation(async (afterId, limit) => {
+      const result = await read(afterId, limit);
+      return fourCommitted ? result : { rows: result.rows.filter((row) => row.id !== 4), running: new Set(['77']) };
+    });
+    repository.eventWriters.mockResolvedValue(new Set(['77']));
+
+    await sut.pump();
+    expect(stream.ids).toEqual([]);
+    const replay = open(sut.streamAll(sam, 3));
+    await settle();
+    expect(repository.findAfter).toHaveBeenLastCalledWith(3, 500, { requesterId: undefined, includeStaffOnly: true }, 3);
+
+    fourCommitted = true; // no signal: the pump must look again on its own, soon
+    await jest.advanceTimersByTimeAsync(10);
+    expect(stream.ids).toEqual(['4', '5']);
+    expect(replay.ids).toEqual(['4', '5']);
   });
 
   it('logs a failed read and catches up from the same id on the next pump', async () => {
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     const stream = open(sut.streamAll(sam));
     repository.append(alicesTicket);
-    repository.findAfter.mockRejectedValueOnce(new Error('connection lost'));
+    repository.readCommitted.mockRejectedValueOnce(new Error('connection lost'));
 
     await expect(sut.pump()).resolves.toBeUndefined();
     expect(warn).toHaveBeenCalledWith('Could not read new ticket events: connection lost');

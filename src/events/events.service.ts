@@ -1,7 +1,7 @@
 // Fans ticket events out to Server-Sent Event streams. The ticket_events table is the source: after each
 // commit (and on a timer, for changes made by other instances) one pump reads the new rows in id order and
-// publishes them, so every stream sees events in order, and a reconnecting client can be given exactly
-// what it missed. A stream lives only as long as the access it was opened with: it ends when its token
+// publishes them up to the commit frontier (no id a transaction in flight could still commit below), so
+// every stream sees events in order, and a reconnecting client can be given exactly what it missed. A stream lives only as long as the access it was opened with: it ends when its token
 // expires, and when its session, its user or their role changes — told in-process at once, and checked
 // against the database every SSE_ACCESS_CHECK_MS for what other instances changed.
 import { BeforeApplicationShutdown, Injectable, Logger, MessageEvent, OnModuleInit } from '@nestjs/common';
@@ -12,20 +12,26 @@ import { AppConfig } from '../config/app-config';
 import { TICKET_EVENTS_APPENDED } from '../tickets/ticket-events';
 import { isStaff, TicketsService } from '../tickets/tickets.service';
 import { ACCESS_CHANGED, AccessChangedSignal } from '../users/access-changed';
+import { CommitFrontier, CommittedRead } from './commit-frontier';
 import { EventScope, EventsRepository, StreamableEvent } from './events.repository';
 import { OpenStream, OpenStreams, StreamEndReason, StreamViewer } from './open-streams';
 
 const BATCH = 500;
+/** How soon to read again while events wait behind a gap that transactions in flight may fill (ms). */
+const GAP_RECHECK_MS = 5;
+/** How long start-up waits for the event writers in flight to end before it names the frontier (ms). */
+const START_WAIT_MS = 2000;
 /** Tells a browser's EventSource how soon to reconnect (ms). */
 const RETRY_MS = 3000;
 
 @Injectable()
 export class EventsService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly published = new Subject<StreamableEvent>();
-  private lastPublishedId = 0;
+  private frontier = new CommitFrontier(0);
   private pumping?: Promise<void>;
   private pumpAgain = false;
   private poller?: NodeJS.Timeout;
+  private gapRecheck?: NodeJS.Timeout;
   private accessChecker?: NodeJS.Timeout;
   private checkingAccess = false;
   private readonly openStreams: OpenStreams;
@@ -42,7 +48,7 @@ export class EventsService implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    this.lastPublishedId = await this.eventsRepository.lastEventId();
+    this.frontier = new CommitFrontier(await this.startingFrontier());
     this.poller = setInterval(() => void this.pump(), this.config.events.pollSeconds * 1000);
     this.poller.unref();
     this.accessChecker = setInterval(() => void this.checkAccess(), this.config.events.accessCheckMs);
@@ -54,6 +60,7 @@ export class EventsService implements OnModuleInit, BeforeApplicationShutdown {
     this.stopped = true;
     clearInterval(this.poller);
     clearInterval(this.accessChecker);
+    clearTimeout(this.gapRecheck);
     await this.pumping;
     this.published.complete();
   }
@@ -87,7 +94,7 @@ export class EventsService implements OnModuleInit, BeforeApplicationShutdown {
     return this.pump();
   }
 
-  /** Publishes every committed event not yet published; concurrent calls coalesce into one more round. */
+  /** Publishes every event up to the commit frontier not yet published; concurrent calls coalesce into one more round. */
   pump(): Promise<void> {
     if (this.stopped) return Promise.resolve();
     if (this.pumping) {
@@ -98,14 +105,15 @@ export class EventsService implements OnModuleInit, BeforeApplicationShutdown {
       try {
         do {
           this.pumpAgain = false;
-          let batch: StreamableEvent[];
+          let read: CommittedRead<StreamableEvent & { id: number }>;
+          let published: number;
           do {
-            batch = await this.eventsRepository.findAfter(this.lastPublishedId, BATCH);
-            for (const item of batch) {
-              this.lastPublishedId = Number(item.event.id);
-              this.published.next(item);
-            }
-          } while (batch.length === BATCH);
+            read = await this.eventsRepository.readCommitted(this.frontier.last, BATCH);
+            const ready = this.frontier.advance(read);
+            if (this.frontier.needsWriters) this.frontier.holdGap(await this.eventsRepository.eventWriters());
+            ready.forEach((item) => this.published.next(item));
+            published = ready.length;
+          } while (read.rows.length === BATCH && published > 0);
         } while (this.pumpAgain);
       } catch (error) {
         // The next signal or poll catches up from the same id.
@@ -113,8 +121,28 @@ export class EventsService implements OnModuleInit, BeforeApplicationShutdown {
       } finally {
         this.pumping = undefined;
       }
+      if (this.frontier.holding && !this.stopped && !this.gapRecheck) {
+        this.gapRecheck = setTimeout(() => {
+          this.gapRecheck = undefined;
+          void this.pump();
+        }, GAP_RECHECK_MS);
+      }
     })();
     return this.pumping;
+  }
+
+  /** The newest event id once every event writer in flight at start-up has ended: all below it are final. */
+  private async startingFrontier(): Promise<number> {
+    const newest = await this.eventsRepository.lastEventId();
+    const writers = [...(await this.eventsRepository.eventWriters())].filter((writer) => newest.running.has(writer));
+    const deadline = Date.now() + START_WAIT_MS;
+    while (writers.length > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, GAP_RECHECK_MS));
+      const { running } = await this.eventsRepository.lastEventId();
+      if (!writers.some((writer) => running.has(writer))) return newest.id;
+    }
+    if (writers.length > 0) this.logger.warn(`Event writers still in flight after ${START_WAIT_MS} ms at start-up; live streams may miss their events`);
+    return newest.id;
   }
 
   /** The stream of one ticket, for a viewer who may see it (404 otherwise). */
@@ -134,7 +162,7 @@ export class EventsService implements OnModuleInit, BeforeApplicationShutdown {
     return new Observable<MessageEvent>((subscriber) => {
       // Every message carries an id (Nest numbers id-less ones itself, which would corrupt a browser's
       // Last-Event-ID): events their own, connected and keepalive the position the client has reached.
-      let lastSentId = lastEventId ?? this.lastPublishedId;
+      let lastSentId = lastEventId ?? this.frontier.last;
       let replaying = lastEventId !== undefined;
       const held: StreamableEvent[] = [];
       const send = (item: StreamableEvent) => {
@@ -199,7 +227,8 @@ export class EventsService implements OnModuleInit, BeforeApplicationShutdown {
     let after = afterId;
     do {
       if (gone()) return; // the client left: stop reading its backlog
-      batch = await this.eventsRepository.findAfter(after, BATCH, scope);
+      // Only up to the frontier: an id above it may still be passed by a later commit below it.
+      batch = await this.eventsRepository.findAfter(after, BATCH, scope, this.frontier.last);
       batch.forEach(send);
       after = Number(batch.at(-1)?.event.id ?? after);
     } while (batch.length === BATCH);

@@ -4,7 +4,7 @@ import { Ticket } from './ticket.entity';
 
 /**
  * One change to a ticket, written in the same transaction as the change: the audit trail, and the
- * source of the live event stream (its id is the SSE event id; ids are committed in increasing order).
+ * source of the live event stream (its id is the SSE event id; readers take ids in order, see CommitFrontier).
  */
 @Entity({ name: 'ticket_events' })
 @Index('IDX_ticket_events_ticket_id', ['ticketId', 'id'])

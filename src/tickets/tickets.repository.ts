@@ -37,8 +37,7 @@ const SORT_COLUMNS: Record<string, { column: string; cast: string }> = {
   priority: { column: 'ticket.priority', cast: 'ticket_priority' },
 };
 
-// Any constant will do: it names the lock that orders event commits (see appendEvent).
-const EVENT_ORDER_LOCK = 7_304_221;
+type TicketEventRow = { id: string; ticket_id: string; type: string; actor_id: string | null; staff_only: boolean; payload: Record<string, unknown>; created_at: Date };
 
 @Injectable()
 export class TicketsRepository extends TransactionalRepository {
@@ -137,13 +136,28 @@ export class TicketsRepository extends TransactionalRepository {
   }
 
   /**
-   * Appends an event in the caller's transaction. The transaction-scoped lock makes event ids commit in
-   * increasing order, so a reader that has seen event N has seen every event below N: the live stream and
-   * Last-Event-ID replay rely on it. Call it last in a transaction, as the lock is held until commit.
+   * Appends an event in the caller's transaction, without ordering commits: event readers hold back at a gap
+   * in the ids until its writers have ended (see CommitFrontier). That relies on what this statement does
+   * in this order: it locks ticket_events (as any INSERT does, when it is planned), takes the transaction's
+   * id (pg_current_xact_id, in a subquery evaluated before the row), and only then draws the event id.
+   * Changes to one ticket are serialised by its row lock, so a ticket's own events also commit in id order.
    */
   async appendEvent(event: NewTicketEvent): Promise<TicketEvent> {
-    await this.manager.query('SELECT pg_advisory_xact_lock($1)', [EVENT_ORDER_LOCK]);
-    return this.manager.save(TicketEvent, this.manager.create(TicketEvent, event));
+    const [row] = await this.manager.query<TicketEventRow[]>(
+      `INSERT INTO ticket_events (ticket_id, type, actor_id, staff_only, payload)
+       SELECT $1, $2, $3, $4, $5::jsonb FROM (SELECT pg_current_xact_id() AS xid OFFSET 0) AS writer WHERE writer.xid IS NOT NULL
+       RETURNING id, ticket_id, type, actor_id, staff_only, payload, created_at`,
+      [event.ticketId, event.type, event.actorId, event.staffOnly, JSON.stringify(event.payload)],
+    );
+    return this.manager.create(TicketEvent, {
+      id: String(row.id),
+      ticketId: row.ticket_id,
+      type: row.type,
+      actorId: row.actor_id,
+      staffOnly: row.staff_only,
+      payload: row.payload,
+      createdAt: row.created_at,
+    });
   }
 
   findEvents(ticketId: string, options: { includeStaffOnly: boolean; after: number; limit: number }): Promise<TicketEvent[]> {

@@ -1,0 +1,58 @@
+import { CommitFrontier } from './commit-frontier';
+
+const rows = (...ids: number[]) => ids.map((id) => ({ id }));
+const running = (...xids: string[]) => new Set(xids);
+const ids = (published: Array<{ id: number }>) => published.map((row) => row.id);
+
+describe(CommitFrontier.name, () => {
+  it('publishes consecutive ids at once, whatever is in flight', () => {
+    const frontier = new CommitFrontier(10);
+    expect(ids(frontier.advance({ rows: rows(11, 12, 13), running: running('900') }))).toEqual([11, 12, 13]);
+    expect(frontier.last).toBe(13);
+    expect(frontier.holding).toBe(false);
+  });
+
+  it('skips a gap at once when nothing was in flight at the snapshot: the id was rolled back', () => {
+    const frontier = new CommitFrontier(10);
+    expect(ids(frontier.advance({ rows: rows(12, 14), running: running() }))).toEqual([12, 14]);
+    expect(frontier.holding).toBe(false);
+  });
+
+  it('holds a gap until the event writers in flight at its snapshot have ended, then publishes in order', () => {
+    const frontier = new CommitFrontier(10);
+    expect(ids(frontier.advance({ rows: rows(11, 13, 14), running: running('900', '901', '950') }))).toEqual([11]);
+    expect(frontier.needsWriters).toBe(true);
+    // 902 began after the snapshot and 950 writes no event: neither can hold id 12.
+    frontier.holdGap(running('900', '902'));
+    expect(frontier.needsWriters).toBe(false);
+
+    expect(ids(frontier.advance({ rows: rows(13, 14), running: running('900', '950') }))).toEqual([]);
+    expect(frontier.holding).toBe(true);
+    // 900 committed id 12 and ended; 950 still runs, which does not matter.
+    expect(ids(frontier.advance({ rows: rows(12, 13, 14, 15), running: running('950', '902') }))).toEqual([12, 13, 14, 15]);
+    expect(frontier.last).toBe(15);
+    expect(frontier.holding).toBe(false);
+  });
+
+  it('gives up a gap whose writers ended without filling it (a rollback), up to what that snapshot saw', () => {
+    const frontier = new CommitFrontier(10);
+    frontier.advance({ rows: rows(12), running: running('900') });
+    frontier.holdGap(running('900'));
+    // 900 rolled back. 14 appeared after the gap was seen: the gap before it needs its own proof.
+    expect(ids(frontier.advance({ rows: rows(12, 14), running: running('903') }))).toEqual([12]);
+    expect(frontier.needsWriters).toBe(true);
+    frontier.holdGap(running('903'));
+    expect(ids(frontier.advance({ rows: rows(14), running: running() }))).toEqual([14]);
+  });
+
+  it('forgets a held gap once its ids are filled in order; a gap beyond it needs its own proof', () => {
+    const frontier = new CommitFrontier(10);
+    frontier.advance({ rows: rows(12, 13), running: running('900') });
+    frontier.holdGap(running('900'));
+    expect(ids(frontier.advance({ rows: rows(11, 12, 13, 15), running: running('900', '904') }))).toEqual([11, 12, 13]);
+    expect(frontier.needsWriters).toBe(true);
+    frontier.holdGap(running('904'));
+    expect(ids(frontier.advance({ rows: rows(15), running: running('905') }))).toEqual([15]);
+    expect(frontier.holding).toBe(false);
+  });
+});
