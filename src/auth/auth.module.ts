@@ -22,7 +22,8 @@ import { RolesGuard } from './roles.guard';
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        secret: config.jwt.secret,
+        // A KeyObject (typed as the Buffer @nestjs/jwt declares): jsonwebtoken signs with it as it is.
+        secret: config.jwt.key as unknown as Buffer,
         signOptions: { algorithm: config.jwt.algorithm, expiresIn: config.jwt.accessTokenTtlSeconds },
         verifyOptions: { algorithms: [config.jwt.algorithm] },
       }),

@@ -11,6 +11,14 @@ export interface NewRefreshToken {
   expiresAt: Date;
 }
 
+export interface SessionUser {
+  id: string;
+  email: string;
+  full_name: string;
+  employee_id: string;
+  role: Role;
+}
+
 @Injectable()
 export class AuthRepository extends TransactionalRepository {
   async insertRefreshToken(token: NewRefreshToken & { id?: string }): Promise<RefreshToken> {
@@ -56,11 +64,19 @@ export class AuthRepository extends TransactionalRepository {
     return result.affected ?? 0;
   }
 
-  /** A session is alive while its family has a token that is neither revoked nor expired. */
-  async isSessionActive(familyId: string): Promise<boolean> {
-    return this.manager
-      .createQueryBuilder(RefreshToken, 'token')
-      .where('token.family_id = :familyId AND token.revoked_at IS NULL AND token.expires_at > now()', { familyId })
-      .getExists();
+  /**
+   * The user behind an access token, in one query: found only while the user is active and the session
+   * alive (its family has a token of that user that is neither revoked nor expired).
+   */
+  async findSessionUser(userId: string, familyId: string): Promise<SessionUser | null> {
+    const [row] = await this.manager.query<SessionUser[]>(
+      `SELECT users.id, users.email, users.full_name, users.employee_id, users.role
+         FROM users
+        WHERE users.id = $1 AND users.is_active
+          AND EXISTS (SELECT 1 FROM refresh_tokens token
+                       WHERE token.family_id = $2 AND token.user_id = users.id AND token.revoked_at IS NULL AND token.expires_at > now())`,
+      [userId, familyId],
+    );
+    return row ?? null;
   }
 }

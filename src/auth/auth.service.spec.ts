@@ -17,7 +17,11 @@ import { RefreshToken } from './refresh-token.entity';
 class FakeAuthRepository {
   readonly writes: Array<{ method: string; transaction: unknown }> = [];
 
-  constructor(readonly rows = new Map<string, RefreshToken>()) {}
+  /** `activeUsers`: the users the database holds as active. */
+  constructor(
+    private readonly activeUsers: Map<string, UserDto>,
+    readonly rows = new Map<string, RefreshToken>(),
+  ) {}
 
   insertRefreshToken = jest.fn(async (token: NewRefreshToken & { id?: string }) => {
     this.noteWrite('insertRefreshToken');
@@ -38,9 +42,11 @@ class FakeAuthRepository {
     this.noteWrite('revokeFamily');
     for (const row of this.rows.values()) if (row.familyId === familyId) row.revokedAt ??= new Date();
   });
-  isSessionActive = jest.fn(async (familyId: string) =>
-    [...this.rows.values()].some((row) => row.familyId === familyId && !row.revokedAt && row.expiresAt.getTime() > Date.now()),
-  );
+  findSessionUser = jest.fn(async (userId: string, familyId: string) => {
+    const user = this.activeUsers.get(userId);
+    const alive = [...this.rows.values()].some((row) => row.familyId === familyId && row.userId === userId && !row.revokedAt && row.expiresAt.getTime() > Date.now());
+    return user && alive ? { id: user.id, email: user.email, full_name: user.full_name, employee_id: user.employee_id, role: user.role } : null;
+  });
 
   private noteWrite(method: string): void {
     this.writes.push({ method, transaction: currentTransaction() });
@@ -75,7 +81,7 @@ describe(AuthService.name, () => {
   beforeEach(() => {
     activeUsers = new Map([[jane.id, jane]]);
     usersService = fakeUsersService(activeUsers);
-    repository = new FakeAuthRepository();
+    repository = new FakeAuthRepository(activeUsers);
     jwtService = new JwtService({ secret: config.jwt.secret, signOptions: { algorithm: 'HS256', expiresIn: 60 } });
     sut = new AuthService(usersService as unknown as UsersService, repository as unknown as AuthRepository, jwtService, config, { schedule: jest.fn() } as unknown as MaintenanceJobs);
   });
@@ -245,7 +251,9 @@ describe(AuthService.name, () => {
 
     it('resolves an access token of a live session to its user', async () => {
       await expect(sut.resolveAccessToken(claims)).resolves.toEqual(user);
-      expect(repository.isSessionActive).toHaveBeenCalledWith(claims.sid);
+      expect(repository.findSessionUser).toHaveBeenCalledTimes(1);
+      expect(repository.findSessionUser).toHaveBeenCalledWith(jane.id, claims.sid);
+      expect(usersService.findActive).not.toHaveBeenCalled();
     });
 
     it('logs out by revoking the session, which ends both its access and refresh tokens', async () => {
@@ -262,14 +270,14 @@ describe(AuthService.name, () => {
       ['a session id that is not a uuid', { sid: 'abc' }],
     ])('resolves %s to nobody, without a lookup', async (_, override) => {
       await expect(sut.resolveAccessToken({ ...claims, ...override } as AccessTokenClaims)).resolves.toBeNull();
-      expect(usersService.findActive).not.toHaveBeenCalled();
+      expect(repository.findSessionUser).not.toHaveBeenCalled();
     });
 
     it('resolves the access token of a deactivated user to nobody', async () => {
       activeUsers.delete(jane.id);
 
       await expect(sut.resolveAccessToken(claims)).resolves.toBeNull();
-      expect(usersService.findActive).toHaveBeenCalledWith(jane.id);
+      expect(repository.findSessionUser).toHaveBeenCalledWith(jane.id, claims.sid);
     });
   });
 });

@@ -89,8 +89,9 @@ export class AuthService implements OnApplicationBootstrap {
   /** Resolves a verified access token to its user, or null when the user or the session is gone. */
   async resolveAccessToken(claims: AccessTokenClaims): Promise<AuthUser | null> {
     if (claims.typ !== 'access' || !isUuid(claims.sub) || !isUuid(claims.sid)) return null;
-    const user = await this.usersService.findActive(claims.sub);
-    if (!user || !(await this.authRepository.isSessionActive(claims.sid))) return null;
+    // Every authenticated request comes through here: one query for the user and the session.
+    const user = await this.authRepository.findSessionUser(claims.sub, claims.sid);
+    if (!user) return null;
     return {
       id: user.id,
       email: user.email,

@@ -13,7 +13,8 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: config.jwt.secret,
+      // A KeyObject (typed as the Buffer passport-jwt declares): jsonwebtoken uses it as it is.
+      secretOrKey: config.jwt.key as unknown as Buffer,
       // Pinned: a token signed with any other algorithm (`none`, or HS512 when we use HS256) is refused.
       algorithms: [config.jwt.algorithm],
       ignoreExpiration: false,

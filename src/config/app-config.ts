@@ -1,6 +1,6 @@
 // Typed, validated configuration, injected wherever a setting is needed (nothing else reads process.env).
 import { Logger } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
+import { createSecretKey, KeyObject, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ChatProvider, EmbeddingProvider, Environment, JwtAlgorithm } from './environment';
@@ -15,7 +15,7 @@ export class AppConfig {
   readonly trustProxy: string | boolean | number;
   readonly databaseUrl?: string;
   readonly dataDir: string;
-  readonly jwt: { secret: string; algorithm: JwtAlgorithm; accessTokenTtlSeconds: number; refreshTokenTtlDays: number; refreshReuseGraceSeconds: number };
+  readonly jwt: { secret: string; key: KeyObject; algorithm: JwtAlgorithm; accessTokenTtlSeconds: number; refreshTokenTtlDays: number; refreshReuseGraceSeconds: number };
   readonly bcryptRounds: number;
   readonly admin?: { email: string; password: string };
   readonly authThrottle: { limit: number; ttlSeconds: number };
@@ -55,8 +55,11 @@ export class AppConfig {
     this.trustProxy = parseTrustProxy(env.TRUST_PROXY);
     this.databaseUrl = env.DATABASE_URL;
     this.dataDir = resolve(env.DATA_DIR);
+    const secret = env.JWT_SECRET_KEY ?? loadOrCreateDevelopmentSecret(this.dataDir);
     this.jwt = {
-      secret: env.JWT_SECRET_KEY ?? loadOrCreateDevelopmentSecret(this.dataDir),
+      secret,
+      // Made once: given a string, jsonwebtoken first tries to parse it as a PEM public key on every verify.
+      key: createSecretKey(Buffer.from(secret, 'utf8')),
       algorithm: env.JWT_ALGORITHM,
       accessTokenTtlSeconds: env.ACCESS_TOKEN_EXPIRE_MINUTES * 60,
       refreshTokenTtlDays: env.REFRESH_TOKEN_EXPIRE_DAYS,
