@@ -162,8 +162,20 @@ export class LlmRepository extends TransactionalRepository {
       .then((rows: Array<{ id: string; document_id: string; title: string }>) => rows.map((r) => ({ chunkId: r.id, documentId: r.document_id, title: r.title })));
   }
 
-  async upsertTicketEmbedding(ticketId: string, embedding: number[], embeddingModel: string): Promise<void> {
-    await this.manager.upsert(TicketEmbedding, { ticketId, embedding, embeddingModel }, ['ticketId']);
+  /**
+   * Stores tickets' vectors in a statement of its own that commits without waiting for the WAL flush: the
+   * vector is derived data (a crash loses at most the last fraction of a second, and `npm run kb:reembed`
+   * rebuilds it), and filing a ticket should not pay a second flush for it. Never inside a transaction.
+   */
+  async upsertTicketEmbeddings(vectors: Array<{ ticketId: string; embedding: number[] }>, embeddingModel: string): Promise<void> {
+    await this.manager.query(
+      `WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true))
+       INSERT INTO ticket_embeddings (ticket_id, embedding, embedding_model, updated_at)
+       SELECT vector.ticket_id, vector.embedding::vector, $3::varchar, now()
+         FROM relaxed, unnest($1::uuid[], $2::text[]) AS vector (ticket_id, embedding)
+       ON CONFLICT (ticket_id) DO UPDATE SET embedding = EXCLUDED.embedding, embedding_model = EXCLUDED.embedding_model, updated_at = now()`,
+      [vectors.map((vector) => vector.ticketId), vectors.map((vector) => pgvector.toSql(vector.embedding)), embeddingModel],
+    );
   }
 
   /** The tickets nearest to `embedding`, whatever their status; only `requesterId`'s when given. */

@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { createHash } from 'node:crypto';
+import { CoalescingBatch } from '../common/coalescing-batch';
 import { nextCursor, pageRequest } from '../common/keyset-cursor';
 import { AppConfig } from '../config/app-config';
 import { TICKET_CREATED, TICKET_UPDATED, TicketCreatedSignal, TicketUpdatedSignal } from '../tickets/ticket-events';
@@ -52,6 +53,7 @@ const SIMILAR_RESOLVED_TICKETS = 3;
 @Injectable()
 export class LlmService {
   private readonly logger = new Logger(LlmService.name);
+  private readonly ticketIndexing = new CoalescingBatch<string>((ticketIds) => this.indexTickets(ticketIds), EMBEDDING_BATCH);
 
   constructor(
     private readonly llmRepository: LlmRepository,
@@ -229,15 +231,22 @@ export class LlmService {
     if (status === 'resolved') await this.indexTicket(ticketId);
   }
 
-  /** Keeps a ticket's vector for "similar past tickets"; failures are logged, never thrown at the caller. */
-  async indexTicket(ticketId: string): Promise<void> {
+  /**
+   * Keeps a ticket's vector for "similar past tickets"; resolves once it is stored. Failures are logged,
+   * never thrown at the caller. Tickets filed together are read, embedded and stored together.
+   */
+  indexTicket(ticketId: string): Promise<void> {
+    return this.ticketIndexing.add(ticketId);
+  }
+
+  private async indexTickets(ticketIds: string[]): Promise<void> {
     try {
-      const ticket = await this.ticketsService.findById(ticketId);
-      if (!ticket) return;
-      const [vector] = await this.embed([[ticket.title, ticket.description, ticket.resolution ?? ''].join('\n')]);
-      await this.llmRepository.upsertTicketEmbedding(ticketId, vector, this.embeddingModel.name);
+      const tickets = await this.ticketsService.findByIds([...new Set(ticketIds)]);
+      if (tickets.length === 0) return;
+      const vectors = await this.embed(tickets.map((ticket) => [ticket.title, ticket.description, ticket.resolution ?? ''].join('\n')));
+      await this.llmRepository.upsertTicketEmbeddings(tickets.map((ticket, index) => ({ ticketId: ticket.ticket_id, embedding: vectors[index] })), this.embeddingModel.name);
     } catch (error) {
-      this.logger.warn(`Could not index ticket ${ticketId} for similarity: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(`Could not index tickets ${ticketIds.join(', ')} for similarity: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
@@ -262,7 +271,7 @@ export class LlmService {
     for (;;) {
       const ids = await this.ticketsService.findIdsAfter(afterTicket, 200);
       if (ids.length === 0) break;
-      for (const id of ids) await this.indexTicket(id);
+      await Promise.all(ids.map((id) => this.indexTicket(id)));
       tickets += ids.length;
       afterTicket = ids[ids.length - 1];
     }

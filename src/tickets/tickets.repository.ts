@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PageRequest } from '../common/keyset-cursor';
 import { TransactionalRepository } from '../database/transactional.repository';
-import { Brackets, SelectQueryBuilder } from 'typeorm';
+import { Brackets, In, SelectQueryBuilder } from 'typeorm';
 import { TicketComment } from './ticket-comment.entity';
 import { TicketEvent } from './ticket-event.entity';
 import { Ticket } from './ticket.entity';
@@ -47,6 +47,10 @@ export class TicketsRepository extends TransactionalRepository {
 
   findById(id: string): Promise<Ticket | null> {
     return this.manager.findOneBy(Ticket, { id });
+  }
+
+  findByIds(ids: string[]): Promise<Ticket[]> {
+    return ids.length === 0 ? Promise.resolve([]) : this.manager.findBy(Ticket, { id: In(ids) });
   }
 
   /** Reads the ticket and locks its row until the transaction ends: changes to one ticket are serial. */

@@ -115,6 +115,11 @@ export class TicketsService {
     return ticket ? toStaffView(ticket) : null;
   }
 
+  /** Tickets for the system's own use, like findById; those that no longer exist are left out. */
+  async findByIds(ticketIds: string[]): Promise<TicketDto[]> {
+    return (await this.ticketsRepository.findByIds(ticketIds)).map(toStaffView);
+  }
+
   /** Every ticket id, in pages (for re-indexing). */
   findIdsAfter(afterId: string | null, limit: number): Promise<string[]> {
     return this.ticketsRepository.findIdsAfter(afterId, limit);
