@@ -60,7 +60,9 @@ describe(EventsService.name, () => {
     const messages: MessageEvent[] = [];
     const events = () => messages.filter((m) => !['connected', 'keepalive', 'stream_closed'].includes((m.data as { type: string }).type));
     const received = { messages, completed: false, /** ids of the ticket events received */ get ids() { return events().map((m) => m.id); } };
-    subscriptions.push(stream.subscribe({ next: (message) => messages.push(message), complete: () => (received.completed = true) }));
+    // Event data arrives as JSON text (serialised once per event), the stream's own messages as objects.
+    const parsed = (message: MessageEvent) => (typeof message.data === 'string' ? { ...message, data: JSON.parse(message.data) as object } : message);
+    subscriptions.push(stream.subscribe({ next: (message) => messages.push(parsed(message)), complete: () => (received.completed = true) }));
     return received;
   };
 
@@ -281,6 +283,15 @@ describe(EventsService.name, () => {
     await jest.advanceTimersByTimeAsync(10);
     expect(stream.ids).toEqual(['4', '5']);
     expect(replay.ids).toEqual(['4', '5']);
+  });
+
+  it('serialises an event once, however many streams it goes to', async () => {
+    const streams = [open(sut.streamAll(sam)), open(sut.streamAll(sam)), open(sut.streamAll(alice))];
+    repository.append(alicesTicket);
+    const stringify = jest.spyOn(JSON, 'stringify');
+    await sut.pump();
+    expect(streams.map((stream) => stream.ids)).toEqual([['4'], ['4'], ['4']]);
+    expect(stringify).toHaveBeenCalledTimes(1);
   });
 
   it('logs a failed read and catches up from the same id on the next pump', async () => {

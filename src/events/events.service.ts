@@ -241,17 +241,29 @@ function inScope({ event, requesterId }: StreamableEvent, scope: EventScope): bo
   return scope.includeStaffOnly || !event.staffOnly;
 }
 
-/** The Local IT Support API's message: a JSON `data:` line with type, ticket_id and timestamp; the `id:` is the event id. */
-function toMessage({ event }: StreamableEvent): MessageEvent {
-  return {
+/** Each published event is serialised once, however many streams it goes to. */
+const serialised = new WeakMap<StreamableEvent, MessageEvent>();
+
+/**
+ * The Local IT Support API's message: a JSON `data:` line with type, ticket_id and timestamp; the `id:` is
+ * the event id. The JSON is made here (Nest sends string data as it is) so that a fan-out to a thousand
+ * streams stringifies it once.
+ */
+function toMessage(item: StreamableEvent): MessageEvent {
+  const cached = serialised.get(item);
+  if (cached) return cached;
+  const { event } = item;
+  const message = {
     id: event.id,
-    data: {
+    data: JSON.stringify({
       ...event.payload,
       type: event.type,
       ticket_id: event.ticketId,
       event_id: event.id,
       actor_id: event.actorId,
       timestamp: event.createdAt.toISOString(),
-    },
+    }),
   };
+  serialised.set(item, message);
+  return message;
 }
