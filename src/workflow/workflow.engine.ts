@@ -4,6 +4,7 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { Command, StateSnapshot } from '@langchain/langgraph';
 import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
+import { BatchedPostgresSaver } from './batched-postgres-saver';
 import type pg from 'pg';
 import { DATABASE_POOL } from '../database/database-pool';
 import { LlmService } from '../llm/llm.service';
@@ -39,7 +40,7 @@ export class WorkflowEngine implements OnModuleInit {
     llmService: LlmService,
   ) {
     // The app's own pool: on the embedded database there is exactly one connection to share.
-    this.checkpointer = new PostgresSaver(pool, undefined, { schema: CHECKPOINT_SCHEMA });
+    this.checkpointer = new BatchedPostgresSaver(pool, CHECKPOINT_SCHEMA);
     this.graph = buildSupportGraph(
       {
         ticket: async (ticketId) => {
