@@ -27,9 +27,8 @@ interface HeldGap {
 export class CommitFrontier {
   private lastId: number;
   private gap?: HeldGap;
-  /** A gap was just found: the caller must say which transactions write events (`holdGap`). */
-  private unresolvedGapUpTo?: number;
-  private unresolvedRunning?: ReadonlySet<string>;
+  /** A gap just found, with its read's snapshot: the caller must say which transactions write events (`holdGap`). */
+  private found?: { upTo: number; running: ReadonlySet<string> };
 
   constructor(lastId: number) {
     this.lastId = lastId;
@@ -42,12 +41,12 @@ export class CommitFrontier {
 
   /** Events are held back behind a gap that transactions in flight may still fill. */
   get holding(): boolean {
-    return this.gap !== undefined || this.unresolvedGapUpTo !== undefined;
+    return this.gap !== undefined || this.found !== undefined;
   }
 
   /** A gap was found that needs the set of event writers in flight (see `holdGap`). */
   get needsWriters(): boolean {
-    return this.unresolvedGapUpTo !== undefined;
+    return this.found !== undefined;
   }
 
   /** The rows (in id order) that can be published now; the frontier moves past them. */
@@ -66,10 +65,7 @@ export class CommitFrontier {
         if (this.gap && this.lastId >= this.gap.upTo) this.gap = undefined; // filled in order meanwhile
         continue;
       }
-      if (!this.gap) {
-        this.unresolvedGapUpTo = read.rows.at(-1)!.id;
-        this.unresolvedRunning = read.running;
-      }
+      if (!this.gap) this.found = { upTo: read.rows.at(-1)!.id, running: read.running };
       break;
     }
     return publish;
@@ -80,10 +76,9 @@ export class CommitFrontier {
    * events, read after that snapshot) have ended; only those that were in flight at the snapshot count.
    */
   holdGap(eventWriters: ReadonlySet<string>): void {
-    if (this.unresolvedGapUpTo === undefined) return;
-    const writers = new Set([...eventWriters].filter((writer) => this.unresolvedRunning!.has(writer)));
-    this.gap = { writers, upTo: this.unresolvedGapUpTo };
-    this.unresolvedGapUpTo = undefined;
-    this.unresolvedRunning = undefined;
+    if (!this.found) return;
+    const { upTo, running } = this.found;
+    this.gap = { writers: new Set([...eventWriters].filter((writer) => running.has(writer))), upTo };
+    this.found = undefined;
   }
 }

@@ -1,18 +1,18 @@
 import { Injectable } from '@nestjs/common';
+import { RELAXED_COMMIT } from '../database/relaxed-commit';
 import { TransactionalRepository } from '../database/transactional.repository';
 import { UserActionCount } from './user-action-count.entity';
 
 @Injectable()
 export class LimitsRepository extends TransactionalRepository {
   /**
-   * Counts one more hit in the window and returns the window's count, atomically across instances. The
-   * statement is its own transaction and commits without waiting for the WAL flush (a crash may forget the
-   * last fraction of a second of hits, which only makes a limit briefly more lenient): one flush per
-   * request less. Never call it inside a transaction, which it would relax as well.
+   * Counts one more hit in the window and returns the window's count, atomically across instances. It
+   * commits without waiting for the WAL flush (RELAXED_COMMIT): one flush per request less. Never call it
+   * inside a transaction.
    */
   async hit(userId: string, action: string, windowStart: Date): Promise<number> {
     const rows: Array<{ hits: number }> = await this.manager.query(
-      `WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true))
+      `${RELAXED_COMMIT}
        INSERT INTO user_action_counts (user_id, action, window_start, hits) SELECT $1::uuid, $2::varchar, $3::timestamptz, 1 FROM relaxed
        ON CONFLICT (user_id, action, window_start) DO UPDATE SET hits = user_action_counts.hits + 1
        RETURNING hits`,

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { PageRequest } from '../common/keyset-cursor';
 import pgvector from 'pgvector';
+import { RELAXED_COMMIT } from '../database/relaxed-commit';
 import { TransactionalRepository } from '../database/transactional.repository';
 import { TicketStatus } from '../tickets/ticket.enums';
 import { DocumentChunk } from './document-chunk.entity';
 import { KnowledgeDocument } from './document.entity';
-import { TicketEmbedding } from './ticket-embedding.entity';
 
 export type NewDocument = Omit<KnowledgeDocument, 'id' | 'createdAt' | 'uploader'>;
 export type NewChunk = Pick<DocumentChunk, 'position' | 'text' | 'page' | 'heading' | 'context' | 'lead' | 'embedding'>;
@@ -163,13 +163,12 @@ export class LlmRepository extends TransactionalRepository {
   }
 
   /**
-   * Stores tickets' vectors in a statement of its own that commits without waiting for the WAL flush: the
-   * vector is derived data (a crash loses at most the last fraction of a second, and `npm run kb:reembed`
-   * rebuilds it), and filing a ticket should not pay a second flush for it. Never inside a transaction.
+   * Stores tickets' vectors, derived data, without waiting for the WAL flush (RELAXED_COMMIT): filing a
+   * ticket should not pay a second flush for it. Never inside a transaction.
    */
   async upsertTicketEmbeddings(vectors: Array<{ ticketId: string; embedding: number[] }>, embeddingModel: string): Promise<void> {
     await this.manager.query(
-      `WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true))
+      `${RELAXED_COMMIT}
        INSERT INTO ticket_embeddings (ticket_id, embedding, embedding_model, updated_at)
        SELECT vector.ticket_id, vector.embedding::vector, $3::varchar, now()
          FROM relaxed, unnest($1::uuid[], $2::text[]) AS vector (ticket_id, embedding)
