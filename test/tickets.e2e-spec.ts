@@ -58,10 +58,10 @@ describe('Tickets (e2e)', () => {
       ['employee_id', { employee_id: 'EMP-SOMEONE-ELSE' }],
       ['decision', { decision: 'approved' }],
     ])('refuses mass assignment of %s with 400 and stores nothing', async (field, extra) => {
-      const before = (await get(admin.token, '/tickets?limit=1').expect(200)).body.total;
+      const before = (await get(admin.token, '/tickets?limit=1&include_total=true').expect(200)).body.total;
       const response = await request(url).post('/api/v1/tickets').auth(bob.token, { type: 'bearer' }).send({ ...NEW_TICKET, ...extra }).expect(400);
       expect(response.body.message).toContain(`property ${field} should not exist`);
-      expect((await get(admin.token, '/tickets?limit=1').expect(200)).body.total).toBe(before);
+      expect((await get(admin.token, '/tickets?limit=1&include_total=true').expect(200)).body.total).toBe(before);
     });
 
     it('validates enums, lengths and dates', async () => {
@@ -102,7 +102,7 @@ describe('Tickets (e2e)', () => {
       expect(own.body.tickets.every((ticket: Ticket) => ticket.requester_id === alice.id)).toBe(true);
       expect(ids(own.body)).toEqual(expect.arrayContaining(mine.map((t) => t.ticket_id)));
       expect(ids(own.body)).not.toContain(bobs[0].ticket_id);
-      const sneaky = await get(alice.token, `/tickets?employee_id=${bob.employeeId}`).expect(200);
+      const sneaky = await get(alice.token, `/tickets?employee_id=${bob.employeeId}&include_total=true`).expect(200);
       expect(sneaky.body).toEqual({ tickets: [], count: 0, total: 0, next_cursor: null });
     });
 
@@ -111,7 +111,7 @@ describe('Tickets (e2e)', () => {
         const all = await get(token, '/tickets?limit=100').expect(200);
         expect(ids(all.body)).toEqual(expect.arrayContaining([...mine, ...bobs].map((t) => t.ticket_id)));
       }
-      const bobsOnly = await get(support.token, `/tickets?employee_id=${bob.employeeId}&status=pending`).expect(200);
+      const bobsOnly = await get(support.token, `/tickets?employee_id=${bob.employeeId}&status=pending&include_total=true`).expect(200);
       expect(bobsOnly.body).toMatchObject({ count: 1, total: 1 });
       expect(bobsOnly.body.tickets[0]).toMatchObject({ ticket_id: bobs[0].ticket_id, title: 'Printer jammed', status: 'pending', employee_id: bob.employeeId, request_type: 'hardware', priority: 'medium' });
     });
@@ -136,7 +136,7 @@ describe('Tickets (e2e)', () => {
       for (const [ticket, assignee] of [[firstOfA, supportA], [secondOfA, supportA], [ofB, supportB]] as const) {
         await patchTicket(url, admin.token, ticket.ticket_id, { assignee_id: assignee.id }).expect(200);
       }
-      const response = await get(support.token, `/tickets?assignee_id=${supportA.id}&limit=100`).expect(200);
+      const response = await get(support.token, `/tickets?assignee_id=${supportA.id}&limit=100&include_total=true`).expect(200);
       expect(response.body.total).toBe(2);
       expect(ids(response.body).sort()).toEqual([firstOfA.ticket_id, secondOfA.ticket_id].sort());
       expect(response.body.tickets.map((ticket: Ticket) => ticket.assignee_id)).toEqual([supportA.id, supportA.id]);
@@ -147,9 +147,9 @@ describe('Tickets (e2e)', () => {
       await patchTicket(url, support.token, first.ticket_id, { status: 'in_progress' }).expect(200);
       const inProgress = await get(alice.token, '/tickets?status=in_progress').expect(200);
       expect(ids(inProgress.body)).toEqual([first.ticket_id]);
-      const future = await get(alice.token, '/tickets?created_after=2100-01-01T00:00:00Z').expect(200);
+      const future = await get(alice.token, '/tickets?created_after=2100-01-01T00:00:00Z&include_total=true').expect(200);
       expect(future.body.total).toBe(0);
-      const past = await get(alice.token, '/tickets?created_before=2000-01-01').expect(200);
+      const past = await get(alice.token, '/tickets?created_before=2000-01-01&include_total=true').expect(200);
       expect(past.body.total).toBe(0);
       const window = await get(alice.token, `/tickets?created_after=${encodeURIComponent(String(first.created_at))}&created_before=2100-01-01`).expect(200);
       expect(ids(window.body)).toContain(first.ticket_id);
@@ -158,11 +158,11 @@ describe('Tickets (e2e)', () => {
     it('pages with a cursor through every ticket exactly once, in order', async () => {
       for (let i = 0; i < 5; i++) await createTicket(url, bob.token, { title: `Bulk ${i}`, priority: ['low', 'medium', 'high'][i % 3] });
       for (const sort of ['-created_at', 'created_at', 'priority', '-priority', '-updated_at']) {
-        const all = await get(support.token, `/tickets?limit=100&sort=${sort}`).expect(200);
+        const all = await get(support.token, `/tickets?limit=100&sort=${sort}&include_total=true`).expect(200);
         const seen: string[] = [];
         let cursor: string | null = null;
         do {
-          const page: request.Response = await get(support.token, `/tickets?limit=3&sort=${sort}${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
+          const page: request.Response = await get(support.token, `/tickets?limit=3&include_total=true&sort=${sort}${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
           expect(page.body.total).toBe(all.body.total);
           seen.push(...ids(page.body));
           cursor = page.body.next_cursor;
@@ -178,6 +178,15 @@ describe('Tickets (e2e)', () => {
       expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
       const page = await get(support.token, '/tickets?limit=2&offset=2&sort=-priority').expect(200);
       expect(ids(page.body)).toEqual(ids(all.body).slice(2, 4));
+    });
+
+    it('answers total only when asked, counting every match over all pages', async () => {
+      const all = await get(support.token, '/tickets?limit=100').expect(200);
+      expect(all.body).not.toHaveProperty('total');
+      const counted = await get(support.token, '/tickets?limit=1&include_total=1').expect(200);
+      expect(counted.body).toMatchObject({ count: 1, total: all.body.count });
+      expect((await get(support.token, '/tickets?limit=1&include_total=false').expect(200)).body).not.toHaveProperty('total');
+      expect((await get(support.token, '/tickets?include_total=yes').expect(400)).body.message).toContain('include_total must be true or false');
     });
 
     it.each(['limit=101', 'limit=0', 'offset=-1', 'status=open', 'sort=title', 'cursor=@@@', 'cursor=WyJ4Il0', 'created_after=yesterday', 'owner=me'])(

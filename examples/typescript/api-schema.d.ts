@@ -657,8 +657,8 @@ export interface components {
             tickets: components["schemas"]["TicketDto"][];
             /** @description Tickets in this page. */
             count: number;
-            /** @description Tickets matching the filters, over all pages. */
-            total: number;
+            /** @description Tickets matching the filters, over all pages; only with `include_total=true`. */
+            total?: number;
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor: string | null;
         };
@@ -1429,6 +1429,8 @@ export interface operations {
                 q?: string;
                 created_after?: string;
                 created_before?: string;
+                /** @description Also count every ticket that matches the filters (`total`). Off by default: counting reads every match, a page reads `limit`. */
+                include_total?: boolean;
                 /** @description A field to sort by; a leading `-` sorts descending. */
                 sort: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "priority" | "-priority";
                 /** @description How many items to skip (at most 10,000; page further with `cursor`). */

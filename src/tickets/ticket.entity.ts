@@ -7,6 +7,7 @@ import { RequestType, TicketCategory, TicketPriority, TicketStatus, TicketUrgenc
 @Index('IDX_tickets_requester_created', ['requesterId', 'createdAt'])
 @Index('IDX_tickets_created', ['createdAt', 'id'])
 @Index('IDX_tickets_updated', ['updatedAt', 'id'])
+@Index('IDX_tickets_status_created', ['status', 'createdAt', 'id'])
 export class Ticket {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -44,7 +44,7 @@ class FakeTicketsRepository extends TransactionalFake {
   findPage = this.noted('findPage', async (filters: TicketFilters, page: TicketPageRequest) => {
     const matching = [...this.rows.tickets.values()].filter((t) => !filters.requesterId || t.requesterId === filters.requesterId);
     const start = page.after ? matching.findIndex((t) => t.id === page.after!.id) + 1 : page.offset;
-    return { tickets: matching.slice(start, start + page.limit).map((t) => ({ ...t })), total: matching.length };
+    return { tickets: matching.slice(start, start + page.limit).map((t) => ({ ...t })), total: page.countTotal ? matching.length : undefined };
   });
   insertComment = this.noted('insertComment', async (fields: Pick<TicketComment, 'ticketId' | 'authorId' | 'body' | 'internal'>) =>
     keep(this.rows.comments, { id: randomUUID(), createdAt: new Date(), ...fields }));
@@ -153,16 +153,23 @@ describe(TicketsService.name, () => {
 
       const page = await sut.list(alice, query({ employee_id: 'EMP002', status: TicketStatus.Pending, q: 'vpn' }));
 
-      expect(page).toEqual({ tickets: [expect.objectContaining({ ticket_id: own.id })], count: 1, total: 1, next_cursor: null });
+      expect(page).toEqual({ tickets: [expect.objectContaining({ ticket_id: own.id })], count: 1, next_cursor: null });
       expect(repository.findPage).toHaveBeenCalledWith(
         expect.objectContaining({ requesterId: alice.id, employeeId: 'EMP002', status: TicketStatus.Pending, text: 'vpn' }),
-        { sort: '-created_at', limit: 20, offset: 0, after: undefined },
+        { sort: '-created_at', limit: 20, offset: 0, after: undefined, countTotal: false },
       );
+    });
+
+    it('counts every match only when asked to', async () => {
+      [alice, bob, alice].forEach((requester) => repository.add({ requesterId: requester.id }));
+
+      await expect(sut.list(sam, query({ limit: 1, include_total: true }))).resolves.toMatchObject({ count: 1, total: 3 });
+      expect(repository.findPage).toHaveBeenLastCalledWith(expect.anything(), expect.objectContaining({ countTotal: true }));
     });
 
     it.each(staff)("shows %s every requester's tickets, ignoring an empty search", async (_, viewer) => {
       [alice, bob].forEach((requester) => repository.add({ requesterId: requester.id }));
-      await expect(sut.list(viewer, query({ q: '' }))).resolves.toMatchObject({ count: 2, total: 2 });
+      await expect(sut.list(viewer, query({ q: '' }))).resolves.toMatchObject({ count: 2 });
       expect(repository.findPage).toHaveBeenCalledWith(expect.objectContaining({ requesterId: undefined, text: undefined }), expect.anything());
     });
 
@@ -179,7 +186,7 @@ describe(TicketsService.name, () => {
 
       const first = await sut.list(sam, query({ limit: 2 }));
       expect(decodeCursor(first.next_cursor!, '-created_at')).toEqual(position);
-      const rest = await sut.list(sam, query({ limit: 2, cursor: first.next_cursor! }));
+      const rest = await sut.list(sam, query({ limit: 2, cursor: first.next_cursor!, include_total: true }));
 
       expect(repository.findPage).toHaveBeenLastCalledWith(expect.anything(), expect.objectContaining({ after: position }));
       expect(rest).toEqual({ tickets: [expect.objectContaining({ ticket_id: third.id })], count: 1, total: 3, next_cursor: null });

@@ -79,14 +79,14 @@ export class TicketsService {
         createdAfter: query.created_after,
         createdBefore: query.created_before,
       },
-      { sort: query.sort, limit: query.limit, offset: query.offset, after: query.cursor ? decodeCursor(query.cursor, query.sort) : undefined },
+      { sort: query.sort, limit: query.limit, offset: query.offset, after: query.cursor ? decodeCursor(query.cursor, query.sort) : undefined, countTotal: query.include_total === true },
     );
     const last = tickets.at(-1);
     const more = tickets.length === query.limit && last !== undefined;
     return {
       tickets: tickets.map((ticket) => mapTicketFor(viewer, ticket)),
       count: tickets.length,
-      total,
+      ...(total === undefined ? {} : { total }),
       next_cursor: more ? encodeCursor(last, query.sort) : null,
     };
   }

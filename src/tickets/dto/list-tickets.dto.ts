@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsDate, IsEnum, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { BooleanQuery } from '../../common/boolean-query.decorator';
 import { Trim } from '../../common/trim.decorator';
 import { CursorPageQueryDto } from '../../common/pagination.dto';
 import { RequestType, TicketCategory, TicketPriority, TicketStatus } from '../ticket.enums';
@@ -38,6 +39,10 @@ export class ListTicketsQueryDto extends CursorPageQueryDto {
   @IsOptional() @Type(() => Date) @IsDate({ message: 'created_before must be an ISO 8601 date' })
   created_before?: Date;
 
+  /** Also count every ticket that matches the filters (`total`). Off by default: counting reads every match, a page reads `limit`. */
+  @IsOptional() @BooleanQuery('include_total')
+  include_total?: boolean;
+
   /** A field to sort by; a leading `-` sorts descending. */
   @IsOptional() @IsIn(TICKET_SORTS)
   sort: TicketSort = '-created_at';
@@ -47,8 +52,8 @@ export class TicketListDto {
   tickets: TicketDto[];
   /** Tickets in this page. */
   count: number;
-  /** Tickets matching the filters, over all pages. */
-  total: number;
+  /** Tickets matching the filters, over all pages; only with `include_total=true`. */
+  total?: number;
   /** Pass as `cursor` to get the next page; null on the last page. */
   next_cursor: string | null;
 }

@@ -1,5 +1,5 @@
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { BooleanQuery } from '../../common/boolean-query.decorator';
 import { Trim } from '../../common/trim.decorator';
 import { CreateTicketDto } from '../../tickets/dto/create-ticket.dto';
 
@@ -12,8 +12,6 @@ export class CreateRequestDto extends CreateTicketDto {
 
 /** `?wait=true`: answer only once the workflow has paused for a person or ended (bounded by WORKFLOW_TIMEOUT). */
 export class WaitQueryDto {
-  @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value))
-  @IsBoolean({ message: 'wait must be true or false' })
+  @IsOptional() @BooleanQuery('wait')
   wait?: boolean;
 }
