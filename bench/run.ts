@@ -1,0 +1,53 @@
+// `npm run bench`: the product under load next to hand-written baselines, in the same run (these machines
+// are shared and noisy: only same-run comparisons mean something). On the PostgreSQL server named by
+// DATABASE_URL (in a throwaway database beside it) when set, else on the embedded database.
+// `npm run bench -- --quick`: the same scenarios on small data with short loads, so the suite cannot rot.
+import { join } from 'node:path';
+import { BenchContext, FULL, QUICK } from './lib/context';
+import { ROOT } from './lib/processes';
+import { report, Row } from './lib/report';
+import { seedTickets } from './lib/seed';
+import { httpScenarios } from './scenarios/http';
+import { ingestScenario } from './scenarios/ingest';
+import { searchScenario } from './scenarios/search';
+import { sseScenario } from './scenarios/sse';
+import { workflowScenario } from './scenarios/workflow';
+
+async function main(): Promise<void> {
+  const quick = process.argv.includes('--quick');
+  const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
+  const kbSample = process.env.KB_SAMPLE_DIR ?? join(ROOT, '..', 'shared', 'kb-sample');
+  const context = await BenchContext.create({ quick, ...(quick ? QUICK : FULL) });
+  const rows: Row[] = [];
+  const step = async (name: string, work: () => Promise<Row | Row[]>) => {
+    if (only && !only.includes(name)) return;
+    const started = Date.now();
+    process.stderr.write(`bench: ${name}…`);
+    const result = await work();
+    rows.push(...(Array.isArray(result) ? result : [result]));
+    process.stderr.write(` ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  };
+  try {
+    process.stderr.write(`bench: starting the built app on ${context.database === 'postgres' ? 'PostgreSQL' : 'the embedded database'}\n`);
+    await context.startApp();
+    await step('http', async () => {
+      await context.withDatabase((db) => seedTickets(db, context.admin, context.settings.tickets));
+      return httpScenarios(context);
+    });
+    await step('sse', () => sseScenario(context));
+    await step('workflow', () => workflowScenario(context, kbSample));
+    await step('search', () => searchScenario(context, kbSample));
+    await step('ingest', () => ingestScenario(context, kbSample));
+  } finally {
+    await context.close();
+  }
+  process.stdout.write(report(rows, { database: context.database, quick }));
+  process.stdout.write(`\nWritten to bench/results/latest.json.\n`);
+  // A quick run is a smoke test of the suite: it fails on errors, not on figures from a tiny data set.
+  if (!quick && rows.some((row) => !row.met)) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`\nbench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
