@@ -44,7 +44,10 @@ export async function workflowScenario(context: BenchContext, kbSample: string):
     const { ticket_id: ticketId } = (await response.json()) as { ticket_id: string };
     if (seen.get(ticketId)?.waiting === undefined) {
       await new Promise<void>((resolve, reject) => {
-        const timeout = setTimeout(() => reject(new Error(`ticket ${ticketId} never reached waiting_for_approval`)), 60_000);
+        const timeout = setTimeout(async () => {
+          const ticket = (await (await fetch(`${context.app.url}/api/v1/tickets/${ticketId}`, { headers: context.auth })).json()) as { status: string };
+          reject(new Error(`ticket ${ticketId} did not reach waiting_for_approval in 60 s (it is ${ticket.status}; seen on the stream: ${JSON.stringify(seen.get(ticketId))})`));
+        }, 60_000);
         waiters.set(ticketId, () => (clearTimeout(timeout), resolve()));
       });
     }

@@ -61,6 +61,32 @@ function similarityOf(distance: string): number {
 /** Reciprocal rank fusion: score = Σ 1 / (RRF_K + rank) over the vector and the full-text rankings. */
 const RRF_K = 60;
 
+/**
+ * Hybrid retrieval in one statement; parameters: $1 the query vector, $2 the tsquery, $3 the vector depth,
+ * $4 k, $5 the text depth. Exported for the query-plan tests, which check that it stays on its indexes.
+ */
+export const HYBRID_SEARCH = `WITH vector_hits AS (
+     SELECT id, row_number() OVER (ORDER BY distance, id) AS rank
+     -- Ordered by the operator alone: that is the only order the HNSW index can serve (a tie-break
+     -- column here made every search an exact scan of all chunks); ties are broken above.
+     FROM (SELECT id, embedding <=> $1::vector AS distance FROM document_chunks ORDER BY embedding <=> $1::vector LIMIT $3) nearest
+   ), text_hits AS (
+     SELECT id, row_number() OVER (ORDER BY score DESC, id) AS rank
+     FROM (SELECT chunk.id, ts_rank(chunk.search_vector, query) AS score
+           FROM document_chunks chunk, to_tsquery('english', $2) query
+           WHERE $2 <> '' AND chunk.search_vector @@ query
+           ORDER BY score DESC, chunk.id LIMIT $5) matched
+   ), fused AS (
+     SELECT id, SUM(1.0 / (${RRF_K} + rank)) AS score
+     FROM (SELECT * FROM vector_hits UNION ALL SELECT * FROM text_hits) hits GROUP BY id
+   ), best_per_document AS (
+     SELECT DISTINCT ON (chunk.document_id) chunk.id, chunk.document_id, chunk.heading, chunk.page, chunk.text, fused.score
+     FROM fused JOIN document_chunks chunk ON chunk.id = fused.id
+     ORDER BY chunk.document_id, fused.score DESC, chunk.position
+   )
+   SELECT best.*, document.title FROM best_per_document best JOIN documents document ON document.id = best.document_id
+   ORDER BY best.score DESC, best.id LIMIT $4`;
+
 @Injectable()
 export class LlmRepository extends TransactionalRepository {
   /** Stores a document and all its chunks, or nothing. */
@@ -121,25 +147,7 @@ export class LlmRepository extends TransactionalRepository {
       await manager.query(`SELECT set_config('hnsw.ef_search', $1, true)`, [String(Math.max(depth.vector, 40))]);
       const rows: Array<{ id: string; document_id: string; title: string; heading: string | null; page: number | null; text: string; score: string }> =
         await manager.query(
-          `WITH vector_hits AS (
-             SELECT id, row_number() OVER (ORDER BY distance, id) AS rank
-             FROM (SELECT id, embedding <=> $1::vector AS distance FROM document_chunks ORDER BY distance, id LIMIT $3) nearest
-           ), text_hits AS (
-             SELECT id, row_number() OVER (ORDER BY score DESC, id) AS rank
-             FROM (SELECT chunk.id, ts_rank(chunk.search_vector, query) AS score
-                   FROM document_chunks chunk, to_tsquery('english', $2) query
-                   WHERE $2 <> '' AND chunk.search_vector @@ query
-                   ORDER BY score DESC, chunk.id LIMIT $5) matched
-           ), fused AS (
-             SELECT id, SUM(1.0 / (${RRF_K} + rank)) AS score
-             FROM (SELECT * FROM vector_hits UNION ALL SELECT * FROM text_hits) hits GROUP BY id
-           ), best_per_document AS (
-             SELECT DISTINCT ON (chunk.document_id) chunk.id, chunk.document_id, chunk.heading, chunk.page, chunk.text, fused.score
-             FROM fused JOIN document_chunks chunk ON chunk.id = fused.id
-             ORDER BY chunk.document_id, fused.score DESC, chunk.position
-           )
-           SELECT best.*, document.title FROM best_per_document best JOIN documents document ON document.id = best.document_id
-           ORDER BY best.score DESC, best.id LIMIT $4`,
+          HYBRID_SEARCH,
           [pgvector.toSql(queryEmbedding), tsquery, depth.vector, k, depth.text],
         );
       return rows.map((row) => ({
