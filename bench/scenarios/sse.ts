@@ -1,11 +1,11 @@
 // Live fan-out: many subscribers on one instance's stream of every ticket's events, updates posted one
 // after another; each update's delay is from the moment its POST was sent (so it includes the request
 // and its commit) to its arrival at each subscriber.
-import { EventSource } from 'eventsource';
 import { BenchContext } from '../lib/context';
 import { percentile } from '../lib/load';
 import { sleep } from '../lib/processes';
 import { ms, Row } from '../lib/report';
+import { subscribe } from '../lib/sse-client';
 
 export async function sseScenario(context: BenchContext): Promise<Row> {
   const { subscribers, updates } = context.settings;
@@ -17,19 +17,14 @@ export async function sseScenario(context: BenchContext): Promise<Row> {
   const sentAt: number[] = [];
   const delays: number[] = [];
   const received = new Array<number>(subscribers).fill(0);
-  const streams = Array.from({ length: subscribers }, (_, subscriber) => {
-    const stream = new EventSource(`${context.app.url}/api/v1/events?access_token=${context.token}`);
-    stream.onmessage = (message) => {
-      const update = /bench update (\d+)\b/.exec(message.data);
+  const streams = Array.from({ length: subscribers }, (_, subscriber) =>
+    subscribe(`${context.app.url}/api/v1/events?access_token=${context.token}`, (data) => {
+      const update = /bench update (\d+)\b/.exec(data);
       if (!update) return;
       delays.push(performance.now() - sentAt[Number(update[1])]);
       received[subscriber] += 1;
-    };
-    return new Promise<EventSource>((resolve, reject) => {
-      stream.onopen = () => resolve(stream);
-      stream.onerror = (error) => reject(new Error(`subscriber ${subscriber} could not connect: ${error.message ?? 'stream error'}`));
-    });
-  });
+    }),
+  );
   const open = await Promise.all(streams);
   try {
     await sleep(500);
