@@ -91,7 +91,9 @@ export class BenchContext {
   }
 
   async startApp(overrides: Record<string, string> = {}): Promise<void> {
-    this.app = await startChild(join(ROOT, 'dist', 'src', 'main.js'), this.appEnv(overrides));
+    // e.g. BENCH_APP_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the app under load.
+    const nodeArgs = process.env.BENCH_APP_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    this.app = await startChild(join(ROOT, 'dist', 'src', 'main.js'), this.appEnv(overrides), nodeArgs);
     const login = await fetch(`${this.app.url}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(ADMIN) });
     if (!login.ok) throw new Error(`admin login failed: ${login.status} ${await login.text()}`);
     this.token = ((await login.json()) as { access_token: string }).access_token;

@@ -12,10 +12,10 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-/** Starts `node <script>` with `env` on a free port and resolves once `readyPath` answers 200. */
-export async function startChild(script: string, env: Record<string, string>, readyPath = '/health', timeoutMs = 120_000): Promise<Child> {
+/** Starts `node [nodeArgs] <script>` with `env` on a free port and resolves once `readyPath` answers 200. */
+export async function startChild(script: string, env: Record<string, string>, nodeArgs: string[] = [], readyPath = '/health', timeoutMs = 120_000): Promise<Child> {
   const port = await freePort();
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(process.execPath, [...nodeArgs, script], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, HOST: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
