@@ -2,6 +2,7 @@
 import { Logger } from '@nestjs/common';
 import { createSecretKey, KeyObject, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ChatProvider, EmbeddingProvider, Environment, JwtAlgorithm } from './environment';
 
@@ -43,6 +44,7 @@ export class AppConfig {
     maxRetries: number;
   };
   readonly uploads: { maxBytes: number; maxUncompressedBytes: number };
+  readonly ingestion: { concurrency: number; queueMs: number; workerThreads: number; workerMemoryMb: number; taskTimeoutMs: number };
 
   constructor(env: Environment) {
     this.nodeEnv = env.NODE_ENV;
@@ -102,6 +104,14 @@ export class AppConfig {
       maxRetries: env.LLM_MAX_RETRIES,
     };
     this.uploads = { maxBytes: env.MAX_UPLOAD_MB * 1024 * 1024, maxUncompressedBytes: env.MAX_UNCOMPRESSED_MB * 1024 * 1024 };
+    this.ingestion = {
+      concurrency: env.INGEST_CONCURRENCY,
+      queueMs: env.INGEST_QUEUE_SECONDS * 1000,
+      // One core stays with the event loop, which serves every other request meanwhile.
+      workerThreads: env.INGEST_WORKER_THREADS ?? Math.max(1, availableParallelism() - 1),
+      workerMemoryMb: env.INGEST_WORKER_MEMORY_MB,
+      taskTimeoutMs: env.INGEST_TASK_TIMEOUT_SECONDS * 1000,
+    };
   }
 }
 

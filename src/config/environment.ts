@@ -163,6 +163,26 @@ export class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(2000)
   MAX_UNCOMPRESSED_MB = 100;
 
+  /** Uploads read and stored at once on this instance; more wait (see INGEST_QUEUE_SECONDS). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(64)
+  INGEST_CONCURRENCY = 2;
+
+  /** Seconds an upload may wait for its turn before it is refused with 503. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  INGEST_QUEUE_SECONDS = 30;
+
+  /** Threads that read documents and compute offline embeddings; default: the cores but one (at least 1). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(64)
+  INGEST_WORKER_THREADS?: number;
+
+  /** Heap one of those threads may use, in MB: a document that needs more to be read is refused (422). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(64) @Max(16384)
+  INGEST_WORKER_MEMORY_MB = 512;
+
+  /** Seconds a thread may spend reading one document before it is refused (422). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  INGEST_TASK_TIMEOUT_SECONDS = 120;
+
   /** Open event streams one user may hold on one instance; more are refused with 429. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
   SSE_MAX_STREAMS_PER_USER = 10;
