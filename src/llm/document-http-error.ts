@@ -10,6 +10,7 @@ export function toDocumentHttpError(error: unknown): Error {
     case 'corrupt':
     case 'encrypted':
     case 'too_large_uncompressed':
+    case 'too_complex':
     case 'empty':
       return new UnprocessableEntityException(error.message);
     default:

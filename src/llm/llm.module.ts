@@ -5,6 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { TicketsModule } from '../tickets/tickets.module';
 import { DocumentChunk } from './document-chunk.entity';
 import { KnowledgeDocument } from './document.entity';
+import { DocumentWorkers } from './ingestion/document-workers';
 import { LlmController } from './llm.controller';
 import { LlmRepository } from './llm.repository';
 import { LlmService } from './llm.service';
@@ -27,7 +28,8 @@ import { TicketEmbedding } from './ticket-embedding.entity';
   providers: [
     LlmService,
     LlmRepository,
-    { provide: EMBEDDING_MODEL, inject: [AppConfig], useFactory: createEmbeddingModel },
+    DocumentWorkers,
+    { provide: EMBEDDING_MODEL, inject: [AppConfig, DocumentWorkers], useFactory: createEmbeddingModel },
     { provide: RESOLUTION_MODEL, inject: [AppConfig], useFactory: createResolutionModel },
     { provide: TRIAGE_MODEL, inject: [AppConfig], useFactory: createTriageModel },
   ],

@@ -1,4 +1,4 @@
-// The server as a real process of its own (`src/main.ts` through ts-register.js), for the tests that kill it.
+// The server as a real process of its own (`src/main.ts` through scripts/ts-register.js), for the tests that kill it.
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ const ROOT = join(__dirname, '..', '..');
 
 export async function startServerProcess(env: Record<string, string>, timeoutMs = 60000): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['-r', join(__dirname, 'ts-register.js'), join(ROOT, 'src', 'main.ts')], {
+  const child = spawn(process.execPath, ['-r', join(ROOT, 'scripts', 'ts-register.js'), join(ROOT, 'src', 'main.ts')], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env, HOST: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],

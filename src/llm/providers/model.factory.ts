@@ -5,6 +5,7 @@ import { ChatGoogleGenerativeAI, GoogleGenerativeAIEmbeddings } from '@langchain
 import { ChatOllama, OllamaEmbeddings } from '@langchain/ollama';
 import { AppConfig } from '../../config/app-config';
 import { LangChainResolutionModel } from './langchain-resolution-model';
+import type { DocumentWorkers } from '../ingestion/document-workers';
 import { NomicEmbeddings } from './nomic-embeddings';
 import { OfflineEmbeddings } from './offline-embeddings';
 import { OfflineResolutionModel } from './offline-resolution-model';
@@ -21,7 +22,8 @@ export interface EmbeddingModel {
 
 export const EMBEDDING_MODEL = Symbol('EMBEDDING_MODEL');
 
-export function createEmbeddingModel(config: AppConfig): EmbeddingModel {
+/** `workers`, when given, computes offline document embeddings off the event loop. */
+export function createEmbeddingModel(config: AppConfig, workers?: DocumentWorkers): EmbeddingModel {
   const { llm } = config;
   switch (llm.embeddingsProvider) {
     case 'gemini':
@@ -39,7 +41,7 @@ export function createEmbeddingModel(config: AppConfig): EmbeddingModel {
         embeddings: new OllamaEmbeddings({ baseUrl: llm.ollama.baseUrl, model: llm.ollama.embeddingModel }),
       };
     case 'offline':
-      return { name: 'offline:hashed-ngrams-v1', embeddings: new OfflineEmbeddings() };
+      return { name: 'offline:hashed-ngrams-v1', embeddings: new OfflineEmbeddings(workers && ((texts) => workers.embed(texts))) };
   }
 }
 

@@ -24,11 +24,13 @@ const GRAM_FEATURE = 0x63; // 'c'
  * cosine distance is always defined. It knows no synonyms; pair it with full-text search (hybrid).
  */
 export class OfflineEmbeddings extends Embeddings {
-  constructor() {
+  /** `inThreads`, when given, computes documents' vectors off the event loop (the same function, in a worker). */
+  constructor(private readonly inThreads?: (texts: string[]) => Promise<number[][]>) {
     super({});
   }
 
   embedDocuments(texts: string[]): Promise<number[][]> {
+    if (this.inThreads) return this.inThreads(texts);
     return Promise.resolve(texts.map((text) => embedText(text)));
   }
 

@@ -1,6 +1,7 @@
-// Lets a child `node` process run the TypeScript sources directly (`node -r ./test/support/ts-register.js
+// Lets a child `node` process run the TypeScript sources directly (`node -r ./scripts/ts-register.js
 // src/main.ts`), compiled file by file on load with the project's compiler options — for the tests that
-// need the server as a real process of its own (to kill it).
+// need the server as a real process of its own (to kill it), and for the ingestion worker threads when
+// the app itself runs from its sources (under Jest), where neither ts-jest nor the Nest build reaches.
 const { readFileSync } = require('node:fs');
 const ts = require('typescript');
 
