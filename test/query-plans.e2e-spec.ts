@@ -38,8 +38,8 @@ describe('Query plans of lists and searches (e2e)', () => {
     );
     await testApp.sql('ANALYZE tickets');
     const [document] = await testApp.sql<{ id: string }>(
-      `INSERT INTO documents (title, filename, mime_type, sha256, size_bytes, characters, chunk_count, embedding_model, uploader_id)
-       VALUES ('Plans', 'plans.md', 'text/markdown', repeat('a', 64), 1, 1, ${CHUNKS}, 'offline:hashed-ngrams-v1', $1) RETURNING id`,
+      `INSERT INTO documents (title, filename, mime_type, sha256, size_bytes, characters, chunk_count, embedding_model, uploader_id, ready)
+       VALUES ('Plans', 'plans.md', 'text/markdown', repeat('a', 64), 1, 1, ${CHUNKS}, 'offline:hashed-ngrams-v1', $1, true) RETURNING id`,
       [admin.id],
     );
     await testApp.sql(

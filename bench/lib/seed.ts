@@ -55,8 +55,8 @@ export async function seedChunks(db: pg.Client, uploaderId: string, count: numbe
   const perDocument = 50;
   for (let doc = 0; doc * perDocument < count; doc += 1) {
     const { rows } = await db.query(
-      `INSERT INTO documents (title, filename, mime_type, sha256, size_bytes, characters, chunk_count, embedding_model, uploader_id)
-       VALUES ($1, $2, 'text/markdown', encode(sha256(convert_to($5::text, 'UTF8')), 'hex'), 0, 0, $3, 'offline:hashed-ngrams-v1', $4) RETURNING id`,
+      `INSERT INTO documents (title, filename, mime_type, sha256, size_bytes, characters, chunk_count, embedding_model, uploader_id, ready)
+       VALUES ($1, $2, 'text/markdown', encode(sha256(convert_to($5::text, 'UTF8')), 'hex'), 0, 0, $3, 'offline:hashed-ngrams-v1', $4, true) RETURNING id`,
       [`Bench manual ${doc}`, `bench-${doc}.md`, perDocument, uploaderId, `bench manual ${doc}`],
     );
     const texts = Array.from({ length: Math.min(perDocument, count - doc * perDocument) }, () =>

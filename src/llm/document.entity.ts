@@ -40,6 +40,13 @@ export class KnowledgeDocument {
   @JoinColumn({ name: 'uploader_id' })
   uploader?: User;
 
+  /**
+   * False while its chunks are being stored (in short steps, so the database keeps serving meanwhile):
+   * until then it is in no list and no search, and a failed or interrupted upload leaves it to be deleted.
+   */
+  @Column({ type: 'boolean', default: false })
+  ready: boolean;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 }

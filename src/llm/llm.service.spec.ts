@@ -8,6 +8,7 @@ import { TicketWriter } from '../tickets/ticket-writer.service';
 import { TicketsService, Viewer } from '../tickets/tickets.service';
 import { Role } from '../users/role.enum';
 import { ChunkHit, LlmRepository, ResolvedTicketHit } from './llm.repository';
+import { DocumentWorkers } from './ingestion/document-workers';
 import { LlmService } from './llm.service';
 import { LangChainResolutionModel } from './providers/langchain-resolution-model';
 import { EmbeddingModel } from './providers/model.factory';
@@ -52,10 +53,11 @@ describe(LlmService.name, () => {
       repository as unknown as LlmRepository,
       (extras.tickets ?? {}) as TicketsService,
       (extras.writer ?? {}) as TicketWriter,
-      {} as AppConfig,
+      { ingestion: { concurrency: 1 } } as AppConfig,
       embeddings,
       resolutionModel,
       {} as TriageModel,
+      {} as DocumentWorkers,
     );
 
   beforeEach(() => {

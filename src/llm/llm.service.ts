@@ -5,11 +5,13 @@ import {
   Injectable,
   Logger,
   NotFoundException,
+  OnApplicationBootstrap,
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { createHash } from 'node:crypto';
+import { webcrypto } from 'node:crypto';
 import { CoalescingBatch } from '../common/coalescing-batch';
+import { Semaphore, SemaphoreTimeoutError } from '../common/semaphore';
 import { nextCursor, pageRequest } from '../common/keyset-cursor';
 import { AppConfig } from '../config/app-config';
 import { TICKET_CREATED, TICKET_UPDATED, TicketCreatedSignal, TicketUpdatedSignal } from '../tickets/ticket-events';
@@ -18,14 +20,13 @@ import { TicketDto } from '../tickets/dto/ticket.dto';
 import type { TicketAudience } from '../tickets/ticket-audience';
 import { TicketWriter } from '../tickets/ticket-writer.service';
 import { isStaff, TicketsService, Viewer } from '../tickets/tickets.service';
-import { chunkContext, chunkDocument, documentLead, indexText } from './chunking';
 import { EMBEDDING_DIMENSIONS } from './document-chunk.entity';
 import { DocumentDetailDto, DocumentListDto, IngestedDocumentDto, mapChunk, mapDocument } from './dto/document.dto';
 import { ResolutionDto } from './dto/resolution.dto';
 import { SearchMode, SearchResultDto } from './dto/search.dto';
 import { LlmRepository, ResolvedTicketHit } from './llm.repository';
 import { toDocumentHttpError } from './document-http-error';
-import { extractDocument } from './parsers/extract-text';
+import { DocumentWorkers } from './ingestion/document-workers';
 import { EMBEDDING_MODEL, EmbeddingModel } from './providers/model.factory';
 import { ModelUnavailableError, Passage, RESOLUTION_MODEL, ResolutionModel } from './providers/resolution-model';
 import { TRIAGE_MODEL, TriageModel, TriageResult } from './providers/triage-model';
@@ -45,15 +46,18 @@ export interface RetrievedContext {
 }
 
 const EMBEDDING_BATCH = 64;
+/** How old an unfinished document on a shared server must be before start-up removes it. */
+const UNFINISHED_DOCUMENT_AGE_MS = 60 * 60 * 1000;
 /** How many candidates each ranking contributes before fusion. */
 const CANDIDATE_DEPTH = 100;
 /** How many similar resolved tickets a plan may draw on. */
 const SIMILAR_RESOLVED_TICKETS = 3;
 
 @Injectable()
-export class LlmService {
+export class LlmService implements OnApplicationBootstrap {
   private readonly logger = new Logger(LlmService.name);
   private readonly ticketIndexing = new CoalescingBatch<string>((ticketIds) => this.indexTickets(ticketIds), EMBEDDING_BATCH);
+  private readonly ingestionSlots: Semaphore;
 
   constructor(
     private readonly llmRepository: LlmRepository,
@@ -63,7 +67,10 @@ export class LlmService {
     @Inject(EMBEDDING_MODEL) private readonly embeddingModel: EmbeddingModel,
     @Inject(RESOLUTION_MODEL) private readonly resolutionModel: ResolutionModel,
     @Inject(TRIAGE_MODEL) private readonly triageModel: TriageModel,
-  ) {}
+    private readonly documentWorkers: DocumentWorkers,
+  ) {
+    this.ingestionSlots = new Semaphore(config.ingestion.concurrency);
+  }
 
   /** Vectors of different models must not be compared: throws while any stored vector was made by another model. */
   async assertNoStaleVectors(): Promise<void> {
@@ -75,45 +82,82 @@ export class LlmService {
     );
   }
 
+  /**
+   * Reads the file in a worker thread, then stores the document in short steps (its row, its chunks in
+   * batches as they are embedded, then ready), so that the instance keeps serving meanwhile. At most
+   * INGEST_CONCURRENCY uploads at once; the next ones wait up to INGEST_QUEUE_SECONDS, then get 503.
+   */
   async ingest(file: UploadedDocument, uploader: Viewer): Promise<IngestedDocumentDto> {
-    const sha256 = createHash('sha256').update(file.buffer).digest('hex');
-    await this.assertNotIngested(sha256);
-    const extracted = await extractDocument(file.buffer, file.originalname, { maxUncompressedBytes: this.config.uploads.maxUncompressedBytes }).catch(
-      (error: unknown) => {
-        throw toDocumentHttpError(error);
-      },
-    );
-    const chunks = await chunkDocument({ title: extracted.title, kind: extracted.kind, text: extracted.text, pages: extracted.pages ?? undefined });
-    const lead = documentLead(extracted.text);
-    const vectors = await this.embed(chunks.map((chunk) => indexText(chunk, extracted.title, lead)));
-    try {
-      const document = await this.llmRepository.insertDocument(
-        {
-          title: extracted.title.slice(0, 300),
-          filename: file.originalname.slice(0, 255),
-          mimeType: MIME_TYPES[extracted.kind],
-          sha256,
-          sizeBytes: file.size,
-          characters: extracted.text.length,
-          chunkCount: chunks.length,
-          embeddingModel: this.embeddingModel.name,
-          uploaderId: uploader.id,
-        },
-        chunks.map((chunk, index) => ({
-          position: chunk.position,
-          text: chunk.text,
-          page: chunk.page,
-          heading: chunk.heading?.slice(0, 300) ?? null,
-          context: chunkContext(chunk, extracted.title),
-          lead,
-          embedding: vectors[index],
-        })),
+    const release = await this.ingestionSlots.acquire(this.config.ingestion.queueMs).catch((error: unknown) => {
+      if (!(error instanceof SemaphoreTimeoutError)) throw error;
+      throw new ServiceUnavailableException(
+        `${this.config.ingestion.concurrency} document(s) are being ingested and this one waited ${Math.round(error.waitedMs / 1000)} s for its turn; try again shortly`,
       );
-      return { document_id: document.id, title: document.title, chunks: chunks.length, characters: extracted.text.length };
+    });
+    try {
+      return await this.ingestNow(file, uploader);
+    } finally {
+      release();
+    }
+  }
+
+  private async ingestNow(file: UploadedDocument, uploader: Viewer): Promise<IngestedDocumentDto> {
+    // Web Crypto hashes on libuv's thread pool: 20 MB would otherwise hold the event loop ~40 ms.
+    const sha256 = Buffer.from(await webcrypto.subtle.digest('SHA-256', file.buffer)).toString('hex');
+    await this.assertNotIngested(sha256);
+    const prepared = await this.documentWorkers.prepare(file.buffer, file.originalname, this.config.uploads.maxUncompressedBytes).catch((error: unknown) => {
+      throw toDocumentHttpError(error);
+    });
+    const document = await this.llmRepository
+      .startDocument({
+        title: prepared.title.slice(0, 300),
+        filename: file.originalname.slice(0, 255),
+        mimeType: MIME_TYPES[prepared.kind],
+        sha256,
+        sizeBytes: file.size,
+        characters: prepared.characters,
+        chunkCount: prepared.chunks.length,
+        embeddingModel: this.embeddingModel.name,
+        uploaderId: uploader.id,
+      })
+      .catch(async (error: unknown) => {
+        await this.assertNotIngested(sha256); // the same file uploaded twice at once
+        throw error;
+      });
+    try {
+      for (let start = 0; start < prepared.chunks.length; start += EMBEDDING_BATCH) {
+        const batch = prepared.chunks.slice(start, start + EMBEDDING_BATCH);
+        const vectors = await this.embed(batch.map((chunk) => chunk.indexText));
+        await this.llmRepository.insertChunks(
+          document.id,
+          batch.map((chunk, index) => ({
+            position: chunk.position,
+            text: chunk.text,
+            page: chunk.page,
+            heading: chunk.heading?.slice(0, 300) ?? null,
+            context: chunk.context,
+            lead: prepared.lead,
+            embedding: vectors[index],
+          })),
+        );
+      }
+      await this.llmRepository.markReady(document.id);
     } catch (error) {
-      await this.assertNotIngested(sha256); // the same file uploaded twice at once
+      await this.llmRepository.deleteDocument(document.id, false).catch((cleanup: unknown) => this.logger.warn(`Could not remove unfinished document ${document.id}: ${String(cleanup)}`));
       throw error;
     }
+    return { document_id: document.id, title: document.title, chunks: prepared.chunks.length, characters: prepared.characters };
+  }
+
+  /**
+   * An upload cut short by a crash leaves its document unfinished: removed at start-up. On the embedded
+   * database this process is the only writer, so every unfinished one is stale; on a server another
+   * instance may be storing one right now, so only those older than an hour go.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    const before = this.config.databaseUrl ? new Date(Date.now() - UNFINISHED_DOCUMENT_AGE_MS) : new Date();
+    const removed = await this.llmRepository.deleteUnfinished(before);
+    if (removed > 0) this.logger.warn(`Removed ${removed} document(s) whose upload was interrupted`);
   }
 
   async listDocuments(query: { limit: number; offset: number; cursor?: string }): Promise<DocumentListDto> {
