@@ -90,7 +90,11 @@ export class BenchContext {
     };
   }
 
-  async startApp(overrides: Record<string, string> = {}): Promise<void> {
+  /** The settings the app was last started with, which a restart keeps unless given others. */
+  private appOverrides: Record<string, string> = {};
+
+  async startApp(overrides: Record<string, string> = this.appOverrides): Promise<void> {
+    this.appOverrides = overrides;
     // e.g. BENCH_APP_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the app under load.
     const nodeArgs = process.env.BENCH_APP_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
     this.app = await startChild(join(ROOT, 'dist', 'src', 'main.js'), this.appEnv(overrides), nodeArgs);
@@ -101,7 +105,7 @@ export class BenchContext {
     this.admin = { id: me.id, employeeId: me.employee_id };
   }
 
-  async restartApp(overrides: Record<string, string> = {}): Promise<void> {
+  async restartApp(overrides: Record<string, string> = this.appOverrides): Promise<void> {
     await this.app.stop();
     await this.startApp(overrides);
   }
