@@ -191,9 +191,9 @@ export class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(50) @Max(10000)
   SSE_ACCESS_CHECK_MS = 500;
 
-  /** Seconds between checks for ticket events written by other instances. */
+  /** Seconds between safety reads for ticket events written by other instances (on PostgreSQL they are announced at once by NOTIFY). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
-  EVENTS_POLL_SECONDS = 2;
+  EVENTS_POLL_SECONDS = 5;
 
   /** false: tickets are worked by people only — no workflow is queued, and every status is theirs to set. */
   @IsOptional() @Transform(toBool) @IsBoolean()
@@ -215,9 +215,9 @@ export class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
   WORKFLOW_LEASE_SECONDS = 30;
 
-  /** Milliseconds between looks at the queue for runs queued by other instances. */
+  /** Milliseconds between safety looks at the queue (runs queued elsewhere are announced at once by NOTIFY on PostgreSQL). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(50) @Max(60000)
-  WORKFLOW_POLL_MS = 1000;
+  WORKFLOW_POLL_MS = 5000;
 
   /** Days the checkpoints of a closed ticket are kept before they are pruned (its summary stays). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3650)

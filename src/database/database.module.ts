@@ -8,6 +8,7 @@ import type pg from 'pg';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { AfterCommit, AfterCommitSubscriber } from './after-commit';
+import { DatabaseNotifications } from './database-notifications';
 import { MaintenanceJobs } from './maintenance-jobs';
 import { MaintenanceJobsRepository } from './maintenance-jobs.repository';
 import { createDatabasePool, DATABASE_POOL, driverUsing } from './database-pool';
@@ -69,7 +70,7 @@ class DatabasePoolModule {}
     // Nest send an SSE stream's 200 before a guard-free handler can answer 400 or 404.
     ClsModule.registerPlugins([new ClsPluginTransactional({ adapter: new TransactionalAdapterTypeOrm({ dataSourceToken: getDataSourceToken() }) })]),
   ],
-  providers: [AfterCommit, MaintenanceJobs, MaintenanceJobsRepository],
-  exports: [AfterCommit, MaintenanceJobs, MaintenanceJobsRepository, DatabasePoolModule],
+  providers: [AfterCommit, DatabaseNotifications, MaintenanceJobs, MaintenanceJobsRepository],
+  exports: [AfterCommit, DatabaseNotifications, MaintenanceJobs, MaintenanceJobsRepository, DatabasePoolModule],
 })
 export class DatabaseModule {}

@@ -2,6 +2,7 @@ import { Logger, MessageEvent, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Observable, Subscription } from 'rxjs';
 import { AuthService } from '../auth/auth.service';
+import { DatabaseNotifications } from '../database/database-notifications';
 import { AppConfig } from '../config/app-config';
 import { TicketEvent } from '../tickets/ticket-event.entity';
 import { TicketsService, Viewer } from '../tickets/tickets.service';
@@ -79,7 +80,7 @@ describe(EventsService.name, () => {
     liveSessions = new Map();
     authService = { liveSessions: jest.fn(async (ids: string[]) => new Map(ids.filter((id) => liveSessions.has(id)).map((id) => [id, liveSessions.get(id)]))) };
     subscriptions = [];
-    sut = new EventsService(repository as unknown as EventsRepository, ticketsService as unknown as TicketsService, authService as unknown as AuthService, config);
+    sut = new EventsService(repository as unknown as EventsRepository, ticketsService as unknown as TicketsService, authService as unknown as AuthService, config, new DatabaseNotifications(config));
     await sut.onModuleInit();
   });
 
@@ -356,7 +357,7 @@ describe(EventsService.name, () => {
 
     it('refuses a user more streams than allowed with 429, and counts a closed stream out', () => {
       const limited = new EventsService(repository as unknown as EventsRepository, ticketsService as unknown as TicketsService, authService as unknown as AuthService,
-        { events: { ...config.events, maxStreamsPerUser: 2 } } as AppConfig);
+        { events: { ...config.events, maxStreamsPerUser: 2 } } as AppConfig, new DatabaseNotifications(config));
       const streams = [limited.streamAll(bob), limited.streamAll(bob)].map((stream) => stream.subscribe());
       expect(() => limited.streamAll(bob)).toThrow(expect.objectContaining({ status: 429, retryAfterSeconds: expect.any(Number) }));
       expect(() => limited.streamAll(alice)).not.toThrow();

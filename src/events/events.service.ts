@@ -1,5 +1,5 @@
 // Fans ticket events out to Server-Sent Event streams. The ticket_events table is the source: after each
-// commit (and on a timer, for changes made by other instances) one pump reads the new rows in id order and
+// commit here, when another instance announces its commit (LISTEN/NOTIFY), and on a slow safety poll, one pump reads the new rows in id order and
 // publishes them up to the commit frontier (no id a transaction in flight could still commit below), so
 // every stream sees events in order, and a reconnecting client can be given exactly what it missed. A
 // stream lives only as long as the access it was opened with: it ends when its token expires, and when
@@ -10,6 +10,7 @@ import { OnEvent } from '@nestjs/event-emitter';
 import { Observable, Subject } from 'rxjs';
 import { AuthService } from '../auth/auth.service';
 import { AppConfig } from '../config/app-config';
+import { DatabaseNotifications } from '../database/database-notifications';
 import { TICKET_EVENTS_APPENDED } from '../tickets/ticket-events';
 import { isStaff, TicketsService } from '../tickets/tickets.service';
 import { ACCESS_CHANGED, AccessChangedSignal } from '../users/access-changed';
@@ -44,12 +45,16 @@ export class EventsService implements OnModuleInit, BeforeApplicationShutdown {
     private readonly ticketsService: TicketsService,
     private readonly authService: AuthService,
     private readonly config: AppConfig,
+    private readonly notifications: DatabaseNotifications,
   ) {
     this.openStreams = new OpenStreams(config.events.maxStreamsPerUser);
   }
 
   async onModuleInit(): Promise<void> {
     this.frontier = new CommitFrontier(await this.startingFrontier());
+    // Other instances' events: read at once when they say so, after a listener drop, and on a slow poll.
+    this.notifications.on('ticket_events', () => void this.pump());
+    this.notifications.onReconnected(() => void this.pump());
     this.poller = setInterval(() => void this.pump(), this.config.events.pollSeconds * 1000);
     this.poller.unref();
     this.accessChecker = setInterval(() => void this.checkAccess(), this.config.events.accessCheckMs);
@@ -92,6 +97,7 @@ export class EventsService implements OnModuleInit, BeforeApplicationShutdown {
 
   @OnEvent(TICKET_EVENTS_APPENDED)
   onEventsAppended(): Promise<void> {
+    this.notifications.notify('ticket_events');
     return this.pump();
   }
 

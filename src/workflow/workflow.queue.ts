@@ -2,10 +2,15 @@
 // share one queue), at most MAX_CONCURRENT_WORKFLOWS at once per instance, each under a lease this
 // instance renews and a fencing token that every write of the segment carries. Runs of a process that died
 // are taken over when their lease lapses (at once on the embedded database, which only one process can open).
+// An instance looks at the queue when it queued something itself, when a run of its own ends, and when
+// another instance announces queued runs (LISTEN/NOTIFY); a slow poll (WORKFLOW_POLL_MS) is the safety net,
+// and lapsed leases are looked for a few times per lease.
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
+import { DatabaseNotifications } from '../database/database-notifications';
+import { MaintenanceJobs } from '../database/maintenance-jobs';
 import { TicketClosedError } from '../tickets/ticket-writer.service';
 import { StaleClaimError, WorkflowCommands } from './workflow.commands';
 import { SegmentResult, WorkflowEngine } from './workflow.engine';
@@ -18,8 +23,22 @@ const MAX_ATTEMPTS = 3;
 const ORPHAN_AGE_SECONDS = 5;
 const SHUTDOWN_GRACE_MS = 5000;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
+/** Looks for lapsed leases this many times per lease, so a dead instance's run waits at most ~1.25 leases. */
+const LEASE_CHECKS_PER_LEASE = 4;
 
 class ShutdownAbort extends Error {}
+
+export interface QueueHealth {
+  /** Runs queued and not yet claimed, on all instances. */
+  waiting: number;
+  /** Seconds the oldest of them has waited (null when none waits). */
+  oldest_wait_seconds: number | null;
+  /** Runs executing now, on all instances. */
+  running: number;
+  running_here: number;
+  /** MAX_CONCURRENT_WORKFLOWS here (0 on an instance that runs no workflow). */
+  slots_here: number;
+}
 
 interface ActiveRun {
   claim: ClaimedRun;
@@ -44,6 +63,8 @@ export class WorkflowQueue implements OnApplicationBootstrap, BeforeApplicationS
     private readonly engine: WorkflowEngine,
     private readonly commands: WorkflowCommands,
     private readonly signals: EventEmitter2,
+    private readonly notifications: DatabaseNotifications,
+    private readonly maintenance: MaintenanceJobs,
   ) {}
 
   get runsHere(): boolean {
@@ -55,14 +76,18 @@ export class WorkflowQueue implements OnApplicationBootstrap, BeforeApplicationS
     const requeued = await this.workflowRepository.requeueAbandoned(this.config.databaseUrl === undefined, []);
     const adopted = await this.workflowRepository.adoptOrphans(0);
     if (requeued + adopted > 0) this.logger.log(`Resuming ${requeued} interrupted and starting ${adopted} unqueued workflow run(s)`);
+    this.notifications.on('workflow_runs', () => this.kick());
+    this.notifications.onReconnected(() => this.kick());
     const { pollMs, leaseSeconds } = this.config.workflow;
     this.timers.push(
+      setInterval(() => this.kick(), pollMs),
       setInterval(() => {
         this.maintaining ??= this.maintain().finally(() => (this.maintaining = null));
-      }, pollMs),
+      }, (leaseSeconds * 1000) / LEASE_CHECKS_PER_LEASE),
       setInterval(() => void this.renewLeases().catch((error) => this.warn('renew leases', error)), (leaseSeconds * 1000) / 3),
-      setInterval(() => void this.pruneCheckpoints().catch((error) => this.warn('prune checkpoints', error)), PRUNE_EVERY_MS),
     );
+    // Once across all instances, not on each of them.
+    this.maintenance.schedule('workflow-checkpoint-prune', PRUNE_EVERY_MS, () => this.pruneCheckpoints());
     this.kick();
   }
 
@@ -78,7 +103,12 @@ export class WorkflowQueue implements OnApplicationBootstrap, BeforeApplicationS
       for (const run of this.active.values()) run.abort.abort(new ShutdownAbort('The server is shutting down'));
       await Promise.all([...this.active.values()].map((run) => run.done));
     }
-    if (this.runsHere) await this.workflowRepository.release(this.instanceId).catch((error) => this.warn('release runs', error));
+    if (!this.runsHere) return;
+    try {
+      if ((await this.workflowRepository.release(this.instanceId)) > 0) this.notifications.notify('workflow_runs');
+    } catch (error) {
+      this.warn('release runs', error);
+    }
   }
 
   /** Whether a run queued now would start at once on this instance. */
@@ -86,12 +116,35 @@ export class WorkflowQueue implements OnApplicationBootstrap, BeforeApplicationS
     return this.runsHere && this.active.size < this.config.workflow.maxConcurrent;
   }
 
+  /** The queue as an operator (and /health) sees it. */
+  async health(): Promise<QueueHealth> {
+    const stats = await this.workflowRepository.queueStats();
+    return {
+      waiting: stats.waiting,
+      oldest_wait_seconds: stats.oldestWaitSeconds,
+      running: stats.running,
+      running_here: this.active.size,
+      slots_here: this.runsHere ? this.config.workflow.maxConcurrent : 0,
+    };
+  }
+
+  /** Whether this instance is stopping (it takes no more runs, and should get no more traffic). */
+  get isStopping(): boolean {
+    return this.stopping;
+  }
+
   /** How many run segments this instance is executing now. */
   get executing(): number {
     return this.active.size;
   }
 
-  /** Looks at the queue now (after something was queued here). */
+  /** Runs were queued here (committed): this instance looks at once, and the others are told to. */
+  queued(): void {
+    this.kick();
+    this.notifications.notify('workflow_runs');
+  }
+
+  /** Looks at the queue now. */
   kick(): void {
     if (!this.runsHere || this.stopping) return;
     if (this.draining) {
@@ -134,9 +187,9 @@ export class WorkflowQueue implements OnApplicationBootstrap, BeforeApplicationS
 
   private async maintain(): Promise<void> {
     try {
-      await this.workflowRepository.requeueAbandoned(false, [...this.active.keys()]);
-      await this.workflowRepository.adoptOrphans(ORPHAN_AGE_SECONDS);
-      this.kick();
+      const requeued = await this.workflowRepository.requeueAbandoned(false, [...this.active.keys()]);
+      const adopted = await this.workflowRepository.adoptOrphans(ORPHAN_AGE_SECONDS);
+      if (requeued + adopted > 0) this.queued();
     } catch (error) {
       this.warn('look after the queue', error);
     }

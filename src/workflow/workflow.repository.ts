@@ -133,12 +133,13 @@ export class WorkflowRepository extends TransactionalRepository {
     );
   }
 
-  /** Hands this instance's unfinished runs back to the queue (at shutdown). */
-  async release(instanceId: string): Promise<void> {
-    await this.manager.query(
+  /** Hands this instance's unfinished runs back to the queue (at shutdown); how many. */
+  async release(instanceId: string): Promise<number> {
+    const [, count]: [unknown, number] = await this.manager.query(
       `UPDATE workflow_runs SET state = 'queued', locked_by = NULL, lease_until = NULL, updated_at = now() WHERE locked_by = $1 AND state = 'running'`,
       [instanceId],
     );
+    return count;
   }
 
   /**
@@ -165,6 +166,17 @@ export class WorkflowRepository extends TransactionalRepository {
       [olderThanSeconds],
     );
     return rows.length;
+  }
+
+  /** How many runs wait in the queue and how long the oldest has waited, and how many run now (on any instance). */
+  async queueStats(): Promise<{ waiting: number; oldestWaitSeconds: number | null; running: number }> {
+    const [row]: Array<{ waiting: string; oldest: string | null; running: string }> = await this.manager.query(
+      `SELECT count(*) FILTER (WHERE state = 'queued') AS waiting,
+              EXTRACT(EPOCH FROM now() - min(queued_at) FILTER (WHERE state = 'queued')) AS oldest,
+              count(*) FILTER (WHERE state = 'running') AS running
+         FROM workflow_runs WHERE state IN ('queued', 'running')`,
+    );
+    return { waiting: Number(row.waiting), oldestWaitSeconds: row.oldest === null ? null : Math.round(Number(row.oldest) * 10) / 10, running: Number(row.running) };
   }
 
   /** Finished runs of tickets closed before `cutoff` whose checkpoints are still kept. */

@@ -73,7 +73,7 @@ export class WorkflowService implements OnModuleInit {
     }
     const response = this.toResponse(user, ticket, run.pending, dto);
     const updated = await this.commands.recordHumanResponse(ticketId, response);
-    this.queue.kick();
+    this.queue.queued();
     return wait ? this.settledResponse(ticketId, this.config.workflow.timeoutMs, clientGone) : mapWorkflowResponse(updated);
   }
 
@@ -87,7 +87,7 @@ export class WorkflowService implements OnModuleInit {
   async retry(user: AuthUser, ticketId: string): Promise<WorkflowResponseDto> {
     await this.ticketsService.assertVisible(user, ticketId);
     const ticket = await this.commands.retry(ticketId, user);
-    this.queue.kick();
+    this.queue.queued();
     return mapWorkflowResponse(ticket);
   }
 
@@ -140,7 +140,7 @@ export class WorkflowService implements OnModuleInit {
   /** Queues the ticket's run; true when it has to wait for a free slot (next_action `queued`). */
   private async enqueue(ticketId: string): Promise<boolean> {
     await this.workflowRepository.enqueue(ticketId);
-    this.queue.kick();
+    this.queue.queued();
     // An intake-only instance leaves the run to the instances that run workflows: nothing to say yet.
     if (!this.queue.runsHere || this.queue.hasFreeSlot()) return false;
     await this.ticketWriter.recordWorkflowStep(ticketId, { nextAction: 'queued' }, { note: { step: 'queued' }, onlyIfStatus: TicketStatus.Pending });

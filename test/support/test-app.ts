@@ -28,6 +28,8 @@ export interface TestApp {
   sql<T = Record<string, any>>(query: string, parameters?: unknown[]): Promise<T[]>;
   /** Boots a second instance on the same database (after close()), as after a restart; `overrides` change its env. */
   restart(overrides?: Record<string, string>): Promise<TestApp>;
+  /** Boots another instance beside this one on the same PostgreSQL database (its close() keeps the database). */
+  another(overrides?: Record<string, string>): Promise<TestApp>;
 }
 
 export async function bootTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
@@ -84,6 +86,7 @@ async function start(env: Record<string, string>, dropDatabase: () => Promise<vo
         await close();
         return start({ ...env, ...overrides }, dropDatabase);
       },
+      another: (overrides = {}) => start({ ...env, ...overrides }, async () => undefined),
     };
   } finally {
     process.env = previous;
