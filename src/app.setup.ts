@@ -40,6 +40,8 @@ export function setApiPrefix(app: INestApplication): void {
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+      { path: 'health/live', method: RequestMethod.GET },
       { path: 'api/v1/health', method: RequestMethod.GET },
     ],
   });

@@ -15,7 +15,16 @@ describe('HTTP surface (e2e)', () => {
 
   it.each(['/health', '/api/v1/health'])('GET %s answers healthy with a database check, without a token', async (path) => {
     const response = await request(url).get(path).expect(200);
-    expect(response.body).toEqual({ status: 'healthy', timestamp: expect.any(String), checks: { database: { status: 'up' } } });
+    expect(response.body).toEqual({
+      status: 'healthy',
+      timestamp: expect.any(String),
+      checks: {
+        database: { status: 'up' },
+        // One process on the embedded database: no listener is needed; on a server it listens.
+        listener: { status: process.env.TEST_DATABASE_URL ? 'up' : 'in-process' },
+        queue: { status: 'up', waiting: 0, oldest_wait_seconds: null, running: 0, running_here: 0, slots_here: expect.any(Number) },
+      },
+    });
     expect(Date.parse(response.body.timestamp)).not.toBeNaN();
   });
 
@@ -76,7 +85,12 @@ describe('HTTP surface (e2e)', () => {
       statusCode: 503,
       status: 'unhealthy',
       detail: 'The database is not reachable',
-      checks: { database: { status: 'down' } },
+      checks: { database: { status: 'down' }, queue: { status: 'down' } },
     });
+    // Not ready for traffic, but alive: a database outage must not get the instance restarted.
+    const ready = await request(url).get('/health/ready').expect(503);
+    expect(ready.body).toMatchObject({ status: 'not_ready', reasons: ['the database is not reachable'] });
+    const live = await request(url).get('/health/live').expect(200);
+    expect(live.body).toEqual({ status: 'alive', timestamp: expect.any(String) });
   });
 });

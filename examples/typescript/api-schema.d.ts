@@ -11,7 +11,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The Local IT Support API's health check, plus whether the database answers. */
+        /** The Local IT Support API's health check, plus the database, the listener for other instances and the workflow queue. */
         get: operations["healthCheck"];
         put?: never;
         post?: never;
@@ -38,15 +38,15 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/users": {
+    "/health/ready": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** List users, oldest first (admin only). */
-        get: operations["usersList"];
+        /** Readiness, for a load balancer: 503 while the database is unreachable, the listener is down or the instance is stopping. */
+        get: operations["healthReady"];
         put?: never;
         post?: never;
         delete?: never;
@@ -55,310 +55,17 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/users/me": {
+    "/health/live": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** The signed-in user. */
-        get: operations["usersMe"];
+        /** Liveness: the process answers. It asks nothing of the database, so an outage never gets instances restarted. */
+        get: operations["healthLive"];
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/users/{user_id}/role": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /** Change a user's role (admin only); the last admin cannot be demoted. */
-        patch: operations["usersChangeRole"];
-        trace?: never;
-    };
-    "/api/v1/users/{user_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** Deactivate a user (admin only): they can no longer sign in and their tokens stop working; their history stays. */
-        delete: operations["usersRemove"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/auth/register": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Register a new user (role `user`). */
-        post: operations["authRegister"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/auth/login": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Sign in with email and password; returns a bearer access token and a refresh token. */
-        post: operations["authLogin"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/auth/refresh": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Exchange a refresh token for a new token pair; each refresh token works once. */
-        post: operations["authRefresh"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/auth/logout": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** End this sign-in session: its access and refresh tokens stop working at once. */
-        post: operations["authLogout"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/tickets": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Your tickets, or every ticket for support and admin; filter, search, sort and page. */
-        get: operations["ticketsList"];
-        put?: never;
-        /** File a ticket as the signed-in user. */
-        post: operations["ticketsCreate"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/tickets/{ticket_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** One ticket (its requester, or support and admin). */
-        get: operations["ticketsGet"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /** Change status (following the transition table), priority, category or assignee (support and admin). */
-        patch: operations["ticketsUpdate"];
-        trace?: never;
-    };
-    "/api/v1/tickets/{ticket_id}/comments": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The ticket's conversation, oldest first (internal notes for support and admin only). */
-        get: operations["ticketsListComments"];
-        put?: never;
-        /** Add to the ticket's conversation; support and admin may add internal notes. */
-        post: operations["ticketsAddComment"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/tickets/{ticket_id}/events": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The ticket's audit trail: every change, oldest first, with the same ids as the live stream. */
-        get: operations["ticketsListEvents"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/events": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Live events of every ticket you may see (support dashboards: all tickets). */
-        get: operations["eventsStreamAll"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/events/{ticket_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Live events of one ticket (its requester, or support and admin). */
-        get: operations["eventsStreamTicket"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/llm/ingest_doc": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Ingest a PDF, DOCX, Markdown or text document into the knowledge base (multipart field `file`). */
-        post: operations["llmIngest"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/llm/documents": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The knowledge base's documents, newest first. */
-        get: operations["llmListDocuments"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/llm/documents/{document_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** One document with its chunks. */
-        get: operations["llmGetDocument"];
-        put?: never;
-        post?: never;
-        /** Remove a document and its chunks from the knowledge base. */
-        delete: operations["llmDeleteDocument"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/llm/search": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Hybrid search (vectors + full text, fused by reciprocal rank): the best passage of each matching document, and similar tickets. */
-        get: operations["llmSearch"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/llm/resolve_ticket/{ticket_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Suggest a resolution for a ticket from the knowledge base and similar resolved tickets; stored on the ticket. */
-        post: operations["llmResolveTicket"];
         delete?: never;
         options?: never;
         head?: never;
@@ -460,21 +167,415 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your tickets, or every ticket for support and admin; filter, search, sort and page. */
+        get: operations["ticketsList"];
+        put?: never;
+        /** File a ticket as the signed-in user. */
+        post: operations["ticketsCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticket_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One ticket (its requester, or support and admin). */
+        get: operations["ticketsGet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change status (following the transition table), priority, category or assignee (support and admin). */
+        patch: operations["ticketsUpdate"];
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticket_id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ticket's conversation, oldest first (internal notes for support and admin only). */
+        get: operations["ticketsListComments"];
+        put?: never;
+        /** Add to the ticket's conversation; support and admin may add internal notes. */
+        post: operations["ticketsAddComment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticket_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ticket's audit trail: every change, oldest first, with the same ids as the live stream. */
+        get: operations["ticketsListEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List users, oldest first (admin only). */
+        get: operations["usersList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in user. */
+        get: operations["usersMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{user_id}/role": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a user's role (admin only); the last admin cannot be demoted. */
+        patch: operations["usersChangeRole"];
+        trace?: never;
+    };
+    "/api/v1/users/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Deactivate a user (admin only): they can no longer sign in and their tokens stop working; their history stays. */
+        delete: operations["usersRemove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/llm/ingest_doc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ingest a PDF, DOCX, Markdown or text document into the knowledge base (multipart field `file`). */
+        post: operations["llmIngest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/llm/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The knowledge base's documents, newest first. */
+        get: operations["llmListDocuments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/llm/documents/{document_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One document with its chunks. */
+        get: operations["llmGetDocument"];
+        put?: never;
+        post?: never;
+        /** Remove a document and its chunks from the knowledge base. */
+        delete: operations["llmDeleteDocument"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/llm/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Hybrid search (vectors + full text, fused by reciprocal rank): the best passage of each matching document, and similar tickets. */
+        get: operations["llmSearch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/llm/resolve_ticket/{ticket_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Suggest a resolution for a ticket from the knowledge base and similar resolved tickets; stored on the ticket. */
+        post: operations["llmResolveTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Register a new user (role `user`). */
+        post: operations["authRegister"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in with email and password; returns a bearer access token and a refresh token. */
+        post: operations["authLogin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Exchange a refresh token for a new token pair; each refresh token works once. */
+        post: operations["authRefresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End this sign-in session: its access and refresh tokens stop working at once. */
+        post: operations["authLogout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Live events of every ticket you may see (support dashboards: all tickets). */
+        get: operations["eventsStreamAll"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{ticket_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Live events of one ticket (its requester, or support and admin). */
+        get: operations["eventsStreamTicket"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        HealthCheckDto: {
+            /** @example up */
+            status: string;
+            message?: string;
+        };
+        ListenerCheckDto: {
+            /**
+             * @description `in-process` on the embedded database, where one process needs no listener.
+             * @example up
+             * @enum {string}
+             */
+            status: "up" | "down" | "in-process";
+            /** @description Since when the listener has been down. */
+            since?: string;
+        };
+        QueueCheckDto: {
+            /**
+             * @example up
+             * @enum {string}
+             */
+            status: "up" | "down";
+            /**
+             * @description Workflow runs queued and not yet claimed, on all instances.
+             * @example 0
+             */
+            waiting?: number;
+            /** @description Seconds the oldest queued run has waited; null when none waits. */
+            oldest_wait_seconds?: number | null;
+            /**
+             * @description Runs executing now, on all instances.
+             * @example 2
+             */
+            running?: number;
+            /**
+             * @description Runs executing on this instance.
+             * @example 1
+             */
+            running_here?: number;
+            /**
+             * @description How many runs this instance may execute at once (0: it runs none).
+             * @example 10
+             */
+            slots_here?: number;
+        };
+        HealthChecksDto: {
+            database: components["schemas"]["HealthCheckDto"];
+            /** @description The connection that hears other instances' commits (LISTEN/NOTIFY). */
+            listener: components["schemas"]["ListenerCheckDto"];
+            /** @description The workflow run queue. */
+            queue: components["schemas"]["QueueCheckDto"];
+        };
         HealthDto: {
             /**
+             * @description `unhealthy` (with 503) when the database does not answer.
              * @example healthy
              * @enum {string}
              */
             status: "healthy" | "unhealthy";
             /** @example 2024-01-10T10:00:00.000Z */
             timestamp: string;
-            checks: {
-                [key: string]: unknown;
-            };
+            checks: components["schemas"]["HealthChecksDto"];
+        };
+        ReadinessDto: {
+            /**
+             * @example ready
+             * @enum {string}
+             */
+            status: "ready" | "not_ready";
+            /** @description Why the instance should get no traffic now (only when not ready). */
+            reasons?: string[];
+            /** @example 2024-01-10T10:00:00.000Z */
+            timestamp: string;
+        };
+        LivenessDto: {
+            /** @example alive */
+            status: string;
+            /** @example 2024-01-10T10:00:00.000Z */
+            timestamp: string;
         };
         ErrorDto: {
             /**
@@ -492,84 +593,155 @@ export interface components {
              */
             detail: string;
         };
-        UserDto: {
-            /** @example 6f1c0a52-3b7e-4a8e-9a55-3f2a7b1d9c10 */
-            id: string;
-            /** @example jane.doe@example.com */
-            email: string;
-            /** @example Jane Doe */
-            full_name: string;
-            /** @example EMP001 */
-            employee_id: string;
+        CreateRequestDto: {
+            /**
+             * @description Your own employee id (optional; taken from your account).
+             * @example EMP001
+             */
+            employee_id?: string;
+            /** @example Request for Admin Access */
+            title: string;
+            /** @example Need admin access to the customer database */
+            description: string;
             /** @enum {string} */
-            role: "user" | "support" | "admin";
-            is_active: boolean;
-            /** Format: date-time */
-            created_at: string;
+            request_type: "software_access" | "hardware" | "network" | "account_access" | "password_reset" | "other";
+            /**
+             * @description Defaults from request_type (e.g. software_access → access).
+             * @enum {string}
+             */
+            category?: "access" | "account" | "hardware" | "software" | "network" | "email" | "security" | "other";
+            /** @enum {string} */
+            priority?: "low" | "medium" | "high" | "critical";
+            /** @enum {string} */
+            urgency?: "low" | "normal" | "urgent";
+            /** @example Required for quarterly review */
+            business_justification?: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601.
+             * @example 2024-01-15T00:00:00Z
+             */
+            desired_completion_date?: string;
+        };
+        WorkflowResponseDto: {
+            ticket_id: string;
+            /** @example pending */
+            decision: string;
+            plan_summary: string | null;
+            /** @enum {string} */
+            status: "pending" | "in_progress" | "waiting_for_user" | "waiting_for_approval" | "resolved" | "denied" | "escalated" | "error";
+            /** @example workflow_starting */
+            next_action: string;
+        };
+        HilResponseDto: {
+            /**
+             * @description The requester's answer to the workflow's question (or an approver's short note).
+             * @example Approved with conditions
+             */
+            answer?: string;
+            /** @description For `waiting_for_approval`: true approves, false denies. Support and admin only, never on their own request. */
+            approval?: boolean;
+            /** @example Access granted for 30 days */
+            comments?: string;
+            /**
+             * @description Optional; if sent it must be your own employee id (or user id): the approver recorded is always the signed-in user.
+             * @example EMP042
+             */
+            approver_id?: string;
+        };
+        AskRequesterDto: {
+            /**
+             * @description Shown to the requester in the ticket's conversation; their answer through POST /hil resumes the assistant.
+             * @example Which laptop model do you have?
+             */
+            question: string;
+        };
+        PendingQuestionDto: {
+            /**
+             * @description `question` waits for the requester, `approval` for support or an admin.
+             * @enum {string}
+             */
+            kind: "question" | "approval";
+            /**
+             * @description `workflow`: the assistant asked; `staff`: support asked with POST /workflow/{ticket_id}/ask.
+             * @enum {string}
+             */
+            source: "workflow" | "staff";
+            question: string;
+            /**
+             * @description The policy rule that asked it (`support_question` when support asked).
+             * @example software_access
+             */
+            rule: string;
+            /** @description The LangGraph interrupt the response will resume; null for a question from support. */
+            interrupt_id: string | null;
+            /** @description Who asked, for a question from support. */
+            asked_by: string | null;
+        };
+        PolicyRuleDto: {
+            /** @example software_access */
+            id: string;
+            description: string;
+            /** @description ask_user, approval, resolve or escalate */
+            outcome: string;
+        };
+        TriageDto: {
+            category: string;
+            priority: string;
+            missing: string[];
+            privileged: boolean;
+            reasons: string[];
+        };
+        CitationDto: {
+            document_id: string;
+            chunk_id: string;
+            title: string;
+        };
+        PlanDto: {
+            summary: string;
+            steps: string[];
+            citations: components["schemas"]["CitationDto"][];
+            /** @description 0 to 1. */
+            confidence: number;
+            /** @example offline */
+            provider: string;
+        };
+        HumanResponseDto: {
+            /**
+             * @description `answer` (to a question) or `approval`
+             * @enum {string}
+             */
+            kind: "answer" | "approval";
+            id: string;
+            answer: string | null;
+            approval: boolean | null;
+            comments: string | null;
+            responder_id: string;
+            responder_employee_id: string;
+            responded_at: string;
+        };
+        WorkflowStateDto: {
+            ticket_id: string;
+            /** @enum {string} */
+            status: "pending" | "in_progress" | "waiting_for_user" | "waiting_for_approval" | "resolved" | "denied" | "escalated" | "error";
+            next_action: string;
+            /** @description queued, running, waiting (for a person) or done; none if the ticket never entered the workflow. */
+            run_state: string;
+            /**
+             * @description The graph node the run waits in or goes on from (`done` when it ended; `queued` or `none` before it starts).
+             * @example approval
+             */
+            step: string;
+            pending: components["schemas"]["PendingQuestionDto"] | null;
+            decision: string;
+            plan_summary: string | null;
+            /** @description The policy rule that fired. */
+            rule: components["schemas"]["PolicyRuleDto"] | null;
+            triage: components["schemas"]["TriageDto"] | null;
+            plan: components["schemas"]["PlanDto"] | null;
+            human_responses: components["schemas"]["HumanResponseDto"][];
             /** Format: date-time */
             updated_at: string;
-        };
-        UserListDto: {
-            users: components["schemas"]["UserDto"][];
-            /** @description Users in this page. */
-            count: number;
-            /** @description Users matching the filter, over all pages. */
-            total: number;
-            limit: number;
-            offset: number;
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            next_cursor: string | null;
-        };
-        UpdateRoleDto: {
-            /** @enum {string} */
-            role: "user" | "support" | "admin";
-        };
-        RegisterDto: {
-            /**
-             * Format: email
-             * @example jane.doe@example.com
-             */
-            email: string;
-            /**
-             * @description At least 8 characters with a letter and a digit; at most 72 bytes (the bcrypt limit).
-             * @example Correct-Horse-42
-             */
-            password: string;
-            /** @example Jane Doe */
-            full_name: string;
-            /** @example EMP001 */
-            employee_id: string;
-        };
-        LoginDto: {
-            /**
-             * Format: email
-             * @example jane.doe@example.com
-             */
-            email?: string;
-            /**
-             * Format: email
-             * @description The email, under the OAuth2 form's name for it.
-             */
-            username?: string;
-            /** @example Correct-Horse-42 */
-            password: string;
-            /** @enum {string} */
-            grant_type?: "password";
-            scope?: string;
-            client_id?: string;
-            client_secret?: string;
-        };
-        TokenDto: {
-            access_token: string;
-            /** @example bearer */
-            token_type: string;
-            /** @description Seconds until the access token expires. */
-            expires_in: number;
-            /** @description Single use: exchange it at /auth/refresh for a new pair. */
-            refresh_token: string;
-        };
-        RefreshDto: {
-            refresh_token: string;
         };
         CreateTicketDto: {
             /** @example Request for Admin Access */
@@ -595,11 +767,6 @@ export interface components {
              * @example 2024-01-15T00:00:00Z
              */
             desired_completion_date?: string;
-        };
-        CitationDto: {
-            document_id: string;
-            chunk_id: string;
-            title: string;
         };
         TicketSuggestionDto: {
             summary: string;
@@ -723,6 +890,38 @@ export interface components {
             /** @description Pass as `after` to get the next page; null on the last page. */
             next_after: string | null;
         };
+        UserDto: {
+            /** @example 6f1c0a52-3b7e-4a8e-9a55-3f2a7b1d9c10 */
+            id: string;
+            /** @example jane.doe@example.com */
+            email: string;
+            /** @example Jane Doe */
+            full_name: string;
+            /** @example EMP001 */
+            employee_id: string;
+            /** @enum {string} */
+            role: "user" | "support" | "admin";
+            is_active: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        UserListDto: {
+            users: components["schemas"]["UserDto"][];
+            /** @description Users in this page. */
+            count: number;
+            /** @description Users matching the filter, over all pages. */
+            total: number;
+            limit: number;
+            offset: number;
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        UpdateRoleDto: {
+            /** @enum {string} */
+            role: "user" | "support" | "admin";
+        };
         IngestedDocumentDto: {
             document_id: string;
             /** @example IT Ticketing System */
@@ -813,150 +1012,52 @@ export interface components {
             suggested_at: string;
             ticket_id: string;
         };
-        CreateRequestDto: {
-            /** @example Request for Admin Access */
-            title: string;
-            /** @example Need admin access to the customer database */
-            description: string;
+        RegisterDto: {
+            /**
+             * Format: email
+             * @example jane.doe@example.com
+             */
+            email: string;
+            /**
+             * @description At least 8 characters with a letter and a digit; at most 72 bytes (the bcrypt limit).
+             * @example Correct-Horse-42
+             */
+            password: string;
+            /** @example Jane Doe */
+            full_name: string;
+            /** @example EMP001 */
+            employee_id: string;
+        };
+        LoginDto: {
+            /**
+             * Format: email
+             * @example jane.doe@example.com
+             */
+            email?: string;
+            /**
+             * Format: email
+             * @description The email, under the OAuth2 form's name for it.
+             */
+            username?: string;
+            /** @example Correct-Horse-42 */
+            password: string;
             /** @enum {string} */
-            request_type: "software_access" | "hardware" | "network" | "account_access" | "password_reset" | "other";
-            /**
-             * @description Defaults from request_type (e.g. software_access → access).
-             * @enum {string}
-             */
-            category?: "access" | "account" | "hardware" | "software" | "network" | "email" | "security" | "other";
-            /** @enum {string} */
-            priority?: "low" | "medium" | "high" | "critical";
-            /** @enum {string} */
-            urgency?: "low" | "normal" | "urgent";
-            /** @example Required for quarterly review */
-            business_justification?: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601.
-             * @example 2024-01-15T00:00:00Z
-             */
-            desired_completion_date?: string;
-            /**
-             * @description Your own employee id (optional; taken from your account).
-             * @example EMP001
-             */
-            employee_id?: string;
+            grant_type?: "password";
+            scope?: string;
+            client_id?: string;
+            client_secret?: string;
         };
-        WorkflowResponseDto: {
-            ticket_id: string;
-            /** @example pending */
-            decision: string;
-            plan_summary: string | null;
-            /** @enum {string} */
-            status: "pending" | "in_progress" | "waiting_for_user" | "waiting_for_approval" | "resolved" | "denied" | "escalated" | "error";
-            /** @example workflow_starting */
-            next_action: string;
+        TokenDto: {
+            access_token: string;
+            /** @example bearer */
+            token_type: string;
+            /** @description Seconds until the access token expires. */
+            expires_in: number;
+            /** @description Single use: exchange it at /auth/refresh for a new pair. */
+            refresh_token: string;
         };
-        HilResponseDto: {
-            /**
-             * @description The requester's answer to the workflow's question (or an approver's short note).
-             * @example Approved with conditions
-             */
-            answer?: string;
-            /** @description For `waiting_for_approval`: true approves, false denies. Support and admin only, never on their own request. */
-            approval?: boolean;
-            /** @example Access granted for 30 days */
-            comments?: string;
-            /**
-             * @description Optional; if sent it must be your own employee id (or user id): the approver recorded is always the signed-in user.
-             * @example EMP042
-             */
-            approver_id?: string;
-        };
-        AskRequesterDto: {
-            /**
-             * @description Shown to the requester in the ticket's conversation; their answer through POST /hil resumes the assistant.
-             * @example Which laptop model do you have?
-             */
-            question: string;
-        };
-        PendingQuestionDto: {
-            /**
-             * @description `question` waits for the requester, `approval` for support or an admin.
-             * @enum {string}
-             */
-            kind: "question" | "approval";
-            /**
-             * @description `workflow`: the assistant asked; `staff`: support asked with POST /workflow/{ticket_id}/ask.
-             * @enum {string}
-             */
-            source: "workflow" | "staff";
-            question: string;
-            /**
-             * @description The policy rule that asked it (`support_question` when support asked).
-             * @example software_access
-             */
-            rule: string;
-            /** @description The LangGraph interrupt the response will resume; null for a question from support. */
-            interrupt_id: string | null;
-            /** @description Who asked, for a question from support. */
-            asked_by: string | null;
-        };
-        PolicyRuleDto: {
-            /** @example software_access */
-            id: string;
-            description: string;
-            /** @description ask_user, approval, resolve or escalate */
-            outcome: string;
-        };
-        TriageDto: {
-            category: string;
-            priority: string;
-            missing: string[];
-            privileged: boolean;
-            reasons: string[];
-        };
-        PlanDto: {
-            summary: string;
-            steps: string[];
-            citations: components["schemas"]["CitationDto"][];
-            /** @description 0 to 1. */
-            confidence: number;
-            /** @example offline */
-            provider: string;
-        };
-        HumanResponseDto: {
-            /**
-             * @description `answer` (to a question) or `approval`
-             * @enum {string}
-             */
-            kind: "answer" | "approval";
-            id: string;
-            answer: string | null;
-            approval: boolean | null;
-            comments: string | null;
-            responder_id: string;
-            responder_employee_id: string;
-            responded_at: string;
-        };
-        WorkflowStateDto: {
-            ticket_id: string;
-            /** @enum {string} */
-            status: "pending" | "in_progress" | "waiting_for_user" | "waiting_for_approval" | "resolved" | "denied" | "escalated" | "error";
-            next_action: string;
-            /** @description queued, running, waiting (for a person) or done; none if the ticket never entered the workflow. */
-            run_state: string;
-            /**
-             * @description The graph node the run waits in or goes on from (`done` when it ended; `queued` or `none` before it starts).
-             * @example approval
-             */
-            step: string;
-            pending: components["schemas"]["PendingQuestionDto"] | null;
-            decision: string;
-            plan_summary: string | null;
-            /** @description The policy rule that fired. */
-            rule: components["schemas"]["PolicyRuleDto"] | null;
-            triage: components["schemas"]["TriageDto"] | null;
-            plan: components["schemas"]["PlanDto"] | null;
-            human_responses: components["schemas"]["HumanResponseDto"][];
-            /** Format: date-time */
-            updated_at: string;
+        RefreshDto: {
+            refresh_token: string;
         };
     };
     responses: never;
@@ -1023,61 +1124,7 @@ export interface operations {
             };
         };
     };
-    usersList: {
-        parameters: {
-            query: {
-                role?: "user" | "support" | "admin";
-                /** @description How many items to skip (at most 10,000; page further with `cursor`). */
-                offset: number;
-                /** @description `next_cursor` of the previous page (use instead of offset). */
-                cursor?: string;
-                /** @description How many items to return (at most 100). */
-                limit: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UserListDto"];
-                };
-            };
-            /** @description Invalid input: `message` lists each problem */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Your role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-        };
-    };
-    usersMe: {
+    healthReady: {
         parameters: {
             query?: never;
             header?: never;
@@ -1091,164 +1138,51 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserDto"];
+                    "application/json": components["schemas"]["ReadinessDto"];
                 };
             };
-            /** @description Missing, invalid or expired access token */
-            401: {
+            /** @description The instance should get no traffic now; `reasons` says why */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ReadinessDto"];
                 };
             };
         };
     };
-    usersChangeRole: {
+    healthLive: {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                user_id: string;
-            };
+            path?: never;
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["UpdateRoleDto"];
-            };
-        };
+        requestBody?: never;
         responses: {
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserDto"];
-                };
-            };
-            /** @description Invalid input: `message` lists each problem */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Your role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Not found (or not visible to you) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Conflicts with the current state */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["LivenessDto"];
                 };
             };
         };
     };
-    usersRemove: {
+    workflowCreateRequest: {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                user_id: string;
+            query?: {
+                wait?: boolean;
             };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Invalid input: `message` lists each problem */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Your role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Not found (or not visible to you) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Conflicts with the current state */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-        };
-    };
-    authRegister: {
-        parameters: {
-            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RegisterDto"];
+                "application/json": components["schemas"]["CreateRequestDto"];
             };
         };
         responses: {
@@ -1257,11 +1191,92 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserDto"];
+                    "application/json": components["schemas"]["WorkflowResponseDto"];
                 };
             };
             /** @description Invalid input: `message` lists each problem */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many requests (per address for sign-in, per user elsewhere); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    workflowRespond: {
+        parameters: {
+            query?: {
+                wait?: boolean;
+            };
+            header?: never;
+            path: {
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HilResponseDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowResponseDto"];
+                };
+            };
+            /** @description Invalid input: `message` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1289,17 +1304,18 @@ export interface operations {
             };
         };
     };
-    authLogin: {
+    workflowAsk: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                ticket_id: string;
+            };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["LoginDto"];
-                "application/x-www-form-urlencoded": components["schemas"]["LoginDto"];
+                "application/json": components["schemas"]["AskRequesterDto"];
             };
         };
         responses: {
@@ -1308,7 +1324,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenDto"];
+                    "application/json": components["schemas"]["WorkflowResponseDto"];
                 };
             };
             /** @description Invalid input: `message` lists each problem */
@@ -1329,8 +1345,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many requests (per address for sign-in, per user elsewhere); retry after `Retry-After` seconds */
-            429: {
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1340,73 +1374,111 @@ export interface operations {
             };
         };
     };
-    authRefresh: {
+    workflowRetry: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RefreshDto"];
+            path: {
+                ticket_id: string;
             };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TokenDto"];
-                };
-            };
-            /** @description Invalid input: `message` lists each problem */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Too many requests (per address for sign-in, per user elsewhere); retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-        };
-    };
-    authLogout: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            204: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WorkflowResponseDto"];
+                };
+            };
+            /** @description Invalid input: `message` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
             };
             /** @description Missing, invalid or expired access token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    workflowGetState: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowStateDto"];
+                };
+            };
+            /** @description Invalid input: `message` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1810,30 +1882,29 @@ export interface operations {
             };
         };
     };
-    eventsStreamAll: {
+    usersList: {
         parameters: {
-            query?: {
-                /** @description The access token, for clients that cannot send an Authorization header (browser EventSource). */
-                access_token?: string;
-                /** @description Resume after this event id (the same as the Last-Event-ID header). */
-                last_event_id?: number;
+            query: {
+                /** @description How many items to skip (at most 10,000; page further with `cursor`). */
+                offset: number;
+                /** @description `next_cursor` of the previous page (use instead of offset). */
+                cursor?: string;
+                /** @description How many items to return (at most 100). */
+                limit: number;
+                role?: "user" | "support" | "admin";
             };
-            header?: {
-                /** @description Resume after this event id */
-                "Last-Event-ID"?: string;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Server-Sent Events: `connected` first, then `workflow_update`, `hil_response`, `comment` and `error` events as JSON `data:` lines with an `id:`, and a `keepalive` every 30 s. Reconnect with Last-Event-ID (or ?last_event_id=) to receive what you missed first. A stream lasts as long as the access it was opened with: it ends with a `stream_closed` message (`reason`: `token_expired`, `session_ended` or `access_changed`) when the access token expires, on logout or deactivation, and when your role changes; reconnect with a fresh token and Last-Event-ID. At most SSE_MAX_STREAMS_PER_USER streams per user (429 with Retry-After beyond). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": unknown;
+                    "application/json": components["schemas"]["UserListDto"];
                 };
             };
             /** @description Invalid input: `message` lists each problem */
@@ -1854,8 +1925,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many requests (per address for sign-in, per user elsewhere); retry after `Retry-After` seconds */
-            429: {
+            /** @description Your role may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1865,32 +1936,55 @@ export interface operations {
             };
         };
     };
-    eventsStreamTicket: {
+    usersMe: {
         parameters: {
-            query?: {
-                /** @description The access token, for clients that cannot send an Authorization header (browser EventSource). */
-                access_token?: string;
-                /** @description Resume after this event id (the same as the Last-Event-ID header). */
-                last_event_id?: number;
-            };
-            header?: {
-                /** @description Resume after this event id */
-                "Last-Event-ID"?: string;
-            };
-            path: {
-                ticket_id: string;
-            };
+            query?: never;
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Server-Sent Events: `connected` first, then `workflow_update`, `hil_response`, `comment` and `error` events as JSON `data:` lines with an `id:`, and a `keepalive` every 30 s. Reconnect with Last-Event-ID (or ?last_event_id=) to receive what you missed first. A stream lasts as long as the access it was opened with: it ends with a `stream_closed` message (`reason`: `token_expired`, `session_ended` or `access_changed`) when the access token expires, on logout or deactivation, and when your role changes; reconnect with a fresh token and Last-Event-ID. At most SSE_MAX_STREAMS_PER_USER streams per user (429 with Retry-After beyond). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": unknown;
+                    "application/json": components["schemas"]["UserDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    usersChangeRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRoleDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserDto"];
                 };
             };
             /** @description Invalid input: `message` lists each problem */
@@ -1904,6 +1998,15 @@ export interface operations {
             };
             /** @description Missing, invalid or expired access token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1920,8 +2023,72 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many requests (per address for sign-in, per user elsewhere); retry after `Retry-After` seconds */
-            429: {
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    usersRemove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: `message` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2339,18 +2506,16 @@ export interface operations {
             };
         };
     };
-    workflowCreateRequest: {
+    authRegister: {
         parameters: {
-            query?: {
-                wait?: boolean;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateRequestDto"];
+                "application/json": components["schemas"]["RegisterDto"];
             };
         };
         responses: {
@@ -2359,7 +2524,58 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WorkflowResponseDto"];
+                    "application/json": components["schemas"]["UserDto"];
+                };
+            };
+            /** @description Invalid input: `message` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many requests (per address for sign-in, per user elsewhere); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    authLogin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginDto"];
+                "application/x-www-form-urlencoded": components["schemas"]["LoginDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenDto"];
                 };
             };
             /** @description Invalid input: `message` lists each problem */
@@ -2391,29 +2607,106 @@ export interface operations {
             };
         };
     };
-    workflowRespond: {
+    authRefresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenDto"];
+                };
+            };
+            /** @description Invalid input: `message` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many requests (per address for sign-in, per user elsewhere); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    authLogout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    eventsStreamAll: {
         parameters: {
             query?: {
-                wait?: boolean;
+                /** @description The access token, for clients that cannot send an Authorization header (browser EventSource). */
+                access_token?: string;
+                /** @description Resume after this event id (the same as the Last-Event-ID header). */
+                last_event_id?: number;
             };
-            header?: never;
-            path: {
-                ticket_id: string;
+            header?: {
+                /** @description Resume after this event id */
+                "Last-Event-ID"?: string;
             };
+            path?: never;
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["HilResponseDto"];
-            };
-        };
+        requestBody?: never;
         responses: {
+            /** @description Server-Sent Events: `connected` first, then `workflow_update`, `hil_response`, `comment` and `error` events as JSON `data:` lines with an `id:`, and a `keepalive` every 30 s. Reconnect with Last-Event-ID (or ?last_event_id=) to receive what you missed first. A stream lasts as long as the access it was opened with: it ends with a `stream_closed` message (`reason`: `token_expired`, `session_ended` or `access_changed`) when the access token expires, on logout or deactivation, and when your role changes; reconnect with a fresh token and Last-Event-ID. At most SSE_MAX_STREAMS_PER_USER streams per user (429 with Retry-After beyond). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WorkflowResponseDto"];
+                    "text/event-stream": unknown;
                 };
             };
             /** @description Invalid input: `message` lists each problem */
@@ -2427,33 +2720,6 @@ export interface operations {
             };
             /** @description Missing, invalid or expired access token */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Your role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Not found (or not visible to you) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Conflicts with the current state */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2472,80 +2738,18 @@ export interface operations {
             };
         };
     };
-    workflowAsk: {
+    eventsStreamTicket: {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ticket_id: string;
+            query?: {
+                /** @description The access token, for clients that cannot send an Authorization header (browser EventSource). */
+                access_token?: string;
+                /** @description Resume after this event id (the same as the Last-Event-ID header). */
+                last_event_id?: number;
             };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["AskRequesterDto"];
+            header?: {
+                /** @description Resume after this event id */
+                "Last-Event-ID"?: string;
             };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WorkflowResponseDto"];
-                };
-            };
-            /** @description Invalid input: `message` lists each problem */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Your role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Not found (or not visible to you) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Conflicts with the current state */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-        };
-    };
-    workflowRetry: {
-        parameters: {
-            query?: never;
-            header?: never;
             path: {
                 ticket_id: string;
             };
@@ -2553,78 +2757,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server-Sent Events: `connected` first, then `workflow_update`, `hil_response`, `comment` and `error` events as JSON `data:` lines with an `id:`, and a `keepalive` every 30 s. Reconnect with Last-Event-ID (or ?last_event_id=) to receive what you missed first. A stream lasts as long as the access it was opened with: it ends with a `stream_closed` message (`reason`: `token_expired`, `session_ended` or `access_changed`) when the access token expires, on logout or deactivation, and when your role changes; reconnect with a fresh token and Last-Event-ID. At most SSE_MAX_STREAMS_PER_USER streams per user (429 with Retry-After beyond). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WorkflowResponseDto"];
-                };
-            };
-            /** @description Invalid input: `message` lists each problem */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Your role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Not found (or not visible to you) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Conflicts with the current state */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-        };
-    };
-    workflowGetState: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ticket_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WorkflowStateDto"];
+                    "text/event-stream": unknown;
                 };
             };
             /** @description Invalid input: `message` lists each problem */
@@ -2647,6 +2786,15 @@ export interface operations {
             };
             /** @description Not found (or not visible to you) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many requests (per address for sign-in, per user elsewhere); retry after `Retry-After` seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

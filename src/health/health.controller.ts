@@ -1,24 +1,21 @@
-import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../auth/public.decorator';
-import { HealthDto } from './health.dto';
+import { HealthDto, LivenessDto, ReadinessDto } from './health.dto';
+import { HealthService } from './health.service';
 
 @ApiTags('health')
 @Controller()
 export class HealthController {
-  constructor(
-    private readonly health: HealthCheckService,
-    private readonly database: TypeOrmHealthIndicator,
-  ) {}
+  constructor(private readonly healthService: HealthService) {}
 
-  /** The Local IT Support API's health check, plus whether the database answers. */
+  /** The Local IT Support API's health check, plus the database, the listener for other instances and the workflow queue. */
   @Public()
   @ApiOkResponse({ type: HealthDto })
   @ApiServiceUnavailableResponse({ type: HealthDto, description: 'The database does not answer' })
   @Get('health')
   check(): Promise<HealthDto> {
-    return this.probe();
+    return this.healthService.check();
   }
 
   /** The same check under the API prefix. */
@@ -27,21 +24,23 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ type: HealthDto, description: 'The database does not answer' })
   @Get('api/v1/health')
   checkVersioned(): Promise<HealthDto> {
-    return this.probe();
+    return this.healthService.check();
   }
 
-  private async probe(): Promise<HealthDto> {
-    try {
-      const result = await this.health.check([() => this.database.pingCheck('database', { timeout: 3000 })]);
-      return { status: 'healthy', timestamp: new Date().toISOString(), checks: result.details };
-    } catch (error) {
-      const details = error instanceof ServiceUnavailableException ? (error.getResponse() as { details?: HealthDto['checks'] }).details : undefined;
-      throw new ServiceUnavailableException({
-        message: 'The database is not reachable',
-        status: 'unhealthy',
-        timestamp: new Date().toISOString(),
-        checks: details ?? { database: { status: 'down' } },
-      });
-    }
+  /** Readiness, for a load balancer: 503 while the database is unreachable, the listener is down or the instance is stopping. */
+  @Public()
+  @ApiOkResponse({ type: ReadinessDto })
+  @ApiServiceUnavailableResponse({ type: ReadinessDto, description: 'The instance should get no traffic now; `reasons` says why' })
+  @Get('health/ready')
+  ready(): Promise<ReadinessDto> {
+    return this.healthService.readiness();
+  }
+
+  /** Liveness: the process answers. It asks nothing of the database, so an outage never gets instances restarted. */
+  @Public()
+  @ApiOkResponse({ type: LivenessDto })
+  @Get('health/live')
+  live(): LivenessDto {
+    return this.healthService.liveness();
   }
 }

@@ -50,6 +50,8 @@ describe('OpenAPI document lint (e2e)', () => {
     expect(operations.filter((operation) => operation.public).map((operation) => operation.key)).toEqual([
       'GET /health',
       'GET /api/v1/health',
+      'GET /health/ready',
+      'GET /health/live',
       'POST /api/v1/auth/register',
       'POST /api/v1/auth/login',
       'POST /api/v1/auth/refresh',

@@ -30,6 +30,8 @@ const onTicket = (state: Parameters<World['newTicket']>[0], rest: Call = {}) => 
 export const OPERATIONS: Record<string, Operation> = {
   'GET /health': { role: 'user', ok: 200, call: () => ({}) },
   'GET /api/v1/health': { role: 'user', ok: 200, call: () => ({}) },
+  'GET /health/ready': { role: 'user', ok: 200, call: () => ({}) },
+  'GET /health/live': { role: 'user', ok: 200, call: () => ({}) },
 
   'POST /api/v1/auth/register': {
     role: 'user',
