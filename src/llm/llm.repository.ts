@@ -139,8 +139,9 @@ export class LlmRepository extends TransactionalRepository {
 
   /** Documents left unfinished (an upload cut short by a crash), created before `before`; with their chunks. */
   async deleteUnfinished(before: Date): Promise<number> {
-    const rows: unknown[] = await this.manager.query(`DELETE FROM documents WHERE NOT ready AND created_at < $1 RETURNING id`, [before]);
-    return rows.length;
+    // TypeORM answers a DELETE with [rows, affected count].
+    const [, count]: [unknown, number] = await this.manager.query(`DELETE FROM documents WHERE NOT ready AND created_at < $1`, [before]);
+    return count;
   }
 
   findDocumentBySha256(sha256: string): Promise<KnowledgeDocument | null> {

@@ -29,7 +29,7 @@ function recordingModel() {
   const chat = new FakeListChatModel({ responses: [JSON.stringify({ summary: 'Ask analytics', steps: ['Ask analytics'], citations: ['chunk:c1'], confidence: 0.8 })] });
   const invoke = jest.spyOn(chat, 'invoke');
   return {
-    model: new LangChainResolutionModel('fake', chat, 5000),
+    model: new LangChainResolutionModel('fake', chat, { timeoutMs: 5000, maxRetries: 0 }),
     prompt: () => (invoke.mock.calls[0][0] as BasePromptValueInterface).toChatMessages().map((message) => String(message.content)).join('\n'),
   };
 }

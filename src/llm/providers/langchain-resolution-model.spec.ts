@@ -18,7 +18,7 @@ function modelAnswering(...responses: string[]) {
 async function promptFor(input: ResolutionRequest): Promise<{ system: string; human: string }> {
   const model = modelAnswering(JSON.stringify({ summary: 's', steps: [], citations: [], confidence: 0.1 }));
   const invoke = jest.spyOn(model, 'invoke');
-  await new LangChainResolutionModel('fake', model, 5000).suggest(input);
+  await new LangChainResolutionModel('fake', model, { timeoutMs: 5000, maxRetries: 0 }).suggest(input);
   const [system, human] = (invoke.mock.calls[0][0] as BasePromptValueInterface).toChatMessages().map((message) => String(message.content));
   return { system, human };
 }
@@ -29,7 +29,7 @@ const outsideData = (text: string) => text.replace(/<quoted-data kind="[\w-]+"( 
 describe(LangChainResolutionModel.name, () => {
   it('parses the structured answer and strips the chunk: prefix from citations', async () => {
     const answer = JSON.stringify({ summary: 'Renew the VPN certificate', steps: ['Open the VPN client', 'Renew'], citations: ['chunk:c1'], confidence: 0.8 });
-    const sut = new LangChainResolutionModel('fake', modelAnswering('```json\n' + answer + '\n```'), 5000);
+    const sut = new LangChainResolutionModel('fake', modelAnswering('```json\n' + answer + '\n```'), { timeoutMs: 5000, maxRetries: 0 });
 
     await expect(sut.suggest(request)).resolves.toEqual({
       summary: 'Renew the VPN certificate',
@@ -87,7 +87,7 @@ describe(LangChainResolutionModel.name, () => {
     ['text that is not JSON', 'I think you should restart the laptop.'],
     ['JSON of the wrong shape', JSON.stringify({ summary: 'x', steps: 'restart', citations: [], confidence: 3 })],
   ])('turns %s into a ModelUnavailableError', async (_case, response) => {
-    const sut = new LangChainResolutionModel('fake', modelAnswering(response), 5000);
+    const sut = new LangChainResolutionModel('fake', modelAnswering(response), { timeoutMs: 5000, maxRetries: 0 });
 
     const error = await sut.suggest(request).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ModelUnavailableError);
@@ -101,14 +101,14 @@ describe(LangChainResolutionModel.name, () => {
         throw new Error('429 quota exceeded');
       }
     }
-    const sut = new LangChainResolutionModel('fake', new QuotaExceededModel({ responses: [] }), 5000);
+    const sut = new LangChainResolutionModel('fake', new QuotaExceededModel({ responses: [] }), { timeoutMs: 5000, maxRetries: 0 });
 
     await expect(sut.suggest(request)).rejects.toThrow(new ModelUnavailableError('The language model (fake) failed: 429 quota exceeded'));
   });
 
   it('gives up after the timeout and says the model did not answer in time', async () => {
     const slow = new FakeListChatModel({ responses: ['{}'], sleep: 300 });
-    const sut = new LangChainResolutionModel('fake', slow, 50);
+    const sut = new LangChainResolutionModel('fake', slow, { timeoutMs: 50, maxRetries: 0 });
 
     const error = (await sut.suggest(request).catch((caught: unknown) => caught)) as ModelUnavailableError;
     expect(error).toBeInstanceOf(ModelUnavailableError);

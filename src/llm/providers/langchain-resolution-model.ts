@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { TicketAudience } from '../../tickets/ticket-audience';
 import { QUOTED_DATA_RULE, quoted, quotedAll } from './quoted-data';
 import { ResolutionDraft, ResolutionModel, ResolutionRequest, toModelUnavailable } from './resolution-model';
+import { callWithLimits, ModelCallLimits } from './model-call-limits';
 
 const suggestionSchema = z.object({
   summary: z.string().min(1).max(2000).describe('One or two sentences: what to do about the ticket'),
@@ -42,13 +43,13 @@ export class LangChainResolutionModel implements ResolutionModel {
   constructor(
     readonly name: string,
     private readonly model: BaseChatModel,
-    private readonly timeoutMs: number,
+    private readonly limits: ModelCallLimits,
   ) {}
 
   async suggest(request: ResolutionRequest): Promise<ResolutionDraft> {
     const chain = prompt.pipe(this.model).pipe(this.parser);
     try {
-      const answer = await chain.invoke(
+      const answer = await callWithLimits(this.limits, (signal) => chain.invoke(
         {
           role: ROLE[request.audience],
           grounding: GROUNDING,
@@ -63,8 +64,8 @@ export class LangChainResolutionModel implements ResolutionModel {
           ),
           resolutions: quotedAll('past-resolution', request.pastResolutions.map((text) => ({ text }))),
         },
-        { timeout: this.timeoutMs },
-      );
+        { signal },
+      ));
       return {
         summary: answer.summary,
         steps: answer.steps,

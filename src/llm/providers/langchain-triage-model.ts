@@ -8,6 +8,7 @@ import { TicketCategory, TicketPriority } from '../../tickets/ticket.enums';
 import { QUOTED_DATA_RULE, quoted } from './quoted-data';
 import { toModelUnavailable } from './resolution-model';
 import { hasPrivilegedWording, higherPriority, TriageModel, TriageRequest, TriageResult } from './triage-model';
+import { callWithLimits, ModelCallLimits } from './model-call-limits';
 
 const triageSchema = z.object({
   category: z.enum(Object.values(TicketCategory) as [string, ...string[]]).describe('The best category for the request'),
@@ -28,13 +29,13 @@ export class LangChainTriageModel implements TriageModel {
   constructor(
     readonly name: string,
     private readonly model: BaseChatModel,
-    private readonly timeoutMs: number,
+    private readonly limits: ModelCallLimits,
   ) {}
 
   async triage(request: TriageRequest): Promise<TriageResult> {
     const chain = prompt.pipe(this.model).pipe(this.parser);
     try {
-      const answer = await chain.invoke(
+      const answer = await callWithLimits(this.limits, (signal) => chain.invoke(
         {
           format_instructions: this.parser.getFormatInstructions(),
           request_type: request.requestType,
@@ -48,8 +49,8 @@ export class LangChainTriageModel implements TriageModel {
             `Title: ${request.title}\nDescription: ${request.description}\nBusiness justification: ${request.businessJustification ?? '(none given)'}`,
           ),
         },
-        { timeout: this.timeoutMs },
-      );
+        { signal },
+      ));
       return {
         category: answer.category,
         // A model may raise the priority, never lower what the requester chose.

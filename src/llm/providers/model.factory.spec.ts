@@ -9,6 +9,7 @@ import { NomicEmbeddings } from './nomic-embeddings';
 import { OfflineEmbeddings } from './offline-embeddings';
 import { OfflineResolutionModel } from './offline-resolution-model';
 import { OfflineTriageModel } from './offline-triage-model';
+import { LimitedEmbeddings } from './model-call-limits';
 
 const configWith = (vars: Record<string, string>) => new AppConfig(validateEnvironment({ JWT_SECRET_KEY: 'k'.repeat(40), ...vars }));
 
@@ -31,7 +32,7 @@ describe('model factory', () => {
     expect(triage).toBeInstanceOf(LangChainTriageModel);
     expect(triage.name).toBe('gemini:gemini-x');
     const embeddings = createEmbeddingModel(config);
-    expect(embeddings.embeddings).toBeInstanceOf(GoogleGenerativeAIEmbeddings);
+    expect(providerOf(embeddings.embeddings)).toBeInstanceOf(GoogleGenerativeAIEmbeddings);
     expect(embeddings.name).toBe('gemini:text-embedding-004');
   });
 
@@ -44,10 +45,10 @@ describe('model factory', () => {
 
   it('reaches Nomic through its API with a key, and through Ollama without one', () => {
     const hosted = createEmbeddingModel(configWith({ EMBEDDINGS_PROVIDER: 'nomic', NOMIC_API_KEY: 'nk' }));
-    expect(hosted.embeddings).toBeInstanceOf(NomicEmbeddings);
+    expect(providerOf(hosted.embeddings)).toBeInstanceOf(NomicEmbeddings);
     expect(hosted.name).toBe('nomic:nomic-embed-text-v1.5');
     const local = createEmbeddingModel(configWith({ EMBEDDINGS_PROVIDER: 'nomic' }));
-    expect(local.embeddings).toBeInstanceOf(OllamaEmbeddings);
+    expect(providerOf(local.embeddings)).toBeInstanceOf(OllamaEmbeddings);
     expect(local.name).toBe('ollama:nomic-embed-text');
   });
 
@@ -55,3 +56,9 @@ describe('model factory', () => {
     expect(() => validateEnvironment({ LLM_PROVIDER: 'gemini' })).toThrow(/GEMINI_API_KEY is required/);
   });
 });
+
+/** A hosted or local provider, under the limits every model call gets. */
+function providerOf(embeddings: unknown): unknown {
+  expect(embeddings).toBeInstanceOf(LimitedEmbeddings);
+  return (embeddings as LimitedEmbeddings).inner;
+}

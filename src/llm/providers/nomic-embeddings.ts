@@ -4,19 +4,17 @@ import { Embeddings } from '@langchain/core/embeddings';
 const ENDPOINT = 'https://api-atlas.nomic.ai/v1/embedding/text';
 
 export class NomicEmbeddings extends Embeddings {
-  constructor(
-    private readonly apiKey: string,
-    private readonly timeoutMs: number,
-  ) {
-    super({ maxRetries: 2 });
+  // Timeout and retries are LimitedEmbeddings' (LLM_TIMEOUT_SECONDS, LLM_MAX_RETRIES), as for every provider.
+  constructor(private readonly apiKey: string) {
+    super({ maxRetries: 0 });
   }
 
   embedDocuments(texts: string[]): Promise<number[][]> {
-    return this.caller.call(() => this.embed(texts, 'search_document'));
+    return this.embed(texts, 'search_document');
   }
 
   async embedQuery(text: string): Promise<number[]> {
-    const [vector] = await this.caller.call(() => this.embed([text], 'search_query'));
+    const [vector] = await this.embed([text], 'search_query');
     return vector;
   }
 
@@ -25,7 +23,6 @@ export class NomicEmbeddings extends Embeddings {
       method: 'POST',
       headers: { Authorization: `Bearer ${this.apiKey}`, 'Content-Type': 'application/json' },
       body: JSON.stringify({ model: 'nomic-embed-text-v1.5', texts, task_type: taskType, dimensionality: 768 }),
-      signal: AbortSignal.timeout(this.timeoutMs),
     });
     if (!response.ok) throw new Error(`Nomic embedding API answered ${response.status}`);
     const body = (await response.json()) as { embeddings: number[][] };

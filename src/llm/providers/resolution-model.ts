@@ -1,6 +1,7 @@
 // The seam between the Llm module and whichever model writes resolution suggestions: Gemini or Ollama
 // through LangChain, or the offline extractive composer. Chosen by LLM_PROVIDER.
 import type { TicketAudience } from '../../tickets/ticket-audience';
+import { ModelTimeoutError } from './model-call-limits';
 
 /** A knowledge-base passage the model may cite. */
 export interface Passage {
@@ -50,7 +51,7 @@ export class ModelUnavailableError extends Error {
 /** What any LangChain call's failure becomes: a timeout (503) or a failed model (502), with the model named. */
 export function toModelUnavailable(modelName: string, error: unknown): ModelUnavailableError {
   const message = error instanceof Error ? error.message : String(error);
-  const timedOut = /timeout|timed out|abort/i.test(message);
+  const timedOut = error instanceof ModelTimeoutError || /timeout|timed out|abort/i.test(message);
   return new ModelUnavailableError(
     timedOut ? `The language model (${modelName}) did not answer in time` : `The language model (${modelName}) failed: ${message.slice(0, 300)}`,
     timedOut,
