@@ -20,8 +20,10 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   handleRequest<TUser>(error: unknown, user: TUser | false, info: unknown): TUser {
-    if (error || !user) {
-      if (error instanceof UnauthorizedException) throw error;
+    // An error thrown while resolving a valid token (the database out of reach) is not the client's fault:
+    // it goes on as it is (503), never as a 401 that would sign the user out.
+    if (error) throw error;
+    if (!user) {
       const reason = info instanceof Error && info.name === 'TokenExpiredError' ? 'Access token has expired' : 'Missing or invalid access token';
       throw new UnauthorizedException(reason);
     }
