@@ -5,21 +5,36 @@ import { join } from 'node:path';
 
 export interface ServerProcess {
   url: string;
+  pid: number;
   /** Sends `signal` and waits for the process to end. */
   stop(signal: NodeJS.Signals): Promise<void>;
+  /** Whether the process has ended (of itself or by a signal). */
+  readonly exited: boolean;
+  /** What the process wrote (its last 20 kB of stdout and stderr), for a failure's message. */
+  readonly stderr: string;
+}
+
+export interface ServerProcessOptions {
+  timeoutMs?: number;
+  /** Run the built app (`dist/src/main.js`, as `npm start` does) instead of the sources. */
+  built?: boolean;
 }
 
 const ROOT = join(__dirname, '..', '..');
 
-export async function startServerProcess(env: Record<string, string>, timeoutMs = 60000): Promise<ServerProcess> {
+export async function startServerProcess(env: Record<string, string>, options: ServerProcessOptions = {}): Promise<ServerProcess> {
+  const { timeoutMs = 60000, built = false } = options;
   const port = await freePort();
-  const child = spawn(process.execPath, ['-r', join(ROOT, 'scripts', 'ts-register.js'), join(ROOT, 'src', 'main.ts')], {
+  const entry = built ? [join(ROOT, 'dist', 'src', 'main.js')] : ['-r', join(ROOT, 'scripts', 'ts-register.js'), join(ROOT, 'src', 'main.ts')];
+  const child = spawn(process.execPath, entry, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env, HOST: '127.0.0.1', PORT: String(port) },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const keep = (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-20000));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;
   while (!(await healthy(url))) {
@@ -29,7 +44,17 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { url, stop: (signal) => stop(child, signal) };
+  return {
+    url,
+    pid: child.pid!,
+    stop: (signal) => stop(child, signal),
+    get exited() {
+      return child.exitCode !== null || child.signalCode !== null;
+    },
+    get stderr() {
+      return stderr;
+    },
+  };
 }
 
 function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {

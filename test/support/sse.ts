@@ -6,6 +6,8 @@ export interface StreamMessage {
   /** The SSE `event:` name; "message" when none was sent. */
   event: string;
   data: Record<string, unknown> & { type: string };
+  /** When the client got it (ms since the epoch). */
+  receivedAt?: number;
 }
 
 export interface TestStream {
@@ -30,7 +32,7 @@ export async function openStream(
     fetch: (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }),
   });
   source.onmessage = (message) => {
-    messages.push({ id: message.lastEventId, event: message.type, data: JSON.parse(message.data) });
+    messages.push({ id: message.lastEventId, event: message.type, data: JSON.parse(message.data), receivedAt: Date.now() });
     waiters.forEach((wake) => wake());
   };
   await new Promise<void>((resolve, reject) => {
