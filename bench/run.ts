@@ -10,7 +10,7 @@ import { seedTickets } from './lib/seed';
 import { httpScenarios } from './scenarios/http';
 import { ingestScenario } from './scenarios/ingest';
 import { searchScenario } from './scenarios/search';
-import { sseScenario } from './scenarios/sse';
+import { crossInstanceSseScenario, sseScenario } from './scenarios/sse';
 import { workflowScenario } from './scenarios/workflow';
 
 const WITHOUT_WORKFLOW = { WORKFLOW_ENABLED: 'false' };
@@ -43,6 +43,8 @@ async function main(): Promise<void> {
       return httpScenarios(context);
     });
     await step('sse', () => sseScenario(context));
+    // Several instances share one database only on a server (the embedded one is a single process's).
+    if (context.database === 'postgres') await step('sse-instances', () => crossInstanceSseScenario(context));
     await step('search', () => searchScenario(context, kbSample));
     await step('ingest', () => ingestScenario(context, kbSample));
   } finally {

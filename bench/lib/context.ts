@@ -15,6 +15,8 @@ export interface BenchSettings {
   chunksServer: number;
   chunksEmbedded: number;
   subscribers: number;
+  /** Subscribers on the second instance of the cross-instance SSE row (PostgreSQL only). */
+  crossInstanceSubscribers: number;
   updates: number;
   workflowRequests: number;
   loadSeconds: number;
@@ -24,11 +26,11 @@ export interface BenchSettings {
 }
 
 export const FULL: Omit<BenchSettings, 'quick'> = {
-  tickets: 100_000, chunksServer: 100_000, chunksEmbedded: 20_000, subscribers: 1000, updates: 200,
+  tickets: 100_000, chunksServer: 100_000, chunksEmbedded: 20_000, subscribers: 1000, crossInstanceSubscribers: 200, updates: 200,
   workflowRequests: 50, loadSeconds: 8, rounds: 3, markdownBytes: 20 * 1024 * 1024, pdfPages: 200,
 };
 export const QUICK: Omit<BenchSettings, 'quick'> = {
-  tickets: 5_000, chunksServer: 3_000, chunksEmbedded: 2_000, subscribers: 50, updates: 20,
+  tickets: 5_000, chunksServer: 3_000, chunksEmbedded: 2_000, subscribers: 50, crossInstanceSubscribers: 20, updates: 20,
   workflowRequests: 10, loadSeconds: 2, rounds: 1, markdownBytes: 1024 * 1024, pdfPages: 20,
 };
 
