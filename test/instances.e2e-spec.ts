@@ -56,6 +56,20 @@ onServer('Several instances on one PostgreSQL (e2e)', () => {
     expect(run.state).toBe('waiting');
   });
 
+  it('answers POST /request?wait=true on A as soon as B has paused the run, not at A’s next look', async () => {
+    const employee = await signUp(a.url);
+    const gaps: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const filed = await fileRequest(a.url, employee.token, ACCESS_REQUEST, true).expect(201);
+      const answeredAt = Date.now();
+      expect(filed.body.status).toBe('waiting_for_approval');
+      const [run] = await a.sql<{ settled_at: Date }>(`SELECT updated_at AS settled_at FROM workflow_runs WHERE ticket_id = $1`, [filed.body.ticket_id]);
+      gaps.push(answeredAt - new Date(run.settled_at).getTime());
+    }
+    // A waiter also looks at the database once a second: five answers all this soon after B settled the run were woken.
+    expect(Math.max(...gaps)).toBeLessThan(400);
+  });
+
   it('reports the listener and the queue in /health, and readiness apart from liveness', async () => {
     const health = await request(b.url).get('/health').expect(200);
     expect(health.body).toMatchObject({

@@ -17,8 +17,12 @@ import { randomUUID } from 'node:crypto';
 import createPostgresSubscriber, { Subscriber } from 'pg-listen';
 import { AppConfig } from '../config/app-config';
 
-export type NotificationChannel = 'ticket_events' | 'workflow_runs';
-const CHANNELS: NotificationChannel[] = ['ticket_events', 'workflow_runs'];
+/**
+ * `ticket_events`: events were appended; `workflow_runs`: runs were queued or handed back; `workflow_settled`:
+ * a run segment paused or ended (its detail is the ticket id, for the `?wait=true` requests waiting on it).
+ */
+export type NotificationChannel = 'ticket_events' | 'workflow_runs' | 'workflow_settled';
+const CHANNELS: NotificationChannel[] = ['ticket_events', 'workflow_runs', 'workflow_settled'];
 
 /** How often the listening connection proves it is alive (ms); a dead one is replaced. */
 const CHECK_EVERY_MS = 5000;
@@ -35,6 +39,7 @@ export interface ListenerStatus {
 
 interface Payload {
   from: string;
+  detail?: string;
 }
 
 @Injectable()
@@ -46,7 +51,7 @@ export class DatabaseNotifications implements OnModuleInit, OnApplicationShutdow
   private downSince?: Date;
   private everConnected = false;
   private stopped = false;
-  private readonly handlers = new Map<NotificationChannel, Array<() => void>>();
+  private readonly handlers = new Map<NotificationChannel, Array<(detail?: string) => void>>();
   private readonly reconnectHandlers: Array<() => void> = [];
   private readonly sending = new Map<NotificationChannel, Promise<void>>();
   private readonly sendAgain = new Set<NotificationChannel>();
@@ -79,7 +84,7 @@ export class DatabaseNotifications implements OnModuleInit, OnApplicationShutdow
     for (const channel of CHANNELS) {
       subscriber.notifications.on(channel, (payload?: Payload) => {
         if (payload?.from === this.instanceId) return;
-        this.handlers.get(channel)?.forEach((handler) => handler());
+        this.handlers.get(channel)?.forEach((handler) => handler(payload?.detail));
       });
     }
     await subscriber.connect();
@@ -92,8 +97,8 @@ export class DatabaseNotifications implements OnModuleInit, OnApplicationShutdow
     await this.subscriber?.close().catch(() => undefined);
   }
 
-  /** Calls `handler` when another instance says something was committed on `channel`. */
-  on(channel: NotificationChannel, handler: () => void): void {
+  /** Calls `handler` (with the notification's detail, if any) when another instance says something was committed on `channel`. */
+  on(channel: NotificationChannel, handler: (detail?: string) => void): void {
     this.handlers.set(channel, [...(this.handlers.get(channel) ?? []), handler]);
   }
 
@@ -102,9 +107,16 @@ export class DatabaseNotifications implements OnModuleInit, OnApplicationShutdow
     this.reconnectHandlers.push(handler);
   }
 
-  /** Tells the other instances that something was committed on `channel` (call after the commit). */
-  notify(channel: NotificationChannel): void {
+  /**
+   * Tells the other instances that something was committed on `channel` (call after the commit). With a
+   * `detail` each notification is sent as it is; without, sends to one channel coalesce.
+   */
+  notify(channel: NotificationChannel, detail?: string): void {
     if (!this.subscriber || this.stopped) return;
+    if (detail !== undefined) {
+      if (this.connected) void this.subscriber.notify(channel, { from: this.instanceId, detail }).catch(() => undefined);
+      return;
+    }
     if (this.sending.has(channel)) {
       this.sendAgain.add(channel);
       return;

@@ -1,8 +1,10 @@
 // `?wait=true` waits for a run to pause or end without polling hot: an in-process signal wakes it when this
-// instance settles the run, a coarse look at the database catches runs settled by another instance, and
-// the wait ends as soon as the client disconnects.
-import { Injectable } from '@nestjs/common';
+// instance settles the run, a notification when another instance does (LISTEN/NOTIFY on PostgreSQL), a
+// coarse look at the database catches a notification that was lost, and the wait ends as soon as the
+// client disconnects.
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
+import { DatabaseNotifications } from '../database/database-notifications';
 import { WorkflowRun } from './workflow-run.entity';
 import { WorkflowRepository } from './workflow.repository';
 
@@ -20,11 +22,20 @@ export function isBusy(run: WorkflowRun | null): boolean {
 }
 
 @Injectable()
-export class RunWaiter {
+export class RunWaiter implements OnModuleInit {
   private readonly wakers = new Map<string, Set<() => void>>();
   private waits = 0;
 
-  constructor(private readonly workflowRepository: WorkflowRepository) {}
+  constructor(
+    private readonly workflowRepository: WorkflowRepository,
+    private readonly notifications: DatabaseNotifications,
+  ) {}
+
+  onModuleInit(): void {
+    this.notifications.on('workflow_settled', (ticketId) => {
+      if (ticketId) this.wake({ ticketId });
+    });
+  }
 
   /** Waits in progress (for operators and tests). */
   get activeWaits(): number {

@@ -273,6 +273,8 @@ export class WorkflowQueue implements OnApplicationBootstrap, BeforeApplicationS
 
   private settled(ticketId: string): void {
     this.signals.emit(RUN_SETTLED, { ticketId } satisfies RunSettledSignal);
+    // A `?wait=true` request for this ticket may be waiting on another instance.
+    this.notifications.notify('workflow_settled', ticketId);
   }
 
   private warn(what: string, error: unknown): void {
