@@ -1,5 +1,6 @@
 // What every fault test checks on the database once the dust settles: each ticket's events start with
 // `created` and carry strictly increasing ids, and nothing was written twice.
+import { writeSync } from 'node:fs';
 import type { Cluster } from './cluster';
 
 /** Statuses a person or the workflow can act on: nothing stuck half-way. */
@@ -43,5 +44,6 @@ export async function checkTrails(cluster: Cluster, ticketIds: string[]): Promis
 
 /** The figures a fault test reports (for the closing note and the CI log). */
 export function report(name: string, figures: Record<string, number | string>): void {
-  process.stdout.write(`chaos: ${name}: ${Object.entries(figures).map(([key, value]) => `${key} ${value}`).join(', ')}\n`);
+  // Written at once: the suite force-exits, which can drop what an asynchronous write still holds.
+  writeSync(1, `chaos: ${name}: ${Object.entries(figures).map(([key, value]) => `${key} ${value}`).join(', ')}\n`);
 }
