@@ -1,5 +1,6 @@
-// Structured JSON logs with a request id. Credentials never reach them: the Authorization and Cookie
-// headers are redacted, and so is an access_token in the query string (browsers' EventSource uses one).
+// Structured JSON logs with a request id — or, in a terminal, the same records as readable lines
+// (pino-pretty). Credentials never reach them: the Authorization and Cookie headers are redacted, and so
+// is an access_token in the query string (browsers' EventSource uses one).
 import { Module, RequestMethod } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -14,9 +15,16 @@ export function redactUrl(url: string | undefined): string | undefined {
   return url?.replace(SECRET_QUERY_PARAMETER, '$1[REDACTED]');
 }
 
-export function httpLoggerOptions(level: string): Options {
+/** Readable lines for a person at a terminal: one per record, the request's method, URL and status first. */
+const PRETTY_TRANSPORT = {
+  target: 'pino-pretty',
+  options: { colorize: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,req.headers,res.headers,req.remoteAddress,req.remotePort' },
+};
+
+export function httpLoggerOptions(level: string, pretty = false): Options {
   return {
     level,
+    ...(pretty ? { transport: PRETTY_TRANSPORT } : {}),
     genReqId: (req: IncomingMessage, res: ServerResponse) => {
       const given = req.headers['x-request-id'];
       const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -47,7 +55,7 @@ export function httpLoggerOptions(level: string): Options {
     PinoLoggerModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        pinoHttp: httpLoggerOptions(config.logLevel),
+        pinoHttp: httpLoggerOptions(config.logLevel, config.prettyLogs),
         forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
       }),
     }),

@@ -12,6 +12,8 @@ export class AppConfig {
   readonly host: string;
   readonly port: number;
   readonly logLevel: Environment['LOG_LEVEL'];
+  /** Readable log lines (pino-pretty) rather than JSON: LOG_FORMAT, or `auto` = when stdout is a terminal. */
+  readonly prettyLogs: boolean;
   readonly allowedOrigins: string[] | '*';
   readonly trustProxy: string | boolean | number;
   readonly databaseUrl?: string;
@@ -52,6 +54,7 @@ export class AppConfig {
     this.host = env.HOST;
     this.port = env.PORT;
     this.logLevel = env.LOG_LEVEL;
+    this.prettyLogs = env.LOG_FORMAT === 'pretty' || (env.LOG_FORMAT === 'auto' && process.stdout.isTTY === true);
     const origins = env.ALLOWED_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean);
     this.allowedOrigins = origins.includes('*') ? '*' : origins;
     this.trustProxy = parseTrustProxy(env.TRUST_PROXY);

@@ -24,6 +24,7 @@ export const EMBEDDING_PROVIDERS = ['gemini', 'nomic', 'ollama', 'offline'] as c
 export type ChatProvider = (typeof CHAT_PROVIDERS)[number];
 export type EmbeddingProvider = (typeof EMBEDDING_PROVIDERS)[number];
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
 
 // Anything that is not plainly an integer or a boolean word is passed on as it is, for the validators to
 // refuse with the variable's name (Number() would take '0x1F', '1e3' or ' ').
@@ -43,6 +44,10 @@ export class Environment {
 
   @IsOptional() @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** `auto`: readable lines when standard output is a terminal, JSON lines otherwise (files, collectors). */
+  @IsOptional() @IsIn(LOG_FORMATS)
+  LOG_FORMAT: (typeof LOG_FORMATS)[number] = 'auto';
 
   /** Comma-separated origins allowed by CORS; `*` allows any. */
   @IsOptional() @IsString()
