@@ -7,6 +7,7 @@ import { LoggerModule } from './common/logger.module';
 import { createValidationPipe } from './common/validation.pipe';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { DemoModule } from './demo/demo.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { LimitsModule } from './limits/limits.module';
@@ -33,6 +34,7 @@ import { WorkflowModule } from './workflow/workflow.module';
     LlmModule,
     StaleVectorsCheckModule,
     WorkflowModule,
+    DemoModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -24,6 +24,8 @@ export class AppConfig {
   readonly authThrottle: { limit: number; ttlSeconds: number };
   readonly bodyLimit: string;
   readonly swaggerEnabled: boolean;
+  /** Load the demo at start-up (never in production). */
+  readonly demo: boolean;
   readonly events: { keepaliveSeconds: number; pollSeconds: number; maxStreamsPerUser: number; accessCheckMs: number };
   /** Per-user limits: how many of each action one user may take per window. */
   readonly userLimits: { windowSeconds: number; requests: number; hil: number; uploads: number };
@@ -75,6 +77,7 @@ export class AppConfig {
     this.authThrottle = { limit: env.AUTH_THROTTLE_LIMIT, ttlSeconds: env.AUTH_THROTTLE_TTL };
     this.bodyLimit = env.BODY_LIMIT;
     this.swaggerEnabled = env.SWAGGER_ENABLED;
+    this.demo = env.DEMO;
     this.events = {
       keepaliveSeconds: env.SSE_KEEPALIVE_SECONDS,
       pollSeconds: env.EVENTS_POLL_SECONDS,

@@ -182,4 +182,9 @@ describe(AppConfig.name, () => {
     expect(config).toMatchObject({ nodeEnv: 'production', isProduction: true, dataDir: resolve('relative/data') });
     expect(configFor().isProduction).toBe(false);
   });
+
+  it('refuses DEMO in production, where its published passwords would be real accounts', () => {
+    expect(() => validateEnvironment({ DEMO: 'true', NODE_ENV: 'production', JWT_SECRET_KEY: 'k'.repeat(48) })).toThrow(/DEMO=true .* refused when NODE_ENV is production/);
+    expect(validateEnvironment({ DEMO: 'true' })).toMatchObject({ DEMO: true });
+  });
 });

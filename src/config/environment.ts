@@ -200,6 +200,10 @@ export class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
   EVENTS_POLL_SECONDS = 5;
 
+  /** true (`npm run demo`): load the demo accounts, knowledge base and requests at start-up; refused in production. */
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  DEMO = false;
+
   /** false: tickets are worked by people only — no workflow is queued, and every status is theirs to set. */
   @IsOptional() @Transform(toBool) @IsBoolean()
   WORKFLOW_ENABLED = true;
@@ -240,6 +244,9 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   }
   if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
     throw new Error('Invalid configuration:\n  - ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
+  }
+  if (env.DEMO && env.NODE_ENV === 'production') {
+    throw new Error('Invalid configuration:\n  - DEMO=true creates accounts whose password is published: it is refused when NODE_ENV is production');
   }
   if ((env.LLM_PROVIDER === 'gemini' || env.EMBEDDINGS_PROVIDER === 'gemini') && !env.GEMINI_API_KEY) {
     throw new Error('Invalid configuration:\n  - GEMINI_API_KEY is required when LLM_PROVIDER or EMBEDDINGS_PROVIDER is gemini');

@@ -15,6 +15,6 @@ import { RunWaiter } from './run-waiter';
   imports: [TypeOrmModule.forFeature([WorkflowRun]), TicketsModule, LlmModule],
   controllers: [WorkflowController],
   providers: [WorkflowService, WorkflowCommands, WorkflowEngine, WorkflowQueue, WorkflowRepository, RunWaiter],
-  exports: [WorkflowQueue],
+  exports: [WorkflowQueue, WorkflowService],
 })
 export class WorkflowModule {}

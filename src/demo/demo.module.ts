@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { LlmModule } from '../llm/llm.module';
+import { TicketsModule } from '../tickets/tickets.module';
+import { UsersModule } from '../users/users.module';
+import { WorkflowModule } from '../workflow/workflow.module';
+import { DemoLoader } from './demo-loader';
+
+/** `DEMO=true` / `npm run demo`: the demo accounts, knowledge base and requests (imported by the app only). */
+@Module({
+  imports: [UsersModule, LlmModule, TicketsModule, WorkflowModule],
+  providers: [DemoLoader],
+})
+export class DemoModule {}
