@@ -4,16 +4,19 @@
 // commit and its NOTIFY) is healed by the next read, by the read every listener makes after it reconnects,
 // and by each reader's slow safety poll.
 //
-// NOTIFY is sent after the commit, on the listening connection, not inside the writing transaction: a
-// transaction that notifies takes a database-wide lock at commit and holds it through the WAL flush, which
-// would make ticket writes commit one at a time again. Sends to one channel coalesce: one in flight, at
-// most one more after it, however many commits asked meanwhile.
+// NOTIFY is sent after the commit, not inside the writing transaction: a transaction that notifies takes
+// a database-wide lock at commit and holds it through the WAL flush, which would make ticket writes commit
+// one at a time again. It goes over a connection of its own (a one-connection pool, which queues the sends
+// and replaces a dropped connection), so that it neither waits behind the requests' pool nor shares the
+// listening connection with pg-listen's checks (pg refuses overlapping queries on one client from v9).
+// Sends to one channel coalesce: one in flight, at most one more after it, however many commits asked.
 //
 // The listening connection is pg-listen's (reconnects with back-off, LISTENs again after a drop, and checks
 // the connection every few seconds so that a silently dead socket is noticed). On the embedded database
 // there is only one process, and the in-process signals already reach every reader: nothing is sent.
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import createPostgresSubscriber, { Subscriber } from 'pg-listen';
 import { AppConfig } from '../config/app-config';
 
@@ -47,6 +50,7 @@ export class DatabaseNotifications implements OnModuleInit, OnApplicationShutdow
   /** This process among the instances: its own notifications are not acted on twice. */
   readonly instanceId = randomUUID();
   private subscriber?: Subscriber<Record<NotificationChannel, Payload>>;
+  private sender?: pg.Pool;
   private connected = false;
   private downSince?: Date;
   private everConnected = false;
@@ -78,6 +82,8 @@ export class DatabaseNotifications implements OnModuleInit, OnApplicationShutdow
       },
     );
     this.subscriber = subscriber;
+    this.sender = new pg.Pool({ connectionString: this.config.databaseUrl, max: 1, connectionTimeoutMillis: QUERY_TIMEOUT_MS, query_timeout: QUERY_TIMEOUT_MS, application_name: 'support-desk-notifier' });
+    this.sender.on('error', () => undefined); // a dropped idle connection: the next send opens another
     subscriber.events.on('connected', () => this.onConnected());
     subscriber.events.on('reconnect', () => this.onReconnecting());
     subscriber.events.on('error', (error) => this.logger.warn(`Database notifications: ${error.message}`));
@@ -88,13 +94,14 @@ export class DatabaseNotifications implements OnModuleInit, OnApplicationShutdow
       });
     }
     await subscriber.connect();
-    await Promise.all(CHANNELS.map((channel) => subscriber.listenTo(channel)));
+    for (const channel of CHANNELS) await subscriber.listenTo(channel);
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     await Promise.all(this.sending.values());
     await this.subscriber?.close().catch(() => undefined);
+    await this.sender?.end().catch(() => undefined);
   }
 
   /** Calls `handler` (with the notification's detail, if any) when another instance says something was committed on `channel`. */
@@ -112,24 +119,27 @@ export class DatabaseNotifications implements OnModuleInit, OnApplicationShutdow
    * `detail` each notification is sent as it is; without, sends to one channel coalesce.
    */
   notify(channel: NotificationChannel, detail?: string): void {
-    if (!this.subscriber || this.stopped) return;
+    if (!this.sender || this.stopped) return;
     if (detail !== undefined) {
-      if (this.connected) void this.subscriber.notify(channel, { from: this.instanceId, detail }).catch(() => undefined);
+      void this.send(channel, { from: this.instanceId, detail });
       return;
     }
     if (this.sending.has(channel)) {
       this.sendAgain.add(channel);
       return;
     }
-    const subscriber = this.subscriber;
     const sent = (async () => {
       do {
         this.sendAgain.delete(channel);
-        // Lost while the listener reconnects: the receivers' reads after their own reconnect, or their poll, catch up.
-        if (this.connected) await subscriber.notify(channel, { from: this.instanceId }).catch(() => undefined);
+        await this.send(channel, { from: this.instanceId });
       } while (this.sendAgain.has(channel) && !this.stopped);
     })().finally(() => this.sending.delete(channel));
     this.sending.set(channel, sent);
+  }
+
+  /** One NOTIFY; lost when the database is out of reach (the receivers' safety reads catch up). */
+  private async send(channel: NotificationChannel, payload: Payload): Promise<void> {
+    await this.sender?.query('SELECT pg_notify($1, $2)', [channel, JSON.stringify(payload)]).catch(() => undefined);
   }
 
   get status(): ListenerStatus {
