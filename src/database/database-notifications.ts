@@ -51,7 +51,7 @@ export class DatabaseNotifications implements OnModuleInit, OnApplicationShutdow
   readonly instanceId = randomUUID();
   private subscriber?: Subscriber<Record<NotificationChannel, Payload>>;
   private sender?: pg.Pool;
-  private connected = false;
+  /** Set while the listener is not listening (from the start until the first connect, and after a drop). */
   private downSince?: Date;
   private everConnected = false;
   private stopped = false;
@@ -144,11 +144,10 @@ export class DatabaseNotifications implements OnModuleInit, OnApplicationShutdow
 
   get status(): ListenerStatus {
     if (!this.crossesProcesses) return { status: 'in-process' };
-    return this.connected ? { status: 'up' } : { status: 'down', since: this.downSince?.toISOString() };
+    return this.downSince ? { status: 'down', since: this.downSince.toISOString() } : { status: 'up' };
   }
 
   private onConnected(): void {
-    this.connected = true;
     this.downSince = undefined;
     if (!this.everConnected) {
       this.everConnected = true;
@@ -159,8 +158,7 @@ export class DatabaseNotifications implements OnModuleInit, OnApplicationShutdow
   }
 
   private onReconnecting(): void {
-    if (this.connected) this.logger.warn('Database notifications: the listening connection was lost; reconnecting');
-    this.connected = false;
+    if (!this.downSince) this.logger.warn('Database notifications: the listening connection was lost; reconnecting');
     this.downSince ??= new Date();
   }
 }

@@ -1,10 +1,10 @@
 // Fans ticket events out to Server-Sent Event streams. The ticket_events table is the source: after each
-// commit here, when another instance announces its commit (LISTEN/NOTIFY), and on a slow safety poll, one pump reads the new rows in id order and
-// publishes them up to the commit frontier (no id a transaction in flight could still commit below), so
-// every stream sees events in order, and a reconnecting client can be given exactly what it missed. A
-// stream lives only as long as the access it was opened with: it ends when its token expires, and when
-// its session, its user or their role changes — told in-process at once, and checked against the
-// database every SSE_ACCESS_CHECK_MS for what other instances changed.
+// commit here, when another instance announces its commit (LISTEN/NOTIFY), and on a slow safety poll, one
+// pump reads the new rows in id order and publishes them up to the commit frontier (no id a transaction in
+// flight could still commit below), so every stream sees events in order, and a reconnecting client can be
+// given exactly what it missed. A stream lives only as long as the access it was opened with: it ends when
+// its token expires, and when its session, its user or their role changes — told in-process at once, and
+// checked against the database every SSE_ACCESS_CHECK_MS for what other instances changed.
 import { BeforeApplicationShutdown, Injectable, Logger, MessageEvent, OnModuleInit } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { Observable, Subject } from 'rxjs';

@@ -27,10 +27,12 @@ export class HealthService {
 
   /** Whether this instance should get traffic: the database answers, it hears the others, and it is not stopping. */
   async readiness(): Promise<ReadinessDto> {
-    const checks = await this.checks();
+    // Asked every few seconds by a load balancer: only what decides readiness, not the queue's figures.
+    const database = await this.pingDatabase();
+    const listener = this.notifications.status;
     const reasons: string[] = [];
-    if (checks.database.status !== 'up') reasons.push('the database is not reachable');
-    if (checks.listener.status === 'down') reasons.push(`the listener for other instances' commits is down since ${checks.listener.since}`);
+    if (database.status !== 'up') reasons.push('the database is not reachable');
+    if (listener.status === 'down') reasons.push(`the listener for other instances' commits is down since ${listener.since}`);
     if (this.queue.isStopping) reasons.push('the instance is shutting down');
     const timestamp = new Date().toISOString();
     if (reasons.length > 0) throw new ServiceUnavailableException({ message: `Not ready: ${reasons.join('; ')}`, status: 'not_ready', reasons, timestamp });

@@ -123,7 +123,7 @@ export class WorkflowQueue implements OnApplicationBootstrap, BeforeApplicationS
       waiting: stats.waiting,
       oldest_wait_seconds: stats.oldestWaitSeconds,
       running: stats.running,
-      running_here: this.active.size,
+      running_here: this.executing,
       slots_here: this.runsHere ? this.config.workflow.maxConcurrent : 0,
     };
   }

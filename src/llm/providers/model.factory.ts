@@ -32,7 +32,7 @@ export function createEmbeddingModel(config: AppConfig, workers?: DocumentWorker
       return limited(`gemini:${llm.gemini.embeddingModel}`, new GoogleGenerativeAIEmbeddings({ apiKey: llm.gemini.apiKey, model: llm.gemini.embeddingModel, maxRetries: 0 }));
     case 'nomic':
       return llm.nomicApiKey
-        ? limited('nomic:nomic-embed-text-v1.5', new NomicEmbeddings(llm.nomicApiKey))
+        ? limited('nomic:nomic-embed-text-v1.5', new NomicEmbeddings(llm.nomicApiKey, fetchWithin(llm.timeoutMs)))
         : limited('ollama:nomic-embed-text', new OllamaEmbeddings({ baseUrl: llm.ollama.baseUrl, model: 'nomic-embed-text', maxRetries: 0, fetch: fetchWithin(llm.timeoutMs) }));
     case 'ollama':
       return limited(`ollama:${llm.ollama.embeddingModel}`, new OllamaEmbeddings({ baseUrl: llm.ollama.baseUrl, model: llm.ollama.embeddingModel, maxRetries: 0, fetch: fetchWithin(llm.timeoutMs) }));

@@ -4,8 +4,12 @@ import { Embeddings } from '@langchain/core/embeddings';
 const ENDPOINT = 'https://api-atlas.nomic.ai/v1/embedding/text';
 
 export class NomicEmbeddings extends Embeddings {
-  // Timeout and retries are LimitedEmbeddings' (LLM_TIMEOUT_SECONDS, LLM_MAX_RETRIES), as for every provider.
-  constructor(private readonly apiKey: string) {
+  // Retries are LimitedEmbeddings' (LLM_MAX_RETRIES), as for every provider; `fetchImpl` is the factory's
+  // fetchWithin, so that a request that outlives LLM_TIMEOUT_SECONDS is cancelled, not only given up on.
+  constructor(
+    private readonly apiKey: string,
+    private readonly fetchImpl: typeof fetch = fetch,
+  ) {
     super({ maxRetries: 0 });
   }
 
@@ -19,7 +23,7 @@ export class NomicEmbeddings extends Embeddings {
   }
 
   private async embed(texts: string[], taskType: 'search_document' | 'search_query'): Promise<number[][]> {
-    const response = await fetch(ENDPOINT, {
+    const response = await this.fetchImpl(ENDPOINT, {
       method: 'POST',
       headers: { Authorization: `Bearer ${this.apiKey}`, 'Content-Type': 'application/json' },
       body: JSON.stringify({ model: 'nomic-embed-text-v1.5', texts, task_type: taskType, dimensionality: 768 }),

@@ -74,9 +74,3 @@ export async function eventually(what: string, check: () => Promise<boolean>, ti
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
-
-/** The value at quantile `q` (0..1) of `values`. */
-export function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
-}
