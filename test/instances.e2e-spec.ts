@@ -51,9 +51,14 @@ onServer('Several instances on one PostgreSQL (e2e)', () => {
     const filed = await fileRequest(a.url, employee.token, ACCESS_REQUEST).expect(201);
     const started = Date.now();
     await waitForStatus(a.url, employee.token, filed.body.ticket_id, ['waiting_for_approval'], 10000);
+    // The status is committed by the step that pauses; the run row says `waiting` once B ends the segment.
+    let state = '';
+    while (state !== 'waiting' && Date.now() - started < 10000) {
+      [{ state }] = await a.sql<{ state: string }>(`SELECT state FROM workflow_runs WHERE ticket_id = $1`, [filed.body.ticket_id]);
+      if (state !== 'waiting') await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(state).toBe('waiting');
     expect(Date.now() - started).toBeLessThan(10000);
-    const [run] = await a.sql<{ state: string }>(`SELECT state FROM workflow_runs WHERE ticket_id = $1`, [filed.body.ticket_id]);
-    expect(run.state).toBe('waiting');
   });
 
   it('answers POST /request?wait=true on A as soon as B has paused the run, not at A’s next look', async () => {
