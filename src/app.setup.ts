@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { registerBodyParsers } from './common/body-parsers';
 import { API_PREFIX, serveApiDocs } from './common/openapi';
 import { AppConfig } from './config/app-config';
+import { serveConsole } from './console/serve-console';
 
 export function configureApp(app: INestApplication): INestApplication {
   const config = app.get(AppConfig);
@@ -19,6 +20,8 @@ export function configureApp(app: INestApplication): INestApplication {
           // ReDoc's page loads its bundle from its CDN and runs a web worker from a blob.
           'script-src': ["'self'", 'https://cdn.redoc.ly'],
           'worker-src': ["'self'", 'blob:'],
+          // TLS is the proxy's job (HSTS is still sent); upgrading would break the console over plain HTTP on a LAN address.
+          'upgrade-insecure-requests': null,
         },
       },
     }),
@@ -32,6 +35,7 @@ export function configureApp(app: INestApplication): INestApplication {
   setApiPrefix(app);
   app.enableShutdownHooks();
   if (config.swaggerEnabled) serveApiDocs(app);
+  if (config.consoleEnabled) serveConsole(app);
   return app;
 }
 

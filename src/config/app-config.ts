@@ -24,6 +24,7 @@ export class AppConfig {
   readonly authThrottle: { limit: number; ttlSeconds: number };
   readonly bodyLimit: string;
   readonly swaggerEnabled: boolean;
+  readonly consoleEnabled: boolean;
   /** Load the demo at start-up (never in production). */
   readonly demo: boolean;
   readonly events: { keepaliveSeconds: number; pollSeconds: number; maxStreamsPerUser: number; accessCheckMs: number };
@@ -77,6 +78,7 @@ export class AppConfig {
     this.authThrottle = { limit: env.AUTH_THROTTLE_LIMIT, ttlSeconds: env.AUTH_THROTTLE_TTL };
     this.bodyLimit = env.BODY_LIMIT;
     this.swaggerEnabled = env.SWAGGER_ENABLED;
+    this.consoleEnabled = env.CONSOLE_ENABLED;
     this.demo = env.DEMO;
     this.events = {
       keepaliveSeconds: env.SSE_KEEPALIVE_SECONDS,

@@ -120,6 +120,10 @@ export class Environment {
   @IsOptional() @Transform(toBool) @IsBoolean()
   SWAGGER_ENABLED = true;
 
+  /** Serve the web console (console/dist) at `/`; off for an API-only deployment. */
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  CONSOLE_ENABLED = true;
+
   /** Seconds between keepalive messages on an event stream (the Local IT Support API: 30). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
   SSE_KEEPALIVE_SECONDS = 30;

@@ -1,0 +1,43 @@
+// A ticket's events as a readable history: who did what, in order.
+import type { TicketEvent } from '../api/client';
+import { EVENT_LABEL, label, STATUS_LABEL, when } from '../format';
+
+type Payload = Record<string, unknown>;
+
+export function Timeline({ events, actorName }: { events: TicketEvent[]; actorName: (actorId: string | null) => string }) {
+  if (events.length === 0) return <p class="muted">Nothing has happened yet.</p>;
+  return (
+    <ol class="timeline">
+      {events.map((event) => (
+        <li key={event.id} class={`event event-${event.type}`} data-event-type={event.type}>
+          <div class="event-head">
+            <span class="event-type">{EVENT_LABEL[event.type] ?? label(event.type)}</span>
+            <span class="muted"> · {actorName(event.actor_id)} · <time datetime={event.timestamp}>{when(event.timestamp)}</time></span>
+          </div>
+          <p>{describe(event.type, event.payload as Payload)}</p>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function describe(type: string, payload: Payload): string {
+  if (type === 'workflow_update') {
+    if (payload.change === 'created') return 'Request filed.';
+    const to = (payload.changes as Payload | undefined)?.status as Payload | undefined;
+    const status = to?.to ? `Status → ${STATUS_LABEL[to.to as keyof typeof STATUS_LABEL] ?? String(to.to)}` : 'Updated';
+    const step = payload.step ? ` (step: ${label(String(payload.step))}${payload.rule ? `, rule: ${String(payload.rule)}` : ''})` : '';
+    return `${status}${step}.`;
+  }
+  if (type === 'hil_response') {
+    if (payload.kind === 'approval') return `${payload.approval ? 'Approved' : 'Denied'}${payload.comments ? `: “${String(payload.comments)}”` : '.'}`;
+    return `Answered: “${String(payload.answer ?? '')}”`;
+  }
+  if (type === 'comment') return `${payload.internal ? 'Internal note' : 'Comment'}: “${truncate(String(payload.body ?? ''))}”`;
+  if (type === 'error') return String(payload.message ?? payload.error ?? 'The workflow stopped with an error.');
+  return '';
+}
+
+function truncate(text: string): string {
+  return text.length > 160 ? `${text.slice(0, 157)}…` : text;
+}

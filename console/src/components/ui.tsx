@@ -1,0 +1,60 @@
+// Small pieces every screen uses.
+import type { ComponentChildren } from 'preact';
+import type { TicketStatus } from '../api/client';
+import { STATUS_LABEL } from '../format';
+
+export function StatusBadge({ status }: { status: TicketStatus }) {
+  return <span class={`badge status-${status}`} data-status={status}>{STATUS_LABEL[status] ?? status}</span>;
+}
+
+export function Alert({ messages, kind = 'error' }: { messages: string[]; kind?: 'error' | 'info' | 'success' }) {
+  if (messages.length === 0) return null;
+  return (
+    <div class={`alert alert-${kind}`} role={kind === 'error' ? 'alert' : 'status'}>
+      {messages.length === 1 ? <p>{messages[0]}</p> : <ul>{messages.map((message) => <li key={message}>{message}</li>)}</ul>}
+    </div>
+  );
+}
+
+interface FieldProps {
+  id: string;
+  label: string;
+  errors?: string[];
+  hint?: string;
+  required?: boolean;
+  children: (describedBy: string | undefined, invalid: boolean) => ComponentChildren;
+}
+
+/** A labelled form control with its hint and the API's messages for it, tied by aria-describedby. */
+export function Field({ id, label, errors = [], hint, required, children }: FieldProps) {
+  const describedBy = [hint ? `${id}-hint` : '', errors.length ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={`field${errors.length ? ' invalid' : ''}`}>
+      <label for={id}>
+        {label}
+        {required ? <span aria-hidden="true"> *</span> : null}
+      </label>
+      {hint ? <p class="hint" id={`${id}-hint`}>{hint}</p> : null}
+      {children(describedBy, errors.length > 0)}
+      {errors.length ? (
+        <p class="field-error" id={`${id}-error`}>
+          {errors.join('; ')}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function LiveIndicator({ state }: { state: 'connecting' | 'live' | 'reconnecting' }) {
+  const text = state === 'live' ? 'Live' : state === 'connecting' ? 'Connecting…' : 'Reconnecting…';
+  return (
+    <span class={`live live-${state}`} role="status" aria-live="polite">
+      <span class="dot" aria-hidden="true" />
+      {text}
+    </span>
+  );
+}
+
+export function Loading({ what }: { what: string }) {
+  return <p class="muted" role="status">Loading {what}…</p>;
+}

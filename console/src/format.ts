@@ -1,0 +1,56 @@
+// Words and times as people read them.
+import type { TicketStatus } from './api/client';
+
+export const STATUS_LABEL: Record<TicketStatus, string> = {
+  pending: 'Pending',
+  in_progress: 'In progress',
+  waiting_for_user: 'Waiting for the requester',
+  waiting_for_approval: 'Waiting for approval',
+  resolved: 'Resolved',
+  denied: 'Denied',
+  escalated: 'Escalated',
+  error: 'Error',
+};
+
+export const REQUEST_TYPE_LABEL: Record<string, string> = {
+  software_access: 'Software access',
+  hardware: 'Hardware',
+  network: 'Network',
+  account_access: 'Account access',
+  password_reset: 'Password reset',
+  other: 'Other',
+};
+
+export const EVENT_LABEL: Record<string, string> = {
+  workflow_update: 'Workflow',
+  hil_response: 'Human decision',
+  comment: 'Comment',
+  error: 'Error',
+};
+
+export function label(value: string | null | undefined): string {
+  if (!value) return '—';
+  const text = value.replace(/_/g, ' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+export function when(iso: string | null | undefined): string {
+  return iso ? dateTime.format(new Date(iso)) : '—';
+}
+
+/** "3 min", "2 h 5 min", "4 days" — for ages and durations. */
+export function duration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined) return '—';
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+  return `${Math.round(hours / 24)} days`;
+}
+
+export function ago(iso: string): string {
+  return `${duration((Date.now() - Date.parse(iso)) / 1000)} ago`;
+}

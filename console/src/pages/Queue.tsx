@@ -1,0 +1,79 @@
+// Support's live queue: what waits for a person, oldest first. A ticket moves between the lanes (or leaves
+// them) the moment its workflow update arrives on the stream — no reload.
+import { useEffect, useState } from 'preact/hooks';
+import { api, errorMessages, type Ticket, type TicketStatus } from '../api/client';
+import { Alert, LiveIndicator, StatusBadge } from '../components/ui';
+import { ago, label } from '../format';
+import { type LiveEvent, useLiveEvents } from '../live';
+import { href } from '../router';
+import { applyEvent } from '../tickets-live';
+
+const LANES: { status: TicketStatus; title: string; empty: string }[] = [
+  { status: 'waiting_for_approval', title: 'Waiting for approval', empty: 'No approvals waiting.' },
+  { status: 'escalated', title: 'Escalated', empty: 'Nothing escalated.' },
+  { status: 'waiting_for_user', title: 'Waiting for the requester', empty: 'No one is being waited for.' },
+];
+const QUEUED = new Set<string>(LANES.map((lane) => lane.status));
+
+export function Queue() {
+  const [tickets, setTickets] = useState<Ticket[]>([]);
+  const [errors, setErrors] = useState<string[]>([]);
+
+  useEffect(() => {
+    void Promise.all(
+      LANES.map((lane) => api.GET('/api/v1/tickets', { params: { query: { status: lane.status, sort: 'created_at', limit: 100 } as never } })),
+    ).then((pages) => {
+      const failed = pages.find((page) => !page.data);
+      if (failed) return setErrors(errorMessages(failed.error));
+      setTickets(pages.flatMap((page) => page.data!.tickets));
+    });
+  }, []);
+
+  const fetchAndAdd = async (ticketId: string) => {
+    const { data } = await api.GET('/api/v1/tickets/{ticket_id}', { params: { path: { ticket_id: ticketId } } });
+    if (data && QUEUED.has(data.status)) setTickets((list) => (list.some((t) => t.ticket_id === data.ticket_id) ? list : [...list, data]));
+  };
+
+  const live = useLiveEvents(null, (event: LiveEvent) => {
+    if (event.type !== 'workflow_update' || !event.ticket_id) return;
+    const known = tickets.find((ticket) => ticket.ticket_id === event.ticket_id);
+    if (!known) {
+      if (typeof event.status === 'string' && QUEUED.has(event.status)) void fetchAndAdd(event.ticket_id);
+      return;
+    }
+    setTickets((list) => list.map((ticket) => (ticket.ticket_id === event.ticket_id ? applyEvent(ticket, event) : ticket)).filter((ticket) => QUEUED.has(ticket.status)));
+  });
+
+  return (
+    <section>
+      <div class="heading-row">
+        <h1>Support queue</h1>
+        <LiveIndicator state={live} />
+      </div>
+      <Alert messages={errors} />
+      <div class="lanes">
+        {LANES.map((lane) => {
+          const inLane = tickets.filter((ticket) => ticket.status === lane.status).sort((a, b) => a.created_at.localeCompare(b.created_at));
+          return (
+            <section key={lane.status} class="lane card" aria-labelledby={`lane-${lane.status}`} data-lane={lane.status}>
+              <h2 id={`lane-${lane.status}`}>
+                {lane.title} <span class="count">{inLane.length}</span>
+              </h2>
+              {inLane.length === 0 ? <p class="muted">{lane.empty}</p> : null}
+              <ul>
+                {inLane.map((ticket) => (
+                  <li key={ticket.ticket_id} class="queue-item" data-ticket-id={ticket.ticket_id}>
+                    <a href={href(`/tickets/${ticket.ticket_id}`)}>{ticket.title}</a>
+                    <div class="muted small">
+                      <StatusBadge status={ticket.status} /> {label(ticket.priority)} priority · filed {ago(ticket.created_at)}
+                    </div>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          );
+        })}
+      </div>
+    </section>
+  );
+}

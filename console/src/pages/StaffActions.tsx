@@ -1,0 +1,86 @@
+// What support and admin can do to a ticket. Each button is one API call; whether it is allowed right now
+// (an approval already given, a finished run) is the API's to say, and its message is shown as it is.
+import { useState } from 'preact/hooks';
+import { api, errorMessages, type Ticket, type User, type WorkflowState } from '../api/client';
+import { Alert } from '../components/ui';
+
+interface Props {
+  ticket: Ticket;
+  workflow: WorkflowState | null;
+  user: User;
+  onDone: () => void;
+}
+
+const FINISHED = new Set(['resolved', 'denied']);
+
+export function StaffActions({ ticket, workflow, user, onDone }: Props) {
+  const [comment, setComment] = useState('');
+  const [question, setQuestion] = useState('');
+  const [errors, setErrors] = useState<string[]>([]);
+  const [done, setDone] = useState<string[]>([]);
+  const [busy, setBusy] = useState(false);
+  const path = { params: { path: { ticket_id: ticket.ticket_id } } };
+  const awaitingApproval = workflow?.pending?.kind === 'approval' && ticket.status === 'waiting_for_approval';
+
+  const run = async (what: string, call: () => Promise<{ error?: unknown }>) => {
+    setBusy(true);
+    setErrors([]);
+    setDone([]);
+    const { error } = await call();
+    setBusy(false);
+    if (error) return setErrors(errorMessages(error));
+    setDone([what]);
+    setComment('');
+    setQuestion('');
+    onDone();
+  };
+
+  const decide = (approval: boolean) =>
+    run(approval ? 'Approved.' : 'Denied.', () => api.POST('/api/v1/hil/{ticket_id}', { ...path, body: comment ? { approval, comments: comment } : { approval } }));
+
+  return (
+    <section class="card actions" aria-labelledby="actions-heading">
+      <h2 id="actions-heading">Support actions</h2>
+      <Alert messages={errors} />
+      <Alert kind="success" messages={done} />
+      {awaitingApproval ? (
+        <fieldset>
+          <legend>Approval</legend>
+          <label for="decision-comment">Comment for the requester (optional)</label>
+          <textarea id="decision-comment" rows={2} value={comment} onInput={(event) => setComment(event.currentTarget.value)} />
+          <div class="button-row">
+            <button type="button" disabled={busy} onClick={() => void decide(true)}>Approve</button>
+            <button type="button" class="danger" disabled={busy} onClick={() => void decide(false)}>Deny</button>
+          </div>
+        </fieldset>
+      ) : null}
+      {!FINISHED.has(ticket.status) ? (
+        <fieldset>
+          <legend>Ask the requester</legend>
+          <label for="ask-question">Question</label>
+          <textarea id="ask-question" rows={2} value={question} onInput={(event) => setQuestion(event.currentTarget.value)} />
+          <button type="button" class="secondary" disabled={busy || !question.trim()} onClick={() => void run('Question sent to the requester.', () => api.POST('/api/v1/workflow/{ticket_id}/ask', { ...path, body: { question } }))}>
+            Ask the requester
+          </button>
+        </fieldset>
+      ) : null}
+      <div class="button-row">
+        {ticket.assignee_id !== user.id ? (
+          <button type="button" class="secondary" disabled={busy} onClick={() => void run('Assigned to you.', () => api.PATCH('/api/v1/tickets/{ticket_id}', { ...path, body: { assignee_id: user.id } }))}>
+            Assign to me
+          </button>
+        ) : null}
+        {ticket.status === 'error' || ticket.status === 'escalated' ? (
+          <button type="button" class="secondary" disabled={busy} onClick={() => void run('The workflow runs again.', () => api.POST('/api/v1/workflow/{ticket_id}/retry', path))}>
+            Retry the workflow
+          </button>
+        ) : null}
+        {!FINISHED.has(ticket.status) ? (
+          <button type="button" class="secondary" disabled={busy} onClick={() => void run('Closed as resolved.', () => api.PATCH('/api/v1/tickets/{ticket_id}', { ...path, body: { status: 'resolved', comment: 'Closed by support' } }))}>
+            Close as resolved
+          </button>
+        ) : null}
+      </div>
+    </section>
+  );
+}

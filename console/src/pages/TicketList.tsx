@@ -1,0 +1,100 @@
+// Employees: their own tickets. Support and admin: every ticket, with filters. Both follow the live stream.
+import { useEffect, useState } from 'preact/hooks';
+import { api, errorMessages, type Ticket, type TicketStatus, type User } from '../api/client';
+import { Alert, LiveIndicator, Loading, StatusBadge } from '../components/ui';
+import { ago, label, STATUS_LABEL } from '../format';
+import { useLiveEvents } from '../live';
+import { href } from '../router';
+import { isStaff } from '../session';
+import { applyEvent } from '../tickets-live';
+
+export function TicketList({ user }: { user: User }) {
+  const staff = isStaff(user);
+  const [status, setStatus] = useState<TicketStatus | ''>('');
+  const [q, setQ] = useState('');
+  const [search, setSearch] = useState('');
+  const [tickets, setTickets] = useState<Ticket[] | null>(null);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [errors, setErrors] = useState<string[]>([]);
+
+  const load = async (after?: string) => {
+    const { data, error } = await api.GET('/api/v1/tickets', {
+      params: { query: { limit: 25, sort: '-updated_at', ...(status ? { status } : {}), ...(search ? { q: search } : {}), ...(after ? { cursor: after } : {}) } as never },
+    });
+    if (!data) return setErrors(errorMessages(error));
+    setErrors([]);
+    setTickets((previous) => (after && previous ? [...previous, ...data.tickets] : data.tickets));
+    setCursor(data.next_cursor ?? null);
+  };
+  useEffect(() => void load(), [status, search]);
+
+  const live = useLiveEvents(null, (event) => {
+    if (!event.ticket_id) return;
+    setTickets((list) => {
+      if (!list) return list;
+      const index = list.findIndex((ticket) => ticket.ticket_id === event.ticket_id);
+      if (index === -1) {
+        if (event.change === 'created' && !search) void addNew(event.ticket_id!);
+        return list;
+      }
+      const updated = applyEvent(list[index], event);
+      if (status && updated.status !== status) return list.filter((_, i) => i !== index);
+      return [updated, ...list.filter((_, i) => i !== index)];
+    });
+  });
+  const addNew = async (ticketId: string) => {
+    const { data } = await api.GET('/api/v1/tickets/{ticket_id}', { params: { path: { ticket_id: ticketId } } });
+    if (data && (!status || data.status === status)) setTickets((list) => (list && !list.some((t) => t.ticket_id === data.ticket_id) ? [data, ...list] : list));
+  };
+
+  return (
+    <section>
+      <div class="heading-row">
+        <h1>{staff ? 'All tickets' : 'My tickets'}</h1>
+        <LiveIndicator state={live} />
+        <a class="button" href={href('/requests/new')}>New request</a>
+      </div>
+      <form class="filters" role="search" onSubmit={(event) => { event.preventDefault(); setSearch(q.trim()); }}>
+        <label>
+          Status
+          <select value={status} onChange={(event) => setStatus(event.currentTarget.value as TicketStatus | '')}>
+            <option value="">Any</option>
+            {Object.entries(STATUS_LABEL).map(([value, text]) => <option key={value} value={value}>{text}</option>)}
+          </select>
+        </label>
+        <label>
+          Search
+          <input type="search" value={q} placeholder="Words in the title or description" onInput={(event) => setQ(event.currentTarget.value)} />
+        </label>
+        <button type="submit">Search</button>
+      </form>
+      <Alert messages={errors} />
+      {tickets === null ? (
+        <Loading what="tickets" />
+      ) : tickets.length === 0 ? (
+        <p class="empty">{staff ? 'No tickets match.' : 'You have not filed a request yet.'} <a href={href('/requests/new')}>File a request</a></p>
+      ) : (
+        <div class="table-wrap">
+          <table class="tickets">
+            <caption class="visually-hidden">{staff ? 'All tickets' : 'My tickets'}, most recently updated first</caption>
+            <thead>
+              <tr><th scope="col">Title</th><th scope="col">Status</th><th scope="col">Priority</th><th scope="col">Type</th><th scope="col">Updated</th></tr>
+            </thead>
+            <tbody>
+              {tickets.map((ticket) => (
+                <tr key={ticket.ticket_id} data-ticket-id={ticket.ticket_id}>
+                  <td><a href={href(`/tickets/${ticket.ticket_id}`)}>{ticket.title}</a></td>
+                  <td><StatusBadge status={ticket.status} /></td>
+                  <td>{label(ticket.priority)}</td>
+                  <td>{label(ticket.request_type)}</td>
+                  <td>{ago(ticket.updated_at)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {cursor ? <button type="button" class="secondary" onClick={() => void load(cursor)}>Load more</button> : null}
+    </section>
+  );
+}

@@ -1,0 +1,233 @@
+// One ticket: what was asked, what the assistant planned and why, its history, the conversation — and,
+// for whoever is awaited, the action the workflow is waiting for. Follows the ticket's own event stream.
+import { useEffect, useState } from 'preact/hooks';
+import { api, errorMessages, type Comment, type Ticket, type TicketEvent, type User, type WorkflowState } from '../api/client';
+import { Citations } from '../components/Citations';
+import { Timeline } from '../components/Timeline';
+import { Alert, LiveIndicator, Loading, StatusBadge } from '../components/ui';
+import { label, REQUEST_TYPE_LABEL, when } from '../format';
+import { type LiveEvent, useLiveEvents } from '../live';
+import { isStaff } from '../session';
+import { StaffActions } from './StaffActions';
+
+export function TicketPage({ ticketId, user }: { ticketId: string; user: User }) {
+  const [ticket, setTicket] = useState<Ticket | null>(null);
+  const [workflow, setWorkflow] = useState<WorkflowState | null>(null);
+  const [events, setEvents] = useState<TicketEvent[]>([]);
+  const [comments, setComments] = useState<Comment[]>([]);
+  const [errors, setErrors] = useState<string[]>([]);
+  const staff = isStaff(user);
+  const path = { params: { path: { ticket_id: ticketId } } };
+
+  const loadTicket = async () => {
+    const [t, w] = await Promise.all([api.GET('/api/v1/tickets/{ticket_id}', path), api.GET('/api/v1/workflow/{ticket_id}', path)]);
+    if (!t.data) return setErrors(errorMessages(t.error));
+    setTicket(t.data);
+    setWorkflow(w.data ?? null);
+  };
+  const loadComments = async () => {
+    const { data } = await api.GET('/api/v1/tickets/{ticket_id}/comments', { params: { path: { ticket_id: ticketId }, query: { limit: 100 } as never } });
+    if (data) setComments(data.comments);
+  };
+  const loadEvents = async () => {
+    const { data } = await api.GET('/api/v1/tickets/{ticket_id}/events', { params: { path: { ticket_id: ticketId }, query: { limit: 200 } as never } });
+    if (data) setEvents((known) => merge(known, data.events));
+  };
+
+  useEffect(() => {
+    setTicket(null);
+    setEvents([]);
+    void Promise.all([loadTicket(), loadComments(), loadEvents()]);
+  }, [ticketId]);
+
+  const live = useLiveEvents(ticketId, (event: LiveEvent) => {
+    setEvents((known) => merge(known, [fromLive(event)]));
+    if (event.type === 'comment') void loadComments();
+    else void loadTicket();
+  });
+
+  if (!ticket) return errors.length ? <Alert messages={errors} /> : <Loading what="the ticket" />;
+
+  const actorName = (actorId: string | null) =>
+    actorId === null ? 'Assistant' : actorId === user.id ? 'You' : actorId === ticket.requester_id ? 'Requester' : 'Support';
+  const pending = workflow?.pending ?? null;
+  const iAmRequester = ticket.requester_id === user.id;
+  const plan = workflow?.plan ?? null;
+  const citations = plan?.citations ?? ticket.suggestion?.citations ?? [];
+
+  return (
+    <article class="ticket" aria-labelledby="ticket-title">
+      <div class="heading-row">
+        <h1 id="ticket-title">{ticket.title}</h1>
+        <StatusBadge status={ticket.status} />
+        <LiveIndicator state={live} />
+      </div>
+      <dl class="meta">
+        <div><dt>Type</dt><dd>{REQUEST_TYPE_LABEL[ticket.request_type] ?? ticket.request_type}</dd></div>
+        <div><dt>Category</dt><dd>{label(ticket.category)}</dd></div>
+        <div><dt>Priority</dt><dd>{label(ticket.priority)}</dd></div>
+        <div><dt>Urgency</dt><dd>{label(ticket.urgency)}</dd></div>
+        <div><dt>Employee</dt><dd>{ticket.employee_id}</dd></div>
+        <div><dt>Assignee</dt><dd>{ticket.assignee_id ? (ticket.assignee_id === user.id ? 'You' : 'Assigned') : 'Nobody yet'}</dd></div>
+        <div><dt>Filed</dt><dd>{when(ticket.created_at)}</dd></div>
+        <div><dt>Needed by</dt><dd>{when(ticket.desired_completion_date)}</dd></div>
+      </dl>
+      <Alert messages={errors} />
+
+      <div class="columns">
+        <div class="main-column">
+          <section class="card" aria-labelledby="request-heading">
+            <h2 id="request-heading">Request</h2>
+            <p class="prewrap">{ticket.description}</p>
+            {ticket.business_justification ? (
+              <p><strong>Justification:</strong> {ticket.business_justification}</p>
+            ) : null}
+          </section>
+
+          {pending?.kind === 'question' && iAmRequester && ticket.status === 'waiting_for_user' ? (
+            <AnswerQuestion ticketId={ticketId} question={pending.question} onDone={loadTicket} />
+          ) : null}
+
+          {ticket.resolution || ticket.status === 'resolved' || ticket.status === 'denied' ? (
+            <section class="card outcome" aria-labelledby="outcome-heading">
+              <h2 id="outcome-heading">{ticket.status === 'denied' ? 'Decision' : 'Resolution'}</h2>
+              <p class="prewrap" data-testid="resolution">{ticket.resolution ?? ticket.plan_summary ?? '—'}</p>
+              {plan?.steps?.length ? (
+                <ol class="steps">{plan.steps.map((step) => <li key={step}>{step.replace(/^#+\s*/, '')}</li>)}</ol>
+              ) : null}
+              <Citations citations={citations} />
+            </section>
+          ) : null}
+
+          {staff || !ticket.resolution ? (
+            <section class="card" aria-labelledby="assistant-heading">
+              <h2 id="assistant-heading">The assistant's plan</h2>
+              {workflow ? (
+                <>
+                  <p>{workflow.plan_summary ?? 'No plan yet — the workflow is still working on this request.'}</p>
+                  {pending ? (
+                    <p class="awaiting">
+                      <strong>Waiting for {pending.kind === 'approval' ? 'approval' : 'the requester'}:</strong> {pending.question}
+                    </p>
+                  ) : null}
+                  {staff && plan ? <Citations citations={plan.citations} /> : null}
+                  {workflow.rule ? (
+                    <p class="rule" data-testid="policy-rule">
+                      <strong>Policy rule:</strong> <code>{workflow.rule.id}</code> — {workflow.rule.description} (outcome: {label(workflow.rule.outcome)})
+                    </p>
+                  ) : null}
+                  {staff && workflow.triage?.reasons?.length ? (
+                    <p class="muted">Triage: {workflow.triage.reasons.join('; ')}</p>
+                  ) : null}
+                  {staff && plan ? <p class="muted">Confidence {Math.round((plan.confidence ?? 0) * 100)} % · {plan.provider}</p> : null}
+                </>
+              ) : (
+                <p class="muted">No workflow for this ticket.</p>
+              )}
+            </section>
+          ) : null}
+
+          {staff ? <StaffActions ticket={ticket} workflow={workflow} user={user} onDone={loadTicket} /> : null}
+
+          <Conversation ticketId={ticketId} comments={comments} staff={staff} actorName={actorName} onPosted={loadComments} />
+        </div>
+        <aside class="side-column card" aria-labelledby="timeline-heading">
+          <h2 id="timeline-heading">Timeline</h2>
+          <Timeline events={events} actorName={actorName} />
+        </aside>
+      </div>
+    </article>
+  );
+}
+
+function AnswerQuestion({ ticketId, question, onDone }: { ticketId: string; question: string; onDone: () => void }) {
+  const [answer, setAnswer] = useState('');
+  const [errors, setErrors] = useState<string[]>([]);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    const { error } = await api.POST('/api/v1/hil/{ticket_id}', { params: { path: { ticket_id: ticketId } }, body: { answer } });
+    setBusy(false);
+    if (error) return setErrors(errorMessages(error));
+    setAnswer('');
+    onDone();
+  };
+  return (
+    <form class="card question" onSubmit={submit} aria-labelledby="question-heading">
+      <h2 id="question-heading">A question for you</h2>
+      <p class="prewrap">{question}</p>
+      <Alert messages={errors} />
+      <label for="answer">Your answer</label>
+      <textarea id="answer" rows={3} value={answer} onInput={(event) => setAnswer(event.currentTarget.value)} />
+      <button type="submit" disabled={busy}>{busy ? 'Sending…' : 'Send answer'}</button>
+    </form>
+  );
+}
+
+interface ConversationProps {
+  ticketId: string;
+  comments: Comment[];
+  staff: boolean;
+  actorName: (actorId: string | null) => string;
+  onPosted: () => void;
+}
+
+function Conversation({ ticketId, comments, staff, actorName, onPosted }: ConversationProps) {
+  const [body, setBody] = useState('');
+  const [internal, setInternal] = useState(false);
+  const [errors, setErrors] = useState<string[]>([]);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const { error } = await api.POST('/api/v1/tickets/{ticket_id}/comments', {
+      params: { path: { ticket_id: ticketId } },
+      body: staff ? { body, internal } : { body },
+    });
+    if (error) return setErrors(errorMessages(error));
+    setErrors([]);
+    setBody('');
+    setInternal(false);
+    onPosted();
+  };
+  return (
+    <section class="card" aria-labelledby="comments-heading">
+      <h2 id="comments-heading">Conversation</h2>
+      {comments.length === 0 ? <p class="muted">No comments yet.</p> : null}
+      <ul class="comments">
+        {comments.map((comment) => (
+          <li key={comment.comment_id} class={comment.internal ? 'comment internal' : 'comment'}>
+            <div class="event-head">
+              <strong>{actorName(comment.author_id)}</strong>
+              {comment.internal ? <span class="badge internal-badge">Internal note — not shown to the requester</span> : null}
+              <span class="muted"> · {when(comment.created_at)}</span>
+            </div>
+            <p class="prewrap">{comment.body}</p>
+          </li>
+        ))}
+      </ul>
+      <form onSubmit={submit}>
+        <Alert messages={errors} />
+        <label for="comment-body">{internal ? 'Internal note' : 'Add a comment'}</label>
+        <textarea id="comment-body" rows={3} value={body} onInput={(event) => setBody(event.currentTarget.value)} />
+        {staff ? (
+          <label class="check">
+            <input type="checkbox" checked={internal} onChange={(event) => setInternal(event.currentTarget.checked)} /> Internal note (support and admin only)
+          </label>
+        ) : null}
+        <button type="submit">{internal ? 'Add internal note' : 'Post comment'}</button>
+      </form>
+    </section>
+  );
+}
+
+function fromLive(event: LiveEvent): TicketEvent {
+  const { type, ticket_id, event_id, actor_id, timestamp, ...payload } = event;
+  return { id: String(event_id), ticket_id: ticket_id ?? '', type, actor_id: actor_id ?? null, timestamp, payload } as TicketEvent;
+}
+
+/** Events by id, oldest first: the replayed page and the live stream overlap, and each shows once. */
+function merge(known: TicketEvent[], incoming: TicketEvent[]): TicketEvent[] {
+  const byId = new Map(known.map((event) => [event.id, event]));
+  for (const event of incoming) byId.set(event.id, event);
+  return [...byId.values()].sort((a, b) => Number(a.id) - Number(b.id));
+}
