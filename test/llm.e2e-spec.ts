@@ -217,5 +217,19 @@ describe('Knowledge base and LLM (e2e)', () => {
       expect(after.body.results.map((r: { document_id: string }) => r.document_id)).not.toContain(doc.body.document_id);
       await request(url).delete(`/api/v1/llm/documents/${doc.body.document_id}`).auth(admin.token, { type: 'bearer' }).expect(404);
     });
+
+    it('lets any signed-in user open a document with its chunks (a resolution may cite it), while listing, ingesting and deleting stay support and admin', async () => {
+      const doc = await upload(support.token, Buffer.from('# Badge reader\n\nA badge that stops opening doors is re-enabled at the security desk.\n'), 'badges.md').expect(201);
+      const shown = await request(url).get(`/api/v1/llm/documents/${doc.body.document_id}`).auth(user.token, { type: 'bearer' }).expect(200);
+      expect(shown.body).toMatchObject({ document_id: doc.body.document_id, title: 'Badge reader' });
+      expect(shown.body.chunk_list).toEqual([expect.objectContaining({ text: expect.stringContaining('re-enabled at the security desk') })]);
+      await request(url).get('/api/v1/llm/documents/00000000-0000-4000-8000-000000000000').auth(user.token, { type: 'bearer' }).expect(404);
+
+      await request(url).get('/api/v1/llm/documents').auth(user.token, { type: 'bearer' }).expect(403);
+      await upload(user.token, Buffer.from('# Sneaky\n\nA user may not add knowledge either.'), 'sneaky-too.md').expect(403);
+      await request(url).delete(`/api/v1/llm/documents/${doc.body.document_id}`).auth(user.token, { type: 'bearer' }).expect(403);
+      await request(url).get(`/api/v1/llm/documents/${doc.body.document_id}`).expect(401);
+      await request(url).get(`/api/v1/llm/documents/${doc.body.document_id}`).auth(support.token, { type: 'bearer' }).expect(200);
+    });
   });
 });

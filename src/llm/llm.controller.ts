@@ -15,7 +15,7 @@ import { LlmService } from './llm.service';
 @ApiTags('llm')
 @ApiBearerAuth()
 @ApiOAuth2([])
-@ApiErrors(401, 403)
+@ApiErrors(401)
 @Roles(Role.Support, Role.Admin)
 @Controller('llm')
 export class LlmController {
@@ -24,7 +24,7 @@ export class LlmController {
   /** Ingest a PDF, DOCX, Markdown or text document into the knowledge base (multipart field `file`). */
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
-  @ApiErrors(400, 409, 413, 415, 422, 503)
+  @ApiErrors(400, 403, 409, 413, 415, 422, 503)
   @LimitPerUser('uploads')
   @UseInterceptors(FileInterceptor('file'))
   @Post('ingest_doc')
@@ -34,13 +34,18 @@ export class LlmController {
   }
 
   /** The knowledge base's documents, newest first. */
-  @ApiErrors(400)
+  @ApiErrors(400, 403)
   @Get('documents')
   listDocuments(@Query() page: CursorPageQueryDto): Promise<DocumentListDto> {
     return this.llmService.listDocuments(page);
   }
 
-  /** One document with its chunks. */
+  /**
+   * One document with its chunks, for anyone signed in: a ticket's resolution cites knowledge-base documents,
+   * and its requester should be able to open them. Listing, searching and changing the knowledge base stay with support and admin.
+   */
+  // The handler's roles replace the class's: RolesGuard reads the handler first (getAllAndOverride).
+  @Roles(Role.User, Role.Support, Role.Admin)
   @ApiErrors(400, 404)
   @Get('documents/:document_id')
   getDocument(@Param('document_id', ParseUUIDPipe) documentId: string): Promise<DocumentDetailDto> {
@@ -48,7 +53,7 @@ export class LlmController {
   }
 
   /** Remove a document and its chunks from the knowledge base. */
-  @ApiErrors(400, 404)
+  @ApiErrors(400, 403, 404)
   @HttpCode(HttpStatus.NO_CONTENT)
   @Delete('documents/:document_id')
   deleteDocument(@Param('document_id', ParseUUIDPipe) documentId: string): Promise<void> {
@@ -56,14 +61,14 @@ export class LlmController {
   }
 
   /** Hybrid search (vectors + full text, fused by reciprocal rank): the best passage of each matching document, and similar tickets. */
-  @ApiErrors(400, 503)
+  @ApiErrors(400, 403, 503)
   @Get('search')
   search(@CurrentUser() user: AuthUser, @Query() query: SearchQueryDto): Promise<SearchResultDto> {
     return this.llmService.search(user, query.q, query.k, query.mode);
   }
 
   /** Suggest a resolution for a ticket from the knowledge base and similar resolved tickets; stored on the ticket. */
-  @ApiErrors(400, 404, 502, 503)
+  @ApiErrors(400, 403, 404, 502, 503)
   @Post('resolve_ticket/:ticket_id')
   resolveTicket(@CurrentUser() user: AuthUser, @Param('ticket_id', ParseUUIDPipe) ticketId: string): Promise<ResolutionDto> {
     return this.llmService.resolveTicket(user, ticketId);

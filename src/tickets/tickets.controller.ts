@@ -10,8 +10,10 @@ import { CommentDto, CommentListDto, CreateCommentDto } from './dto/comment.dto'
 import { CreateTicketDto } from './dto/create-ticket.dto';
 import { ListTicketsQueryDto, TicketListDto } from './dto/list-tickets.dto';
 import { ListTicketEventsQueryDto, TicketEventListDto } from './dto/ticket-event.dto';
+import { TicketStatsDto, TicketStatsQueryDto } from './dto/ticket-stats.dto';
 import { TicketDto } from './dto/ticket.dto';
 import { UpdateTicketDto } from './dto/update-ticket.dto';
+import { TicketStatsService } from './ticket-stats.service';
 import { TicketsService } from './tickets.service';
 
 @ApiTags('tickets')
@@ -20,7 +22,10 @@ import { TicketsService } from './tickets.service';
 @ApiErrors(401)
 @Controller('tickets')
 export class TicketsController {
-  constructor(private readonly ticketsService: TicketsService) {}
+  constructor(
+    private readonly ticketsService: TicketsService,
+    private readonly ticketStatsService: TicketStatsService,
+  ) {}
 
   /** File a ticket as the signed-in user. */
   @ApiErrors(400)
@@ -35,6 +40,15 @@ export class TicketsController {
   @Get()
   list(@CurrentUser() user: AuthUser, @Query() query: ListTicketsQueryDto): Promise<TicketListDto> {
     return this.ticketsService.list(user, query);
+  }
+
+  /** Figures for the support dashboard: tickets by status, filed per day, resolutions and the approvals queue (support and admin). */
+  @Roles(Role.Support, Role.Admin)
+  @ApiErrors(400, 403)
+  // Declared before `:ticket_id`, which would otherwise take "stats" for a ticket id.
+  @Get('stats')
+  stats(@Query() query: TicketStatsQueryDto): Promise<TicketStatsDto> {
+    return this.ticketStatsService.stats(query.days);
   }
 
   /** One ticket (its requester, or support and admin). */

@@ -64,6 +64,7 @@ export const OPERATIONS: Record<string, Operation> = {
 
   'POST /api/v1/tickets': { role: 'user', ok: 201, call: () => ({ body: { request_type: 'hardware', title: 'Laptop fan is loud', description: 'The fan runs at full speed all day.', priority: 'low' } }) },
   'GET /api/v1/tickets': { role: 'user', ok: 200, call: () => ({ query: { status: 'pending', sort: '-created_at', limit: '5' } }) },
+  'GET /api/v1/tickets/stats': { role: 'support', ok: 200, call: () => ({ query: { days: '7' } }) },
   'GET /api/v1/tickets/{ticket_id}': { role: 'user', ticket: true, ok: 200, call: ticket },
   'PATCH /api/v1/tickets/{ticket_id}': { role: 'support', ticket: true, ok: 200, call: (world) => ({ ...ticket(world), body: { priority: 'medium' } }) },
   'POST /api/v1/tickets/{ticket_id}/comments': { role: 'user', ticket: true, ok: 201, call: (world) => ({ ...ticket(world), body: { body: 'Still broken after a restart.' } }) },
@@ -75,7 +76,8 @@ export const OPERATIONS: Record<string, Operation> = {
 
   'POST /api/v1/llm/ingest_doc': { role: 'support', ok: 201, call: (world) => ({ form: { files: { file: world.markdown() } } }) },
   'GET /api/v1/llm/documents': { role: 'support', ok: 200, call: () => ({ query: { limit: '5' } }) },
-  'GET /api/v1/llm/documents/{document_id}': { role: 'support', ok: 200, call: (world) => ({ params: { document_id: world.document } }) },
+  // Anyone signed in may open a document that a resolution cites; finding and changing them is support's.
+  'GET /api/v1/llm/documents/{document_id}': { role: 'user', ok: 200, call: (world) => ({ params: { document_id: world.document } }) },
   'DELETE /api/v1/llm/documents/{document_id}': {
     role: 'support',
     ok: 204,

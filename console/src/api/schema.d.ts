@@ -185,6 +185,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tickets/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Figures for the support dashboard: tickets by status, filed per day, resolutions and the approvals queue (support and admin). */
+        get: operations["ticketsStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tickets/{ticket_id}": {
         parameters: {
             query?: never;
@@ -347,7 +364,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One document with its chunks. */
+        /**
+         * One document with its chunks, for anyone signed in: a ticket's resolution cites knowledge-base documents,
+         *     and its requester should be able to open them. Listing, searching and changing the knowledge base stay with support and admin.
+         */
         get: operations["llmGetDocument"];
         put?: never;
         post?: never;
@@ -828,6 +848,82 @@ export interface components {
             total?: number;
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor: string | null;
+        };
+        StatusCountDto: {
+            /** @enum {string} */
+            status: "pending" | "in_progress" | "waiting_for_user" | "waiting_for_approval" | "resolved" | "denied" | "escalated" | "error";
+            count: number;
+        };
+        DayCountDto: {
+            /**
+             * @description A UTC day.
+             * @example 2026-03-14
+             */
+            date: string;
+            /** @description Tickets filed that day. */
+            count: number;
+        };
+        BucketCountDto: {
+            /**
+             * @description A bucket holds its lower bound: a duration of exactly 1 h counts in "1–4 h".
+             * @example 1–4 h
+             */
+            label: string;
+            count: number;
+        };
+        ResolutionStatsDto: {
+            /** @description Tickets whose first move into `resolved` happened within the window. */
+            resolved: number;
+            /**
+             * @description Of those, the ones no support or admin person acted on before they were resolved: no event of the
+             *     ticket's audit trail up to its first resolution has a support or admin user (by their role now) other
+             *     than the ticket's own requester as its actor.
+             */
+            assistant_resolved: number;
+            /** @description assistant_resolved / resolved, from 0 to 1; null when nothing was resolved. */
+            assistant_share: number | null;
+            /** @description Median time to resolution in seconds; null when nothing was resolved. */
+            median_seconds: number | null;
+            /** @description 90th percentile of the time to resolution in seconds; null when nothing was resolved. */
+            p90_seconds: number | null;
+            /** @description Times to resolution in the buckets "< 1 h", "1–4 h", "4–24 h", "1–3 days", "> 3 days", in that order, zeros included. */
+            buckets: components["schemas"]["BucketCountDto"][];
+        };
+        WaitingTicketDto: {
+            ticket_id: string;
+            title: string;
+            /** @enum {string} */
+            priority: "low" | "medium" | "high" | "critical";
+            requester_id: string;
+            /** @description Whole seconds since the ticket last moved into `waiting_for_approval`. */
+            waiting_seconds: number;
+        };
+        ApprovalsWaitingDto: {
+            count: number;
+            /** @description How long the ticket that has waited longest has waited, in whole seconds; null when none waits. */
+            oldest_seconds: number | null;
+            /** @description Waiting times in the buckets "< 1 h", "1–4 h", "4–24 h", "> 1 day", in that order, zeros included. */
+            age_buckets: components["schemas"]["BucketCountDto"][];
+            /** @description The ten that have waited longest, oldest first. */
+            tickets: components["schemas"]["WaitingTicketDto"][];
+        };
+        TicketStatsDto: {
+            /**
+             * @description The `days` asked for.
+             * @example 30
+             */
+            window_days: number;
+            /**
+             * @description When the figures were read (ISO 8601, UTC); waiting times are measured to it.
+             * @example 2026-03-14T09:30:00.000Z
+             */
+            generated_at: string;
+            /** @description Every ticket by its current status, whenever filed: all eight statuses in the enum's order, zeros included. */
+            by_status: components["schemas"]["StatusCountDto"][];
+            /** @description Tickets filed on each UTC day of the window, oldest first and today last, zeros included. */
+            created_per_day: components["schemas"]["DayCountDto"][];
+            resolution: components["schemas"]["ResolutionStatsDto"];
+            approvals_waiting: components["schemas"]["ApprovalsWaitingDto"];
         };
         UpdateTicketDto: {
             /** @enum {string} */
@@ -1596,6 +1692,55 @@ export interface operations {
             };
         };
     };
+    ticketsStats: {
+        parameters: {
+            query: {
+                /** @description How many UTC days the window covers, today included: it starts at midnight UTC, `days - 1` days ago. */
+                days: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketStatsDto"];
+                };
+            };
+            /** @description Invalid input: `message` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
     ticketsGet: {
         parameters: {
             query?: never;
@@ -2288,15 +2433,6 @@ export interface operations {
             };
             /** @description Missing, invalid or expired access token */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Your role may not do this */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
