@@ -42,13 +42,14 @@ export function BarChart({ id, title, bars, unit = '', orientation = 'horizontal
 const ROW = 26;
 
 function Horizontal({ bars, max, summary }: { bars: Bar[]; max: number; summary: string }) {
-  const labelWidth = 190;
-  const width = 520;
+  // A narrow viewBox: the chart is scaled to its card (about 350 px wide), so its text stays legible.
+  const labelWidth = 175;
+  const width = 400;
   const height = bars.length * ROW;
   return (
     <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={summary} preserveAspectRatio="xMinYMin meet">
       {bars.map((bar, i) => {
-        const length = ((width - labelWidth - 50) * bar.value) / max;
+        const length = ((width - labelWidth - 36) * bar.value) / max;
         return (
           <g key={bar.label} transform={`translate(0 ${i * ROW})`}>
             <text x={labelWidth - 8} y={ROW / 2 + 5} text-anchor="end" class="axis-label">{bar.label}</text>
@@ -62,11 +63,11 @@ function Horizontal({ bars, max, summary }: { bars: Bar[]; max: number; summary:
 }
 
 function Vertical({ bars, max, summary }: { bars: Bar[]; max: number; summary: string }) {
-  const width = 520;
-  const height = 180;
+  const width = 380;
+  const height = 170;
   const base = height - 24;
   const step = width / Math.max(1, bars.length);
-  const showEvery = Math.ceil(bars.length / 8);
+  const showEvery = Math.ceil(bars.length / 6);
   return (
     <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={summary} preserveAspectRatio="xMinYMin meet">
       <line x1={0} x2={width} y1={base} y2={base} class="axis" />
@@ -99,7 +100,7 @@ export function ShareRing({ id, title, share, detail }: { id: string; title: str
         {share !== null ? (
           <circle cx={70} cy={70} r={radius} class="ring-value" stroke-dasharray={`${circumference * share} ${circumference}`} transform="rotate(-90 70 70)" />
         ) : null}
-        <text x={70} y={78} text-anchor="middle" class="ring-text">{percent === null ? '—' : `${percent} %`}</text>
+        <text x={70} y={78} text-anchor="middle" class="ring-text">{percent === null ? '—' : `${percent}%`}</text>
       </svg>
       <p class="muted small">{detail}</p>
     </figure>

@@ -12,6 +12,8 @@ interface Props {
 }
 
 const FINISHED = new Set(['resolved', 'denied']);
+/** The API lets support ask only where the workflow is not holding the ticket itself. */
+const ASKABLE = new Set(['escalated', 'in_progress']);
 
 export function StaffActions({ ticket, workflow, user, onDone }: Props) {
   const [comment, setComment] = useState('');
@@ -54,7 +56,7 @@ export function StaffActions({ ticket, workflow, user, onDone }: Props) {
           </div>
         </fieldset>
       ) : null}
-      {!FINISHED.has(ticket.status) ? (
+      {ASKABLE.has(ticket.status) ? (
         <fieldset>
           <legend>Ask the requester</legend>
           <label for="ask-question">Question</label>

@@ -1,0 +1,209 @@
+// The console in a real browser against the real app: each role's work end to end, live updates arriving
+// without a reload, role boundaries, accessibility (axe-core) and a screenshot of each role's main screen.
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { apiStatusFromPage, ConsoleWorld, markPage, screenshot, seriousAccessibilityViolations, startConsoleWorld, wasNotReloaded } from './support/console';
+
+const LIVE_MS = 15000;
+
+describe('Console (browser)', () => {
+  let world: ConsoleWorld;
+  beforeAll(async () => {
+    world = await startConsoleWorld();
+  });
+  afterAll(() => world?.close());
+
+  async function fileRequest(page: Page, fields: { title: string; description: string; type: string; justification?: string }): Promise<string> {
+    await page.getByRole('link', { name: 'New request' }).first().click();
+    await page.getByLabel('Title').fill(fields.title);
+    await page.getByLabel('Description').fill(fields.description);
+    await page.getByLabel('Request type').selectOption({ label: fields.type });
+    if (fields.justification) await page.getByLabel('Business justification').fill(fields.justification);
+    await page.getByRole('button', { name: 'Send request' }).click();
+    await page.getByRole('heading', { level: 1, name: fields.title }).waitFor();
+    return page.url().split('/tickets/')[1];
+  }
+
+  const status = (page: Page) => page.locator('.heading-row [data-status]');
+  const waitForStatus = (page: Page, value: string) => page.locator(`.heading-row [data-status="${value}"]`).waitFor({ timeout: LIVE_MS });
+
+  it('an access request appears in support’s queue live, is approved with a comment, and the employee sees it resolved without a reload', async () => {
+    const support = await world.signedIn('support');
+    await support.page.getByRole('heading', { name: 'Support queue' }).waitFor();
+    await support.page.getByText('Live', { exact: true }).waitFor();
+    await markPage(support.page);
+
+    const employee = await world.signedIn('user');
+    const title = `Admin rights for the build server ${Date.now()}`;
+    await fileRequest(employee.page, {
+      title,
+      description: 'I need administrator rights on the build server to install the new signing certificate.',
+      type: 'Software access',
+      justification: 'The release on Monday needs the new certificate.',
+    });
+    await waitForStatus(employee.page, 'waiting_for_approval');
+    await markPage(employee.page);
+
+    const lane = support.page.locator('[data-lane="waiting_for_approval"]');
+    await lane.getByRole('link', { name: title }).waitFor({ timeout: LIVE_MS });
+    expect(await wasNotReloaded(support.page)).toBe(true);
+
+    await lane.getByRole('link', { name: title }).click();
+    await support.page.getByTestId('policy-rule').waitFor();
+    expect(await support.page.getByTestId('policy-rule').textContent()).toContain('software_access');
+    await support.page.getByLabel('Comment for the requester (optional)').fill('Approved for the Monday release');
+    await support.page.getByRole('button', { name: 'Approve' }).click();
+    await waitForStatus(support.page, 'resolved');
+
+    await waitForStatus(employee.page, 'resolved');
+    expect(await wasNotReloaded(employee.page)).toBe(true);
+    expect(await employee.page.getByTestId('resolution').textContent()).toContain('Approved for the Monday release');
+    expect(await employee.page.locator('[data-event-type="hil_response"]').count()).toBe(1);
+  });
+
+  it('a how-to question is resolved by the assistant with a citation that opens the cited passage', async () => {
+    const employee = await world.signedIn('user');
+    await fileRequest(employee.page, {
+      title: 'Connect to the VPN from home',
+      description: 'How do I connect to the company VPN from home? Which client do I install and how do I sign in?',
+      type: 'Network',
+    });
+    await waitForStatus(employee.page, 'resolved');
+    const sources = employee.page.locator('.outcome .citations a');
+    await sources.first().waitFor();
+    const cited = employee.page.locator('.outcome .citations a', { hasText: 'Connect to the company VPN' });
+    expect(await cited.count()).toBe(1);
+    await cited.click();
+    await employee.page.getByRole('heading', { level: 1, name: 'Connect to the company VPN' }).waitFor();
+    const passage = employee.page.getByRole('region', { name: 'Cited passage' });
+    await passage.waitFor();
+    expect((await passage.textContent())!.length).toBeGreaterThan(40);
+  });
+
+  it('support asks the requester, the employee answers in the console, and the ticket moves on', async () => {
+    const employee = await world.signedIn('user');
+    const title = `Coffee machine shows E42 ${Date.now()}`;
+    const ticketId = await fileRequest(employee.page, {
+      title,
+      description: 'The coffee machine on floor 3 blinks red with error E42 since this morning.',
+      type: 'Other',
+    });
+    await waitForStatus(employee.page, 'escalated');
+    await markPage(employee.page);
+
+    const support = await world.signedIn('support');
+    await support.page.locator('[data-lane="escalated"]').getByRole('link', { name: title }).click();
+    await support.page.getByLabel('Question', { exact: true }).fill('Which floor kitchen exactly, east or west?');
+    await support.page.getByRole('button', { name: 'Ask the requester' }).click();
+    await waitForStatus(support.page, 'waiting_for_user');
+
+    await waitForStatus(employee.page, 'waiting_for_user');
+    const question = employee.page.getByRole('form', { name: 'A question for you' });
+    await question.waitFor({ timeout: LIVE_MS });
+    expect(await question.textContent()).toContain('Which floor kitchen exactly');
+    await employee.page.getByLabel('Your answer').fill('The west kitchen, next to the lifts.');
+    await employee.page.getByRole('button', { name: 'Send answer' }).click();
+
+    await employee.page.waitForFunction(() => document.querySelector('.heading-row [data-status]')?.getAttribute('data-status') !== 'waiting_for_user', null, { timeout: LIVE_MS });
+    expect(await wasNotReloaded(employee.page)).toBe(true);
+    await support.page.locator('[data-event-type="hil_response"]', { hasText: 'The west kitchen' }).waitFor({ timeout: LIVE_MS });
+    expect(ticketId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('an admin uploads a document with a progress bar and it becomes searchable', async () => {
+    const admin = await world.signedIn('admin');
+    await admin.page.getByRole('link', { name: 'Knowledge base' }).click();
+    await admin.page.getByRole('heading', { name: 'Upload a document' }).waitFor();
+    const body = ['# Book the quiet room on floor 4', '', 'The quiet room (4.12) is booked in the Rooms app under "Focus spaces".', 'Bookings last at most two hours; the zebrafish poster marks the door.', ''].join('\n').repeat(300);
+    await admin.page.getByLabel('Document (PDF, DOCX, Markdown or text)').setInputFiles({ name: 'quiet-room.md', mimeType: 'text/markdown', buffer: Buffer.from(body) });
+    await admin.page.getByRole('button', { name: 'Upload' }).click();
+    await admin.page.getByRole('progressbar', { name: 'Upload progress' }).waitFor();
+    await admin.page.getByText(/is in the knowledge base: \d+ chunks, searchable now/).waitFor({ timeout: 60000 });
+    await admin.page.locator('[data-document-title="Book the quiet room on floor 4"]').waitFor();
+
+    await admin.page.getByRole('searchbox', { name: 'Question' }).fill('zebrafish poster quiet room');
+    await admin.page.getByRole('button', { name: 'Search' }).click();
+    for (const mode of ['hybrid', 'vector', 'text']) {
+      await admin.page.locator(`[data-mode="${mode}"] .hits a`, { hasText: 'Book the quiet room on floor 4' }).first().waitFor();
+    }
+  });
+
+  it('an employee cannot reach support or admin screens, and the API refuses them anyway', async () => {
+    const employee = await world.signedIn('user');
+    const nav = employee.page.getByRole('navigation', { name: 'Main' });
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Tickets', 'New request']);
+    for (const screen of ['queue', 'dashboard', 'users', 'kb']) {
+      await employee.page.goto(`/#/${screen}`);
+      await employee.page.getByRole('heading', { name: 'Not available to your role' }).waitFor();
+    }
+    for (const path of ['/api/v1/users', '/api/v1/tickets/stats', '/api/v1/llm/documents', '/api/v1/llm/search?q=vpn']) {
+      expect({ path, status: await apiStatusFromPage(employee.page, path) }).toEqual({ path, status: 403 });
+    }
+  });
+
+  it('has no serious accessibility violation on any main screen, on a laptop and on a phone; screenshots of each role', async () => {
+    const found: Record<string, unknown> = {};
+    const check = async (page: Page, name: string) => {
+      await page.waitForLoadState('networkidle');
+      const violations = await seriousAccessibilityViolations(page);
+      if (violations.length) found[name] = violations;
+    };
+    const anonymous = await world.browser.newPage({ baseURL: world.url });
+    await anonymous.goto('/');
+    await anonymous.getByRole('heading', { name: 'Sign in to the IT Support Desk' }).waitFor();
+    await check(anonymous, 'sign-in');
+    await anonymous.goto('/#/register');
+    await anonymous.getByRole('heading', { name: 'Create your account' }).waitFor();
+    await check(anonymous, 'register');
+    await anonymous.close();
+
+    for (const viewport of [{ width: 1280, height: 860 }, { width: 390, height: 844 }]) {
+      const phone = viewport.width < 500;
+      const suffix = phone ? '-phone' : '';
+      const employee = await world.signedIn('user', viewport);
+      await employee.page.getByRole('heading', { name: 'My tickets' }).waitFor();
+      await employee.page.locator('table.tickets tbody tr').first().waitFor();
+      await check(employee.page, `employee-tickets${suffix}`);
+      await screenshot(employee.page, `employee-tickets${suffix}`);
+      await employee.page.locator('table.tickets a').first().click();
+      await employee.page.getByRole('heading', { name: 'Timeline' }).waitFor();
+      await check(employee.page, `employee-ticket${suffix}`);
+      await employee.page.getByRole('link', { name: 'New request' }).first().click();
+      await employee.page.getByRole('button', { name: 'Send request' }).click();
+      await employee.page.locator('.field-error').first().waitFor();
+      await check(employee.page, `new-request-with-errors${suffix}`);
+
+      const support = await world.signedIn('support', viewport);
+      await support.page.locator('.queue-item').first().waitFor();
+      await check(support.page, `support-queue${suffix}`);
+      await screenshot(support.page, `support-queue${suffix}`);
+      await support.page.locator('.queue-item a').first().click();
+      await support.page.getByRole('heading', { name: 'Support actions' }).waitFor();
+      await check(support.page, `support-ticket${suffix}`);
+      await screenshot(support.page, `support-ticket${suffix}`);
+
+      const admin = await world.signedIn('admin', viewport);
+      await admin.page.getByRole('link', { name: 'Dashboard' }).click();
+      await admin.page.locator('#by-status-caption').waitFor();
+      await check(admin.page, `admin-dashboard${suffix}`);
+      await screenshot(admin.page, `admin-dashboard${suffix}`);
+      await admin.page.getByRole('link', { name: 'Users' }).click();
+      await admin.page.locator('[data-user-email]').first().waitFor();
+      await check(admin.page, `admin-users${suffix}`);
+      await screenshot(admin.page, `admin-users${suffix}`);
+      await admin.page.getByRole('link', { name: 'Knowledge base' }).click();
+      await admin.page.locator('[data-document-title]').first().waitFor();
+      await check(admin.page, `admin-knowledge-base${suffix}`);
+      await screenshot(admin.page, `admin-knowledge-base${suffix}`);
+    }
+    // The README's picture, refreshed on request: UPDATE_DOCS_SCREENSHOT=1 npm run test:browser.
+    if (process.env.UPDATE_DOCS_SCREENSHOT) {
+      const docs = join(__dirname, '..', '..', 'docs');
+      mkdirSync(docs, { recursive: true });
+      copyFileSync(join(__dirname, '..', '..', 'test-results', 'screenshots', 'support-ticket.png'), join(docs, 'console-support-ticket.png'));
+    }
+    writeFileSync(join(__dirname, '..', '..', 'test-results', 'accessibility.json'), JSON.stringify(found, null, 2));
+    expect(found).toEqual({});
+  });
+});

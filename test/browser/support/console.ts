@@ -1,0 +1,127 @@
+// The browser suite's world: the built app as a process of its own with the demo loaded (what a newcomer
+// gets from `npm run demo`), and Debian's Chromium driven by playwright-core.
+import axe from 'axe-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../../src/demo/demo-content';
+import { startServerProcess, ServerProcess } from '../../support/server-process';
+import { ADMIN, createDatabase, JWT_SECRET } from '../../support/test-app';
+
+export const SCREENSHOTS = join(__dirname, '..', '..', '..', 'test-results', 'screenshots');
+
+/** Chromium as this machine can run it: as root (no sandbox), and with no calls home on a closed network. */
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export type DemoRole = 'user' | 'support' | 'admin';
+
+export interface ConsoleWorld {
+  url: string;
+  server: ServerProcess;
+  browser: Browser;
+  /** A browser context of its own (its own storage, so its own session), signed in as the demo account of `role`. */
+  signedIn(role: DemoRole, viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }>;
+  close(): Promise<void>;
+}
+
+export async function startConsoleWorld(): Promise<ConsoleWorld> {
+  const database = await createDatabase();
+  const server = await startServerProcess(
+    {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      DEMO: 'true',
+      JWT_SECRET_KEY: JWT_SECRET,
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      BCRYPT_ROUNDS: '6',
+      AUTH_THROTTLE_LIMIT: '10000',
+      ...database.env,
+    },
+    { built: true, timeoutMs: 90000 },
+  );
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const contexts: BrowserContext[] = [];
+  return {
+    url: server.url,
+    server,
+    browser,
+    signedIn: async (role, viewport = { width: 1280, height: 860 }) => {
+      const context = await browser.newContext({ baseURL: server.url, viewport });
+      contexts.push(context);
+      const page = await context.newPage();
+      await signIn(page, role);
+      return { context, page };
+    },
+    close: async () => {
+      for (const context of contexts) await context.close().catch(() => undefined);
+      await browser.close().catch(() => undefined);
+      await server.stop('SIGTERM');
+      await database.drop();
+    },
+  };
+}
+
+export function demoAccount(role: DemoRole): { email: string; fullName: string } {
+  return DEMO_ACCOUNTS.find((account) => account.role === role)!;
+}
+
+export async function signIn(page: Page, role: DemoRole): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel('Email').fill(demoAccount(role).email);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+/**
+ * Marks the page's JavaScript world; a reload or navigation away would wipe the mark. A test that expects a
+ * change "without a reload" checks the mark is still there afterwards.
+ */
+export async function markPage(page: Page): Promise<void> {
+  await page.evaluate(() => ((window as unknown as { __notReloaded: boolean }).__notReloaded = true));
+}
+
+export async function wasNotReloaded(page: Page): Promise<boolean> {
+  return page.evaluate(() => (window as unknown as { __notReloaded?: boolean }).__notReloaded === true);
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: string[];
+}
+
+/** axe-core's WCAG 2 A/AA rules on what the page shows now; only serious and critical findings are returned. */
+export async function seriousAccessibilityViolations(page: Page): Promise<AxeViolation[]> {
+  // Evaluated through the DevTools protocol, which the page's Content-Security-Policy (kept on: the console
+  // must work under it) does not govern, unlike an injected <script>.
+  await page.evaluate(axe.source);
+  const violations = await page.evaluate(async () => {
+    const result = await (window as unknown as { axe: typeof axe }).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations.map((violation) => ({
+      id: violation.id,
+      impact: violation.impact ?? null,
+      help: violation.help,
+      nodes: violation.nodes.slice(0, 5).map((node) => node.target.join(' ')),
+    }));
+  });
+  return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const path = join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** The API's answer to a call made from inside the page with the console's own session. */
+export async function apiStatusFromPage(page: Page, path: string): Promise<number> {
+  return page.evaluate(async (target) => {
+    const stored = JSON.parse(localStorage.getItem('support-desk.session') ?? '{}') as { access_token?: string };
+    const response = await fetch(target, { headers: { Authorization: `Bearer ${stored.access_token}` } });
+    return response.status;
+  }, path);
+}
