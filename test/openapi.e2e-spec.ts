@@ -1,12 +1,14 @@
 // The committed openapi.json is the contract the example clients are generated from: it must be exactly
 // the document the app serves, or the generated types silently lie.
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { bootTestApp, TestApp } from './support/test-app';
 
 const COMMITTED = join(__dirname, '..', 'openapi.json');
-const HOW_TO_FIX = 'Run `npm run openapi:export` and commit openapi.json (and `npm run client:generate` for the example client).';
+const HOW_TO_FIX = 'Run `npm run openapi:export` and commit openapi.json (and `npm run client:generate` for the typed clients).';
 
 describe('OpenAPI contract (e2e)', () => {
   let testApp: TestApp;
@@ -15,6 +17,15 @@ describe('OpenAPI contract (e2e)', () => {
     testApp = await bootTestApp();
   });
   afterAll(() => testApp.close());
+
+  it('has the typed clients (the web console’s and the example’s) generated from the committed openapi.json', () => {
+    const fresh = join(mkdtempSync(join(tmpdir(), 'api-schema-')), 'schema.d.ts');
+    execFileSync(process.execPath, [join(__dirname, '..', 'node_modules', 'openapi-typescript', 'bin', 'cli.js'), COMMITTED, '-o', fresh], { stdio: 'ignore' });
+    const generated = readFileSync(fresh, 'utf8');
+    for (const client of ['console/src/api/schema.d.ts', 'examples/typescript/api-schema.d.ts']) {
+      expect({ client, current: readFileSync(join(__dirname, '..', client), 'utf8') === generated }).toEqual({ client, current: true });
+    }
+  });
 
   it('serves at /docs-json exactly the committed openapi.json', async () => {
     const served = (await request(testApp.url).get('/docs-json').expect(200)).body as unknown;

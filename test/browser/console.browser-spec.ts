@@ -108,6 +108,25 @@ describe('Console (browser)', () => {
     await employee.page.waitForFunction(() => document.querySelector('.heading-row [data-status]')?.getAttribute('data-status') !== 'waiting_for_user', null, { timeout: LIVE_MS });
     expect(await wasNotReloaded(employee.page)).toBe(true);
     await support.page.locator('[data-event-type="hil_response"]', { hasText: 'The west kitchen' }).waitFor({ timeout: LIVE_MS });
+
+    // Back with support once the assistant has read the answer (it cannot place a broken coffee machine).
+    await waitForStatus(support.page, 'escalated');
+    // Support takes it, leaves an internal note, and closes it; the requester sees the close, not the note.
+    await support.page.getByRole('button', { name: 'Assign to me' }).click();
+    await support.page.locator('.meta dd', { hasText: 'You' }).waitFor();
+    await support.page.getByLabel('Internal note (support and admin only)').check();
+    await support.page.getByLabel('Internal note', { exact: true }).fill('Facilities ticket FM-2231 raised for the west kitchen');
+    await support.page.getByRole('button', { name: 'Add internal note' }).click();
+    await support.page.locator('.comment.internal', { hasText: 'FM-2231' }).getByText('Internal note — not shown to the requester').waitFor();
+    await support.page.getByRole('button', { name: 'Close as resolved' }).click();
+    await waitForStatus(support.page, 'resolved');
+
+    await waitForStatus(employee.page, 'resolved');
+    expect(await wasNotReloaded(employee.page)).toBe(true);
+    await employee.page.reload();
+    await employee.page.getByRole('heading', { name: 'Conversation' }).waitFor();
+    await employee.page.locator('[data-event-type="workflow_update"]').last().waitFor();
+    expect(await employee.page.getByText('FM-2231').count()).toBe(0);
     expect(ticketId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -127,6 +146,74 @@ describe('Console (browser)', () => {
     for (const mode of ['hybrid', 'vector', 'text']) {
       await admin.page.locator(`[data-mode="${mode}"] .hits a`, { hasText: 'Book the quiet room on floor 4' }).first().waitFor();
     }
+
+    // Deleted (after the confirmation), it leaves the list and the searches.
+    admin.page.once('dialog', (dialog) => void dialog.accept());
+    await admin.page.getByRole('button', { name: 'Delete Book the quiet room on floor 4' }).click();
+    await admin.page.locator('[data-document-title="Book the quiet room on floor 4"]').waitFor({ state: 'detached' });
+    await admin.page.getByRole('button', { name: 'Search' }).click();
+    await admin.page.locator('[data-mode="text"] .hits a', { hasText: 'Book the quiet room on floor 4' }).waitFor({ state: 'detached' });
+    expect(await admin.page.locator('.hits a', { hasText: 'Book the quiet room on floor 4' }).count()).toBe(0);
+  });
+
+  it('an admin makes an employee a support person, and the dashboard draws the API’s own figures', async () => {
+    const admin = await world.signedIn('admin');
+    await admin.page.getByRole('link', { name: 'Users' }).click();
+    const row = admin.page.locator('[data-user-email="employee@demo.example.com"]');
+    await row.getByRole('combobox', { name: 'Role of Erin Employee' }).selectOption('support');
+    await admin.page.getByText('Erin Employee is now support.').waitFor();
+    const employee = await world.signedIn('user');
+    await employee.page.getByRole('link', { name: 'Queue' }).waitFor();
+    await row.getByRole('combobox', { name: 'Role of Erin Employee' }).selectOption('user');
+    await admin.page.getByText('Erin Employee is now user.').waitFor();
+
+    await admin.page.getByRole('link', { name: 'Dashboard' }).click();
+    await admin.page.locator('#by-status-caption').waitFor();
+    const stats = await admin.page.evaluate(async () => {
+      const stored = JSON.parse(localStorage.getItem('support-desk.session') ?? '{}') as { access_token?: string };
+      return (await fetch('/api/v1/tickets/stats?days=30', { headers: { Authorization: `Bearer ${stored.access_token}` } })).json();
+    });
+    const drawn = await admin.page.locator('figure[aria-labelledby="by-status-caption"] svg').getAttribute('aria-label');
+    for (const { status, count } of stats.by_status as Array<{ status: string; count: number }>) {
+      const name = { waiting_for_user: 'Waiting for the requester', waiting_for_approval: 'Waiting for approval', in_progress: 'In progress' }[status] ?? status.charAt(0).toUpperCase() + status.slice(1);
+      expect(drawn).toContain(`${name} ${count}`);
+    }
+    expect(await admin.page.locator('ol.oldest li').count()).toBe(stats.approvals_waiting.tickets.length);
+    expect(await admin.page.locator('figure.ring svg').getAttribute('aria-label')).toContain(`${Math.round(stats.resolution.assistant_share * 100)} %`);
+  });
+
+  it('a newcomer registers, sees the API’s messages under the fields they name, and lands on their (empty) tickets', async () => {
+    const context = await world.browser.newContext({ baseURL: world.url });
+    const page = await context.newPage();
+    await page.goto('/');
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    const email = `newcomer-${Date.now()}@example.com`;
+    await page.getByLabel('Full name').fill('Nia Newcomer');
+    await page.getByLabel('Employee ID').fill(`E${Date.now() % 100000}`);
+    await page.getByLabel('Work email').fill(email);
+    await page.getByLabel('Password').fill('lettersonly');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    const passwordError = page.locator('#reg-password-error');
+    await passwordError.waitFor();
+    expect(await passwordError.textContent()).toContain('password must contain a letter and a digit');
+    expect(await page.getByLabel('Password').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Password').getAttribute('aria-describedby')).toContain('reg-password-error');
+    expect(await page.locator('.field-error').count()).toBe(1);
+
+    await page.getByLabel('Password').fill('Newcomer-Desk-42');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'My tickets' }).waitFor();
+    await page.getByText('You have not filed a request yet.').waitFor();
+
+    // A request sent empty: each of the API's messages appears under its own field.
+    await page.getByRole('link', { name: 'New request' }).first().click();
+    await page.getByRole('button', { name: 'Send request' }).click();
+    await page.locator('#title-error').waitFor();
+    expect(await page.locator('#title-error').textContent()).toMatch(/^title /);
+    expect(await page.locator('#description-error').textContent()).toMatch(/^description /);
+    expect(await page.locator('#request_type-error').textContent()).toMatch(/^request_type must be one of/);
+    expect(await page.getByLabel('Title').getAttribute('aria-describedby')).toContain('title-error');
+    await context.close();
   });
 
   it('an employee cannot reach support or admin screens, and the API refuses them anyway', async () => {

@@ -66,7 +66,9 @@ function Vertical({ bars, max, summary }: { bars: Bar[]; max: number; summary: s
   const width = 380;
   const height = 170;
   const base = height - 24;
-  const step = width / Math.max(1, bars.length);
+  // A margin on each side, so that the first and last labels (centred under their bars) are not cut off.
+  const margin = 20;
+  const step = (width - 2 * margin) / Math.max(1, bars.length);
   const showEvery = Math.ceil(bars.length / 6);
   return (
     <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={summary} preserveAspectRatio="xMinYMin meet">
@@ -74,7 +76,7 @@ function Vertical({ bars, max, summary }: { bars: Bar[]; max: number; summary: s
       {bars.map((bar, i) => {
         const h = ((base - 16) * bar.value) / max;
         return (
-          <g key={bar.label} transform={`translate(${i * step} 0)`}>
+          <g key={bar.label} transform={`translate(${margin + i * step} 0)`}>
             <rect x={step * 0.15} y={base - h} width={step * 0.7} height={h} rx={2} class={`bar ${bar.tone ?? ''}`}>
               <title>{`${bar.label}: ${bar.value}`}</title>
             </rect>

@@ -39,7 +39,7 @@ export function Register() {
         <Field id="reg-email" label="Work email" required errors={errors.byField.email}>
           {(d, invalid) => <input id="reg-email" type="email" autocomplete="email" value={form.email} aria-describedby={d} aria-invalid={invalid} onInput={update('email')} />}
         </Field>
-        <Field id="reg-password" label="Password" required errors={errors.byField.password} hint="At least 8 characters; not a common or easily guessed password">
+        <Field id="reg-password" label="Password" required errors={errors.byField.password} hint="At least 8 characters, with a letter and a digit">
           {(d, invalid) => <input id="reg-password" type="password" autocomplete="new-password" value={form.password} aria-describedby={d} aria-invalid={invalid} onInput={update('password')} />}
         </Field>
         <button type="submit" disabled={busy}>
