@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { AppConfig } from './config/app-config';
+import { consoleDirectory } from './console/serve-console';
 
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create(AppModule, { bufferLogs: true, bodyParser: false });
@@ -16,7 +17,8 @@ async function bootstrap(): Promise<void> {
   }
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${shown}:${config.port}`;
-  process.stdout.write(`\n  IT Support Desk API listening on ${url}\n  Docs: ${url}/docs (ReDoc: ${url}/redoc)\n\n`);
+  const consoleLine = config.consoleEnabled && consoleDirectory() ? `\n  Console: ${url}/` : '';
+  process.stdout.write(`\n  IT Support Desk API listening on ${url}${consoleLine}\n  Docs: ${url}/docs (ReDoc: ${url}/redoc)\n\n`);
 }
 
 bootstrap().catch((error: unknown) => {

@@ -3,6 +3,7 @@
 // closes the stream (the token expired, the role changed) we reopen it with a fresh token and
 // ?last_event_id= — either way nothing is missed and nothing arrives twice.
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { api } from './api/client';
 import { session } from './session';
 
 /** One event as the stream sends it: the ticket event's payload, flattened, with its envelope. */
@@ -51,8 +52,12 @@ export function useLiveEvents(ticketId: string | null, onEvent: (event: LiveEven
       };
       source.onerror = () => {
         setState('reconnecting');
-        // CONNECTING: the browser retries by itself (with Last-Event-ID). CLOSED: it gave up (401, 429…).
-        if (source?.readyState === EventSource.CLOSED) reopen(Math.min(30_000, 1000 * 2 ** attempts++));
+        // CONNECTING: the browser retries by itself (with Last-Event-ID). CLOSED: it gave up (401, 429…);
+        // asking who we are ends the session if the API no longer knows us, else we retry, backing off.
+        if (source?.readyState === EventSource.CLOSED) {
+          void api.GET('/api/v1/users/me');
+          reopen(Math.min(30_000, 1000 * 2 ** attempts++));
+        }
       };
     };
     const reopen = (delayMs: number) => {

@@ -44,6 +44,13 @@ describe('Console (browser)', () => {
     });
     await waitForStatus(employee.page, 'waiting_for_approval');
     await markPage(employee.page);
+    // The same employee's list of tickets, in a second tab, follows along too.
+    const list = await employee.context.newPage();
+    await list.goto('/#/tickets');
+    const row = list.locator('table.tickets tr', { hasText: title });
+    await row.locator('[data-status="waiting_for_approval"]').waitFor();
+    await list.getByText('Live', { exact: true }).waitFor();
+    await markPage(list);
 
     const lane = support.page.locator('[data-lane="waiting_for_approval"]');
     await lane.getByRole('link', { name: title }).waitFor({ timeout: LIVE_MS });
@@ -60,6 +67,8 @@ describe('Console (browser)', () => {
     expect(await wasNotReloaded(employee.page)).toBe(true);
     expect(await employee.page.getByTestId('resolution').textContent()).toContain('Approved for the Monday release');
     expect(await employee.page.locator('[data-event-type="hil_response"]').count()).toBe(1);
+    await row.locator('[data-status="resolved"]').waitFor({ timeout: LIVE_MS });
+    expect(await wasNotReloaded(list)).toBe(true);
   });
 
   it('a how-to question is resolved by the assistant with a citation that opens the cited passage', async () => {

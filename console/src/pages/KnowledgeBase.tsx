@@ -1,9 +1,10 @@
 // The knowledge base: upload (with progress), the documents and their chunk counts, and a search that
 // shows what each retrieval method finds for the same question, side by side.
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api, type Document, errorMessages, type Schemas } from '../api/client';
 import { fetchWithUploadProgress } from '../api/upload';
 import { Alert, Loading } from '../components/ui';
+import { asPage, LoadMore, useCursorList } from '../cursor-list';
 import { when } from '../format';
 import { href } from '../router';
 
@@ -13,17 +14,10 @@ const MODE_LABEL: Record<Mode, string> = { hybrid: 'Hybrid (vectors + full text)
 const ACCEPT = '.pdf,.docx,.md,.markdown,.txt,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document,text/markdown,text/plain';
 
 export function KnowledgeBase() {
-  const [documents, setDocuments] = useState<Document[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [errors, setErrors] = useState<string[]>([]);
-
-  const load = async (after?: string) => {
-    const { data, error } = await api.GET('/api/v1/llm/documents', { params: { query: { limit: 50, ...(after ? { cursor: after } : {}) } as never } });
-    if (!data) return setErrors(errorMessages(error));
-    setDocuments((previous) => (after && previous ? [...previous, ...data.documents] : data.documents));
-    setCursor(data.next_cursor ?? null);
-  };
-  useEffect(() => void load(), []);
+  const { items: documents, setItems: setDocuments, errors, setErrors, reload, loadMore } = useCursorList(
+    async (cursor) => asPage(await api.GET('/api/v1/llm/documents', { params: { query: { limit: 50, ...(cursor ? { cursor } : {}) } as never } }), (data) => data.documents),
+    [],
+  );
 
   const remove = async (document: Document) => {
     if (!confirm(`Delete “${document.title}” and its ${document.chunks} chunks from the knowledge base?`)) return;
@@ -35,7 +29,7 @@ export function KnowledgeBase() {
   return (
     <section>
       <h1>Knowledge base</h1>
-      <Upload onUploaded={() => void load()} />
+      <Upload onUploaded={() => void reload()} />
       <Search />
       <section class="card" aria-labelledby="documents-heading">
         <h2 id="documents-heading">Documents</h2>
@@ -68,7 +62,7 @@ export function KnowledgeBase() {
             </table>
           </div>
         )}
-        {cursor ? <button type="button" class="secondary" onClick={() => void load(cursor)}>Load more</button> : null}
+        <LoadMore onLoad={loadMore} />
       </section>
     </section>
   );

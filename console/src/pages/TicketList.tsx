@@ -1,7 +1,8 @@
 // Employees: their own tickets. Support and admin: every ticket, with filters. Both follow the live stream.
-import { useEffect, useState } from 'preact/hooks';
-import { api, errorMessages, type Ticket, type TicketStatus, type User } from '../api/client';
+import { useState } from 'preact/hooks';
+import { api, type TicketStatus, type User } from '../api/client';
 import { Alert, LiveIndicator, Loading, StatusBadge } from '../components/ui';
+import { asPage, LoadMore, useCursorList } from '../cursor-list';
 import { ago, label, STATUS_LABEL } from '../format';
 import { useLiveEvents } from '../live';
 import { href } from '../router';
@@ -13,33 +14,31 @@ export function TicketList({ user }: { user: User }) {
   const [status, setStatus] = useState<TicketStatus | ''>('');
   const [q, setQ] = useState('');
   const [search, setSearch] = useState('');
-  const [tickets, setTickets] = useState<Ticket[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [errors, setErrors] = useState<string[]>([]);
-
-  const load = async (after?: string) => {
-    const { data, error } = await api.GET('/api/v1/tickets', {
-      params: { query: { limit: 25, sort: '-updated_at', ...(status ? { status } : {}), ...(search ? { q: search } : {}), ...(after ? { cursor: after } : {}) } as never },
-    });
-    if (!data) return setErrors(errorMessages(error));
-    setErrors([]);
-    setTickets((previous) => (after && previous ? [...previous, ...data.tickets] : data.tickets));
-    setCursor(data.next_cursor ?? null);
-  };
-  useEffect(() => void load(), [status, search]);
+  const { items: tickets, setItems: setTickets, errors, loadMore } = useCursorList(
+    async (cursor) =>
+      asPage(
+        await api.GET('/api/v1/tickets', {
+          params: { query: { limit: 25, sort: '-updated_at', ...(status ? { status } : {}), ...(search ? { q: search } : {}), ...(cursor ? { cursor } : {}) } as never },
+        }),
+        (data) => data.tickets,
+      ),
+    [status, search],
+  );
 
   const live = useLiveEvents(null, (event) => {
-    if (!event.ticket_id) return;
+    const ticketId = event.ticket_id;
+    if (!ticketId || !tickets) return;
+    if (!tickets.some((ticket) => ticket.ticket_id === ticketId)) {
+      // A new ticket, or one that has just come to match the status filter (a text search is the API's to match).
+      if (!search && (event.change === 'created' || (status && event.status === status))) void addNew(ticketId);
+      return;
+    }
     setTickets((list) => {
       if (!list) return list;
-      const index = list.findIndex((ticket) => ticket.ticket_id === event.ticket_id);
-      if (index === -1) {
-        if (event.change === 'created' && !search) void addNew(event.ticket_id!);
-        return list;
-      }
-      const updated = applyEvent(list[index], event);
-      if (status && updated.status !== status) return list.filter((_, i) => i !== index);
-      return [updated, ...list.filter((_, i) => i !== index)];
+      const others = list.filter((ticket) => ticket.ticket_id !== ticketId);
+      const updated = applyEvent(list.find((ticket) => ticket.ticket_id === ticketId)!, event);
+      // Most recently updated first; a ticket that no longer matches the filter leaves the list.
+      return status && updated.status !== status ? others : [updated, ...others];
     });
   });
   const addNew = async (ticketId: string) => {
@@ -94,7 +93,7 @@ export function TicketList({ user }: { user: User }) {
           </table>
         </div>
       )}
-      {cursor ? <button type="button" class="secondary" onClick={() => void load(cursor)}>Load more</button> : null}
+      <LoadMore onLoad={loadMore} />
     </section>
   );
 }

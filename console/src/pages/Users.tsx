@@ -1,25 +1,20 @@
 // Admin: the people who use the desk and their roles.
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api, errorMessages, type Role, type User } from '../api/client';
 import { Alert, Loading } from '../components/ui';
+import { asPage, LoadMore, useCursorList } from '../cursor-list';
 import { label, when } from '../format';
 
 const ROLES: Role[] = ['user', 'support', 'admin'];
 
 export function Users({ me }: { me: User }) {
-  const [users, setUsers] = useState<User[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
   const [roleFilter, setRoleFilter] = useState<Role | ''>('');
-  const [errors, setErrors] = useState<string[]>([]);
   const [notice, setNotice] = useState<string[]>([]);
-
-  const load = async (after?: string) => {
-    const { data, error } = await api.GET('/api/v1/users', { params: { query: { limit: 50, ...(roleFilter ? { role: roleFilter } : {}), ...(after ? { cursor: after } : {}) } as never } });
-    if (!data) return setErrors(errorMessages(error));
-    setUsers((previous) => (after && previous ? [...previous, ...data.users] : data.users));
-    setCursor(data.next_cursor ?? null);
-  };
-  useEffect(() => void load(), [roleFilter]);
+  const { items: users, setItems: setUsers, errors, setErrors, loadMore } = useCursorList(
+    async (cursor) =>
+      asPage(await api.GET('/api/v1/users', { params: { query: { limit: 50, ...(roleFilter ? { role: roleFilter } : {}), ...(cursor ? { cursor } : {}) } as never } }), (data) => data.users),
+    [roleFilter],
+  );
 
   const replace = (user: User) => setUsers((list) => list?.map((u) => (u.id === user.id ? user : u)) ?? null);
 
@@ -85,7 +80,7 @@ export function Users({ me }: { me: User }) {
           </table>
         </div>
       )}
-      {cursor ? <button type="button" class="secondary" onClick={() => void load(cursor)}>Load more</button> : null}
+      <LoadMore onLoad={loadMore} />
     </section>
   );
 }
