@@ -13,6 +13,7 @@ import { HealthModule } from './health/health.module';
 import { LimitsModule } from './limits/limits.module';
 import { LlmModule } from './llm/llm.module';
 import { StaleVectorsCheckModule } from './llm/stale-vectors-check.module';
+import { SlaModule } from './sla/sla.module';
 import { TicketsModule } from './tickets/tickets.module';
 import { InitialAdminModule } from './users/initial-admin.module';
 import { UsersModule } from './users/users.module';
@@ -30,6 +31,7 @@ import { WorkflowModule } from './workflow/workflow.module';
     InitialAdminModule,
     AuthModule,
     TicketsModule,
+    SlaModule,
     EventsModule,
     LlmModule,
     StaleVectorsCheckModule,

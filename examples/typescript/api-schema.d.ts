@@ -480,6 +480,114 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sla/calendars": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every calendar, by name. */
+        get: operations["slaListCalendars"];
+        put?: never;
+        /** A calendar of working time: an IANA time zone, weekly working intervals (split days allowed) and holidays. */
+        post: operations["slaCreateCalendar"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sla/calendars/{calendar_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One calendar. */
+        get: operations["slaGetCalendar"];
+        /** Replace a calendar; open tickets measured in it are evaluated again (the pauses each earned stay). */
+        put: operations["slaUpdateCalendar"];
+        post?: never;
+        /** Remove a calendar no policy version uses (409 otherwise). */
+        delete: operations["slaDeleteCalendar"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sla/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current version of every policy, the default first. */
+        get: operations["slaListPolicies"];
+        put?: never;
+        /** A new policy (version 1); `is_default: true` makes every ticket measured by it from now on. */
+        post: operations["slaCreatePolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sla/policies/{policy_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A policy's current version, or `?version=` an earlier one. */
+        get: operations["slaGetPolicy"];
+        /** Change a policy: its next version. The earlier ones stay as they were. */
+        put: operations["slaUpdatePolicy"];
+        post?: never;
+        /** Retire a policy that is not the default (its versions stay on record). */
+        delete: operations["slaRetirePolicy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sla/policies/{policy_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version of a policy, newest first. */
+        get: operations["slaListVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticket_id}/sla": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ticket's service levels now: each metric's state, working time consumed, due time, warnings and pauses. */
+        get: operations["ticketSlaTicketSla"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events": {
         parameters: {
             query?: never;
@@ -799,6 +907,12 @@ export interface components {
             suggested_at: string;
         };
         TicketDto: {
+            /**
+             * @description Support and admin only: the service levels in one word — `on_track`, `at_risk` (a warning fired),
+             *     `breached`, `paused` (a person outside support is awaited) or `met`; null before the first evaluation.
+             * @enum {string|null}
+             */
+            sla_state?: "on_track" | "at_risk" | "breached" | "paused" | "met" | null;
             ticket_id: string;
             /** @example Request for Admin Access */
             title: string;
@@ -828,6 +942,11 @@ export interface components {
              *     Absent when the requester reads their ticket: it is written for the support engineer.
              */
             suggestion?: components["schemas"]["TicketSuggestionDto"] | null;
+            /**
+             * Format: date-time
+             * @description Support and admin only: the nearest due time of a running SLA clock (GET /tickets/{id}/sla has them all).
+             */
+            sla_due_at?: string | null;
             requester_id: string;
             /**
              * @description The requester's employee id.
@@ -1154,6 +1273,195 @@ export interface components {
         };
         RefreshDto: {
             refresh_token: string;
+        };
+        WorkingIntervalDto: {
+            /**
+             * @description Local time, `HH:MM`.
+             * @example 09:00
+             */
+            start: string;
+            /**
+             * @description Local time, `HH:MM` (up to `24:00`), after `start`.
+             * @example 17:30
+             */
+            end: string;
+        };
+        WeeklyHoursDto: {
+            mon?: components["schemas"]["WorkingIntervalDto"][];
+            tue?: components["schemas"]["WorkingIntervalDto"][];
+            wed?: components["schemas"]["WorkingIntervalDto"][];
+            thu?: components["schemas"]["WorkingIntervalDto"][];
+            fri?: components["schemas"]["WorkingIntervalDto"][];
+            sat?: components["schemas"]["WorkingIntervalDto"][];
+            sun?: components["schemas"]["WorkingIntervalDto"][];
+        };
+        SlaCalendarDto: {
+            calendar_id: string;
+            name: string;
+            time_zone: string;
+            working_hours: components["schemas"]["WeeklyHoursDto"];
+            holidays: string[];
+            created_at: string;
+            updated_at: string;
+        };
+        SlaCalendarListDto: {
+            calendars: components["schemas"]["SlaCalendarDto"][];
+        };
+        SaveCalendarDto: {
+            /** @example Berlin office */
+            name: string;
+            /**
+             * @description An IANA time zone; working hours and holidays are local to it.
+             * @example Europe/Berlin
+             */
+            time_zone: string;
+            working_hours: components["schemas"]["WeeklyHoursDto"];
+            /**
+             * @description Local dates with no working time, `YYYY-MM-DD`.
+             * @default []
+             * @example [
+             *       "2026-12-25",
+             *       "2026-12-26"
+             *     ]
+             */
+            holidays: string[];
+        };
+        MetricTargetsDto: {
+            /**
+             * @description ISO 8601 duration of working time until the first response.
+             * @example PT4H
+             */
+            first_response: string;
+            /**
+             * @description ISO 8601 duration of working time until resolution (a day counts 24 h).
+             * @example P2D
+             */
+            resolution: string;
+        };
+        PriorityTargetsDto: {
+            critical: components["schemas"]["MetricTargetsDto"];
+            high: components["schemas"]["MetricTargetsDto"];
+            medium: components["schemas"]["MetricTargetsDto"];
+            low: components["schemas"]["MetricTargetsDto"];
+        };
+        SlaPolicyDto: {
+            policy_id: string;
+            version: number;
+            name: string;
+            calendar_id: string | null;
+            targets: components["schemas"]["PriorityTargetsDto"];
+            pause_statuses: ("pending" | "in_progress" | "waiting_for_user" | "waiting_for_approval" | "resolved" | "denied" | "escalated" | "error")[];
+            stop_statuses: ("pending" | "in_progress" | "waiting_for_user" | "waiting_for_approval" | "resolved" | "denied" | "escalated" | "error")[];
+            warning_thresholds: number[];
+            first_response: ("staff_comment" | "staff_decision" | "staff_question" | "assistant_question" | "assistant_resolution")[];
+            is_default: boolean;
+            created_at: string;
+        };
+        SlaPolicyListDto: {
+            policies: components["schemas"]["SlaPolicyDto"][];
+        };
+        SavePolicyDto: {
+            /** @example Standard */
+            name: string;
+            /**
+             * Format: uuid
+             * @description The calendar whose working time the targets count; null or absent: around the clock.
+             */
+            calendar_id?: string | null;
+            targets: components["schemas"]["PriorityTargetsDto"];
+            /**
+             * @description Statuses in which the clocks stand still (a person outside support is awaited).
+             * @default [
+             *       "waiting_for_user",
+             *       "waiting_for_approval"
+             *     ]
+             */
+            pause_statuses: ("pending" | "in_progress" | "waiting_for_user" | "waiting_for_approval" | "resolved" | "denied" | "escalated" | "error")[];
+            /**
+             * @description Statuses that stop the clocks: the metric is met then, unless it was already breached.
+             * @default [
+             *       "resolved",
+             *       "denied"
+             *     ]
+             */
+            stop_statuses: ("pending" | "in_progress" | "waiting_for_user" | "waiting_for_approval" | "resolved" | "denied" | "escalated" | "error")[];
+            /**
+             * @description Fractions of a target at which a warning fires, ascending.
+             * @default [
+             *       0.5,
+             *       0.8
+             *     ]
+             * @example [
+             *       0.5,
+             *       0.8
+             *     ]
+             */
+            warning_thresholds: number[];
+            /**
+             * @description What counts as the first response (see the README's "SLA and approvals").
+             * @default [
+             *       "staff_comment",
+             *       "staff_decision",
+             *       "staff_question"
+             *     ]
+             */
+            first_response: ("staff_comment" | "staff_decision" | "staff_question" | "assistant_question" | "assistant_resolution")[];
+            /** @description Make this the policy every ticket is measured by. */
+            is_default?: boolean;
+        };
+        SlaWarningDto: {
+            /** @description The fraction of the target. */
+            threshold: number;
+            /** @description When the clock crossed it. */
+            at: string;
+        };
+        SlaPauseDto: {
+            from: string;
+            /** @description null while the pause lasts. */
+            to: string | null;
+        };
+        TicketSlaMetricDto: {
+            /**
+             * @description `first_response` or `resolution`.
+             * @enum {string}
+             */
+            metric: "first_response" | "resolution";
+            /**
+             * @description `running`, `paused` (a person outside support is awaited), `met` or `breached`.
+             * @enum {string}
+             */
+            state: "running" | "paused" | "met" | "breached";
+            /**
+             * @description The target as the policy states it.
+             * @example PT4H
+             */
+            target: string;
+            target_seconds: number;
+            /** @description Working time the clock has run. */
+            consumed_seconds: number;
+            /** @description target − consumed: negative once over. */
+            remaining_seconds: number;
+            /** @description When the target is (or was) reached if the clock keeps its course; null while paused. */
+            due_at: string | null;
+            started_at: string;
+            stopped_at: string | null;
+            met_at: string | null;
+            breached_at: string | null;
+            warnings: components["schemas"]["SlaWarningDto"][];
+            next_warning_at: string | null;
+            pauses: components["schemas"]["SlaPauseDto"][];
+        };
+        TicketSlaDto: {
+            ticket_id: string;
+            policy: {
+                policy_id: string;
+                version: number;
+                name: string;
+                calendar_id: string | null;
+            };
+            /** @description The instant the clocks were read at (now). */
+            evaluated_at: string;
+            metrics: components["schemas"]["TicketSlaMetricDto"][];
         };
     };
     responses: never;
@@ -1597,10 +1905,12 @@ export interface operations {
                 q?: string;
                 created_after?: string;
                 created_before?: string;
+                /** @description Tickets whose service levels are at risk (a warning has fired) or breached. */
+                sla?: "at_risk" | "breached";
                 /** @description Also count every ticket that matches the filters (`total`). Off by default: counting reads every match, a page reads `limit`. */
                 include_total?: boolean;
-                /** @description A field to sort by; a leading `-` sorts descending. */
-                sort: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "priority" | "-priority";
+                /** @description A field to sort by; a leading `-` sorts descending. `sla_due`: the nearest due time first (the support queue's order), tickets with no running clock last. */
+                sort: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "priority" | "-priority" | "sla_due" | "-sla_due";
                 /** @description How many items to skip (at most 10,000; page further with `cursor`). */
                 offset: number;
                 /** @description `next_cursor` of the previous page (use instead of offset). */
@@ -2810,6 +3120,706 @@ export interface operations {
             };
             /** @description Missing, invalid or expired access token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    slaListCalendars: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaCalendarListDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    slaCreateCalendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SaveCalendarDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaCalendarDto"];
+                };
+            };
+            /** @description Invalid input: `message` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    slaGetCalendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                calendar_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaCalendarDto"];
+                };
+            };
+            /** @description Invalid input: `message` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    slaUpdateCalendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                calendar_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SaveCalendarDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaCalendarDto"];
+                };
+            };
+            /** @description Invalid input: `message` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    slaDeleteCalendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                calendar_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: `message` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    slaListPolicies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicyListDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    slaCreatePolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavePolicyDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicyDto"];
+                };
+            };
+            /** @description Invalid input: `message` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    slaGetPolicy: {
+        parameters: {
+            query?: {
+                /** @description A version other than the current one. */
+                version?: number;
+            };
+            header?: never;
+            path: {
+                policy_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicyDto"];
+                };
+            };
+            /** @description Invalid input: `message` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    slaUpdatePolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policy_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavePolicyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicyDto"];
+                };
+            };
+            /** @description Invalid input: `message` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    slaRetirePolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policy_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: `message` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    slaListVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policy_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicyListDto"];
+                };
+            };
+            /** @description Invalid input: `message` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    ticketSlaTicketSla: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketSlaDto"];
+                };
+            };
+            /** @description Invalid input: `message` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

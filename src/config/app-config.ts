@@ -25,6 +25,7 @@ export class AppConfig {
   readonly bodyLimit: string;
   readonly swaggerEnabled: boolean;
   readonly consoleEnabled: boolean;
+  readonly sla: { pollMs: number };
   /** Load the demo at start-up (never in production). */
   readonly demo: boolean;
   readonly events: { keepaliveSeconds: number; pollSeconds: number; maxStreamsPerUser: number; accessCheckMs: number };
@@ -101,6 +102,7 @@ export class AppConfig {
       pollMs: env.WORKFLOW_POLL_MS,
       checkpointRetentionDays: env.WORKFLOW_CHECKPOINT_RETENTION_DAYS,
     };
+    this.sla = { pollMs: env.SLA_POLL_MS };
     const defaultProvider = env.GEMINI_API_KEY ? 'gemini' : 'offline';
     this.llm = {
       chatProvider: env.LLM_PROVIDER ?? defaultProvider,

@@ -235,6 +235,10 @@ export class Environment {
   /** Days the checkpoints of a closed ticket are kept before they are pruned (its summary stays). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3650)
   WORKFLOW_CHECKPOINT_RETENTION_DAYS = 7;
+
+  /** Milliseconds between looks for due SLA timers (warnings, breaches); a due timer fires within about this. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(60000)
+  SLA_POLL_MS = 1000;
 }
 
 export function validateEnvironment(raw: Record<string, unknown>): Environment {

@@ -24,7 +24,7 @@ describe('ticket audience', () => {
 
     expect(view).not.toHaveProperty('suggestion');
     expect(JSON.stringify(view)).not.toContain('admin console');
-    expect({ ...view, suggestion }).toEqual(toStaffView(escalated));
+    expect({ ...view, suggestion, sla_state: null, sla_due_at: null }).toEqual(toStaffView(escalated));
     expect(view).toMatchObject({ ticket_id: escalated.id, plan_summary: 'Escalated to the support queue', requester_id: escalated.requesterId, employee_id: 'EMP001' });
   });
 

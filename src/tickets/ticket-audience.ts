@@ -27,9 +27,9 @@ export function mapTicketFor(viewer: Pick<Viewer, 'role'>, ticket: Ticket): Tick
   return audienceOf(viewer) === 'staff' ? toStaffView(ticket) : toRequesterView(ticket);
 }
 
-/** Support, admin and the system itself: every field, the suggestion included (null until there is one). */
+/** Support, admin and the system itself: every field, the suggestion and the service levels included (null until there are any). */
 export function toStaffView(ticket: Ticket): TicketDto {
-  return { ...toRequesterView(ticket), suggestion: ticket.suggestion };
+  return { ...toRequesterView(ticket), suggestion: ticket.suggestion, sla_state: ticket.slaState ?? null, sla_due_at: ticket.slaDueAt ?? null };
 }
 
 /** The requester: no `suggestion` field at all, since it is written for the support engineer. */

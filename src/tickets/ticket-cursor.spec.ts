@@ -9,6 +9,7 @@ const ticket = {
   priority: TicketPriority.High,
   createdAt: new Date('2025-01-02T03:04:05.678Z'),
   updatedAt: new Date('2025-02-03T04:05:06.789Z'),
+  slaDueAt: new Date('2025-02-04T05:06:07.890Z'),
 } as Ticket;
 const encode = (parts: unknown) => Buffer.from(JSON.stringify(parts)).toString('base64url');
 const notValid = new BadRequestException('cursor is not valid');
@@ -21,6 +22,8 @@ describe('ticket cursors', () => {
     ['-updated_at', '2025-02-03T04:05:06.789Z'],
     ['priority', 'high'],
     ['-priority', 'high'],
+    ['sla_due', '2025-02-04T05:06:07.890Z'],
+    ['-sla_due', '2025-02-04T05:06:07.890Z'],
   ])('round-trips the last ticket of a page sorted by %s to its sort value %s and id', (sort, value) => {
     expect(decodeCursor(encodeCursor(ticket, sort), sort)).toEqual({ value, id: ticket.id });
   });
@@ -30,8 +33,14 @@ describe('ticket cursors', () => {
     expect(encodeCursor(ticket, sort)).toMatch(/^[\w-]{1,300}$/);
   });
 
+  it('gives a ticket with no running SLA clock the sort value infinity, after every due time', () => {
+    const idle = { ...ticket, slaDueAt: null } as Ticket;
+    expect(decodeCursor(encodeCursor(idle, 'sla_due'), 'sla_due')).toEqual({ value: 'infinity', id: ticket.id });
+    expect(() => decodeCursor(encode(['created_at', 'infinity', ticket.id]), 'created_at')).toThrow(notValid);
+  });
+
   it('covers every sort the list offers', () => {
-    expect([...TICKET_SORTS].sort()).toEqual(['-created_at', '-priority', '-updated_at', 'created_at', 'priority', 'updated_at']);
+    expect([...TICKET_SORTS].sort()).toEqual(['-created_at', '-priority', '-sla_due', '-updated_at', 'created_at', 'priority', 'sla_due', 'updated_at']);
   });
 
   it.each<[TicketSort, TicketSort]>([

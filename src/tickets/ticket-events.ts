@@ -6,6 +6,12 @@ export enum TicketEventType {
   HilResponse = 'hil_response',
   Comment = 'comment',
   Error = 'error',
+  // Service levels (staff only): each with its metric, due time and time left or over.
+  SlaWarning = 'sla_warning',
+  SlaBreached = 'sla_breached',
+  SlaPaused = 'sla_paused',
+  SlaResumed = 'sla_resumed',
+  SlaMet = 'sla_met',
 }
 
 /** In-process signals (@nestjs/event-emitter), emitted after the transaction that caused them commits. */

@@ -1,6 +1,9 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { User } from '../users/user.entity';
 import { TicketSuggestion } from './ticket-suggestion';
+
+export const TICKET_SLA_STATES = ['on_track', 'at_risk', 'breached', 'paused', 'met'] as const;
+export type TicketSlaState = (typeof TICKET_SLA_STATES)[number];
 import { RequestType, TicketCategory, TicketPriority, TicketStatus, TicketUrgency } from './ticket.enums';
 
 @Entity({ name: 'tickets' })
@@ -87,6 +90,14 @@ export class Ticket {
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 })
   updatedAt: Date;
+
+  /** Its service levels in one word (on_track, at_risk, breached, paused, met), kept by the SLA module; null before the first evaluation. */
+  @Column({ name: 'sla_state', type: 'varchar', length: 10, nullable: true, insert: false, update: false })
+  slaState: TicketSlaState | null;
+
+  /** The nearest due time of a running metric; null when no clock runs. */
+  @Column({ name: 'sla_due_at', type: 'timestamptz', precision: 3, nullable: true, insert: false, update: false })
+  slaDueAt: Date | null;
 
   @Index('IDX_tickets_search', { synchronize: false })
   @Column({

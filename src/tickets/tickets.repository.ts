@@ -19,6 +19,7 @@ export interface TicketFilters {
   text?: string;
   createdAfter?: Date;
   createdBefore?: Date;
+  slaState?: 'at_risk' | 'breached';
 }
 
 export interface TicketPageRequest {
@@ -37,6 +38,8 @@ const SORT_COLUMNS: Record<string, { column: string; cast: string }> = {
   created_at: { column: 'ticket.created_at', cast: 'timestamptz' },
   updated_at: { column: 'ticket.updated_at', cast: 'timestamptz' },
   priority: { column: 'ticket.priority', cast: 'ticket_priority' },
+  // No due time (no clock runs) sorts last; the expression is the one its index is on.
+  sla_due: { column: `coalesce(ticket.sla_due_at, 'infinity'::timestamptz)`, cast: 'timestamptz' },
 };
 
 type TicketEventRow = { id: string; ticket_id: string; type: string; actor_id: string | null; staff_only: boolean; payload: Record<string, unknown>; created_at: Date };
@@ -112,6 +115,7 @@ export class TicketsRepository extends TransactionalRepository {
       ['category', filters.category],
       ['request_type', filters.requestType],
       ['assignee_id', filters.assigneeId],
+      ['sla_state', filters.slaState],
     ];
     for (const [column, value] of equal) {
       if (value !== undefined) query.andWhere(`ticket.${column} = :${column}`, { [column]: value });

@@ -4,7 +4,7 @@
 import { login } from '../support/http';
 import { Call, mapLimit } from './client';
 import type { DocumentedOperation } from './document';
-import type { Role, World } from './world';
+import { slaPolicy, type Role, type World } from './world';
 
 export interface Operation {
   /** The least role that may call it when it needs a token ('user': anyone signed in). */
@@ -70,6 +70,37 @@ export const OPERATIONS: Record<string, Operation> = {
   'POST /api/v1/tickets/{ticket_id}/comments': { role: 'user', ticket: true, ok: 201, call: (world) => ({ ...ticket(world), body: { body: 'Still broken after a restart.' } }) },
   'GET /api/v1/tickets/{ticket_id}/comments': { role: 'user', ticket: true, ok: 200, call: (world) => ({ ...ticket(world), query: { limit: '10' } }) },
   'GET /api/v1/tickets/{ticket_id}/events': { role: 'user', ticket: true, ok: 200, call: (world) => ({ ...ticket(world), query: { after: '0', limit: '10' } }) },
+  'GET /api/v1/tickets/{ticket_id}/sla': { role: 'support', ticket: true, ok: 200, call: ticket },
+
+  'GET /api/v1/sla/calendars': { role: 'admin', ok: 200, call: () => ({}) },
+  'POST /api/v1/sla/calendars': {
+    role: 'admin',
+    ok: 201,
+    call: () => ({ body: { name: `Office ${Math.random().toString(36).slice(2)}`, time_zone: 'America/New_York', working_hours: { tue: [{ start: '08:00', end: '12:00' }, { start: '13:00', end: '16:30' }] } } }),
+  },
+  'GET /api/v1/sla/calendars/{calendar_id}': { role: 'admin', ok: 200, call: (world) => ({ params: { calendar_id: world.calendar } }) },
+  'PUT /api/v1/sla/calendars/{calendar_id}': {
+    role: 'admin',
+    ok: 200,
+    call: (world) => ({ params: { calendar_id: world.calendar }, body: { name: `Office ${Math.random().toString(36).slice(2)}`, time_zone: 'Europe/Berlin', working_hours: { wed: [{ start: '09:00', end: '17:00' }] } } }),
+  },
+  'DELETE /api/v1/sla/calendars/{calendar_id}': {
+    role: 'admin',
+    ok: 204,
+    call: (world) => ({ params: { calendar_id: world.calendar } }),
+    fresh: async (world) => ({ params: { calendar_id: await world.newCalendar() } }),
+  },
+  'GET /api/v1/sla/policies': { role: 'admin', ok: 200, call: () => ({}) },
+  'POST /api/v1/sla/policies': { role: 'admin', ok: 201, call: () => ({ body: slaPolicy() }) },
+  'GET /api/v1/sla/policies/{policy_id}': { role: 'admin', ok: 200, call: (world) => ({ params: { policy_id: world.policy }, query: { version: '1' } }) },
+  'GET /api/v1/sla/policies/{policy_id}/versions': { role: 'admin', ok: 200, call: (world) => ({ params: { policy_id: world.policy } }) },
+  'PUT /api/v1/sla/policies/{policy_id}': { role: 'admin', ok: 200, call: (world) => ({ params: { policy_id: world.policy }, body: slaPolicy() }) },
+  'DELETE /api/v1/sla/policies/{policy_id}': {
+    role: 'admin',
+    ok: 204,
+    call: (world) => ({ params: { policy_id: world.policy } }),
+    fresh: async (world) => ({ params: { policy_id: await world.newPolicy() } }),
+  },
 
   'GET /api/v1/events': { role: 'user', stream: true, ok: 200, call: () => ({ query: { last_event_id: '0' } }) },
   'GET /api/v1/events/{ticket_id}': { role: 'user', stream: true, ticket: true, ok: 200, call: (world) => ({ ...ticket(world), query: { last_event_id: '0' } }) },

@@ -28,7 +28,12 @@ export interface World {
   other: Member;
   ticket: string;
   document: string;
+  /** An SLA calendar and a policy that is not the default one (admin's to change). */
+  calendar: string;
+  policy: string;
   member(role: Role): Member;
+  newCalendar(): Promise<string>;
+  newPolicy(): Promise<string>;
   /** A new session of `member`: its token can be used up (logged out) without harming the others. */
   freshToken(member: Member): Promise<string>;
   /** A new ticket of the requester's; `state` moves it there by support's hand first. */
@@ -72,15 +77,30 @@ export async function buildWorld(testApp: TestApp): Promise<World> {
     }
     return id;
   };
-  const [ticket, document] = await Promise.all([newTicket(), newDocument()]);
+  const newCalendar = async () => {
+    const created = await request(url).post('/api/v1/sla/calendars').set(auth(admin.token))
+      .send({ name: `Office ${uniqueSuffix()}`, time_zone: 'Europe/Berlin', working_hours: { mon: [{ start: '09:00', end: '17:00' }] }, holidays: ['2026-12-25'] }).expect(201);
+    return created.body.calendar_id as string;
+  };
+  const newPolicy = async () => {
+    const created = await request(url).post('/api/v1/sla/policies').set(auth(admin.token)).send(slaPolicy()).expect(201);
+    return created.body.policy_id as string;
+  };
+  const [ticket, document, calendar, policy] = await Promise.all([newTicket(), newDocument(), newCalendar(), newPolicy()]);
   const members = { admin, support, user: requester };
   return {
-    url, admin, support, requester, other, ticket, document, markdown, newDocument, newTicket,
+    url, admin, support, requester, other, ticket, document, calendar, policy, markdown, newDocument, newTicket, newCalendar, newPolicy,
     newUser: () => newUser(),
     member: (role) => members[role],
     freshToken: async (member) => (await login(url, member.email, member.password)).token,
     sql: testApp.sql,
   };
+}
+
+/** A valid SLA policy body with a name of its own. */
+export function slaPolicy(): Record<string, unknown> {
+  const targets = { first_response: 'PT4H', resolution: 'P2D' };
+  return { name: `Policy ${uniqueSuffix()}`, targets: { critical: targets, high: targets, medium: targets, low: targets } };
 }
 
 async function session(url: string, email: string, password: string): Promise<{ id: string; token: string }> {

@@ -6,7 +6,8 @@ import { CursorPageQueryDto } from '../../common/pagination.dto';
 import { RequestType, TicketCategory, TicketPriority, TicketStatus } from '../ticket.enums';
 import { TicketDto } from './ticket.dto';
 
-export const TICKET_SORTS = ['created_at', '-created_at', 'updated_at', '-updated_at', 'priority', '-priority'] as const;
+export const TICKET_SORTS = ['created_at', '-created_at', 'updated_at', '-updated_at', 'priority', '-priority', 'sla_due', '-sla_due'] as const;
+export const SLA_FILTERS = ['at_risk', 'breached'] as const;
 export type TicketSort = (typeof TICKET_SORTS)[number];
 
 export class ListTicketsQueryDto extends CursorPageQueryDto {
@@ -39,11 +40,15 @@ export class ListTicketsQueryDto extends CursorPageQueryDto {
   @IsOptional() @Type(() => Date) @IsDate({ message: 'created_before must be an ISO 8601 date' })
   created_before?: Date;
 
+  /** Tickets whose service levels are at risk (a warning has fired) or breached. */
+  @IsOptional() @IsIn(SLA_FILTERS)
+  sla?: (typeof SLA_FILTERS)[number];
+
   /** Also count every ticket that matches the filters (`total`). Off by default: counting reads every match, a page reads `limit`. */
   @IsOptional() @BooleanQuery('include_total')
   include_total?: boolean;
 
-  /** A field to sort by; a leading `-` sorts descending. */
+  /** A field to sort by; a leading `-` sorts descending. `sla_due`: the nearest due time first (the support queue's order), tickets with no running clock last. */
   @IsOptional() @IsIn(TICKET_SORTS)
   sort: TicketSort = '-created_at';
 }

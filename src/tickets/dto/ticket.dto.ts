@@ -1,3 +1,5 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { TICKET_SLA_STATES, type TicketSlaState } from '../ticket.entity';
 import { RequestType, TicketCategory, TicketPriority, TicketStatus, TicketUrgency } from '../ticket.enums';
 
 export class CitationDto {
@@ -42,6 +44,14 @@ export class TicketDto {
    * Absent when the requester reads their ticket: it is written for the support engineer.
    */
   suggestion?: TicketSuggestionDto | null;
+  /**
+   * Support and admin only: the service levels in one word — `on_track`, `at_risk` (a warning fired),
+   * `breached`, `paused` (a person outside support is awaited) or `met`; null before the first evaluation.
+   */
+  @ApiPropertyOptional({ enum: TICKET_SLA_STATES, nullable: true })
+  sla_state?: TicketSlaState | null;
+  /** Support and admin only: the nearest due time of a running SLA clock (GET /tickets/{id}/sla has them all). */
+  sla_due_at?: Date | null;
   requester_id: string;
   /** The requester's employee id. @example "EMP001" */
   employee_id: string;

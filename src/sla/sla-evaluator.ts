@@ -1,0 +1,176 @@
+// Re-derives a ticket's service levels from its audit trail — on every change of the ticket (in the same
+// transaction) and when one of its timers is due — stores the result for the queue, announces each
+// change of state on the ticket's stream, and keeps exactly the timers that can fire next.
+import { Injectable } from '@nestjs/common';
+import { TicketEventType } from '../tickets/ticket-events';
+import type { TicketSlaState } from '../tickets/ticket.entity';
+import { TicketWriter } from '../tickets/ticket-writer.service';
+import { TicketsRepository } from '../tickets/tickets.repository';
+import { BusinessCalendar } from './business-calendar';
+import { parseIsoDuration } from './iso-duration';
+import { MetricState, replayMetric } from './sla-clock';
+import { firstResponseAt, SLA_METRICS, SlaMetric, statusHistory } from './sla-metrics';
+import { CalendarRow, PolicyRow, SlaRepository, TicketSlaRow, TicketTrail } from './sla.repository';
+
+/** The policy a ticket is measured by, ready to count with. */
+export interface ActivePolicy {
+  policy: PolicyRow;
+  calendar: BusinessCalendar;
+}
+
+/** A change of a metric's state, to announce: when it happened, and its event. */
+interface Crossing {
+  at: Date;
+  type: TicketEventType;
+  payload: Record<string, unknown>;
+}
+
+export interface EvaluatedMetric {
+  metric: SlaMetric;
+  state: MetricState;
+}
+
+const AROUND_THE_CLOCK = BusinessCalendar.aroundTheClock();
+
+@Injectable()
+export class SlaEvaluator {
+  private readonly calendars = new Map<string, BusinessCalendar>();
+
+  constructor(
+    private readonly slaRepository: SlaRepository,
+    private readonly ticketsRepository: TicketsRepository,
+    private readonly ticketWriter: TicketWriter,
+  ) {}
+
+  /** The default policy with its calendar; null only if an admin retired every policy. */
+  async activePolicy(): Promise<ActivePolicy | null> {
+    const policy = await this.slaRepository.findDefaultPolicy();
+    if (!policy) return null;
+    const calendar = policy.calendar_id ? await this.slaRepository.findCalendar(policy.calendar_id) : null;
+    return { policy, calendar: this.calendarOf(calendar) };
+  }
+
+  /** One instance per calendar version: a calendar caches the working stretches of the days it has counted. */
+  private calendarOf(row: CalendarRow | null): BusinessCalendar {
+    if (!row) return AROUND_THE_CLOCK;
+    const key = `${row.id}:${new Date(row.updated_at).getTime()}`;
+    let calendar = this.calendars.get(key);
+    if (!calendar) {
+      if (this.calendars.size >= 50) this.calendars.clear();
+      calendar = new BusinessCalendar({ time_zone: row.time_zone, working_hours: row.working_hours, holidays: row.holidays });
+      this.calendars.set(key, calendar);
+    }
+    return calendar;
+  }
+
+  /** The ticket's metrics now, replayed from its trail (nothing stored, nothing announced). */
+  measure(trail: TicketTrail, active: ActivePolicy, now: Date): EvaluatedMetric[] {
+    const { policy, calendar } = active;
+    const history = statusHistory(trail.events);
+    return SLA_METRICS.map((metric) => {
+      const stopAt = metric === 'first_response' ? firstResponseAt(trail.events, trail.ticket.requester_id, policy.first_response) : null;
+      const state = replayMetric(
+        calendar,
+        history,
+        {
+          targetSeconds: parseIsoDuration(policy.targets[trail.ticket.priority][metric]),
+          pauseStatuses: policy.pause_statuses,
+          stopStatuses: policy.stop_statuses,
+          warningThresholds: policy.warning_thresholds,
+          stopAt,
+        },
+        now,
+      );
+      return { metric, state };
+    });
+  }
+
+  /**
+   * Evaluates the ticket in the caller's transaction: its row is locked, so evaluations of one ticket take
+   * turns across instances, and each crossing is announced once (a fired timer is never fired again).
+   */
+  async evaluate(ticketId: string, now = new Date()): Promise<void> {
+    const active = await this.activePolicy();
+    const trail = await this.slaRepository.findTicketTrail(ticketId, true);
+    if (!active || !trail) return;
+    const stored = new Map((await this.slaRepository.findTicketSlas(ticketId)).map((row) => [row.metric, row]));
+    const measured = this.measure(trail, active, now);
+    const crossings: Crossing[] = [];
+    for (const { metric, state } of measured) {
+      crossings.push(...(await this.crossings(ticketId, metric, state, stored.get(metric), now)));
+      await this.reschedule(ticketId, metric, state, active, now);
+      await this.slaRepository.saveTicketSla(rowOf(ticketId, metric, active.policy, state, now));
+    }
+    // In the order they happened, whichever metric: one look may find several crossed since the last.
+    crossings.sort((a, b) => a.at.getTime() - b.at.getTime());
+    for (const { type, payload } of crossings) await this.ticketsRepository.appendEvent({ ticketId, type, actorId: null, staffOnly: true, payload });
+    await this.slaRepository.saveTicketSummary(ticketId, summaryOf(measured.map((entry) => entry.state)), nearestDue(measured.map((entry) => entry.state)));
+    if (crossings.length) this.ticketWriter.signalAppended();
+  }
+
+  /** What changed since the stored evaluation, as events: pauses, resumptions, warnings, a breach, a met target. */
+  private async crossings(ticketId: string, metric: SlaMetric, state: MetricState, before: TicketSlaRow | undefined, now: Date): Promise<Crossing[]> {
+    const crossings: Crossing[] = [];
+    const base = { metric, due_at: state.dueAt?.toISOString() ?? null, target_seconds: state.targetSeconds };
+    const left = { seconds_left: Math.max(0, Math.floor(state.remainingSeconds)) };
+    const wasState = before?.state ?? 'running';
+    const lastPause = state.pauses.at(-1);
+    if (state.state === 'paused' && wasState !== 'paused') crossings.push({ at: lastPause?.from ?? now, type: TicketEventType.SlaPaused, payload: { ...base, ...left } });
+    if (state.state === 'running' && wasState === 'paused') crossings.push({ at: lastPause?.to ?? now, type: TicketEventType.SlaResumed, payload: { ...base, ...left } });
+    for (const warning of state.warnings) {
+      if (await this.slaRepository.fireOnce(ticketId, metric, 'warning', warning.threshold, warning.at)) {
+        crossings.push({ at: warning.at, type: TicketEventType.SlaWarning, payload: { ...base, threshold: warning.threshold, crossed_at: warning.at.toISOString(), ...left } });
+      }
+    }
+    if (state.breachedAt && (await this.slaRepository.fireOnce(ticketId, metric, 'breach', 1, state.breachedAt))) {
+      const payload = { ...base, breached_at: state.breachedAt.toISOString(), seconds_over: Math.max(0, Math.floor(-state.remainingSeconds)) };
+      crossings.push({ at: state.breachedAt, type: TicketEventType.SlaBreached, payload });
+    }
+    if (state.state === 'met' && wasState !== 'met') crossings.push({ at: state.metAt ?? now, type: TicketEventType.SlaMet, payload: { ...base, met_at: state.metAt?.toISOString() ?? null, ...left } });
+    return crossings;
+  }
+
+  /** Only a running clock has something due: its next warning and its breach, when it keeps running. */
+  private async reschedule(ticketId: string, metric: SlaMetric, state: MetricState, active: ActivePolicy, now: Date): Promise<void> {
+    if (state.state !== 'running' || !state.dueAt) return this.slaRepository.unschedule(ticketId, metric);
+    const crossed = new Set(state.warnings.map((warning) => warning.threshold));
+    const threshold = [...active.policy.warning_thresholds].sort((a, b) => a - b).find((candidate) => !crossed.has(candidate));
+    const next = state.nextWarningAt && threshold !== undefined ? [{ kind: 'warning' as const, threshold, at: state.nextWarningAt }] : [];
+    // A target reached exactly at the close of a working day is breached only at the next working instant:
+    // a timer due before that would find nothing to fire, look after look, until then.
+    const breachAt = state.dueAt > now ? state.dueAt : active.calendar.addWorkingSeconds(now, 0.001);
+    const due = [...next, { kind: 'breach' as const, threshold: 1, at: breachAt }];
+    await this.slaRepository.unschedule(ticketId, metric, due);
+    for (const timer of due) await this.slaRepository.schedule(ticketId, metric, timer.kind, timer.threshold, timer.at);
+  }
+}
+
+/** One word for the ticket: the worst of its metrics — breached, then at risk (a warning fired), then on track. */
+function summaryOf(states: MetricState[]): TicketSlaState {
+  if (states.some((state) => state.breachedAt !== null)) return 'breached';
+  const open = states.filter((state) => state.state === 'running' || state.state === 'paused');
+  if (open.length === 0) return 'met';
+  if (open.some((state) => state.warnings.length > 0)) return 'at_risk';
+  return open.every((state) => state.state === 'paused') ? 'paused' : 'on_track';
+}
+
+function nearestDue(states: MetricState[]): Date | null {
+  const due = states.filter((state) => state.state === 'running' && state.dueAt).map((state) => state.dueAt!.getTime());
+  return due.length ? new Date(Math.min(...due)) : null;
+}
+
+function rowOf(ticketId: string, metric: SlaMetric, policy: PolicyRow, state: MetricState, now: Date): TicketSlaRow {
+  return {
+    ticket_id: ticketId,
+    metric,
+    policy_id: policy.policy_id,
+    policy_version: policy.version,
+    state: state.state,
+    consumed_seconds: Math.floor(state.consumedSeconds),
+    target_seconds: state.targetSeconds,
+    due_at: state.dueAt,
+    met_at: state.metAt,
+    breached_at: state.breachedAt,
+    evaluated_at: now,
+  };
+}

@@ -1,0 +1,201 @@
+// Admin's calendars and policies, and a ticket's service levels as of now.
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Transactional } from '@nestjs-cls/transactional';
+import { randomUUID } from 'node:crypto';
+import { BusinessCalendar } from './business-calendar';
+import { SaveCalendarDto, SlaCalendarDto } from './dto/sla-calendar.dto';
+import { SavePolicyDto, SlaPolicyDto } from './dto/sla-policy.dto';
+import { TicketSlaDto } from './dto/ticket-sla.dto';
+import { SlaEvaluator } from './sla-evaluator';
+import { SlaReevaluation } from './sla-reevaluation';
+import { CalendarRow, PolicyRow, SlaRepository } from './sla.repository';
+
+@Injectable()
+export class SlaService {
+  constructor(
+    private readonly slaRepository: SlaRepository,
+    private readonly evaluator: SlaEvaluator,
+    private readonly reevaluation: SlaReevaluation,
+  ) {}
+
+  // ---- calendars
+
+  async listCalendars(): Promise<SlaCalendarDto[]> {
+    return (await this.slaRepository.listCalendars()).map(toCalendarDto);
+  }
+
+  async getCalendar(id: string): Promise<SlaCalendarDto> {
+    return toCalendarDto(await this.calendarOrThrow(id));
+  }
+
+  @Transactional()
+  async createCalendar(dto: SaveCalendarDto): Promise<SlaCalendarDto> {
+    await this.assertCalendar(dto, null);
+    return toCalendarDto(await this.slaRepository.insertCalendar(calendarFields(dto)));
+  }
+
+  @Transactional()
+  async updateCalendar(id: string, dto: SaveCalendarDto): Promise<SlaCalendarDto> {
+    await this.calendarOrThrow(id);
+    await this.assertCalendar(dto, id);
+    const updated = toCalendarDto((await this.slaRepository.updateCalendar(id, calendarFields(dto)))!);
+    // Working time changed: every open ticket measured in it counts again (what each earned stays its own).
+    this.reevaluation.soon();
+    return updated;
+  }
+
+  @Transactional()
+  async deleteCalendar(id: string): Promise<void> {
+    await this.calendarOrThrow(id);
+    if (await this.slaRepository.calendarInUse(id)) throw new ConflictException(`Calendar ${id} is used by a policy (a current one or an earlier version); point the policy elsewhere first`);
+    await this.slaRepository.deleteCalendar(id);
+  }
+
+  // ---- policies
+
+  async listPolicies(): Promise<SlaPolicyDto[]> {
+    return (await this.slaRepository.listCurrentPolicies()).map(toPolicyDto);
+  }
+
+  async getPolicy(policyId: string, version?: number): Promise<SlaPolicyDto> {
+    const policy = await this.slaRepository.findPolicy(policyId, version);
+    if (!policy || (version === undefined && !policy.is_current)) throw new NotFoundException(`SLA policy ${policyId}${version ? ` version ${version}` : ''} not found`);
+    return toPolicyDto(policy);
+  }
+
+  async listVersions(policyId: string): Promise<SlaPolicyDto[]> {
+    const versions = await this.slaRepository.listVersions(policyId);
+    if (versions.length === 0) throw new NotFoundException(`SLA policy ${policyId} not found`);
+    return versions.map(toPolicyDto);
+  }
+
+  @Transactional()
+  async createPolicy(dto: SavePolicyDto, adminId: string): Promise<SlaPolicyDto> {
+    return this.saveVersion(randomUUID(), dto, adminId, false);
+  }
+
+  /** A change is a new version; tickets are measured by the default policy's newest one from now on. */
+  @Transactional()
+  async updatePolicy(policyId: string, dto: SavePolicyDto, adminId: string): Promise<SlaPolicyDto> {
+    const current = await this.slaRepository.findPolicy(policyId);
+    if (!current?.is_current) throw new NotFoundException(`SLA policy ${policyId} not found`);
+    return this.saveVersion(policyId, dto, adminId, current.is_default);
+  }
+
+  @Transactional()
+  async retirePolicy(policyId: string): Promise<void> {
+    const current = await this.slaRepository.findPolicy(policyId);
+    if (!current?.is_current) throw new NotFoundException(`SLA policy ${policyId} not found`);
+    if (current.is_default) throw new ConflictException('This is the default policy, which every ticket is measured by; make another policy the default first');
+    await this.slaRepository.retirePolicy(policyId);
+  }
+
+  // ---- tickets
+
+  /** The ticket's clocks read now from its audit trail (stored evaluations may be a poll behind). */
+  async ticketSla(ticketId: string): Promise<TicketSlaDto> {
+    const active = await this.evaluator.activePolicy();
+    const trail = await this.slaRepository.findTicketTrail(ticketId, false);
+    if (!trail) throw new NotFoundException(`Ticket ${ticketId} not found`);
+    if (!active) throw new ConflictException('No SLA policy is the default one');
+    const now = new Date();
+    const iso = (date: Date | null) => date?.toISOString() ?? null;
+    const { policy } = active;
+    return {
+      ticket_id: ticketId,
+      policy: { policy_id: policy.policy_id, version: policy.version, name: policy.name, calendar_id: policy.calendar_id },
+      evaluated_at: now.toISOString(),
+      metrics: this.evaluator.measure(trail, active, now).map(({ metric, state }) => ({
+        metric,
+        state: state.state,
+        target: policy.targets[trail.ticket.priority][metric],
+        target_seconds: state.targetSeconds,
+        consumed_seconds: Math.floor(state.consumedSeconds),
+        remaining_seconds: Math.floor(state.remainingSeconds),
+        due_at: iso(state.dueAt),
+        started_at: state.startedAt.toISOString(),
+        stopped_at: iso(state.stoppedAt),
+        met_at: iso(state.metAt),
+        breached_at: iso(state.breachedAt),
+        warnings: state.warnings.map((warning) => ({ threshold: warning.threshold, at: warning.at.toISOString() })),
+        next_warning_at: iso(state.nextWarningAt),
+        pauses: state.pauses.map((pause) => ({ from: pause.from.toISOString(), to: iso(pause.to) })),
+      })),
+    };
+  }
+
+  private async saveVersion(policyId: string, dto: SavePolicyDto, adminId: string, wasDefault: boolean): Promise<SlaPolicyDto> {
+    const overlap = dto.pause_statuses.filter((status) => dto.stop_statuses.includes(status));
+    if (overlap.length) throw new BadRequestException(`A status cannot both pause and stop the clock: ${overlap.join(', ')}`);
+    if (dto.stop_statuses.length === 0) throw new BadRequestException('stop_statuses must name at least one status (resolved, say): a clock nothing stops would run for ever');
+    if (dto.calendar_id && !(await this.slaRepository.findCalendar(dto.calendar_id))) throw new BadRequestException(`calendar_id ${dto.calendar_id} is not a calendar`);
+    if (await this.slaRepository.policyNameTaken(dto.name, policyId)) throw new ConflictException(`A policy named “${dto.name}” exists already`);
+    const isDefault = dto.is_default ?? wasDefault;
+    if (wasDefault && !isDefault) throw new ConflictException('Every install has a default policy: make another one the default instead');
+    const saved = await this.slaRepository.insertPolicyVersion({
+      policy_id: policyId,
+      name: dto.name,
+      calendar_id: dto.calendar_id ?? null,
+      targets: dto.targets as unknown as PolicyRow['targets'],
+      pause_statuses: dto.pause_statuses,
+      stop_statuses: dto.stop_statuses,
+      warning_thresholds: [...dto.warning_thresholds].sort((a, b) => a - b),
+      first_response: dto.first_response,
+      is_default: isDefault,
+      created_by: adminId,
+    });
+    if (isDefault) this.reevaluation.soon();
+    return toPolicyDto(saved);
+  }
+
+  private async calendarOrThrow(id: string): Promise<CalendarRow> {
+    const calendar = await this.slaRepository.findCalendar(id);
+    if (!calendar) throw new NotFoundException(`SLA calendar ${id} not found`);
+    return calendar;
+  }
+
+  private async assertCalendar(dto: SaveCalendarDto, exceptId: string | null): Promise<void> {
+    const problems = BusinessCalendar.validate(calendarFields(dto));
+    if (problems.length) throw new BadRequestException(problems);
+    if (await this.slaRepository.calendarNameTaken(dto.name, exceptId)) throw new ConflictException(`A calendar named “${dto.name}” exists already`);
+  }
+}
+
+/** The calendar as stored: plain data, and only the weekdays the request named (a DTO carries the others as undefined). */
+function calendarFields(dto: SaveCalendarDto): Omit<CalendarRow, 'id' | 'created_at' | 'updated_at'> {
+  const working_hours = Object.fromEntries(
+    Object.entries(dto.working_hours)
+      .filter(([, intervals]) => intervals !== undefined)
+      .map(([day, intervals]) => [day, (intervals as Array<{ start: string; end: string }>).map(({ start, end }) => ({ start, end }))]),
+  );
+  return { name: dto.name, time_zone: dto.time_zone, working_hours, holidays: dto.holidays ?? [] };
+}
+
+function toCalendarDto(row: CalendarRow): SlaCalendarDto {
+  return {
+    calendar_id: row.id,
+    name: row.name,
+    time_zone: row.time_zone,
+    working_hours: row.working_hours,
+    holidays: row.holidays,
+    created_at: new Date(row.created_at).toISOString(),
+    updated_at: new Date(row.updated_at).toISOString(),
+  };
+}
+
+function toPolicyDto(row: PolicyRow): SlaPolicyDto {
+  return {
+    policy_id: row.policy_id,
+    version: row.version,
+    name: row.name,
+    calendar_id: row.calendar_id,
+    targets: row.targets as unknown as SlaPolicyDto['targets'],
+    pause_statuses: row.pause_statuses,
+    stop_statuses: row.stop_statuses,
+    warning_thresholds: row.warning_thresholds.map(Number),
+    first_response: row.first_response,
+    is_default: row.is_default,
+    created_at: new Date(row.created_at).toISOString(),
+  };
+}
+
