@@ -26,7 +26,23 @@ export const EVENT_LABEL: Record<string, string> = {
   hil_response: 'Human decision',
   comment: 'Comment',
   error: 'Error',
+  sla_warning: 'SLA warning',
+  sla_breached: 'SLA breached',
+  sla_paused: 'SLA paused',
+  sla_resumed: 'SLA resumed',
+  sla_met: 'SLA met',
 };
+
+export const METRIC_LABEL: Record<string, string> = { first_response: 'First response', resolution: 'Resolution' };
+
+/** "due in 3 h", "over by 20 min" — how a service-level due time reads in a list. */
+export function dueText(dueAt: string | null | undefined, state: string | null | undefined): string | null {
+  if (state === 'met') return 'SLA met';
+  if (state === 'paused') return 'SLA paused';
+  if (!dueAt) return null;
+  const seconds = (Date.parse(dueAt) - Date.now()) / 1000;
+  return seconds >= 0 ? `due in ${duration(seconds)}` : `over by ${duration(-seconds)}`;
+}
 
 export function label(value: string | null | undefined): string {
   if (!value) return '—';

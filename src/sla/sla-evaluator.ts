@@ -45,9 +45,12 @@ export class SlaEvaluator {
   /** The default policy with its calendar; null only if an admin retired every policy. */
   async activePolicy(): Promise<ActivePolicy | null> {
     const policy = await this.slaRepository.findDefaultPolicy();
-    if (!policy) return null;
-    const calendar = policy.calendar_id ? await this.slaRepository.findCalendar(policy.calendar_id) : null;
-    return { policy, calendar: this.calendarOf(calendar) };
+    return policy ? { policy, calendar: await this.calendarFor(policy) } : null;
+  }
+
+  /** The calendar a policy counts in (around the clock without one). */
+  async calendarFor(policy: PolicyRow): Promise<BusinessCalendar> {
+    return this.calendarOf(policy.calendar_id ? await this.slaRepository.findCalendar(policy.calendar_id) : null);
   }
 
   /** One instance per calendar version: a calendar caches the working stretches of the days it has counted. */
@@ -154,8 +157,10 @@ function summaryOf(states: MetricState[]): TicketSlaState {
   return open.every((state) => state.state === 'paused') ? 'paused' : 'on_track';
 }
 
+/** The nearest due time of a clock still open — a breached one's lies in the past, so the queue shows it first. */
 function nearestDue(states: MetricState[]): Date | null {
-  const due = states.filter((state) => state.state === 'running' && state.dueAt).map((state) => state.dueAt!.getTime());
+  const open = (state: MetricState) => state.state === 'running' || (state.state === 'breached' && state.stoppedAt === null);
+  const due = states.filter((state) => open(state) && state.dueAt).map((state) => state.dueAt!.getTime());
   return due.length ? new Date(Math.min(...due)) : null;
 }
 

@@ -6,6 +6,7 @@ import { ApiErrors } from '../common/api-errors.decorator';
 import { Role } from '../users/role.enum';
 import { SaveCalendarDto, SlaCalendarDto, SlaCalendarListDto } from './dto/sla-calendar.dto';
 import { PolicyVersionQueryDto, SavePolicyDto, SlaPolicyDto, SlaPolicyListDto } from './dto/sla-policy.dto';
+import { SimulatePolicyDto, SlaSimulationDto } from './dto/sla-simulation.dto';
 import { SlaService } from './sla.service';
 
 /** Service-level policies and the calendars they count working time in (admin). */
@@ -85,6 +86,18 @@ export class SlaController {
   @Put('policies/:policy_id')
   updatePolicy(@CurrentUser() admin: AuthUser, @Param('policy_id', ParseUUIDPipe) policyId: string, @Body() dto: SavePolicyDto): Promise<SlaPolicyDto> {
     return this.slaService.updatePolicy(policyId, dto, admin.id);
+  }
+
+  /**
+   * What if: replay the tickets filed in the last `?days=` days (default 30) under this policy, each from its
+   * own audit trail, and count how many would have met or breached each target — by metric and by priority.
+   * Nothing is written (a POST because it is a computation to run, not a resource to read).
+   */
+  @ApiErrors(400, 404)
+  @HttpCode(HttpStatus.OK)
+  @Post('policies/:policy_id/simulate')
+  simulate(@Param('policy_id', ParseUUIDPipe) policyId: string, @Query() dto: SimulatePolicyDto): Promise<SlaSimulationDto> {
+    return this.slaService.simulate(policyId, dto.days);
   }
 
   /** Retire a policy that is not the default (its versions stay on record). */

@@ -52,6 +52,9 @@ export interface TicketTrail {
 
 export type TimerKind = 'warning' | 'breach';
 
+/** The SLA's own events say nothing about the clocks: a replay reads the rest of the trail. */
+const SLA_EVENT_TYPES = ['sla_warning', 'sla_breached', 'sla_paused', 'sla_resumed', 'sla_met'];
+
 const POLICY_COLUMNS = `policy_id, version, name, calendar_id, targets, pause_statuses, stop_statuses, warning_thresholds, first_response, is_current, is_default, created_at`;
 
 @Injectable()
@@ -134,12 +137,10 @@ export class SlaRepository extends TransactionalRepository {
 
   /** Adds the next version of a policy (the first for a new one) and makes it the current one. */
   async insertPolicyVersion(policy: NewPolicyVersion): Promise<PolicyRow> {
-    // Serialises concurrent edits of one policy: the second waits and then numbers after the first.
-    const [previous] = await this.manager.query<{ version: number }[]>(
-      `SELECT version FROM sla_policies WHERE policy_id = $1 AND is_current FOR UPDATE`,
-      [policy.policy_id],
-    );
-    if (previous) await this.manager.query(`UPDATE sla_policies SET is_current = false, is_default = false WHERE policy_id = $1 AND is_current`, [policy.policy_id]);
+    // Serialises concurrent edits of one policy: every version is locked, so the second edit waits, and its
+    // next statements (each reads what has committed) retire the first's version and number after it.
+    await this.manager.query(`SELECT version FROM sla_policies WHERE policy_id = $1 FOR UPDATE`, [policy.policy_id]);
+    await this.manager.query(`UPDATE sla_policies SET is_current = false, is_default = false WHERE policy_id = $1 AND is_current`, [policy.policy_id]);
     if (policy.is_default) await this.manager.query(`UPDATE sla_policies SET is_default = false WHERE is_current AND is_default AND policy_id <> $1`, [policy.policy_id]);
     const [row] = await this.manager.query<PolicyRow[]>(
       `INSERT INTO sla_policies (policy_id, version, name, calendar_id, targets, pause_statuses, stop_statuses, warning_thresholds, first_response, is_default, created_by)
@@ -182,6 +183,24 @@ export class SlaRepository extends TransactionalRepository {
       [ticketId],
     );
     return { ticket, events: rows.map((row) => ({ at: new Date(row.created_at), type: row.type, actorId: row.actor_id, actorRole: row.role, payload: row.payload })) };
+  }
+
+  /** Tickets filed since `since` with their trails, a page at a time in id order (for a simulation). */
+  async trailsFiledSince(since: Date, afterId: string | null, limit: number): Promise<TicketTrail[]> {
+    const tickets = await this.manager.query<TicketTrail['ticket'][]>(
+      `SELECT id, priority, status, requester_id, created_at FROM tickets WHERE created_at >= $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3`,
+      [since, afterId, limit],
+    );
+    if (tickets.length === 0) return [];
+    const rows = await this.manager.query<Array<{ ticket_id: string; created_at: Date; type: string; actor_id: string | null; role: Role | null; payload: Record<string, unknown> }>>(
+      `SELECT e.ticket_id, e.created_at, e.type, e.actor_id, u.role::text AS role, e.payload
+       FROM ticket_events e LEFT JOIN users u ON u.id = e.actor_id
+       WHERE e.ticket_id = ANY($1::uuid[]) AND e.type <> ALL($2::text[]) ORDER BY e.ticket_id, e.id`,
+      [tickets.map((ticket) => ticket.id), SLA_EVENT_TYPES],
+    );
+    const events = new Map<string, TrailEvent[]>(tickets.map((ticket) => [ticket.id, []]));
+    for (const row of rows) events.get(row.ticket_id)!.push({ at: new Date(row.created_at), type: row.type, actorId: row.actor_id, actorRole: row.role, payload: row.payload });
+    return tickets.map((ticket) => ({ ticket, events: events.get(ticket.id)! }));
   }
 
   findTicketSlas(ticketId: string): Promise<TicketSlaRow[]> {

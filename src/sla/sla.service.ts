@@ -2,13 +2,17 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { Transactional } from '@nestjs-cls/transactional';
 import { randomUUID } from 'node:crypto';
+import { QueryFailedError } from 'typeorm';
 import { BusinessCalendar } from './business-calendar';
 import { SaveCalendarDto, SlaCalendarDto } from './dto/sla-calendar.dto';
 import { SavePolicyDto, SlaPolicyDto } from './dto/sla-policy.dto';
 import { TicketSlaDto } from './dto/ticket-sla.dto';
 import { SlaEvaluator } from './sla-evaluator';
 import { SlaReevaluation } from './sla-reevaluation';
-import { CalendarRow, PolicyRow, SlaRepository } from './sla.repository';
+import { SimulationOutcomesDto, SlaSimulationDto } from './dto/sla-simulation.dto';
+import { CalendarRow, PolicyRow, SlaRepository, TicketTrail } from './sla.repository';
+
+const SIMULATION_PAGE = 200;
 
 @Injectable()
 export class SlaService {
@@ -28,14 +32,22 @@ export class SlaService {
     return toCalendarDto(await this.calendarOrThrow(id));
   }
 
+  createCalendar(dto: SaveCalendarDto): Promise<SlaCalendarDto> {
+    return conflictOnRace(() => this.insertCalendar(dto), `A calendar named “${dto.name}” exists already`);
+  }
+
+  updateCalendar(id: string, dto: SaveCalendarDto): Promise<SlaCalendarDto> {
+    return conflictOnRace(() => this.replaceCalendar(id, dto), `A calendar named “${dto.name}” exists already`);
+  }
+
   @Transactional()
-  async createCalendar(dto: SaveCalendarDto): Promise<SlaCalendarDto> {
+  private async insertCalendar(dto: SaveCalendarDto): Promise<SlaCalendarDto> {
     await this.assertCalendar(dto, null);
     return toCalendarDto(await this.slaRepository.insertCalendar(calendarFields(dto)));
   }
 
   @Transactional()
-  async updateCalendar(id: string, dto: SaveCalendarDto): Promise<SlaCalendarDto> {
+  private async replaceCalendar(id: string, dto: SaveCalendarDto): Promise<SlaCalendarDto> {
     await this.calendarOrThrow(id);
     await this.assertCalendar(dto, id);
     const updated = toCalendarDto((await this.slaRepository.updateCalendar(id, calendarFields(dto)))!);
@@ -69,14 +81,22 @@ export class SlaService {
     return versions.map(toPolicyDto);
   }
 
-  @Transactional()
-  async createPolicy(dto: SavePolicyDto, adminId: string): Promise<SlaPolicyDto> {
-    return this.saveVersion(randomUUID(), dto, adminId, false);
+  createPolicy(dto: SavePolicyDto, adminId: string): Promise<SlaPolicyDto> {
+    return conflictOnRace(() => this.insertPolicy(dto, adminId), POLICY_RACE);
   }
 
   /** A change is a new version; tickets are measured by the default policy's newest one from now on. */
+  updatePolicy(policyId: string, dto: SavePolicyDto, adminId: string): Promise<SlaPolicyDto> {
+    return conflictOnRace(() => this.addVersion(policyId, dto, adminId), POLICY_RACE);
+  }
+
   @Transactional()
-  async updatePolicy(policyId: string, dto: SavePolicyDto, adminId: string): Promise<SlaPolicyDto> {
+  private insertPolicy(dto: SavePolicyDto, adminId: string): Promise<SlaPolicyDto> {
+    return this.saveVersion(randomUUID(), dto, adminId, false);
+  }
+
+  @Transactional()
+  private async addVersion(policyId: string, dto: SavePolicyDto, adminId: string): Promise<SlaPolicyDto> {
     const current = await this.slaRepository.findPolicy(policyId);
     if (!current?.is_current) throw new NotFoundException(`SLA policy ${policyId} not found`);
     return this.saveVersion(policyId, dto, adminId, current.is_default);
@@ -88,6 +108,36 @@ export class SlaService {
     if (!current?.is_current) throw new NotFoundException(`SLA policy ${policyId} not found`);
     if (current.is_default) throw new ConflictException('This is the default policy, which every ticket is measured by; make another policy the default first');
     await this.slaRepository.retirePolicy(policyId);
+  }
+
+  /**
+   * What if: the tickets filed in the last `days` days replayed under a policy (any, not only the default),
+   * counting how many would have met or breached each target. Nothing is stored.
+   */
+  async simulate(policyId: string, days: number): Promise<SlaSimulationDto> {
+    const policy = await this.slaRepository.findPolicy(policyId);
+    if (!policy?.is_current) throw new NotFoundException(`SLA policy ${policyId} not found`);
+    const active = { policy, calendar: await this.evaluator.calendarFor(policy) };
+    const now = new Date();
+    const since = new Date(now.getTime() - days * 86_400_000);
+    const empty = (): SimulationOutcomesDto => ({ first_response: { met: 0, breached: 0, running: 0, paused: 0 }, resolution: { met: 0, breached: 0, running: 0, paused: 0 } });
+    const outcomes = empty();
+    const byPriority = { critical: empty(), high: empty(), medium: empty(), low: empty() };
+    let tickets = 0;
+    let after: string | null = null;
+    for (;;) {
+      const trails: TicketTrail[] = await this.slaRepository.trailsFiledSince(since, after, SIMULATION_PAGE);
+      for (const trail of trails) {
+        tickets++;
+        for (const { metric, state } of this.evaluator.measure(trail, active, now)) {
+          outcomes[metric][state.state]++;
+          byPriority[trail.ticket.priority][metric][state.state]++;
+        }
+      }
+      if (trails.length < SIMULATION_PAGE) break;
+      after = trails.at(-1)!.ticket.id;
+    }
+    return { policy: { policy_id: policy.policy_id, version: policy.version, name: policy.name }, window_days: days, tickets, evaluated_at: now.toISOString(), outcomes, by_priority: byPriority };
   }
 
   // ---- tickets
@@ -162,6 +212,19 @@ export class SlaService {
 }
 
 /** The calendar as stored: plain data, and only the weekdays the request named (a DTO carries the others as undefined). */
+const POLICY_RACE = 'Another change of SLA policies (the same name, or a new default) was saved at the same time; look at the policies and try again';
+const UNIQUE_VIOLATION = '23505';
+
+/** Two admins saving at once: the unique indexes decide, and the loser is told so (409), not a 500. */
+async function conflictOnRace<T>(work: () => Promise<T>, message: string): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION) throw new ConflictException(message);
+    throw error;
+  }
+}
+
 function calendarFields(dto: SaveCalendarDto): Omit<CalendarRow, 'id' | 'created_at' | 'updated_at'> {
   const working_hours = Object.fromEntries(
     Object.entries(dto.working_hours)

@@ -238,6 +238,49 @@ describe('Console (browser)', () => {
     }
   });
 
+  it('the queue shows each ticket’s time left, at-risk and breached tickets first, and the ticket page its clocks', async () => {
+    const support = await world.signedIn('support');
+    // A policy with second-scale targets for high priority, made the default through the API as an admin would.
+    const admin = await world.signedIn('admin');
+    const status = await admin.page.evaluate(async () => {
+      const stored = JSON.parse(localStorage.getItem('support-desk.session') ?? '{}') as { access_token?: string };
+      const slow = { first_response: 'PT5H', resolution: 'PT8H' };
+      const response = await fetch('/api/v1/sla/policies', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${stored.access_token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'Browser seconds', is_default: true, warning_thresholds: [0.05], targets: { critical: slow, medium: slow, low: slow, high: { first_response: 'PT5H', resolution: 'PT30S' } } }),
+      });
+      return response.status;
+    });
+    expect(status).toBe(201);
+
+    const employee = await world.signedIn('user');
+    const later = await fileRequest(employee.page, { title: `Projector in room 2 hums ${Date.now()}`, description: 'The projector in room 2 hums loudly during meetings.', type: 'Other' });
+    await waitForStatus(employee.page, 'escalated');
+    await employee.page.getByRole('link', { name: 'New request' }).first().click();
+    await employee.page.getByLabel('Title').fill(`Door badge reader broken ${Date.now()}`);
+    await employee.page.getByLabel('Description').fill('The badge reader at the back door does not react to any badge.');
+    await employee.page.getByLabel('Request type').selectOption({ label: 'Other' });
+    await employee.page.getByLabel('Priority').selectOption({ label: 'High' });
+    await employee.page.getByRole('button', { name: 'Send request' }).click();
+    await employee.page.locator('.heading-row [data-status="escalated"]').waitFor({ timeout: LIVE_MS });
+    const urgent = employee.page.url().split('/tickets/')[1];
+
+    await support.page.reload();
+    const lane = support.page.locator('[data-lane="escalated"]');
+    const urgentItem = lane.locator(`[data-ticket-id="${urgent}"]`);
+    await urgentItem.locator('[data-sla-state="at_risk"]').waitFor({ timeout: LIVE_MS });
+    expect(await urgentItem.locator('[data-sla-state]').textContent()).toMatch(/^At risk · due in \d+ s$/);
+    const order = await lane.locator('.queue-item').evaluateAll((items) => items.map((item) => item.getAttribute('data-ticket-id')));
+    expect(order.indexOf(urgent)).toBeLessThan(order.indexOf(later));
+    expect(order.indexOf(urgent)).toBe(0);
+
+    await urgentItem.getByRole('link').click();
+    const clocks = support.page.getByTestId('sla');
+    await clocks.locator('[data-metric="resolution"][data-state="running"]').waitFor();
+    expect(await clocks.textContent()).toContain('Browser seconds');
+  });
+
   it('has no serious accessibility violation on any main screen, on a laptop and on a phone; screenshots of each role', async () => {
     const found: Record<string, unknown> = {};
     const check = async (page: Page, name: string) => {

@@ -94,6 +94,7 @@ export const OPERATIONS: Record<string, Operation> = {
   'POST /api/v1/sla/policies': { role: 'admin', ok: 201, call: () => ({ body: slaPolicy() }) },
   'GET /api/v1/sla/policies/{policy_id}': { role: 'admin', ok: 200, call: (world) => ({ params: { policy_id: world.policy }, query: { version: '1' } }) },
   'GET /api/v1/sla/policies/{policy_id}/versions': { role: 'admin', ok: 200, call: (world) => ({ params: { policy_id: world.policy } }) },
+  'POST /api/v1/sla/policies/{policy_id}/simulate': { role: 'admin', ok: 200, call: (world) => ({ params: { policy_id: world.policy }, query: { days: '7' } }) },
   'PUT /api/v1/sla/policies/{policy_id}': { role: 'admin', ok: 200, call: (world) => ({ params: { policy_id: world.policy }, body: slaPolicy() }) },
   'DELETE /api/v1/sla/policies/{policy_id}': {
     role: 'admin',

@@ -571,6 +571,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sla/policies/{policy_id}/simulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What if: replay the tickets filed in the last `?days=` days (default 30) under this policy, each from its
+         *     own audit trail, and count how many would have met or breached each target — by metric and by priority.
+         *     Nothing is written (a POST because it is a computation to run, not a resource to read).
+         */
+        post: operations["slaSimulate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tickets/{ticket_id}/sla": {
         parameters: {
             query?: never;
@@ -944,7 +965,7 @@ export interface components {
             suggestion?: components["schemas"]["TicketSuggestionDto"] | null;
             /**
              * Format: date-time
-             * @description Support and admin only: the nearest due time of a running SLA clock (GET /tickets/{id}/sla has them all).
+             * @description Support and admin only: the nearest due time of an open SLA clock — past for a breached one (GET /tickets/{id}/sla has them all).
              */
             sla_due_at?: string | null;
             requester_id: string;
@@ -1408,6 +1429,39 @@ export interface components {
             first_response: ("staff_comment" | "staff_decision" | "staff_question" | "assistant_question" | "assistant_resolution")[];
             /** @description Make this the policy every ticket is measured by. */
             is_default?: boolean;
+        };
+        MetricOutcomesDto: {
+            /** @description Reached a stop status (or, for first response, got one) within the target. */
+            met: number;
+            /** @description Went over the target, whether the ticket is closed or not. */
+            breached: number;
+            /** @description Still within the target, clock running. */
+            running: number;
+            /** @description Still within the target, clock paused. */
+            paused: number;
+        };
+        SimulationOutcomesDto: {
+            first_response: components["schemas"]["MetricOutcomesDto"];
+            resolution: components["schemas"]["MetricOutcomesDto"];
+        };
+        SlaSimulationDto: {
+            policy: {
+                policy_id: string;
+                version: number;
+                name: string;
+            };
+            window_days: number;
+            /** @description Tickets filed in the window, each replayed from its audit trail under the policy. */
+            tickets: number;
+            /** @description The instant the replay measured up to. */
+            evaluated_at: string;
+            outcomes: components["schemas"]["SimulationOutcomesDto"];
+            by_priority: {
+                critical: components["schemas"]["SimulationOutcomesDto"];
+                high: components["schemas"]["SimulationOutcomesDto"];
+                medium: components["schemas"]["SimulationOutcomesDto"];
+                low: components["schemas"]["SimulationOutcomesDto"];
+            };
         };
         SlaWarningDto: {
             /** @description The fraction of the target. */
@@ -1909,7 +1963,7 @@ export interface operations {
                 sla?: "at_risk" | "breached";
                 /** @description Also count every ticket that matches the filters (`total`). Off by default: counting reads every match, a page reads `limit`. */
                 include_total?: boolean;
-                /** @description A field to sort by; a leading `-` sorts descending. `sla_due`: the nearest due time first (the support queue's order), tickets with no running clock last. */
+                /** @description A field to sort by; a leading `-` sorts descending. `sla_due`: the nearest due time first — breached tickets (due in the past), then the soonest due: the support queue's order; tickets with no open clock last. */
                 sort: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "priority" | "-priority" | "sla_due" | "-sla_due";
                 /** @description How many items to skip (at most 10,000; page further with `cursor`). */
                 offset: number;
@@ -3723,6 +3777,66 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SlaPolicyListDto"];
+                };
+            };
+            /** @description Invalid input: `message` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    slaSimulate: {
+        parameters: {
+            query: {
+                /** @description Replay the tickets filed in the last `days` days. */
+                days: number;
+            };
+            header?: never;
+            path: {
+                policy_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaSimulationDto"];
                 };
             };
             /** @description Invalid input: `message` lists each problem */

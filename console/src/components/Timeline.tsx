@@ -1,6 +1,6 @@
 // A ticket's events as a readable history: who did what, in order.
 import type { TicketEvent } from '../api/client';
-import { EVENT_LABEL, label, STATUS_LABEL, when } from '../format';
+import { duration, EVENT_LABEL, label, METRIC_LABEL, STATUS_LABEL, when } from '../format';
 
 type Payload = Record<string, unknown>;
 
@@ -35,6 +35,14 @@ function describe(type: string, payload: Payload): string {
   }
   if (type === 'comment') return `${payload.internal ? 'Internal note' : 'Comment'}: “${truncate(String(payload.body ?? ''))}”`;
   if (type === 'error') return String(payload.message ?? payload.error ?? 'The workflow stopped with an error.');
+  if (type.startsWith('sla_')) {
+    const metric = METRIC_LABEL[String(payload.metric)] ?? String(payload.metric);
+    if (type === 'sla_warning') return `${metric}: ${Math.round(Number(payload.threshold) * 100)} % of the target used; ${duration(Number(payload.seconds_left))} left.`;
+    if (type === 'sla_breached') return `${metric}: target missed (over by ${duration(Number(payload.seconds_over))}).`;
+    if (type === 'sla_paused') return `${metric}: clock paused while a person outside support is awaited.`;
+    if (type === 'sla_resumed') return `${metric}: clock running again; ${duration(Number(payload.seconds_left))} left.`;
+    if (type === 'sla_met') return `${metric}: target met with ${duration(Number(payload.seconds_left))} to spare.`;
+  }
   return '';
 }
 

@@ -1,7 +1,7 @@
 // Small pieces every screen uses.
 import type { ComponentChildren } from 'preact';
 import type { TicketStatus } from '../api/client';
-import { STATUS_LABEL } from '../format';
+import { dueText, STATUS_LABEL } from '../format';
 
 export function StatusBadge({ status }: { status: TicketStatus }) {
   return <span class={`badge status-${status}`} data-status={status}>{STATUS_LABEL[status] ?? status}</span>;
@@ -57,4 +57,17 @@ export function LiveIndicator({ state }: { state: 'connecting' | 'live' | 'recon
 
 export function Loading({ what }: { what: string }) {
   return <p class="muted" role="status">Loading {what}…</p>;
+}
+
+/** A ticket's service levels in a word and its nearest due time (support and admin see them). */
+export function SlaBadge({ state, dueAt }: { state?: string | null; dueAt?: string | null }) {
+  const text = dueText(dueAt, state);
+  if (!state || !text) return null;
+  const word = state === 'breached' ? 'Breached' : state === 'at_risk' ? 'At risk' : null;
+  return (
+    <span class={`badge sla sla-${state}`} data-sla-state={state}>
+      {word ? `${word} · ` : ''}
+      {text}
+    </span>
+  );
 }

@@ -1,8 +1,9 @@
-// Support's live queue: what waits for a person, oldest first. A ticket moves between the lanes (or leaves
-// them) the moment its workflow update arrives on the stream — no reload.
+// Support's live queue: what waits for a person, the nearest SLA due time first (breached tickets, whose due
+// time is past, at the top; then at risk). A ticket moves between the lanes (or leaves them) the moment its
+// workflow update arrives on the stream, and its SLA badge changes with each SLA event — no reload.
 import { useEffect, useState } from 'preact/hooks';
 import { api, errorMessages, type Ticket, type TicketStatus } from '../api/client';
-import { Alert, LiveIndicator, StatusBadge } from '../components/ui';
+import { Alert, LiveIndicator, SlaBadge, StatusBadge } from '../components/ui';
 import { ago, label } from '../format';
 import { type LiveEvent, useLiveEvents } from '../live';
 import { href } from '../router';
@@ -21,7 +22,7 @@ export function Queue() {
 
   useEffect(() => {
     void Promise.all(
-      LANES.map((lane) => api.GET('/api/v1/tickets', { params: { query: { status: lane.status, sort: 'created_at', limit: 100 } as never } })),
+      LANES.map((lane) => api.GET('/api/v1/tickets', { params: { query: { status: lane.status, sort: 'sla_due', limit: 100 } as never } })),
     ).then((pages) => {
       const failed = pages.find((page) => !page.data);
       if (failed) return setErrors(errorMessages(failed.error));
@@ -34,9 +35,17 @@ export function Queue() {
     if (data && QUEUED.has(data.status)) setTickets((list) => (list.some((t) => t.ticket_id === data.ticket_id) ? list : [...list, data]));
   };
 
+  const refresh = async (ticketId: string) => {
+    const { data } = await api.GET('/api/v1/tickets/{ticket_id}', { params: { path: { ticket_id: ticketId } } });
+    if (data) setTickets((list) => list.map((ticket) => (ticket.ticket_id === data.ticket_id ? data : ticket)));
+  };
+
   const live = useLiveEvents(null, (event: LiveEvent) => {
-    if (event.type !== 'workflow_update' || !event.ticket_id) return;
+    if (!event.ticket_id) return;
     const known = tickets.find((ticket) => ticket.ticket_id === event.ticket_id);
+    // A warning, a breach, a pause: the ticket's SLA summary changed.
+    if (event.type.startsWith('sla_')) return known ? void refresh(event.ticket_id) : undefined;
+    if (event.type !== 'workflow_update') return;
     if (!known) {
       if (typeof event.status === 'string' && QUEUED.has(event.status)) void fetchAndAdd(event.ticket_id);
       return;
@@ -53,7 +62,7 @@ export function Queue() {
       <Alert messages={errors} />
       <div class="lanes">
         {LANES.map((lane) => {
-          const inLane = tickets.filter((ticket) => ticket.status === lane.status).sort((a, b) => a.created_at.localeCompare(b.created_at));
+          const inLane = tickets.filter((ticket) => ticket.status === lane.status).sort(bySlaDue);
           return (
             <section key={lane.status} class="lane card" aria-labelledby={`lane-${lane.status}`} data-lane={lane.status}>
               <h2 id={`lane-${lane.status}`}>
@@ -65,7 +74,8 @@ export function Queue() {
                   <li key={ticket.ticket_id} class="queue-item" data-ticket-id={ticket.ticket_id}>
                     <a href={href(`/tickets/${ticket.ticket_id}`)}>{ticket.title}</a>
                     <div class="muted small">
-                      <StatusBadge status={ticket.status} /> {label(ticket.priority)} priority · filed {ago(ticket.created_at)}
+                      <StatusBadge status={ticket.status} /> <SlaBadge state={ticket.sla_state} dueAt={ticket.sla_due_at} /> {label(ticket.priority)} priority · filed{' '}
+                      {ago(ticket.created_at)}
                     </div>
                   </li>
                 ))}
@@ -76,4 +86,10 @@ export function Queue() {
       </div>
     </section>
   );
+}
+
+/** Nearest SLA due time first (a breached ticket's lies in the past); no due time last, oldest first among those. */
+function bySlaDue(a: Ticket, b: Ticket): number {
+  const due = (ticket: Ticket) => (ticket.sla_due_at ? Date.parse(ticket.sla_due_at) : Infinity);
+  return due(a) - due(b) || a.created_at.localeCompare(b.created_at);
 }

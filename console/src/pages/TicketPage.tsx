@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, errorMessages, type Comment, type Ticket, type TicketEvent, type User, type WorkflowState } from '../api/client';
 import { Citations } from '../components/Citations';
+import { SlaPanel } from '../components/SlaPanel';
 import { Timeline } from '../components/Timeline';
 import { Alert, LiveIndicator, Loading, StatusBadge } from '../components/ui';
 import { label, REQUEST_TYPE_LABEL, when } from '../format';
@@ -16,6 +17,7 @@ export function TicketPage({ ticketId, user }: { ticketId: string; user: User })
   const [events, setEvents] = useState<TicketEvent[]>([]);
   const [comments, setComments] = useState<Comment[]>([]);
   const [errors, setErrors] = useState<string[]>([]);
+  const [seen, setSeen] = useState(0);
   const staff = isStaff(user);
   const path = { params: { path: { ticket_id: ticketId } } };
 
@@ -42,6 +44,7 @@ export function TicketPage({ ticketId, user }: { ticketId: string; user: User })
 
   const live = useLiveEvents(ticketId, (event: LiveEvent) => {
     setEvents((known) => merge(known, [fromLive(event)]));
+    setSeen((count) => count + 1);
     if (event.type === 'comment') void loadComments();
     else void loadTicket();
   });
@@ -127,6 +130,7 @@ export function TicketPage({ ticketId, user }: { ticketId: string; user: User })
             </section>
           ) : null}
 
+          {staff ? <SlaPanel ticketId={ticketId} version={seen} /> : null}
           {staff ? <StaffActions ticket={ticket} workflow={workflow} user={user} onDone={loadTicket} /> : null}
 
           <Conversation ticketId={ticketId} comments={comments} staff={staff} actorName={actorName} onPosted={loadComments} />

@@ -48,7 +48,7 @@ export class ListTicketsQueryDto extends CursorPageQueryDto {
   @IsOptional() @BooleanQuery('include_total')
   include_total?: boolean;
 
-  /** A field to sort by; a leading `-` sorts descending. `sla_due`: the nearest due time first (the support queue's order), tickets with no running clock last. */
+  /** A field to sort by; a leading `-` sorts descending. `sla_due`: the nearest due time first — breached tickets (due in the past), then the soonest due: the support queue's order; tickets with no open clock last. */
   @IsOptional() @IsIn(TICKET_SORTS)
   sort: TicketSort = '-created_at';
 }

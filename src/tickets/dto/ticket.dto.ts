@@ -50,7 +50,7 @@ export class TicketDto {
    */
   @ApiPropertyOptional({ enum: TICKET_SLA_STATES, nullable: true })
   sla_state?: TicketSlaState | null;
-  /** Support and admin only: the nearest due time of a running SLA clock (GET /tickets/{id}/sla has them all). */
+  /** Support and admin only: the nearest due time of an open SLA clock — past for a breached one (GET /tickets/{id}/sla has them all). */
   sla_due_at?: Date | null;
   requester_id: string;
   /** The requester's employee id. @example "EMP001" */
