@@ -1,0 +1,131 @@
+import { TicketsRepository } from '../tickets/tickets.repository';
+import { TicketWriter } from '../tickets/ticket-writer.service';
+import { TicketPriority, TicketStatus } from '../tickets/ticket.enums';
+import { Role } from '../users/role.enum';
+import { SlaEvaluator } from './sla-evaluator';
+import type { CalendarRow, PolicyRow, SlaRepository, TicketSlaRow, TicketTrail, TimerKind } from './sla.repository';
+
+const TICKET = '6f1c0a52-3b7e-4a8e-9a55-3f2a7b1d9c10';
+const weekday = [{ start: '09:00', end: '17:00' }];
+const OFFICE: CalendarRow = {
+  id: 'c1',
+  name: 'Office',
+  time_zone: 'UTC',
+  working_hours: { mon: weekday, tue: weekday, wed: weekday, thu: weekday, fri: weekday },
+  holidays: [],
+  created_at: new Date('2026-01-01T00:00:00Z'),
+  updated_at: new Date('2026-01-01T00:00:00Z'),
+};
+
+function policy(targets: Record<'first_response' | 'resolution', string>, calendarId: string | null): PolicyRow {
+  return {
+    policy_id: 'p1',
+    version: 1,
+    name: 'Test',
+    calendar_id: calendarId,
+    targets: { critical: targets, high: targets, medium: targets, low: targets },
+    pause_statuses: [TicketStatus.WaitingForUser, TicketStatus.WaitingForApproval],
+    stop_statuses: [TicketStatus.Resolved, TicketStatus.Denied],
+    warning_thresholds: [0.5, 0.8],
+    first_response: ['staff_comment'],
+    is_current: true,
+    is_default: true,
+    created_at: new Date('2026-01-01T00:00:00Z'),
+  };
+}
+
+/** The repository as the evaluator uses it, in memory: timers keyed as the unique index keys them. */
+class FakeSlaRepository {
+  timers = new Map<string, { dueAt: Date; firedAt: Date | null }>();
+  rows = new Map<string, TicketSlaRow>();
+  summary: { state: string; dueAt: Date | null } | null = null;
+
+  constructor(
+    private readonly activePolicy: PolicyRow,
+    private readonly trail: TicketTrail,
+  ) {}
+
+  findDefaultPolicy = async () => this.activePolicy;
+  findCalendar = async (id: string) => (id === OFFICE.id ? OFFICE : null);
+  findTicketTrail = async () => this.trail;
+  findTicketSlas = async () => [...this.rows.values()];
+  saveTicketSla = async (row: TicketSlaRow) => void this.rows.set(row.metric, row);
+  saveTicketSummary = async (_id: string, state: string, dueAt: Date | null) => void (this.summary = { state, dueAt });
+  fireOnce = async (_id: string, metric: string, kind: TimerKind, threshold: number, dueAt: Date) => {
+    const key = `${metric}:${kind}:${threshold}`;
+    if (this.timers.get(key)?.firedAt) return false;
+    this.timers.set(key, { dueAt, firedAt: new Date() });
+    return true;
+  };
+  schedule = async (_id: string, metric: string, kind: TimerKind, threshold: number, dueAt: Date) => {
+    const key = `${metric}:${kind}:${threshold}`;
+    if (!this.timers.get(key)?.firedAt) this.timers.set(key, { dueAt, firedAt: null });
+  };
+  unschedule = async (_id: string, metric: string, keep: Array<{ kind: TimerKind; threshold: number }> = []) => {
+    for (const [key, timer] of this.timers) {
+      if (key.startsWith(`${metric}:`) && !timer.firedAt && !keep.some((k) => key === `${metric}:${k.kind}:${k.threshold}`)) this.timers.delete(key);
+    }
+  };
+  pending(): Record<string, string> {
+    return Object.fromEntries([...this.timers].filter(([, timer]) => !timer.firedAt).map(([key, timer]) => [key, timer.dueAt.toISOString()]));
+  }
+}
+
+function setUp(activePolicy: PolicyRow, filedAt: string, moves: Array<{ at: string; to: TicketStatus }> = []) {
+  const trail: TicketTrail = {
+    ticket: { id: TICKET, priority: TicketPriority.Medium, status: moves.at(-1)?.to ?? TicketStatus.Pending, requester_id: 'u1', created_at: new Date(filedAt) },
+    events: [
+      { at: new Date(filedAt), type: 'workflow_update', actorId: 'u1', actorRole: Role.User, payload: { change: 'created', status: 'pending' } },
+      ...moves.map((move) => ({ at: new Date(move.at), type: 'workflow_update', actorId: 's1', actorRole: Role.Support, payload: { change: 'updated', changes: { status: { to: move.to } } } })),
+    ],
+  };
+  const repository = new FakeSlaRepository(activePolicy, trail);
+  const appended: Array<{ type: string; payload: Record<string, unknown> }> = [];
+  const tickets = { appendEvent: async (event: { type: string; payload: Record<string, unknown> }) => void appended.push(event) };
+  const writer = { signalAppended: jest.fn() };
+  const evaluator = new SlaEvaluator(repository as unknown as SlaRepository, tickets as unknown as TicketsRepository, writer as unknown as TicketWriter);
+  return { evaluator, repository, appended, writer };
+}
+
+describe('SlaEvaluator', () => {
+  it('waits for the next working instant when a target is reached exactly at the close of the day, instead of a timer due in the past', async () => {
+    // Filed Friday 09:00 with 8 working hours: reached at 17:00 exactly, met if resolved then, breached from Monday 09:00.
+    const { evaluator, repository, appended } = setUp(policy({ first_response: 'PT8H', resolution: 'PT8H' }, OFFICE.id), '2026-12-04T09:00:00Z');
+    await evaluator.evaluate(TICKET, new Date('2026-12-05T10:00:00Z'));
+    expect(repository.pending()).toEqual({
+      'first_response:breach:1': '2026-12-07T09:00:00.001Z',
+      'resolution:breach:1': '2026-12-07T09:00:00.001Z',
+    });
+    expect(appended.map((event) => event.type)).toEqual(['sla_warning', 'sla_warning', 'sla_warning', 'sla_warning']);
+    expect(repository.rows.get('resolution')).toMatchObject({ state: 'running', consumed_seconds: 8 * 3600 });
+  });
+
+  it('announces what one look finds crossed in the order it happened, each once however often it looks', async () => {
+    const { evaluator, appended, writer } = setUp(policy({ first_response: 'PT40M', resolution: 'PT1H' }, null), '2026-12-03T10:00:00Z');
+    const now = new Date('2026-12-03T12:00:00Z');
+    await evaluator.evaluate(TICKET, now);
+    await evaluator.evaluate(TICKET, new Date(now.getTime() + 60_000));
+    expect(appended.map((event) => `${event.type}:${event.payload.metric}:${event.payload.threshold ?? ''}`)).toEqual([
+      'sla_warning:first_response:0.5', // 10:20
+      'sla_warning:resolution:0.5', // 10:30
+      'sla_warning:first_response:0.8', // 10:32
+      'sla_breached:first_response:', // 10:40
+      'sla_warning:resolution:0.8', // 10:48
+      'sla_breached:resolution:', // 11:00
+    ]);
+    expect(writer.signalAppended).toHaveBeenCalledTimes(1);
+  });
+
+  it('puts a breached open ticket first in the queue (its due time is past) and a paused one last (none)', async () => {
+    const breached = setUp(policy({ first_response: 'PT10M', resolution: 'PT1H' }, null), '2026-12-03T10:00:00Z');
+    await breached.evaluator.evaluate(TICKET, new Date('2026-12-03T12:00:00Z'));
+    expect(breached.repository.summary).toEqual({ state: 'breached', dueAt: new Date('2026-12-03T10:10:00Z') });
+    expect(breached.repository.pending()).toEqual({});
+
+    const paused = setUp(policy({ first_response: 'PT10M', resolution: 'PT1H' }, null), '2026-12-03T10:00:00Z', [{ at: '2026-12-03T10:01:00Z', to: TicketStatus.WaitingForUser }]);
+    await paused.evaluator.evaluate(TICKET, new Date('2026-12-03T12:00:00Z'));
+    expect(paused.repository.summary).toEqual({ state: 'paused', dueAt: null });
+    expect(paused.appended.map((event) => event.type)).toEqual(['sla_paused', 'sla_paused']);
+    expect(paused.repository.pending()).toEqual({});
+  });
+});
