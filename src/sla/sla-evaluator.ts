@@ -97,6 +97,9 @@ export class SlaEvaluator {
     const trail = await this.slaRepository.findTicketTrail(ticketId, true);
     if (!active || !trail) return;
     const stored = new Map((await this.slaRepository.findTicketSlas(ticketId)).map((row) => [row.metric, row]));
+    // Events carry the database's clock; one a moment ahead of ours must still count (a replay ignores the future).
+    const latest = trail.events.at(-1)?.at.getTime() ?? 0;
+    if (latest >= now.getTime()) now = new Date(latest + 1);
     const measured = this.measure(trail, active, now);
     const crossings: Crossing[] = [];
     for (const { metric, state } of measured) {
