@@ -131,7 +131,7 @@ describe('SlaEvaluator', () => {
 
   it('counts the change it is called for even when the database clock runs a little ahead of the app', async () => {
     const now = new Date('2026-12-03T10:30:00.000Z');
-    const ahead = setUp(policy({ first_response: 'PT1H', resolution: 'PT4H' }, null), '2026-12-03T10:00:00Z', [{ at: '2026-12-03T10:30:00.050Z', to: TicketStatus.WaitingForUser }]);
+    const ahead = setUp(policy({ first_response: 'PT2H', resolution: 'PT4H' }, null), '2026-12-03T10:00:00Z', [{ at: '2026-12-03T10:30:00.050Z', to: TicketStatus.WaitingForUser }]);
     await ahead.evaluator.evaluate(TICKET, now);
     expect(ahead.repository.summary).toEqual({ state: 'paused', dueAt: null });
     expect(ahead.repository.rows.get('resolution')).toMatchObject({ state: 'paused', consumed_seconds: 1800 });
