@@ -47,25 +47,28 @@ class FakeSlaRepository {
 
   findDefaultPolicy = async () => this.activePolicy;
   findCalendar = async (id: string) => (id === OFFICE.id ? OFFICE : null);
-  findTicketTrail = async () => this.trail;
-  findTicketSlas = async () => [...this.rows.values()];
-  saveTicketSla = async (row: TicketSlaRow) => void this.rows.set(row.metric, row);
-  saveTicketSummary = async (_id: string, state: string, dueAt: Date | null) => void (this.summary = { state, dueAt });
+  findTicketTrail = async () => ({
+    ...this.trail,
+    stored: [...this.rows.values()],
+    policy: this.activePolicy,
+    calendar: this.activePolicy.calendar_id === OFFICE.id ? OFFICE : null,
+  });
+  saveEvaluation = async (_id: string, rows: TicketSlaRow[], state: string, dueAt: Date | null, due: Array<{ metric: string; kind: TimerKind; threshold: number; at: Date }>) => {
+    for (const row of rows) this.rows.set(row.metric, row);
+    this.summary = { state, dueAt };
+    this.replaceTimers(due);
+  };
   fireOnce = async (_id: string, metric: string, kind: TimerKind, threshold: number, dueAt: Date) => {
     const key = `${metric}:${kind}:${threshold}`;
     if (this.timers.get(key)?.firedAt) return false;
     this.timers.set(key, { dueAt, firedAt: new Date() });
     return true;
   };
-  schedule = async (_id: string, metric: string, kind: TimerKind, threshold: number, dueAt: Date) => {
-    const key = `${metric}:${kind}:${threshold}`;
-    if (!this.timers.get(key)?.firedAt) this.timers.set(key, { dueAt, firedAt: null });
-  };
-  unschedule = async (_id: string, metric: string, keep: Array<{ kind: TimerKind; threshold: number }> = []) => {
-    for (const [key, timer] of this.timers) {
-      if (key.startsWith(`${metric}:`) && !timer.firedAt && !keep.some((k) => key === `${metric}:${k.kind}:${k.threshold}`)) this.timers.delete(key);
-    }
-  };
+  private replaceTimers(due: Array<{ metric: string; kind: TimerKind; threshold: number; at: Date }>): void {
+    const key = (timer: { metric: string; kind: string; threshold: number }) => `${timer.metric}:${timer.kind}:${timer.threshold}`;
+    for (const [existing, timer] of this.timers) if (!timer.firedAt && !due.some((next) => key(next) === existing)) this.timers.delete(existing);
+    for (const next of due) if (!this.timers.get(key(next))?.firedAt) this.timers.set(key(next), { dueAt: next.at, firedAt: null });
+  }
   pending(): Record<string, string> {
     return Object.fromEntries([...this.timers].filter(([, timer]) => !timer.firedAt).map(([key, timer]) => [key, timer.dueAt.toISOString()]));
   }

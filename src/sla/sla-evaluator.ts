@@ -10,7 +10,7 @@ import { BusinessCalendar } from './business-calendar';
 import { parseIsoDuration } from './iso-duration';
 import { MetricState, replayMetric } from './sla-clock';
 import { firstResponseAt, SLA_METRICS, SlaMetric, statusHistory } from './sla-metrics';
-import { CalendarRow, PolicyRow, SlaRepository, TicketSlaRow, TicketTrail } from './sla.repository';
+import { CalendarRow, DueTimer, PolicyRow, SlaRepository, TicketSlaRow, TicketTrail } from './sla.repository';
 
 /** The policy a ticket is measured by, ready to count with. */
 export interface ActivePolicy {
@@ -93,24 +93,22 @@ export class SlaEvaluator {
    * turns across instances, and each crossing is announced once (a fired timer is never fired again).
    */
   async evaluate(ticketId: string, now = new Date()): Promise<void> {
-    const active = await this.activePolicy();
     const trail = await this.slaRepository.findTicketTrail(ticketId, true);
-    if (!active || !trail) return;
-    const stored = new Map((await this.slaRepository.findTicketSlas(ticketId)).map((row) => [row.metric, row]));
+    if (!trail?.policy) return;
+    const active: ActivePolicy = { policy: trail.policy, calendar: this.calendarOf(trail.calendar) };
+    const stored = new Map(trail.stored.map((row) => [row.metric, row]));
     // Events carry the database's clock; one a moment ahead of ours must still count (a replay ignores the future).
     const latest = trail.events.at(-1)?.at.getTime() ?? 0;
     if (latest >= now.getTime()) now = new Date(latest + 1);
     const measured = this.measure(trail, active, now);
     const crossings: Crossing[] = [];
-    for (const { metric, state } of measured) {
-      crossings.push(...(await this.crossings(ticketId, metric, state, stored.get(metric), now)));
-      await this.reschedule(ticketId, metric, state, active, now);
-      await this.slaRepository.saveTicketSla(rowOf(ticketId, metric, active.policy, state, now));
-    }
+    for (const { metric, state } of measured) crossings.push(...(await this.crossings(ticketId, metric, state, stored.get(metric), now)));
     // In the order they happened, whichever metric: one look may find several crossed since the last.
     crossings.sort((a, b) => a.at.getTime() - b.at.getTime());
     for (const { type, payload } of crossings) await this.ticketsRepository.appendEvent({ ticketId, type, actorId: null, staffOnly: true, payload });
-    await this.slaRepository.saveTicketSummary(ticketId, summaryOf(measured.map((entry) => entry.state)), nearestDue(measured.map((entry) => entry.state)));
+    const states = measured.map((entry) => entry.state);
+    const timers = measured.flatMap(({ metric, state }) => this.nextTimers(metric, state, active, now));
+    await this.slaRepository.saveEvaluation(ticketId, measured.map(({ metric, state }) => rowOf(ticketId, metric, active.policy, state, now)), summaryOf(states), nearestDue(states), timers);
     if (crossings.length) this.ticketWriter.signalAppended();
   }
 
@@ -137,17 +135,15 @@ export class SlaEvaluator {
   }
 
   /** Only a running clock has something due: its next warning and its breach, when it keeps running. */
-  private async reschedule(ticketId: string, metric: SlaMetric, state: MetricState, active: ActivePolicy, now: Date): Promise<void> {
-    if (state.state !== 'running' || !state.dueAt) return this.slaRepository.unschedule(ticketId, metric);
+  private nextTimers(metric: SlaMetric, state: MetricState, active: ActivePolicy, now: Date): DueTimer[] {
+    if (state.state !== 'running' || !state.dueAt) return [];
     const crossed = new Set(state.warnings.map((warning) => warning.threshold));
     const threshold = [...active.policy.warning_thresholds].sort((a, b) => a - b).find((candidate) => !crossed.has(candidate));
-    const next = state.nextWarningAt && threshold !== undefined ? [{ kind: 'warning' as const, threshold, at: state.nextWarningAt }] : [];
+    const next = state.nextWarningAt && threshold !== undefined ? [{ metric, kind: 'warning' as const, threshold, at: state.nextWarningAt }] : [];
     // A target reached exactly at the close of a working day is breached only at the next working instant:
     // a timer due before that would find nothing to fire, look after look, until then.
     const breachAt = state.dueAt > now ? state.dueAt : active.calendar.addWorkingSeconds(now, 0.001);
-    const due = [...next, { kind: 'breach' as const, threshold: 1, at: breachAt }];
-    await this.slaRepository.unschedule(ticketId, metric, due);
-    for (const timer of due) await this.slaRepository.schedule(ticketId, metric, timer.kind, timer.threshold, timer.at);
+    return [...next, { metric, kind: 'breach' as const, threshold: 1, at: breachAt }];
   }
 }
 

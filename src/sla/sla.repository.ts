@@ -52,6 +52,13 @@ export interface TicketTrail {
 
 export type TimerKind = 'warning' | 'breach';
 
+export interface DueTimer {
+  metric: SlaMetric;
+  kind: TimerKind;
+  threshold: number;
+  at: Date;
+}
+
 /** The SLA's own events say nothing about the clocks: a replay reads the rest of the trail. */
 const SLA_EVENT_TYPES = ['sla_warning', 'sla_breached', 'sla_paused', 'sla_resumed', 'sla_met'];
 
@@ -169,20 +176,37 @@ export class SlaRepository extends TransactionalRepository {
 
   // ---- tickets
 
-  /** The ticket (locked with `lock`, so that its evaluations take turns) and its whole audit trail with each actor's role. */
-  async findTicketTrail(ticketId: string, lock: boolean): Promise<TicketTrail | null> {
-    const [ticket] = await this.manager.query<TicketTrail['ticket'][]>(
-      `SELECT id, priority, status, requester_id, created_at FROM tickets WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
+  /**
+   * The ticket (locked with `lock`, so that its evaluations take turns), its whole audit trail with each
+   * actor's role, its metrics as last stored, and the default policy with its calendar — in one round trip,
+   * since every change of a ticket pays it.
+   */
+  async findTicketTrail(ticketId: string, lock: boolean): Promise<(TicketTrail & { stored: TicketSlaRow[]; policy: PolicyRow | null; calendar: CalendarRow | null }) | null> {
+    type Row = TicketTrail['ticket'] & {
+      events: Array<[string, string, string | null, Role | null, Record<string, unknown>]>;
+      stored: TicketSlaRow[];
+      policy: PolicyRow | null;
+      calendar: CalendarRow | null;
+    };
+    const [row] = await this.manager.query<Row[]>(
+      `SELECT t.id, t.priority, t.status, t.requester_id, t.created_at,
+              coalesce((SELECT json_agg(json_build_array(e.created_at, e.type, e.actor_id, u.role::text, e.payload) ORDER BY e.id)
+                        FROM ticket_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.ticket_id = t.id), '[]'::json) AS events,
+              coalesce((SELECT json_agg(s) FROM ticket_slas s WHERE s.ticket_id = t.id), '[]'::json) AS stored,
+              (SELECT row_to_json(p) FROM sla_policies p WHERE p.is_current AND p.is_default) AS policy,
+              (SELECT row_to_json(c) FROM sla_calendars c JOIN sla_policies p ON p.calendar_id = c.id WHERE p.is_current AND p.is_default) AS calendar
+       FROM tickets t WHERE t.id = $1${lock ? ' FOR UPDATE OF t' : ''}`,
       [ticketId],
     );
-    if (!ticket) return null;
-    const rows = await this.manager.query<Array<{ created_at: Date; type: string; actor_id: string | null; role: Role | null; payload: Record<string, unknown> }>>(
-      `SELECT e.created_at, e.type, e.actor_id, u.role::text AS role, e.payload
-       FROM ticket_events e LEFT JOIN users u ON u.id = e.actor_id
-       WHERE e.ticket_id = $1 ORDER BY e.id`,
-      [ticketId],
-    );
-    return { ticket, events: rows.map((row) => ({ at: new Date(row.created_at), type: row.type, actorId: row.actor_id, actorRole: row.role, payload: row.payload })) };
+    if (!row) return null;
+    const { events, stored, policy, calendar, ...ticket } = row;
+    return {
+      ticket,
+      events: events.map(([at, type, actorId, actorRole, payload]) => ({ at: new Date(at), type, actorId, actorRole, payload })),
+      stored,
+      policy,
+      calendar,
+    };
   }
 
   /** Tickets filed since `since` with their trails, a page at a time in id order (for a simulation). */
@@ -203,24 +227,51 @@ export class SlaRepository extends TransactionalRepository {
     return tickets.map((ticket) => ({ ticket, events: events.get(ticket.id)! }));
   }
 
-  findTicketSlas(ticketId: string): Promise<TicketSlaRow[]> {
-    return this.manager.query(`SELECT * FROM ticket_slas WHERE ticket_id = $1 ORDER BY metric`, [ticketId]);
-  }
-
-  async saveTicketSla(row: TicketSlaRow): Promise<void> {
+  /**
+   * The evaluation, in one statement: the ticket's metrics, its one-word summary for the list, and its unfired
+   * timers made exactly `timers` (each threshold not crossed yet, due when the clock will reach it if it keeps
+   * running; the others dropped).
+   */
+  async saveEvaluation(ticketId: string, rows: TicketSlaRow[], summary: TicketSlaState, dueAt: Date | null, timers: DueTimer[]): Promise<void> {
+    const column = <K extends keyof TicketSlaRow>(key: K) => rows.map((row) => row[key]);
     await this.manager.query(
-      `INSERT INTO ticket_slas (ticket_id, metric, policy_id, policy_version, state, consumed_seconds, target_seconds, due_at, met_at, breached_at, evaluated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       ON CONFLICT (ticket_id, metric) DO UPDATE SET policy_id = EXCLUDED.policy_id, policy_version = EXCLUDED.policy_version, state = EXCLUDED.state,
-         consumed_seconds = EXCLUDED.consumed_seconds, target_seconds = EXCLUDED.target_seconds, due_at = EXCLUDED.due_at,
-         met_at = EXCLUDED.met_at, breached_at = EXCLUDED.breached_at, evaluated_at = EXCLUDED.evaluated_at`,
-      [row.ticket_id, row.metric, row.policy_id, row.policy_version, row.state, row.consumed_seconds, row.target_seconds, row.due_at, row.met_at, row.breached_at, row.evaluated_at],
+      `WITH due AS (SELECT * FROM unnest($14::text[], $15::text[], $16::float8[], $17::timestamptz[]) AS due(metric, kind, threshold, due_at)),
+       dropped AS (
+         DELETE FROM sla_timers t WHERE t.ticket_id = $1 AND t.fired_at IS NULL
+           AND NOT EXISTS (SELECT 1 FROM due WHERE due.metric = t.metric AND due.kind = t.kind AND due.threshold = t.threshold)
+       ),
+       scheduled AS (
+         INSERT INTO sla_timers (ticket_id, metric, kind, threshold, due_at) SELECT $1, metric, kind, threshold, due_at FROM due
+         ON CONFLICT (ticket_id, metric, kind, threshold) DO UPDATE SET due_at = EXCLUDED.due_at WHERE sla_timers.fired_at IS NULL
+       ),
+       saved AS (
+         INSERT INTO ticket_slas (ticket_id, metric, policy_id, policy_version, state, consumed_seconds, target_seconds, due_at, met_at, breached_at, evaluated_at)
+         SELECT $1, * FROM unnest($2::text[], $3::uuid[], $4::int[], $5::text[], $6::int[], $7::int[], $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::timestamptz[])
+         ON CONFLICT (ticket_id, metric) DO UPDATE SET policy_id = EXCLUDED.policy_id, policy_version = EXCLUDED.policy_version, state = EXCLUDED.state,
+           consumed_seconds = EXCLUDED.consumed_seconds, target_seconds = EXCLUDED.target_seconds, due_at = EXCLUDED.due_at,
+           met_at = EXCLUDED.met_at, breached_at = EXCLUDED.breached_at, evaluated_at = EXCLUDED.evaluated_at
+       )
+       UPDATE tickets SET sla_state = $12, sla_due_at = $13 WHERE id = $1`,
+      [
+        ticketId,
+        column('metric'),
+        column('policy_id'),
+        column('policy_version'),
+        column('state'),
+        column('consumed_seconds'),
+        column('target_seconds'),
+        column('due_at'),
+        column('met_at'),
+        column('breached_at'),
+        column('evaluated_at'),
+        summary,
+        dueAt,
+        timers.map((timer) => timer.metric),
+        timers.map((timer) => timer.kind),
+        timers.map((timer) => timer.threshold),
+        timers.map((timer) => timer.at),
+      ],
     );
-  }
-
-  /** The ticket's summary of its metrics, for the list's filter and order (not a change of the ticket: updated_at stays). */
-  async saveTicketSummary(ticketId: string, state: TicketSlaState, dueAt: Date | null): Promise<void> {
-    await this.manager.query(`UPDATE tickets SET sla_state = $2, sla_due_at = $3 WHERE id = $1`, [ticketId, state, dueAt]);
   }
 
   // ---- timers
@@ -237,24 +288,6 @@ export class SlaRepository extends TransactionalRepository {
       [ticketId, metric, kind, threshold, dueAt],
     );
     return rows.length > 0;
-  }
-
-  /** The timer for a threshold not crossed yet, due when the clock will reach it if it keeps running. */
-  async schedule(ticketId: string, metric: SlaMetric, kind: TimerKind, threshold: number, dueAt: Date): Promise<void> {
-    await this.manager.query(
-      `INSERT INTO sla_timers (ticket_id, metric, kind, threshold, due_at) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (ticket_id, metric, kind, threshold) DO UPDATE SET due_at = EXCLUDED.due_at WHERE sla_timers.fired_at IS NULL`,
-      [ticketId, metric, kind, threshold, dueAt],
-    );
-  }
-
-  /** Unfired timers of a metric whose clock stands still or has stopped: nothing is due until it runs again. */
-  async unschedule(ticketId: string, metric: SlaMetric, keep: Array<{ kind: TimerKind; threshold: number }> = []): Promise<void> {
-    await this.manager.query(
-      `DELETE FROM sla_timers WHERE ticket_id = $1 AND metric = $2 AND fired_at IS NULL
-         AND NOT (kind || ':' || threshold::text = ANY($3::text[]))`,
-      [ticketId, metric, keep.map((timer) => `${timer.kind}:${timer.threshold}`)],
-    );
   }
 
   /**

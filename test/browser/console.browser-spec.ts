@@ -13,6 +13,10 @@ describe('Console (browser)', () => {
     world = await startConsoleWorld();
   });
   afterAll(() => world?.close());
+  // On a failure, what the pages ran into is in the report too (and in test-results/browser-troubles.txt).
+  afterEach(() => {
+    if (world?.troubles.length) process.stderr.write(`browser troubles so far:\n${world.troubles.join('\n')}\n`);
+  });
 
   async function fileRequest(page: Page, fields: { title: string; description: string; type: string; justification?: string }): Promise<string> {
     await page.getByRole('link', { name: 'New request' }).first().click();
@@ -133,7 +137,9 @@ describe('Console (browser)', () => {
     await waitForStatus(employee.page, 'resolved');
     expect(await wasNotReloaded(employee.page)).toBe(true);
     await employee.page.reload();
-    await employee.page.getByRole('heading', { name: 'Conversation' }).waitFor();
+    await employee.page.getByRole('heading', { name: 'Conversation' }).waitFor().catch(async (error: Error) => {
+      throw new Error(`${error.message}\nthe page showed: ${(await employee.page.locator('body').innerText()).slice(0, 500)}\n${world.troubles.join('\n')}`);
+    });
     await employee.page.locator('[data-event-type="workflow_update"]').last().waitFor();
     expect(await employee.page.getByText('FM-2231').count()).toBe(0);
     expect(ticketId).toMatch(/^[0-9a-f-]{36}$/);

@@ -1,7 +1,7 @@
 // The browser suite's world: the built app as a process of its own with the demo loaded (what a newcomer
 // gets from `npm run demo`), and Debian's Chromium driven by playwright-core.
 import axe from 'axe-core';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../../src/demo/demo-content';
@@ -21,6 +21,8 @@ export interface ConsoleWorld {
   browser: Browser;
   /** A browser context of its own (its own storage, so its own session), signed in as the demo account of `role`. */
   signedIn(role: DemoRole, viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }>;
+  /** What went wrong in the pages so far (script errors, API answers ≥ 500 or refused requests), for a failure's report. */
+  troubles: string[];
   close(): Promise<void>;
 }
 
@@ -43,18 +45,35 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
   mkdirSync(SCREENSHOTS, { recursive: true });
   const contexts: BrowserContext[] = [];
+  const troubles: string[] = [];
+  const watch = (context: BrowserContext, role: DemoRole) => {
+    context.on('page', (page) => {
+      const at = () => `${new Date().toISOString()} ${role} ${page.url().replace(server.url, '')}`;
+      page.on('pageerror', (error) => troubles.push(`${at()}: script error ${error.message}`));
+      page.on('requestfailed', (request) => {
+        if (!request.url().includes('/api/v1/events')) troubles.push(`${at()}: ${request.method()} ${request.url().replace(server.url, '')} failed: ${request.failure()?.errorText}`);
+      });
+      page.on('response', (response) => {
+        if (response.status() >= 500 || response.status() === 429) troubles.push(`${at()}: ${response.request().method()} ${response.url().replace(server.url, '')} → ${response.status()}`);
+      });
+    });
+  };
   return {
     url: server.url,
     server,
     browser,
+    troubles,
     signedIn: async (role, viewport = { width: 1280, height: 860 }) => {
       const context = await browser.newContext({ baseURL: server.url, viewport });
       contexts.push(context);
+      watch(context, role);
       const page = await context.newPage();
       await signIn(page, role);
       return { context, page };
     },
     close: async () => {
+      // A failure's report: what the pages ran into, and what the server said last.
+      if (troubles.length) writeFileSync(join(SCREENSHOTS, '..', 'browser-troubles.txt'), `${troubles.join('\n')}\n\nserver output:\n${server.stderr}`);
       for (const context of contexts) await context.close().catch(() => undefined);
       await browser.close().catch(() => undefined);
       await server.stop('SIGTERM');
