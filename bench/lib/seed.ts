@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { seededRandom } from '../../src/common/seeded-random';
 import { embedText } from '../../src/llm/providers/offline-embeddings';
 
 const PROBLEMS = [
@@ -77,14 +78,3 @@ export async function seedChunks(db: pg.Client, uploaderId: string, count: numbe
   return paragraphs;
 }
 
-/** mulberry32: a small, fast, seedable generator (Math.random cannot be seeded). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -1,3 +1,4 @@
+import { seededRandom } from '../common/seeded-random';
 import { BusinessCalendar, CalendarSpec, InvalidCalendarError, Weekday } from './business-calendar';
 
 const HOUR = 3600;
@@ -160,7 +161,7 @@ describe('BusinessCalendar', () => {
     const year = 365 * 86_400_000;
 
     it.each(Object.entries(calendars))('on %s, for 300 seeded random samples over a year with both DST changes', (_name, calendar) => {
-      const random = mulberry32(20260329);
+      const random = seededRandom(20260329);
       for (let sample = 0; sample < 300; sample++) {
         const from = new Date(yearStart + Math.floor(random() * year));
         const seconds = Math.floor(random() * 120 * HOUR * 1000) / 1000;
@@ -255,15 +256,3 @@ describe('BusinessCalendar', () => {
     });
   });
 });
-
-/** A small seeded generator, so a failing sample can be replayed. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

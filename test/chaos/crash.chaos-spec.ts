@@ -94,7 +94,10 @@ describe('Chaos: instances killed with SIGKILL', () => {
     // Taken over once the lease (3 s) lapsed, not before: the killed instance never handed it back.
     expect(takeoverMs).toBeGreaterThanOrEqual(1500);
     expect(takeoverMs).toBeLessThan(15000);
-    const [run] = await cluster.sql<{ state: string; fence: string }>(`SELECT state, fence FROM workflow_runs WHERE ticket_id = $1`, [ticketId]);
+    // The status is committed by the step that pauses; the run row says `waiting` once the segment ends.
+    const runOf = async () => (await cluster!.sql<{ state: string; fence: string }>(`SELECT state, fence FROM workflow_runs WHERE ticket_id = $1`, [ticketId]))[0];
+    await eventually('the second instance ends the segment', async () => (await runOf()).state !== 'running', 10000);
+    const run = await runOf();
     expect(run.state).toBe('waiting');
     expect(Number(run.fence)).toBe(Number(fenceBefore) + 1); // claimed once more, by the second instance
     // The killed call, then the second instance's triage and plan: each step ran once after the takeover.
