@@ -53,6 +53,11 @@ export class SlaEvaluator {
     return this.calendarOf(policy.calendar_id ? await this.slaRepository.findCalendar(policy.calendar_id) : null);
   }
 
+  /** The default policy as the ticket's trail was read with it (one round trip for both). */
+  activeFor(trail: { policy: PolicyRow | null; calendar: CalendarRow | null }): ActivePolicy | null {
+    return trail.policy ? { policy: trail.policy, calendar: this.calendarOf(trail.calendar) } : null;
+  }
+
   /** One instance per calendar version: a calendar caches the working stretches of the days it has counted. */
   private calendarOf(row: CalendarRow | null): BusinessCalendar {
     if (!row) return AROUND_THE_CLOCK;
@@ -94,8 +99,8 @@ export class SlaEvaluator {
    */
   async evaluate(ticketId: string, now = new Date()): Promise<void> {
     const trail = await this.slaRepository.findTicketTrail(ticketId, true);
-    if (!trail?.policy) return;
-    const active: ActivePolicy = { policy: trail.policy, calendar: this.calendarOf(trail.calendar) };
+    const active = trail && this.activeFor(trail);
+    if (!trail || !active) return;
     const stored = new Map(trail.stored.map((row) => [row.metric, row]));
     // Events carry the database's clock; one a moment ahead of ours must still count (a replay ignores the future).
     const latest = trail.events.at(-1)?.at.getTime() ?? 0;

@@ -144,9 +144,9 @@ export class SlaService {
 
   /** The ticket's clocks read now from its audit trail (stored evaluations may be a poll behind). */
   async ticketSla(ticketId: string): Promise<TicketSlaDto> {
-    const active = await this.evaluator.activePolicy();
     const trail = await this.slaRepository.findTicketTrail(ticketId, false);
     if (!trail) throw new NotFoundException(`Ticket ${ticketId} not found`);
+    const active = this.evaluator.activeFor(trail);
     if (!active) throw new ConflictException('No SLA policy is the default one');
     const now = new Date();
     const iso = (date: Date | null) => date?.toISOString() ?? null;
