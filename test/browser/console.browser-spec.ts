@@ -3,7 +3,7 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { apiStatusFromPage, ConsoleWorld, markPage, screenshot, seriousAccessibilityViolations, startConsoleWorld, wasNotReloaded } from './support/console';
+import { apiFromPage, ConsoleWorld, markPage, screenshot, seriousAccessibilityViolations, startConsoleWorld, wasNotReloaded } from './support/console';
 
 const LIVE_MS = 15000;
 
@@ -14,8 +14,9 @@ describe('Console (browser)', () => {
   });
   afterAll(() => world?.close());
   // On a failure, what the pages ran into is in the report too (and in test-results/browser-troubles.txt).
-  afterEach(() => {
+  afterEach(async () => {
     if (world?.troubles.length) process.stderr.write(`browser troubles so far:\n${world.troubles.join('\n')}\n`);
+    await world?.closeContexts();
   });
 
   async function fileRequest(page: Page, fields: { title: string; description: string; type: string; justification?: string }): Promise<string> {
@@ -184,10 +185,7 @@ describe('Console (browser)', () => {
 
     await admin.page.getByRole('link', { name: 'Dashboard' }).click();
     await admin.page.locator('#by-status-caption').waitFor();
-    const stats = await admin.page.evaluate(async () => {
-      const stored = JSON.parse(localStorage.getItem('support-desk.session') ?? '{}') as { access_token?: string };
-      return (await fetch('/api/v1/tickets/stats?days=30', { headers: { Authorization: `Bearer ${stored.access_token}` } })).json();
-    });
+    const { body: stats } = await apiFromPage(admin.page, '/api/v1/tickets/stats?days=30');
     const drawn = await admin.page.locator('figure[aria-labelledby="by-status-caption"] svg').getAttribute('aria-label');
     for (const { status, count } of stats.by_status as Array<{ status: string; count: number }>) {
       const name = { waiting_for_user: 'Waiting for the requester', waiting_for_approval: 'Waiting for approval', in_progress: 'In progress' }[status] ?? status.charAt(0).toUpperCase() + status.slice(1);
@@ -240,7 +238,7 @@ describe('Console (browser)', () => {
       await employee.page.getByRole('heading', { name: 'Not available to your role' }).waitFor();
     }
     for (const path of ['/api/v1/users', '/api/v1/tickets/stats', '/api/v1/llm/documents', '/api/v1/llm/search?q=vpn']) {
-      expect({ path, status: await apiStatusFromPage(employee.page, path) }).toEqual({ path, status: 403 });
+      expect({ path, status: (await apiFromPage(employee.page, path)).status }).toEqual({ path, status: 403 });
     }
   });
 
@@ -248,15 +246,10 @@ describe('Console (browser)', () => {
     const support = await world.signedIn('support');
     // A policy with second-scale targets for high priority, made the default through the API as an admin would.
     const admin = await world.signedIn('admin');
-    const status = await admin.page.evaluate(async () => {
-      const stored = JSON.parse(localStorage.getItem('support-desk.session') ?? '{}') as { access_token?: string };
-      const slow = { first_response: 'PT5H', resolution: 'PT8H' };
-      const response = await fetch('/api/v1/sla/policies', {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${stored.access_token}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ name: 'Browser seconds', is_default: true, warning_thresholds: [0.05], targets: { critical: slow, medium: slow, low: slow, high: { first_response: 'PT5H', resolution: 'PT30S' } } }),
-      });
-      return response.status;
+    const slow = { first_response: 'PT5H', resolution: 'PT8H' };
+    const { status } = await apiFromPage(admin.page, '/api/v1/sla/policies', {
+      method: 'POST',
+      body: { name: 'Browser seconds', is_default: true, warning_thresholds: [0.05], targets: { critical: slow, medium: slow, low: slow, high: { first_response: 'PT5H', resolution: 'PT30S' } } },
     });
     expect(status).toBe(201);
 

@@ -23,6 +23,11 @@ export interface ConsoleWorld {
   signedIn(role: DemoRole, viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }>;
   /** What went wrong in the pages so far (script errors, API answers ≥ 500 or refused requests), for a failure's report. */
   troubles: string[];
+  /**
+   * Closes the contexts opened so far. Each signed-in page holds an event stream, and a browser opens only
+   * six HTTP/1.1 connections to one host: streams left open by earlier tests could starve a later page's loads.
+   */
+  closeContexts(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -70,6 +75,9 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
       const page = await context.newPage();
       await signIn(page, role);
       return { context, page };
+    },
+    closeContexts: async () => {
+      for (const context of contexts.splice(0)) await context.close().catch(() => undefined);
     },
     close: async () => {
       // A failure's report: what the pages ran into, and what the server said last.
@@ -136,11 +144,16 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
-/** The API's answer to a call made from inside the page with the console's own session. */
-export async function apiStatusFromPage(page: Page, path: string): Promise<number> {
-  return page.evaluate(async (target) => {
-    const stored = JSON.parse(localStorage.getItem('support-desk.session') ?? '{}') as { access_token?: string };
-    const response = await fetch(target, { headers: { Authorization: `Bearer ${stored.access_token}` } });
-    return response.status;
-  }, path);
+/** The API's answer to a call made from inside the page with the console's own session (a JSON body both ways). */
+export async function apiFromPage(page: Page, path: string, options: { method?: string; body?: unknown } = {}): Promise<{ status: number; body: any }> {
+  return page.evaluate(
+    async ({ target, method, body }) => {
+      const stored = JSON.parse(localStorage.getItem('support-desk.session') ?? '{}') as { access_token?: string };
+      const headers: Record<string, string> = { Authorization: `Bearer ${stored.access_token}` };
+      if (body !== undefined) headers['Content-Type'] = 'application/json';
+      const response = await fetch(target, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      return { status: response.status, body: await response.json().catch(() => null) };
+    },
+    { target: path, method: options.method ?? 'GET', body: options.body },
+  );
 }
