@@ -89,6 +89,49 @@ onServer('Event order under concurrent appends (e2e, PostgreSQL)', () => {
     }
   });
 
+  it('delivers an event whose writer is unlisted in the snapshot that first saw the gap (its id at the snapshot xmax)', async () => {
+    // T1 draws an id, T2 (a younger transaction id) draws the next, T1 draws another and commits. A read
+    // then sees T1's two events around T2's gap, and its snapshot lists nothing: T2's id is its xmax,
+    // which PostgreSQL counts as in flight without listing it.
+    const txHost = testApp.app.get(TransactionHost);
+    const repository = testApp.app.get(TicketsRepository);
+    const events = testApp.app.get(EventsService);
+    const admin = await signInAdmin(url);
+    const alice = await signUp(url);
+    const { ticket_id: ticketId } = await createTicket(url, alice.token);
+    await events.pump();
+    const live = await openStream(`${url}/api/v1/events`, { token: admin.token });
+    const append = (body: string) => repository.appendEvent({ ticketId, type: TicketEventType.Comment, actorId: null, staffOnly: false, payload: { body } });
+    let t2Appended!: () => void;
+    let readDone!: () => void;
+    const t2Drew = new Promise<void>((resolve) => (t2Appended = resolve));
+    const t2MayCommit = new Promise<void>((resolve) => (readDone = resolve));
+    try {
+      const ids: string[] = [];
+      const t1 = txHost.withTransaction(async () => {
+        ids.push((await append('t1 first')).id);
+        await t2Drew;
+        ids.push((await append('t1 second')).id);
+      });
+      const t2 = txHost.withTransaction(async () => {
+        await sleep(20); // after T1 has its transaction id
+        ids.push((await append('t2')).id);
+        t2Appended();
+        await t2MayCommit;
+      });
+      await t1;
+      await events.pump(); // the read that sees T1's events around T2's
+      readDone();
+      await t2;
+      await events.pump();
+      const sorted = ids.map(Number).sort((a, b) => a - b);
+      await live.waitFor((message) => message.id === String(sorted.at(-1)), 5_000);
+      expect(commentIds(live)).toEqual(sorted);
+    } finally {
+      live.close();
+    }
+  });
+
   it('keeps delivering while a transaction that writes no event stays open, even in another database', async () => {
     // A reader that waited for every transaction in flight would stall here until this one ends.
     const idle = new Client({ connectionString: process.env.TEST_DATABASE_URL });

@@ -10,12 +10,36 @@
 // ends. So when a read sees event M but not some id k < M, k was drawn before M was, its writer has a
 // transaction id and was in progress at the read's snapshot. Once none of the writers in flight at that
 // read is still running, every id up to M is final: committed and visible to the next read, or never.
+//
+// "In progress at the read's snapshot" is what PostgreSQL means by it: the transactions the snapshot lists
+// and every one whose id is at or after its xmax, which it does not list. A writer can get its id after
+// another that commits first (the snapshot's xmax is then the writer's own id), so an empty list never
+// proves that nothing is in flight; only the event writers' locks, read after the snapshot, can.
+
+/** What a read's snapshot counts as in flight. */
+export class SnapshotInFlight {
+  constructor(
+    /** Transactions it lists as in progress (32-bit ids, as text). */
+    readonly listed: ReadonlySet<string>,
+    /** The first transaction id it does not list (32-bit). */
+    readonly xmax: number,
+  ) {}
+
+  has(xid: string): boolean {
+    return this.listed.has(xid) || followsOrEquals(Number(xid), this.xmax);
+  }
+}
+
+/** PostgreSQL's comparison of 32-bit transaction ids, which wrap around: `a` was assigned at or after `b`. */
+function followsOrEquals(a: number, b: number): boolean {
+  return (a - b) >>> 0 < 2 ** 31;
+}
 
 /** A read of the events after the frontier, in id order, with what its snapshot saw in flight. */
 export interface CommittedRead<T> {
   rows: T[];
   /** Transactions in progress at the read's snapshot (32-bit transaction ids, as text). */
-  running: ReadonlySet<string>;
+  running: SnapshotInFlight;
 }
 
 interface HeldGap {
@@ -28,7 +52,7 @@ export class CommitFrontier {
   private lastId: number;
   private gap?: HeldGap;
   /** A gap just found, with its read's snapshot: the caller must say which transactions write events (`holdGap`). */
-  private found?: { upTo: number; running: ReadonlySet<string> };
+  private found?: { upTo: number; running: SnapshotInFlight };
 
   constructor(lastId: number) {
     this.lastId = lastId;
@@ -49,8 +73,15 @@ export class CommitFrontier {
     return this.found !== undefined;
   }
 
+  /** A gap is held with no writer left to wait for: the next read publishes past it. */
+  get releasable(): boolean {
+    return this.gap !== undefined && this.gap.writers.size === 0;
+  }
+
   /** The rows (in id order) that can be published now; the frontier moves past them. */
   advance<T extends { id: number }>(read: CommittedRead<T>): T[] {
+    // A read that found nothing has no snapshot to judge a held gap by.
+    if (read.rows.length === 0) return [];
     let finalUpTo = this.lastId;
     if (this.gap && ![...this.gap.writers].some((writer) => read.running.has(writer))) {
       finalUpTo = this.gap.upTo;
@@ -58,8 +89,7 @@ export class CommitFrontier {
     }
     const publish: T[] = [];
     for (const row of read.rows) {
-      // Nothing in flight at this read's snapshot: a gap is a rolled-back id, and final.
-      if (row.id === this.lastId + 1 || row.id <= finalUpTo || read.running.size === 0) {
+      if (row.id === this.lastId + 1 || row.id <= finalUpTo) {
         publish.push(row);
         this.lastId = row.id;
         if (this.gap && this.lastId >= this.gap.upTo) this.gap = undefined; // filled in order meanwhile

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionalRepository } from '../database/transactional.repository';
 import { SelectQueryBuilder } from 'typeorm';
 import { TicketEvent } from '../tickets/ticket-event.entity';
-import { CommittedRead } from './commit-frontier';
+import { CommittedRead, SnapshotInFlight } from './commit-frontier';
 
 /** A stored ticket event with what the stream needs to decide who may see it. */
 export interface StreamableEvent {
@@ -18,23 +18,28 @@ export interface EventScope {
 }
 
 /**
- * The transactions in progress at the statement's snapshot, as 32-bit ids (what pg_locks shows), comma
- * separated: text, so that the driver does not parse an array again for every row that repeats it.
+ * What the statement's snapshot counts as in progress, as 32-bit ids (what pg_locks shows): its xmax, then
+ * the transactions it lists, comma separated — text, so that the driver does not parse an array again for
+ * every row that repeats it.
  */
-const RUNNING_TRANSACTIONS = `array_to_string(ARRAY(SELECT x::text::bigint % 4294967296 FROM pg_snapshot_xip(pg_current_snapshot()) AS x), ',')`;
+const RUNNING_TRANSACTIONS = `concat_ws(',', pg_snapshot_xmax(pg_current_snapshot())::text::bigint % 4294967296,
+  NULLIF(array_to_string(ARRAY(SELECT x::text::bigint % 4294967296 FROM pg_snapshot_xip(pg_current_snapshot()) AS x), ','), ''))`;
 
-const runningSet = (running: string | undefined): Set<string> => new Set(running ? running.split(',') : []);
+const inFlight = (running: string | undefined): SnapshotInFlight => {
+  const [xmax, ...listed] = running ? running.split(',') : ['0'];
+  return new SnapshotInFlight(new Set(listed), Number(xmax));
+};
 
 @Injectable()
 export class EventsRepository extends TransactionalRepository {
   /** The newest event id, with the transactions in flight when it was read. */
-  async lastEventId(): Promise<{ id: number; running: Set<string> }> {
+  async lastEventId(): Promise<{ id: number; running: SnapshotInFlight }> {
     const row = await this.manager
       .createQueryBuilder(TicketEvent, 'event')
       .select('COALESCE(MAX(event.id), 0)', 'max')
       .addSelect(RUNNING_TRANSACTIONS, 'running')
       .getRawOne<{ max: string; running: string }>();
-    return { id: Number(row?.max ?? 0), running: runningSet(row?.running) };
+    return { id: Number(row?.max ?? 0), running: inFlight(row?.running) };
   }
 
   /** Events after `afterId` in id order, with the transactions in flight at the snapshot that read them. */
@@ -43,8 +48,8 @@ export class EventsRepository extends TransactionalRepository {
       .addSelect(RUNNING_TRANSACTIONS, 'running')
       .getRawAndEntities<{ requester_id: string; running: string }>();
     const rows = entities.map((event, index) => ({ id: Number(event.id), event, requesterId: raw[index].requester_id }));
-    // No row, no snapshot to report; nothing can be held back behind nothing either.
-    return { rows, running: runningSet(raw[0]?.running) };
+    // No row, no snapshot to report (the frontier judges nothing by an empty read).
+    return { rows, running: inFlight(raw[0]?.running) };
   }
 
   /** Transactions holding a write lock on the events table now (32-bit ids): those that may draw or hold an event id. */

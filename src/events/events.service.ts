@@ -120,7 +120,8 @@ export class EventsService implements OnModuleInit, BeforeApplicationShutdown {
             if (this.frontier.needsWriters) this.frontier.holdGap(await this.eventsRepository.eventWriters());
             ready.forEach((item) => this.published.next(item));
             published = ready.length;
-          } while (read.rows.length === BATCH && published > 0);
+            // A gap none of whose possible writers is still running is final: read past it at once.
+          } while ((read.rows.length === BATCH && published > 0) || this.frontier.releasable);
         } while (this.pumpAgain);
       } catch (error) {
         // The next signal or poll catches up from the same id.
