@@ -14,6 +14,7 @@ import { LimitsModule } from './limits/limits.module';
 import { LlmModule } from './llm/llm.module';
 import { StaleVectorsCheckModule } from './llm/stale-vectors-check.module';
 import { SlaModule } from './sla/sla.module';
+import { ApprovalsModule } from './approvals/approvals.module';
 import { TicketsModule } from './tickets/tickets.module';
 import { InitialAdminModule } from './users/initial-admin.module';
 import { UsersModule } from './users/users.module';
@@ -32,6 +33,7 @@ import { WorkflowModule } from './workflow/workflow.module';
     AuthModule,
     TicketsModule,
     SlaModule,
+    ApprovalsModule,
     EventsModule,
     LlmModule,
     StaleVectorsCheckModule,

@@ -1,3 +1,4 @@
+import { DEFAULT_APPROVAL_SETTINGS } from './dto/approval-settings.dto';
 import { TicketsRepository } from '../tickets/tickets.repository';
 import { TicketWriter } from '../tickets/ticket-writer.service';
 import { TicketPriority, TicketStatus } from '../tickets/ticket.enums';
@@ -28,6 +29,7 @@ function policy(targets: Record<'first_response' | 'resolution', string>, calend
     stop_statuses: [TicketStatus.Resolved, TicketStatus.Denied],
     warning_thresholds: [0.5, 0.8],
     first_response: ['staff_comment'],
+    approvals: DEFAULT_APPROVAL_SETTINGS,
     is_current: true,
     is_default: true,
     created_at: new Date('2026-01-01T00:00:00Z'),

@@ -13,7 +13,7 @@ import { TicketSlaController } from './ticket-sla.controller';
   imports: [TicketsModule],
   controllers: [SlaController, TicketSlaController],
   providers: [SlaService, SlaEvaluator, SlaRepository, SlaTimers, SlaReevaluation],
-  exports: [SlaEvaluator],
+  exports: [SlaEvaluator, SlaRepository],
 })
 export class SlaModule implements OnModuleInit {
   constructor(

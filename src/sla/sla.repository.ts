@@ -5,6 +5,7 @@ import type { TicketSlaState } from '../tickets/ticket.entity';
 import type { TicketPriority, TicketStatus } from '../tickets/ticket.enums';
 import type { Role } from '../users/role.enum';
 import type { CalendarSpec } from './business-calendar';
+import type { ApprovalSettingsDto } from './dto/approval-settings.dto';
 import type { FirstResponseKind, SlaMetric, TrailEvent } from './sla-metrics';
 
 export interface CalendarRow extends CalendarSpec {
@@ -24,6 +25,7 @@ export interface PolicyRow {
   stop_statuses: TicketStatus[];
   warning_thresholds: number[];
   first_response: FirstResponseKind[];
+  approvals: ApprovalSettingsDto;
   is_current: boolean;
   is_default: boolean;
   created_at: Date;
@@ -62,7 +64,7 @@ export interface DueTimer {
 /** The SLA's own events say nothing about the clocks: a replay reads the rest of the trail. */
 const SLA_EVENT_TYPES = ['sla_warning', 'sla_breached', 'sla_paused', 'sla_resumed', 'sla_met'];
 
-const POLICY_COLUMNS = `policy_id, version, name, calendar_id, targets, pause_statuses, stop_statuses, warning_thresholds, first_response, is_current, is_default, created_at`;
+const POLICY_COLUMNS = `policy_id, version, name, calendar_id, targets, pause_statuses, stop_statuses, warning_thresholds, first_response, approvals, is_current, is_default, created_at`;
 
 @Injectable()
 export class SlaRepository extends TransactionalRepository {
@@ -150,8 +152,8 @@ export class SlaRepository extends TransactionalRepository {
     await this.manager.query(`UPDATE sla_policies SET is_current = false, is_default = false WHERE policy_id = $1 AND is_current`, [policy.policy_id]);
     if (policy.is_default) await this.manager.query(`UPDATE sla_policies SET is_default = false WHERE is_current AND is_default AND policy_id <> $1`, [policy.policy_id]);
     const [row] = await this.manager.query<PolicyRow[]>(
-      `INSERT INTO sla_policies (policy_id, version, name, calendar_id, targets, pause_statuses, stop_statuses, warning_thresholds, first_response, is_default, created_by)
-       VALUES ($1, coalesce((SELECT max(version) FROM sla_policies WHERE policy_id = $1), 0) + 1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10)
+      `INSERT INTO sla_policies (policy_id, version, name, calendar_id, targets, pause_statuses, stop_statuses, warning_thresholds, first_response, is_default, created_by, approvals)
+       VALUES ($1, coalesce((SELECT max(version) FROM sla_policies WHERE policy_id = $1), 0) + 1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11::jsonb)
        RETURNING ${POLICY_COLUMNS}`,
       [
         policy.policy_id,
@@ -164,6 +166,7 @@ export class SlaRepository extends TransactionalRepository {
         policy.first_response,
         policy.is_default,
         policy.created_by,
+        JSON.stringify(policy.approvals),
       ],
     );
     return row;

@@ -177,6 +177,10 @@ export class SlaService {
   private async saveVersion(policyId: string, dto: SavePolicyDto, adminId: string, wasDefault: boolean): Promise<SlaPolicyDto> {
     const overlap = dto.pause_statuses.filter((status) => dto.stop_statuses.includes(status));
     if (overlap.length) throw new BadRequestException(`A status cannot both pause and stop the clock: ${overlap.join(', ')}`);
+    const autoApproved = Object.entries({ default: dto.approvals.default, ...dto.approvals.request_types }).filter(([, rules]) => rules?.on_expiry === 'approve' && !rules.low_risk);
+    if (autoApproved.length) {
+      throw new BadRequestException(`An expiry may approve only a request type an admin marks low_risk: set low_risk on ${autoApproved.map(([type]) => type).join(', ')}, or choose escalate or deny`);
+    }
     if (dto.stop_statuses.length === 0) throw new BadRequestException('stop_statuses must name at least one status (resolved, say): a clock nothing stops would run for ever');
     if (dto.calendar_id && !(await this.slaRepository.findCalendar(dto.calendar_id))) throw new BadRequestException(`calendar_id ${dto.calendar_id} is not a calendar`);
     if (await this.slaRepository.policyNameTaken(dto.name, policyId)) throw new ConflictException(`A policy named “${dto.name}” exists already`);
@@ -191,6 +195,7 @@ export class SlaService {
       stop_statuses: dto.stop_statuses,
       warning_thresholds: [...dto.warning_thresholds].sort((a, b) => a - b),
       first_response: dto.first_response,
+      approvals: dto.approvals,
       is_default: isDefault,
       created_by: adminId,
     });
@@ -257,6 +262,7 @@ function toPolicyDto(row: PolicyRow): SlaPolicyDto {
     stop_statuses: row.stop_statuses,
     warning_thresholds: row.warning_thresholds.map(Number),
     first_response: row.first_response,
+    approvals: row.approvals,
     is_default: row.is_default,
     created_at: new Date(row.created_at).toISOString(),
   };

@@ -12,6 +12,10 @@ export enum TicketEventType {
   SlaPaused = 'sla_paused',
   SlaResumed = 'sla_resumed',
   SlaMet = 'sla_met',
+  // Approvals (staff only): a request raised (or raised again for a changed plan), a reminder, an expiry.
+  ApprovalRequested = 'approval_requested',
+  ApprovalReminder = 'approval_reminder',
+  ApprovalExpired = 'approval_expired',
 }
 
 /** In-process signals (@nestjs/event-emitter), emitted after the transaction that caused them commits. */

@@ -35,8 +35,10 @@ export interface HumanResponseRecord {
   approval: boolean | null;
   answer: string | null;
   comments: string | null;
-  responderId: string;
-  responderEmployeeId: string;
+  /** Null when the approval expired and its policy decided. */
+  responderId: string | null;
+  responderEmployeeId: string | null;
+  expired?: boolean;
 }
 
 interface WriteOptions {
@@ -94,7 +96,7 @@ export class TicketWriter {
   @Transactional()
   async recordHumanResponse(ticketId: string, response: HumanResponseRecord, note: Record<string, unknown>): Promise<TicketDto> {
     const current = await this.lock(ticketId);
-    const decision = response.kind === 'approval' ? (response.approval ? 'approved' : 'denied') : 'pending';
+    const decision = response.kind === 'approval' ? (response.expired && response.approval === null ? 'expired' : response.approval ? 'approved' : 'denied') : 'pending';
     const event: AudienceEvent = {
       type: TicketEventType.HilResponse,
       staffOnly: false,
@@ -106,6 +108,7 @@ export class TicketWriter {
         comments: response.comments,
         responder_id: response.responderId,
         responder_employee_id: response.responderEmployeeId,
+        expired: response.expired ?? false,
       },
     };
     // An answer joins the ticket's conversation, where the question was asked.

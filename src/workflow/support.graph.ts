@@ -2,7 +2,8 @@
 //
 //   START → start → triage → retrieve → plan → policy ─┬─ ask_user  → request_info → [ask_user]  ─→ retrieve
 //                                                      ├─ approval  → request_approval → [approval] ─┬→ resolve → END
-//                                                      │                                           └→ deny → END
+//                                                      │                                           ├→ deny → END
+//                                                      │                       (the approval expired) └→ escalate → END
 //                                                      ├─ resolve → END
 //                                                      └─ escalate → END
 //   [x] = interrupt(): the run pauses there until POST /hil resumes it.
@@ -128,7 +129,7 @@ export function buildSupportGraph(deps: SupportGraphDeps, checkpointer: BaseChec
       const approval = lastApproval(state);
       const planSummary = approval ? ticket.plan_summary : state.draft!.summary;
       const resolution = approval
-        ? `Approved by ${approval.responder_employee_id}${approval.comments || approval.answer ? `: ${approval.comments ?? approval.answer}` : ''}. ${planSummary ?? ''}`.trim()
+        ? `${decidedBy('Approved', approval)}${approval.comments || approval.answer ? `: ${approval.comments ?? approval.answer}` : ''}. ${planSummary ?? ''}`.trim()
         : [state.draft!.summary, ...state.draft!.steps.map((step, index) => `${index + 1}. ${step}`)].join('\n');
       await change(
         config,
@@ -144,12 +145,14 @@ export function buildSupportGraph(deps: SupportGraphDeps, checkpointer: BaseChec
       await change(
         config,
         state.ticketId,
-        { status: TicketStatus.Denied, decision: 'denied', resolution: `Denied by ${denial.responder_employee_id}${reason ? `: ${reason}` : ''}` },
+        { status: TicketStatus.Denied, decision: 'denied', resolution: `${decidedBy('Denied', denial)}${reason ? `: ${reason}` : ''}` },
         { step: 'deny', rule: state.decision!.rule },
       );
       return {};
     })
     .addNode('escalate', async (state, config) => {
+      const expired = lastApproval(state)?.expiry === 'escalate' ? lastApproval(state) : undefined;
+      const reason = expired ? (expired.comments ?? 'the approval expired') : state.decision!.description;
       await change(
         config,
         state.ticketId,
@@ -158,9 +161,9 @@ export function buildSupportGraph(deps: SupportGraphDeps, checkpointer: BaseChec
           decision: 'escalated',
           // The support queue is every escalated ticket nobody has taken yet.
           assigneeId: null,
-          planSummary: `Escalated to the support queue: ${state.decision!.description}. Best knowledge found: ${state.draft?.summary ?? 'none'}`,
+          planSummary: `Escalated to the support queue: ${reason}. Best knowledge found: ${state.draft?.summary ?? 'none'}`,
         },
-        { step: 'escalate', rule: state.decision!.rule },
+        { step: 'escalate', rule: expired ? 'approval_expired' : state.decision!.rule },
       );
       return {};
     })
@@ -175,8 +178,8 @@ export function buildSupportGraph(deps: SupportGraphDeps, checkpointer: BaseChec
     .addEdge('request_approval', 'approval')
     .addConditionalEdges(
       'approval',
-      (state) => (state.closed ? END : state.responses.at(-1)?.approval ? 'resolve' : 'deny'),
-      ['resolve', 'deny', END],
+      (state) => (state.closed ? END : state.responses.at(-1)?.expiry === 'escalate' ? 'escalate' : state.responses.at(-1)?.approval ? 'resolve' : 'deny'),
+      ['resolve', 'deny', 'escalate', END],
     )
     .addEdge('resolve', END)
     .addEdge('deny', END)
@@ -197,6 +200,11 @@ function approvalPlan(ticket: TicketDto, state: SupportStateValues): string {
   if (state.decision!.rule === 'critical_priority') return `Critical: ${state.draft?.summary ?? ticket.title}`;
   const what = ticket.request_type === 'software_access' ? 'software access' : 'account access';
   return `Grant ${what} as requested (“${ticket.title}”) once approved${ticket.business_justification ? `; justification: ${ticket.business_justification}` : ''}.`;
+}
+
+/** "Approved by EMP042", or — when nobody decided in time — what the expiry did. */
+function decidedBy(verb: string, response: HumanResponse): string {
+  return response.expiry ? `${verb} automatically: the approval expired` : `${verb} by ${response.responder_employee_id}`;
 }
 
 function lastApproval(state: SupportStateValues): HumanResponse | undefined {

@@ -7,6 +7,7 @@ import type { AuthUser } from '../auth/auth-user';
 import { TicketDto } from '../tickets/dto/ticket.dto';
 import { TicketChanges, TicketWriter } from '../tickets/ticket-writer.service';
 import { TicketStatus } from '../tickets/ticket.enums';
+import { ApprovalGates } from './approval-gate';
 import { ClaimedRun, WorkflowRepository } from './workflow.repository';
 import type { HumanResponse, PendingRequest, WorkflowSummary } from './workflow.types';
 
@@ -29,7 +30,16 @@ export class WorkflowCommands {
   constructor(
     private readonly ticketWriter: TicketWriter,
     private readonly workflowRepository: WorkflowRepository,
+    private readonly approvals: ApprovalGates,
   ) {}
+
+  /** A run segment ends: paused for `pending`, or done. A pause for an approval raises its request with it. False when the claim is stale. */
+  @Transactional()
+  async finishSegment(claim: Claim, pending: PendingRequest | null, summary: WorkflowSummary | null): Promise<boolean> {
+    if (!(await this.workflowRepository.finish(claim, pending, summary))) return false;
+    if (pending?.kind === 'approval') await this.approvals.requested(claim.ticketId, pending, summary);
+    return true;
+  }
 
   /** A step of a run segment changes the ticket, under the segment's claim. */
   @Transactional()
@@ -48,9 +58,13 @@ export class WorkflowCommands {
     if (!(await this.workflowRepository.finish(claim, null, summary))) throw new StaleClaimError(claim.ticketId);
   }
 
-  /** A person answered or approved what the run waits for: stored with the ticket's change, applied by the queue. */
+  /**
+   * A person answered or approved what the run waits for — or an approval expired: stored with the ticket's
+   * change, applied by the queue. An approval first settles its request (compare-and-set, after the ticket's
+   * lock, so a decision and an expiry take turns): the second of two gets a 409 and nothing is written.
+   */
   @Transactional()
-  async recordHumanResponse(ticketId: string, response: HumanResponse): Promise<TicketDto> {
+  async recordHumanResponse(ticketId: string, response: HumanResponse, planHash?: string): Promise<TicketDto> {
     const ticket = await this.ticketWriter.recordHumanResponse(
       ticketId,
       {
@@ -60,9 +74,11 @@ export class WorkflowCommands {
         comments: response.comments,
         responderId: response.responder_id,
         responderEmployeeId: response.responder_employee_id,
+        expired: Boolean(response.expiry),
       },
       { step: response.kind === 'approval' ? 'approval' : 'ask_user' },
     );
+    if (response.kind === 'approval') await this.approvals.settle(ticketId, response, planHash);
     if (!(await this.workflowRepository.answerPending(ticketId, response.pending_id, response))) {
       throw new ConflictException('This ticket no longer waits for that: it was answered or closed a moment ago');
     }

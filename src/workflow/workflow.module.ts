@@ -10,11 +10,12 @@ import { WorkflowRun } from './workflow-run.entity';
 import { WorkflowService } from './workflow.service';
 import { WorkflowCommands } from './workflow.commands';
 import { RunWaiter } from './run-waiter';
+import { ApprovalGates } from './approval-gate';
 
 @Module({
   imports: [TypeOrmModule.forFeature([WorkflowRun]), TicketsModule, LlmModule],
   controllers: [WorkflowController],
-  providers: [WorkflowService, WorkflowCommands, WorkflowEngine, WorkflowQueue, WorkflowRepository, RunWaiter],
-  exports: [WorkflowQueue, WorkflowService],
+  providers: [WorkflowService, WorkflowCommands, WorkflowEngine, WorkflowQueue, WorkflowRepository, RunWaiter, ApprovalGates],
+  exports: [WorkflowQueue, WorkflowService, WorkflowCommands, WorkflowRepository, ApprovalGates],
 })
 export class WorkflowModule {}

@@ -247,7 +247,7 @@ export class WorkflowQueue implements OnApplicationBootstrap, BeforeApplicationS
     }
     try {
       const summary = result.summary ?? (await this.engine.describe(claim.ticketId));
-      if (!(await this.workflowRepository.finish(claim, result.pending, summary))) throw new StaleClaimError(claim.ticketId);
+      if (!(await this.commands.finishSegment(claim, result.pending, summary))) throw new StaleClaimError(claim.ticketId);
       // Closed by a person while this segment ran: the close found the run busy, so it is ended here.
       const closedAs = result.outcome === 'paused' ? await this.engine.closedStatus(claim.ticketId) : null;
       if (closedAs) await this.closeRun(claim.ticketId, closedAs, null);

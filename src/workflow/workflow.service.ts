@@ -72,7 +72,8 @@ export class WorkflowService implements OnModuleInit {
       throw new ConflictException(`This ticket is ${ticket.status}: it is not waiting for a person${hint}`);
     }
     const response = this.toResponse(user, ticket, run.pending, dto);
-    const updated = await this.commands.recordHumanResponse(ticketId, response);
+    if (dto.plan_hash !== undefined && response.kind !== 'approval') throw new BadRequestException('plan_hash belongs to an approval; this ticket waits for an answer');
+    const updated = await this.commands.recordHumanResponse(ticketId, response, dto.plan_hash?.toLowerCase());
     this.queue.queued();
     return wait ? this.settledResponse(ticketId, this.config.workflow.timeoutMs, clientGone) : mapWorkflowResponse(updated);
   }

@@ -14,9 +14,12 @@ export interface HumanResponse {
   answer: string | null;
   approval: boolean | null;
   comments: string | null;
-  responder_id: string;
-  responder_employee_id: string;
+  /** Null when nobody decided: the approval expired and its policy decided (`expiry`). */
+  responder_id: string | null;
+  responder_employee_id: string | null;
   responded_at: string;
+  /** Set when the approval expired: what the policy does then (the graph escalates, denies or approves). */
+  expiry?: 'escalate' | 'deny' | 'approve' | null;
 }
 
 export type Outcome = 'ask_user' | 'approval' | 'resolve' | 'escalate';

@@ -1,13 +1,14 @@
-import { registerDecorator, ValidationArguments } from 'class-validator';
+import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
 import { parseIsoDuration } from '../iso-duration';
 
 /** An ISO 8601 duration the SLA clock can count (`PT4H`, `P2D`, `PT5S`); the message says what is wrong. */
-export function IsIsoDuration(): PropertyDecorator {
+export function IsIsoDuration(options?: ValidationOptions): PropertyDecorator {
   return (target, propertyName) =>
     registerDecorator({
       name: 'isIsoDuration',
       target: target.constructor,
       propertyName: propertyName as string,
+      options,
       validator: {
         validate: (value: unknown) => typeof value === 'string' && problem(value) === null,
         defaultMessage: (args: ValidationArguments) =>

@@ -3,6 +3,7 @@ import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsEnum, IsIn, IsInt, IsN
 import { Trim } from '../../common/trim.decorator';
 import { TicketStatus } from '../../tickets/ticket.enums';
 import { FIRST_RESPONSE_KINDS, FirstResponseKind } from '../sla-metrics';
+import { ApprovalSettingsDto, DEFAULT_APPROVAL_SETTINGS } from './approval-settings.dto';
 import { IsIsoDuration } from './iso-duration.validator';
 import { PresentOrDefault } from './present-or-default.decorator';
 
@@ -55,6 +56,10 @@ export class SavePolicyDto {
   @PresentOrDefault() @IsArray() @ArrayUnique() @IsIn(FIRST_RESPONSE_KINDS, { each: true })
   first_response: FirstResponseKind[] = ['staff_comment', 'staff_decision', 'staff_question'];
 
+  /** How approvals wait, per request type: due time, reminders, what an expiry does (see "SLA and approvals"). */
+  @PresentOrDefault() @IsObject() @ValidateNested() @Type(() => ApprovalSettingsDto)
+  approvals: ApprovalSettingsDto = DEFAULT_APPROVAL_SETTINGS;
+
   /** Make this the policy every ticket is measured by. */
   @IsOptional() @IsBoolean()
   is_default?: boolean;
@@ -70,6 +75,7 @@ export class SlaPolicyDto {
   stop_statuses: TicketStatus[];
   warning_thresholds: number[];
   first_response: FirstResponseKind[];
+  approvals: ApprovalSettingsDto;
   is_default: boolean;
   created_at: string;
 }

@@ -1,4 +1,4 @@
-import { IsBoolean, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsBoolean, IsHexadecimal, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { Trim } from '../../common/trim.decorator';
 
 /** The Local IT Support API's human-in-the-loop body: an answer for `waiting_for_user`, an approval for `waiting_for_approval`. */
@@ -18,6 +18,13 @@ export class HilResponseDto {
   /** Optional; if sent it must be your own employee id (or user id): the approver recorded is always the signed-in user. @example "EMP042" */
   @IsOptional() @Trim() @IsString() @MaxLength(64)
   approver_id?: string;
+
+  /**
+   * For an approval: the `plan_hash` of the plan you read (GET /api/v1/approvals). If the plan has changed
+   * since, the approval is refused with 409 and a new request for the current plan is open.
+   */
+  @IsOptional() @IsHexadecimal() @Length(64, 64)
+  plan_hash?: string;
 }
 
 /** What support asks the requester on a ticket people are working on (POST /workflow/{ticket_id}/ask). */

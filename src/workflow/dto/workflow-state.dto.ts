@@ -48,9 +48,13 @@ export class HumanResponseDto {
   answer: string | null;
   approval: boolean | null;
   comments: string | null;
-  responder_id: string;
-  responder_employee_id: string;
+  /** Null when the approval expired and its policy decided (`expiry`). */
+  responder_id: string | null;
+  responder_employee_id: string | null;
   responded_at: string;
+  /** Set when the approval expired: what its policy did (escalate, deny, approve). */
+  @ApiProperty({ enum: ['escalate', 'deny', 'approve'], nullable: true, required: false })
+  expiry?: 'escalate' | 'deny' | 'approve' | null;
 }
 
 /** The workflow of one ticket, as its viewers may follow it. */

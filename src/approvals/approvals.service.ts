@@ -1,0 +1,202 @@
+// Approval requests: raised when the workflow pauses for an approval, bound to the plan they show, timed by
+// the default SLA policy's approval settings for the ticket's request type (business time of its calendar),
+// settled once — by a person, or by the expiry — and raised again when the plan changes while they wait.
+import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
+import type { AuthUser } from '../auth/auth-user';
+import { parseIsoDuration } from '../sla/iso-duration';
+import { ApprovalRulesDto, DEFAULT_APPROVAL_SETTINGS } from '../sla/dto/approval-settings.dto';
+import { SlaEvaluator } from '../sla/sla-evaluator';
+import { PolicyRow, SlaRepository } from '../sla/sla.repository';
+import { TicketEventType } from '../tickets/ticket-events';
+import { TicketWriteHooks } from '../tickets/ticket-write-hooks';
+import { TicketWriter } from '../tickets/ticket-writer.service';
+import { TicketsRepository } from '../tickets/tickets.repository';
+import { TicketsService } from '../tickets/tickets.service';
+import { Role } from '../users/role.enum';
+import { UsersService } from '../users/users.service';
+import { ApprovalGate, ApprovalGates } from '../workflow/approval-gate';
+import type { HumanResponse, PendingRequest, WorkflowSummary } from '../workflow/workflow.types';
+import { approvalPlan, draftedSteps, planHash } from './approval-plan';
+import { ApprovalListDto, ApprovalsQueryDto, CreateDelegationDto, DelegationDto, DelegationListDto, toApprovalDto, toDelegationDto } from './dto/approval.dto';
+import { ApprovalRow, ApprovalsRepository, NewApproval } from './approvals.repository';
+
+/** A delegation covers at most this long: an absence, not a standing transfer. */
+const MAX_DELEGATION_DAYS = 366;
+
+@Injectable()
+export class ApprovalsService implements ApprovalGate, OnModuleInit {
+  constructor(
+    private readonly approvalsRepository: ApprovalsRepository,
+    private readonly slaRepository: SlaRepository,
+    private readonly evaluator: SlaEvaluator,
+    private readonly ticketsService: TicketsService,
+    private readonly ticketsRepository: TicketsRepository,
+    private readonly ticketWriter: TicketWriter,
+    private readonly usersService: UsersService,
+    private readonly gates: ApprovalGates,
+    private readonly writeHooks: TicketWriteHooks,
+  ) {}
+
+  onModuleInit(): void {
+    this.gates.use(this);
+    // A change of the ticket while its approval waits may change the plan the approver is shown.
+    this.writeHooks.register((ticketId) => this.raiseAgainIfPlanChanged(ticketId));
+  }
+
+  /** The run paused for an approval: its request, once per pause (a segment that runs again finds it raised). */
+  async requested(ticketId: string, pending: PendingRequest, summary: WorkflowSummary | null): Promise<void> {
+    const open = await this.approvalsRepository.findPending(ticketId);
+    if (open?.pending_id === pending.id) return;
+    // A request of an earlier pause that nobody settled (its ticket was closed and reopened, say) is over.
+    if (open) await this.approvalsRepository.settle(open.id, 'closed', null);
+    const ticket = await this.ticketsService.findById(ticketId);
+    if (!ticket) return;
+    const plan = approvalPlan(ticket, draftedSteps(summary));
+    await this.raise(ticketId, pending.id, plan, null);
+  }
+
+  /**
+   * Settles the open request a decision is for, after the ticket's lock: 409 when it was settled first (an
+   * expiry, another approver) or its plan is not the one the approver read.
+   */
+  async settle(ticketId: string, response: HumanResponse, planHashRead: string | undefined): Promise<void> {
+    const request = await this.approvalsRepository.findLatestFor(ticketId, response.pending_id);
+    // Paused before approvals had requests (an upgrade): nothing to settle.
+    if (!request) return;
+    if (request.state !== 'pending') {
+      throw new ConflictException(`This approval request was ${request.state}${request.decided_at ? ` at ${new Date(request.decided_at).toISOString()}` : ''}: nothing was changed`);
+    }
+    if (planHashRead !== undefined && planHashRead !== request.plan_hash) {
+      throw new ConflictException(
+        `The plan changed since you read it: approval request ${request.id} is for the current plan (plan_hash ${request.plan_hash}); read it (GET /api/v1/approvals) and decide again`,
+      );
+    }
+    const state = response.expiry ? 'expired' : response.approval ? 'approved' : 'denied';
+    if (!(await this.approvalsRepository.settle(request.id, state, response.responder_id, Boolean(response.expiry)))) {
+      throw new ConflictException('This approval request was settled a moment ago: nothing was changed');
+    }
+  }
+
+  /** GET /approvals: what waits for a decision (`mine`: for the viewer), oldest first, with time left. */
+  async list(viewer: AuthUser, query: ApprovalsQueryDto): Promise<ApprovalListDto> {
+    const rows = await this.approvalsRepository.listWaiting(viewer.id, query.mine, query.limit);
+    const now = new Date();
+    return { approvals: rows.map((row) => toApprovalDto(row, now)), count: rows.length };
+  }
+
+  // ---- delegations
+
+  async delegate(delegator: AuthUser, dto: CreateDelegationDto): Promise<DelegationDto> {
+    if (dto.delegate_id === delegator.id) throw new BadRequestException('delegate_id must be another support user: you cannot delegate to yourself');
+    const startsAt = dto.starts_at ? new Date(dto.starts_at) : new Date();
+    const endsAt = new Date(dto.ends_at);
+    if (endsAt <= startsAt) throw new BadRequestException('ends_at must be after starts_at');
+    if (endsAt.getTime() <= Date.now()) throw new BadRequestException('ends_at must be in the future');
+    if (endsAt.getTime() - startsAt.getTime() > MAX_DELEGATION_DAYS * 24 * 3600 * 1000) throw new BadRequestException(`A delegation may last at most ${MAX_DELEGATION_DAYS} days`);
+    const delegate = await this.usersService.findActive(dto.delegate_id);
+    if (!delegate || (delegate.role !== Role.Support && delegate.role !== Role.Admin)) {
+      throw new BadRequestException('delegate_id must be an active support or admin user');
+    }
+    const row = await this.approvalsRepository.insertDelegation({ delegator_id: delegator.id, delegate_id: dto.delegate_id, starts_at: startsAt, ends_at: endsAt });
+    return toDelegationDto(row);
+  }
+
+  async listDelegations(user: AuthUser): Promise<DelegationListDto> {
+    return { delegations: (await this.approvalsRepository.listDelegations(user.id)).map(toDelegationDto) };
+  }
+
+  /** The delegator (or an admin) ends a delegation. */
+  async revokeDelegation(user: AuthUser, id: string): Promise<void> {
+    const delegation = await this.approvalsRepository.findDelegation(id);
+    if (!delegation) throw new NotFoundException(`Delegation ${id} not found`);
+    if (delegation.delegator_id !== user.id && user.role !== Role.Admin) throw new ForbiddenException('Only who delegated (or an admin) may end a delegation');
+    await this.approvalsRepository.deleteDelegation(id);
+  }
+
+  /** Announces a reminder, once; false when it was sent already (another instance) or the request is settled. */
+  async remind(request: ApprovalRow, now: Date): Promise<boolean> {
+    const sent = request.reminders_sent + 1;
+    const next = request.reminder_times[sent] ?? request.due_at;
+    if (!(await this.approvalsRepository.markReminded(request.id, sent, next ? new Date(next) : null))) return false;
+    const ticket = await this.ticketsService.findById(request.ticket_id);
+    const approverId = ticket?.assignee_id ?? null;
+    await this.announce(request.ticket_id, TicketEventType.ApprovalReminder, {
+      approval_id: request.id,
+      reminder: sent,
+      reminders: request.reminder_times.length,
+      due_at: request.due_at ? new Date(request.due_at).toISOString() : null,
+      seconds_left: request.due_at ? Math.max(0, Math.round((new Date(request.due_at).getTime() - now.getTime()) / 1000)) : null,
+      approver_id: approverId,
+      delegate_ids: approverId ? await this.approvalsRepository.activeDelegates(approverId) : [],
+    });
+    return true;
+  }
+
+  /** The expiry's own event, in the transaction that applies it. */
+  async announceExpiry(request: ApprovalRow, now: Date): Promise<void> {
+    await this.announce(request.ticket_id, TicketEventType.ApprovalExpired, {
+      approval_id: request.id,
+      due_at: request.due_at ? new Date(request.due_at).toISOString() : null,
+      seconds_over: request.due_at ? Math.max(0, Math.round((now.getTime() - new Date(request.due_at).getTime()) / 1000)) : null,
+      on_expiry: request.on_expiry,
+    });
+  }
+
+  /** The rules an approval of this request type waits by, under the default policy. */
+  async rulesFor(requestType: string): Promise<{ policy: PolicyRow | null; rules: ApprovalRulesDto }> {
+    const policy = await this.slaRepository.findDefaultPolicy();
+    const settings = policy?.approvals ?? DEFAULT_APPROVAL_SETTINGS;
+    const byType = settings.request_types as Record<string, ApprovalRulesDto | undefined>;
+    return { policy, rules: byType[requestType] ?? settings.default };
+  }
+
+  private async raiseAgainIfPlanChanged(ticketId: string): Promise<void> {
+    const open = await this.approvalsRepository.findPending(ticketId);
+    if (!open) return;
+    const ticket = await this.ticketsService.findById(ticketId);
+    if (!ticket) return;
+    const plan = approvalPlan(ticket, open.plan.steps);
+    if (planHash(plan) === open.plan_hash) return;
+    await this.raise(ticketId, open.pending_id, plan, open);
+  }
+
+  /** A new request (superseding `previous`, whose plan changed): due time and reminders counted from now. */
+  private async raise(ticketId: string, pendingId: string, plan: ReturnType<typeof approvalPlan>, previous: ApprovalRow | null): Promise<void> {
+    const { policy, rules } = await this.rulesFor(plan.request_type);
+    const calendar = await this.evaluator.calendarFor(policy ?? ({ calendar_id: null } as PolicyRow));
+    const now = new Date();
+    const dueAt = rules.due === null ? null : calendar.addWorkingSeconds(now, parseIsoDuration(rules.due));
+    const reminderTimes = (rules.reminders ?? [])
+      .map((offset) => calendar.addWorkingSeconds(now, parseIsoDuration(offset)))
+      .filter((at) => dueAt === null || at < dueAt)
+      .sort((a, b) => a.getTime() - b.getTime());
+    if (previous) await this.approvalsRepository.settle(previous.id, 'superseded', null);
+    const approval: NewApproval = {
+      ticket_id: ticketId,
+      pending_id: pendingId,
+      plan,
+      plan_hash: planHash(plan),
+      policy_id: policy?.policy_id ?? null,
+      policy_version: policy?.version ?? null,
+      on_expiry: rules.on_expiry === 'approve' && !rules.low_risk ? 'escalate' : rules.on_expiry,
+      requested_at: now,
+      due_at: dueAt,
+      reminder_times: reminderTimes,
+      next_timer_at: reminderTimes[0] ?? dueAt,
+    };
+    const row = await this.approvalsRepository.insert(approval);
+    await this.announce(ticketId, TicketEventType.ApprovalRequested, {
+      approval_id: row.id,
+      plan_hash: row.plan_hash,
+      due_at: dueAt?.toISOString() ?? null,
+      reminders: reminderTimes.map((at) => at.toISOString()),
+      on_expiry: row.on_expiry,
+      ...(previous ? { reason: 'plan_changed', supersedes: previous.id } : {}),
+    });
+  }
+
+  private async announce(ticketId: string, type: TicketEventType, payload: Record<string, unknown>): Promise<void> {
+    await this.ticketsRepository.appendEvent({ ticketId, type, actorId: null, staffOnly: true, payload });
+    this.ticketWriter.signalAppended();
+  }
+}
