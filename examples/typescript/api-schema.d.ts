@@ -609,6 +609,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What waits for a decision, oldest first, with the time left before it expires; `mine=true`: what waits for you. */
+        get: operations["approvalsList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/delegations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your delegations that have not ended: those you gave and those you received. */
+        get: operations["approvalsListDelegations"];
+        put?: never;
+        /** Hand your approvals to another support user for a period: they appear in their `mine=true` list, and reminders name them. */
+        post: operations["approvalsDelegate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/delegations/{delegation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** End a delegation (who gave it, or an admin). */
+        delete: operations["approvalsRevoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events": {
         parameters: {
             query?: never;
@@ -797,6 +849,11 @@ export interface components {
              * @example EMP042
              */
             approver_id?: string;
+            /**
+             * @description For an approval: the `plan_hash` of the plan you read (GET /api/v1/approvals). If the plan has changed
+             *     since, the approval is refused with 409 and a new request for the current plan is open.
+             */
+            plan_hash?: string;
         };
         AskRequesterDto: {
             /**
@@ -861,12 +918,18 @@ export interface components {
              * @enum {string}
              */
             kind: "answer" | "approval";
+            /**
+             * @description Set when the approval expired: what its policy did (escalate, deny, approve).
+             * @enum {string|null}
+             */
+            expiry?: "escalate" | "deny" | "approve" | null;
             id: string;
             answer: string | null;
             approval: boolean | null;
             comments: string | null;
-            responder_id: string;
-            responder_employee_id: string;
+            /** @description Null when the approval expired and its policy decided (`expiry`). */
+            responder_id: string | null;
+            responder_employee_id: string | null;
             responded_at: string;
         };
         WorkflowStateDto: {
@@ -1365,6 +1428,45 @@ export interface components {
             medium: components["schemas"]["MetricTargetsDto"];
             low: components["schemas"]["MetricTargetsDto"];
         };
+        ApprovalRulesDto: {
+            /**
+             * @description Working time (the policy's calendar) an approval may wait; null: it never expires.
+             * @example PT8H
+             */
+            due: string | null;
+            /**
+             * @description Working-time offsets from the request at which a reminder is announced (`approval_reminder`).
+             * @default []
+             * @example [
+             *       "PT4H"
+             *     ]
+             */
+            reminders: string[];
+            /**
+             * @description On expiry: `escalate` (to the support queue, reason recorded), `deny`, or `approve` — only where `low_risk` is set.
+             * @default escalate
+             * @enum {string}
+             */
+            on_expiry: "escalate" | "deny" | "approve";
+            /**
+             * @description An admin marks the request type low-risk: only then may an expiry approve it.
+             * @default false
+             */
+            low_risk: boolean;
+        };
+        RequestTypeApprovalsDto: {
+            software_access?: components["schemas"]["ApprovalRulesDto"];
+            account_access?: components["schemas"]["ApprovalRulesDto"];
+            password_reset?: components["schemas"]["ApprovalRulesDto"];
+            hardware?: components["schemas"]["ApprovalRulesDto"];
+            network?: components["schemas"]["ApprovalRulesDto"];
+            other?: components["schemas"]["ApprovalRulesDto"];
+        };
+        ApprovalSettingsDto: {
+            default: components["schemas"]["ApprovalRulesDto"];
+            /** @default {} */
+            request_types: components["schemas"]["RequestTypeApprovalsDto"];
+        };
         SlaPolicyDto: {
             policy_id: string;
             version: number;
@@ -1375,6 +1477,7 @@ export interface components {
             stop_statuses: ("pending" | "in_progress" | "waiting_for_user" | "waiting_for_approval" | "resolved" | "denied" | "escalated" | "error")[];
             warning_thresholds: number[];
             first_response: ("staff_comment" | "staff_decision" | "staff_question" | "assistant_question" | "assistant_resolution")[];
+            approvals: components["schemas"]["ApprovalSettingsDto"];
             is_default: boolean;
             created_at: string;
         };
@@ -1427,6 +1530,21 @@ export interface components {
              *     ]
              */
             first_response: ("staff_comment" | "staff_decision" | "staff_question" | "assistant_question" | "assistant_resolution")[];
+            /**
+             * @description How approvals wait, per request type: due time, reminders, what an expiry does (see "SLA and approvals").
+             * @default {
+             *       "default": {
+             *         "due": "PT8H",
+             *         "reminders": [
+             *           "PT4H"
+             *         ],
+             *         "on_expiry": "escalate",
+             *         "low_risk": false
+             *       },
+             *       "request_types": {}
+             *     }
+             */
+            approvals: components["schemas"]["ApprovalSettingsDto"];
             /** @description Make this the policy every ticket is measured by. */
             is_default?: boolean;
         };
@@ -1516,6 +1634,69 @@ export interface components {
             /** @description The instant the clocks were read at (now). */
             evaluated_at: string;
             metrics: components["schemas"]["TicketSlaMetricDto"][];
+        };
+        ApprovalPlanDto: {
+            summary: string;
+            steps: string[];
+            request_type: string;
+            priority: string;
+            business_justification: string | null;
+        };
+        ApprovalDto: {
+            /** @enum {string} */
+            on_expiry: "escalate" | "deny" | "approve";
+            approval_id: string;
+            ticket_id: string;
+            title: string;
+            request_type: string;
+            priority: string;
+            requester_id: string;
+            /** @description Whose approval it is: the ticket's assignee, or null for the shared queue. */
+            assignee_id: string | null;
+            /** @description Set when it is yours because this approver delegated to you. */
+            delegated_by: string | null;
+            /** @description The plan to approve; send its `plan_hash` with POST /hil so that a plan changed meanwhile is not approved. */
+            plan: components["schemas"]["ApprovalPlanDto"];
+            plan_hash: string;
+            requested_at: string;
+            /** @description null: this request type's approvals never expire. */
+            due_at: string | null;
+            /** @description Seconds until `due_at` (negative once overdue, until the expiry is applied); null without a due time. */
+            time_left_seconds: number | null;
+            reminders_sent: number;
+            next_reminder_at: string | null;
+        };
+        ApprovalListDto: {
+            approvals: components["schemas"]["ApprovalDto"][];
+            count: number;
+        };
+        DelegationDto: {
+            delegation_id: string;
+            delegator_id: string;
+            delegate_id: string;
+            starts_at: string;
+            ends_at: string;
+            created_at: string;
+        };
+        DelegationListDto: {
+            delegations: components["schemas"]["DelegationDto"][];
+        };
+        CreateDelegationDto: {
+            /**
+             * Format: uuid
+             * @description The support (or admin) user who decides your approvals meanwhile.
+             */
+            delegate_id: string;
+            /**
+             * @description From when (ISO 8601); now if absent.
+             * @example 2026-12-20T00:00:00Z
+             */
+            starts_at?: string;
+            /**
+             * @description Until when (ISO 8601), at most a year after the start.
+             * @example 2027-01-04T00:00:00Z
+             */
+            ends_at: string;
         };
     };
     responses: never;
@@ -3934,6 +4115,198 @@ export interface operations {
             };
             /** @description Conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    approvalsList: {
+        parameters: {
+            query: {
+                /** @description Only what waits for you: tickets assigned to you or to someone who delegated to you, and the shared queue (unassigned) — never your own requests. */
+                mine: boolean;
+                limit: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalListDto"];
+                };
+            };
+            /** @description Invalid input: `message` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    approvalsListDelegations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationListDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    approvalsDelegate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDelegationDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationDto"];
+                };
+            };
+            /** @description Invalid input: `message` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    approvalsRevoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                delegation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: `message` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -159,7 +159,7 @@ describe(WorkflowService.name, () => {
       expect(commands.recordHumanResponse).toHaveBeenCalledWith(ticket.ticket_id, {
         id: expect.any(String), pending_id: pending.id, source: 'workflow', kind: 'approval', answer: null, approval: true,
         comments: 'Granted for 30 days', responder_id: sam.id, responder_employee_id: 'EMP100', responded_at: expect.any(String),
-      });
+      }, undefined);
       expect(queue.queued).toHaveBeenCalledTimes(1);
       expect(queue.queued.mock.invocationCallOrder[0]).toBeGreaterThan(commands.recordHumanResponse.mock.invocationCallOrder[0]);
       expect(waiter.untilSettled).not.toHaveBeenCalled();
@@ -196,7 +196,7 @@ describe(WorkflowService.name, () => {
 
         expect(commands.recordHumanResponse).toHaveBeenCalledWith(ticket.ticket_id, expect.objectContaining({
           pending_id: pending.id, source, kind: 'answer', answer: 'Since Monday, error 809', approval: null, comments: null,
-          responder_id: alice.id, responder_employee_id: 'EMP001' }));
+          responder_id: alice.id, responder_employee_id: 'EMP001' }), undefined);
         expect(queue.queued).toHaveBeenCalledTimes(1);
       },
     );
@@ -231,7 +231,7 @@ describe(WorkflowService.name, () => {
 
       expect(waiter.untilSettled).toHaveBeenCalledTimes(1);
       expect(waiter.untilSettled).toHaveBeenCalledWith(ticket.ticket_id, 300, clientGone);
-      expect(commands.recordHumanResponse).toHaveBeenCalledWith(ticket.ticket_id, expect.objectContaining({ pending_id: pending.id }));
+      expect(commands.recordHumanResponse).toHaveBeenCalledWith(ticket.ticket_id, expect.objectContaining({ pending_id: pending.id }), undefined);
       expect(queue.queued).toHaveBeenCalledTimes(1);
     });
 

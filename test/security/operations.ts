@@ -103,6 +103,20 @@ export const OPERATIONS: Record<string, Operation> = {
     fresh: async (world) => ({ params: { policy_id: await world.newPolicy() } }),
   },
 
+  'GET /api/v1/approvals': { role: 'support', ok: 200, call: () => ({ query: { mine: 'true', limit: '10' } }) },
+  'GET /api/v1/approvals/delegations': { role: 'support', ok: 200, call: () => ({}) },
+  'POST /api/v1/approvals/delegations': {
+    role: 'support',
+    ok: 201,
+    call: (world) => ({ body: { delegate_id: world.admin.id, ends_at: new Date(Date.now() + 24 * 3600 * 1000).toISOString() } }),
+  },
+  'DELETE /api/v1/approvals/delegations/{delegation_id}': {
+    role: 'support',
+    ok: 204,
+    call: (world) => ({ params: { delegation_id: world.delegation } }),
+    fresh: async (world) => ({ params: { delegation_id: await world.newDelegation() } }),
+  },
+
   'GET /api/v1/events': { role: 'user', stream: true, ok: 200, call: () => ({ query: { last_event_id: '0' } }) },
   'GET /api/v1/events/{ticket_id}': { role: 'user', stream: true, ticket: true, ok: 200, call: (world) => ({ ...ticket(world), query: { last_event_id: '0' } }) },
 

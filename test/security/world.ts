@@ -31,9 +31,12 @@ export interface World {
   /** An SLA calendar and a policy that is not the default one (admin's to change). */
   calendar: string;
   policy: string;
+  /** A delegation of support's approvals to the admin (support's to end). */
+  delegation: string;
   member(role: Role): Member;
   newCalendar(): Promise<string>;
   newPolicy(): Promise<string>;
+  newDelegation(): Promise<string>;
   /** A new session of `member`: its token can be used up (logged out) without harming the others. */
   freshToken(member: Member): Promise<string>;
   /** A new ticket of the requester's; `state` moves it there by support's hand first. */
@@ -86,10 +89,15 @@ export async function buildWorld(testApp: TestApp): Promise<World> {
     const created = await request(url).post('/api/v1/sla/policies').set(auth(admin.token)).send(slaPolicy()).expect(201);
     return created.body.policy_id as string;
   };
-  const [ticket, document, calendar, policy] = await Promise.all([newTicket(), newDocument(), newCalendar(), newPolicy()]);
+  const newDelegation = async () => {
+    const created = await request(url).post('/api/v1/approvals/delegations').set(auth(support.token))
+      .send({ delegate_id: admin.id, ends_at: new Date(Date.now() + 24 * 3600 * 1000).toISOString() }).expect(201);
+    return created.body.delegation_id as string;
+  };
+  const [ticket, document, calendar, policy, delegation] = await Promise.all([newTicket(), newDocument(), newCalendar(), newPolicy(), newDelegation()]);
   const members = { admin, support, user: requester };
   return {
-    url, admin, support, requester, other, ticket, document, calendar, policy, markdown, newDocument, newTicket, newCalendar, newPolicy,
+    url, admin, support, requester, other, ticket, document, calendar, policy, delegation, markdown, newDocument, newTicket, newCalendar, newPolicy, newDelegation,
     newUser: () => newUser(),
     member: (role) => members[role],
     freshToken: async (member) => (await login(url, member.email, member.password)).token,

@@ -46,11 +46,18 @@ export class ApprovalSettingsDto {
   default: ApprovalRulesDto;
 
   @PresentOrDefault() @IsObject() @ValidateNested() @Type(() => RequestTypeApprovalsDto)
-  request_types: RequestTypeApprovalsDto = {};
+  request_types: RequestTypeApprovalsDto = new RequestTypeApprovalsDto();
 }
 
-/** What a fresh install uses (and a policy saved without `approvals`): 8 working hours, a reminder at 4, escalate. */
-export const DEFAULT_APPROVAL_SETTINGS: ApprovalSettingsDto = {
-  default: { due: 'PT8H', reminders: ['PT4H'], on_expiry: 'escalate', low_risk: false },
-  request_types: {},
-};
+/**
+ * What a fresh install uses (and a policy saved without `approvals`): 8 working hours, a reminder at 4,
+ * escalate. Instances of the DTO classes, since a default is validated like a value sent.
+ */
+export function defaultApprovalSettings(): ApprovalSettingsDto {
+  return Object.assign(new ApprovalSettingsDto(), {
+    default: Object.assign(new ApprovalRulesDto(), { due: 'PT8H', reminders: ['PT4H'], on_expiry: 'escalate', low_risk: false }),
+    request_types: new RequestTypeApprovalsDto(),
+  });
+}
+
+export const DEFAULT_APPROVAL_SETTINGS: ApprovalSettingsDto = defaultApprovalSettings();

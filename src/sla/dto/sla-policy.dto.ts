@@ -3,7 +3,7 @@ import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsEnum, IsIn, IsInt, IsN
 import { Trim } from '../../common/trim.decorator';
 import { TicketStatus } from '../../tickets/ticket.enums';
 import { FIRST_RESPONSE_KINDS, FirstResponseKind } from '../sla-metrics';
-import { ApprovalSettingsDto, DEFAULT_APPROVAL_SETTINGS } from './approval-settings.dto';
+import { ApprovalSettingsDto, defaultApprovalSettings } from './approval-settings.dto';
 import { IsIsoDuration } from './iso-duration.validator';
 import { PresentOrDefault } from './present-or-default.decorator';
 
@@ -58,7 +58,7 @@ export class SavePolicyDto {
 
   /** How approvals wait, per request type: due time, reminders, what an expiry does (see "SLA and approvals"). */
   @PresentOrDefault() @IsObject() @ValidateNested() @Type(() => ApprovalSettingsDto)
-  approvals: ApprovalSettingsDto = DEFAULT_APPROVAL_SETTINGS;
+  approvals: ApprovalSettingsDto = defaultApprovalSettings();
 
   /** Make this the policy every ticket is measured by. */
   @IsOptional() @IsBoolean()
