@@ -1,0 +1,97 @@
+import { ConflictException } from '@nestjs/common';
+import { defaultApprovalSettings } from '../sla/dto/approval-settings.dto';
+import type { HumanResponse } from '../workflow/workflow.types';
+import type { ApprovalRow } from './approvals.repository';
+import { ApprovalsService } from './approvals.service';
+
+const request = (overrides: Partial<ApprovalRow> = {}): ApprovalRow => ({
+  id: 'a1',
+  ticket_id: 't1',
+  pending_id: 'interrupt-1',
+  state: 'pending',
+  plan: { summary: 'Grant', steps: [], request_type: 'software_access', priority: 'high', business_justification: null },
+  plan_hash: 'f'.repeat(64),
+  policy_id: null,
+  policy_version: null,
+  on_expiry: 'escalate',
+  requested_at: new Date('2026-12-01T09:00:00Z'),
+  due_at: new Date('2026-12-01T17:00:00Z'),
+  reminder_times: [],
+  reminders_sent: 0,
+  next_timer_at: null,
+  decided_at: null,
+  decided_by: null,
+  ...overrides,
+});
+
+const decision = (overrides: Partial<HumanResponse> = {}): HumanResponse => ({
+  id: 'r1',
+  pending_id: 'interrupt-1',
+  source: 'workflow',
+  kind: 'approval',
+  answer: null,
+  approval: true,
+  comments: null,
+  responder_id: 'u1',
+  responder_employee_id: 'EMP1',
+  responded_at: '2026-12-01T10:00:00Z',
+  ...overrides,
+});
+
+function build(latest: ApprovalRow | null, settles = true) {
+  const settled: unknown[][] = [];
+  const repository = {
+    findLatestFor: async () => latest,
+    settle: async (...args: unknown[]) => (settled.push(args), settles),
+  };
+  const policy = { policy_id: 'p1', version: 3, approvals: { ...defaultApprovalSettings(), request_types: { password_reset: { due: 'PT1H', reminders: [], on_expiry: 'approve', low_risk: true } } } };
+  const slaRepository = { findDefaultPolicy: async () => policy };
+  const none = {} as never;
+  const sut = new ApprovalsService(repository as never, slaRepository as never, none, none, none, none, none, none, none);
+  return { sut, settled };
+}
+
+describe(ApprovalsService.name, () => {
+  describe('settle', () => {
+    it('moves the open request to approved, denied or expired, with who decided', async () => {
+      const { sut, settled } = build(request());
+      await sut.settle('t1', decision(), 'f'.repeat(64));
+      await sut.settle('t1', decision({ approval: false }), undefined);
+      await sut.settle('t1', decision({ approval: null, expiry: 'escalate', responder_id: null }), undefined);
+      expect(settled).toEqual([
+        ['a1', 'approved', 'u1', false],
+        ['a1', 'denied', 'u1', false],
+        ['a1', 'expired', null, true],
+      ]);
+    });
+
+    it('refuses with 409 a request settled already, naming how', async () => {
+      const { sut, settled } = build(request({ state: 'expired', decided_at: new Date('2026-12-01T17:00:01Z') }));
+      await expect(sut.settle('t1', decision(), undefined)).rejects.toThrow(new ConflictException('This approval request was expired at 2026-12-01T17:00:01.000Z: nothing was changed'));
+      expect(settled).toEqual([]);
+    });
+
+    it('refuses with 409 an approval of a plan other than the current one, naming the current request', async () => {
+      const { sut, settled } = build(request());
+      await expect(sut.settle('t1', decision(), 'e'.repeat(64))).rejects.toThrow(/approval request a1 is for the current plan \(plan_hash f{64}\)/);
+      expect(settled).toEqual([]);
+    });
+
+    it('refuses with 409 when the compare-and-set finds it settled a moment ago', async () => {
+      const { sut } = build(request(), false);
+      await expect(sut.settle('t1', decision(), undefined)).rejects.toBeInstanceOf(ConflictException);
+    });
+
+    it('lets a decision through for a pause raised before approvals had requests', async () => {
+      const { sut, settled } = build(null);
+      await sut.settle('t1', decision(), undefined);
+      expect(settled).toEqual([]);
+    });
+  });
+
+  it('takes a request type’s own rules, else the default ones', async () => {
+    const { sut } = build(null);
+    await expect(sut.rulesFor('password_reset')).resolves.toMatchObject({ rules: { due: 'PT1H', on_expiry: 'approve', low_risk: true } });
+    await expect(sut.rulesFor('software_access')).resolves.toMatchObject({ rules: { due: 'PT8H', reminders: ['PT4H'], on_expiry: 'escalate' } });
+  });
+});
