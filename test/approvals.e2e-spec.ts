@@ -79,6 +79,8 @@ describe('Approvals (e2e)', () => {
     expect(Date.parse(older.due_at) - Date.parse(older.requested_at)).toBe(8 * 3600 * 1000);
     expect(older.time_left_seconds).toBeGreaterThan(8 * 3600 - 60);
     expect(Date.parse(older.next_reminder_at) - Date.parse(older.requested_at)).toBe(4 * 3600 * 1000);
+    const onePage = await request(url).get('/api/v1/approvals').query({ ticket_id: second }).auth(support.token, { type: 'bearer' }).expect(200);
+    expect(onePage.body.approvals.map((approval: { ticket_id: string }) => approval.ticket_id)).toEqual([second]);
     // The requester never sees their own request among what waits for them (nor may employees list it).
     await request(url).get('/api/v1/approvals').auth(employee.token, { type: 'bearer' }).expect(403);
 

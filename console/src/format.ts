@@ -31,7 +31,13 @@ export const EVENT_LABEL: Record<string, string> = {
   sla_paused: 'SLA paused',
   sla_resumed: 'SLA resumed',
   sla_met: 'SLA met',
+  approval_requested: 'Approval requested',
+  approval_reminder: 'Approval reminder',
+  approval_expired: 'Approval expired',
 };
+
+/** What happens when nobody decides an approval in time. */
+export const EXPIRY_LABEL: Record<string, string> = { escalate: 'it goes to the support queue', deny: 'it is denied', approve: 'it is approved (low-risk)' };
 
 export const METRIC_LABEL: Record<string, string> = { first_response: 'First response', resolution: 'Resolution' };
 

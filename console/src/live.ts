@@ -19,7 +19,11 @@ export interface LiveEvent {
 
 export type LiveState = 'connecting' | 'live' | 'reconnecting';
 
-const TICKET_EVENT_TYPES = new Set(['workflow_update', 'hil_response', 'comment', 'error', 'sla_warning', 'sla_breached', 'sla_paused', 'sla_resumed', 'sla_met']);
+const TICKET_EVENT_TYPES = new Set([
+  'workflow_update', 'hil_response', 'comment', 'error',
+  'sla_warning', 'sla_breached', 'sla_paused', 'sla_resumed', 'sla_met',
+  'approval_requested', 'approval_reminder', 'approval_expired',
+]);
 
 export function useLiveEvents(ticketId: string | null, onEvent: (event: LiveEvent) => void): LiveState {
   const [state, setState] = useState<LiveState>('connecting');

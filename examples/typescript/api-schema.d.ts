@@ -4129,6 +4129,8 @@ export interface operations {
             query: {
                 /** @description Only what waits for you: tickets assigned to you or to someone who delegated to you, and the shared queue (unassigned) — never your own requests. */
                 mine: boolean;
+                /** @description Only the request of this ticket (what a ticket's page shows). */
+                ticket_id?: string;
                 limit: number;
             };
             header?: never;

@@ -6,6 +6,7 @@
 import { ConflictException, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Transactional } from '@nestjs-cls/transactional';
 import { randomUUID } from 'node:crypto';
+import { PollingLoop } from '../common/polling-loop';
 import { AppConfig } from '../config/app-config';
 import { formatIsoDuration } from '../sla/iso-duration';
 import { WorkflowCommands } from '../workflow/workflow.commands';
@@ -23,8 +24,10 @@ const EXPIRY_OUTCOME = { escalate: 'the ticket goes to the support queue', deny:
 @Injectable()
 export class ApprovalTimers implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ApprovalTimers.name);
-  private timer?: NodeJS.Timeout;
-  private running: Promise<void> | null = null;
+  private readonly loop = new PollingLoop(
+    () => this.fireDue(),
+    (error) => this.logger.warn(`Approval timers: ${error instanceof Error ? error.message : String(error)}`),
+  );
 
   constructor(
     private readonly config: AppConfig,
@@ -36,38 +39,34 @@ export class ApprovalTimers implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.config.workflow.enabled) return;
-    this.timer = setInterval(() => void this.tick(), this.config.sla.pollMs);
-    this.timer.unref();
+    if (this.config.workflow.enabled) this.loop.start(this.config.sla.pollMs);
   }
 
-  async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onModuleDestroy(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One look: fires what is due now, one request per transaction. */
-  async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = (async () => {
-      let expired = 0;
-      try {
-        for (let fired = 0; fired < PER_LOOK; fired += 1) {
-          const outcome = await this.fireNext().catch((error: unknown) => {
-            if (!(error instanceof ExpiryLost)) throw error;
-            this.logger.debug(error.message);
-            return 'skipped' as const;
-          });
-          if (outcome === 'none') break;
-          if (outcome === 'expired') expired += 1;
-        }
-      } catch (error) {
-        this.logger.warn(`Approval timers: ${error instanceof Error ? error.message : String(error)}`);
+  tick(): Promise<void> {
+    return this.loop.run();
+  }
+
+  private async fireDue(): Promise<void> {
+    let expired = 0;
+    try {
+      for (let fired = 0; fired < PER_LOOK; fired += 1) {
+        const outcome = await this.fireNext().catch((error: unknown) => {
+          if (!(error instanceof ExpiryLost)) throw error;
+          this.logger.debug(error.message);
+          return 'skipped' as const;
+        });
+        if (outcome === 'none') break;
+        if (outcome === 'expired') expired += 1;
       }
+    } finally {
       // The expiries are the runs' responses now: the queue applies them.
       if (expired > 0) this.queue.queued();
-    })().finally(() => (this.running = null));
-    await this.running;
+    }
   }
 
   @Transactional()

@@ -133,7 +133,7 @@ export class ApprovalsRepository extends TransactionalRepository {
    * assigned to them or to someone who delegated to them now, or on nobody's (the shared queue) — never the
    * viewer's own requests. Only requests the run still waits for are listed.
    */
-  async listWaiting(viewerId: string, mine: boolean, limit: number): Promise<WaitingApprovalRow[]> {
+  async listWaiting(viewerId: string, mine: boolean, limit: number, ticketId: string | null): Promise<WaitingApprovalRow[]> {
     return this.manager.query<WaitingApprovalRow[]>(
       `SELECT ${COLUMNS}, t.title, t.request_type, t.priority, t.requester_id, t.assignee_id,
               CASE WHEN t.assignee_id IS DISTINCT FROM $1 THEN d.delegator_id END AS delegated_by
@@ -144,11 +144,11 @@ export class ApprovalsRepository extends TransactionalRepository {
            SELECT delegator_id FROM approval_delegations
             WHERE delegate_id = $1 AND delegator_id = t.assignee_id AND starts_at <= now() AND ends_at > now() LIMIT 1
          ) d ON true
-        WHERE a.state = 'pending'
+        WHERE a.state = 'pending' AND ($4::uuid IS NULL OR a.ticket_id = $4)
           AND (NOT $2 OR (t.requester_id <> $1 AND (t.assignee_id IS NULL OR t.assignee_id = $1 OR d.delegator_id IS NOT NULL)))
         ORDER BY a.requested_at, a.id
         LIMIT $3`,
-      [viewerId, mine, limit],
+      [viewerId, mine, limit, ticketId],
     );
   }
 

@@ -79,7 +79,7 @@ export class ApprovalsService implements ApprovalGate, OnModuleInit {
 
   /** GET /approvals: what waits for a decision (`mine`: for the viewer), oldest first, with time left. */
   async list(viewer: AuthUser, query: ApprovalsQueryDto): Promise<ApprovalListDto> {
-    const rows = await this.approvalsRepository.listWaiting(viewer.id, query.mine, query.limit);
+    const rows = await this.approvalsRepository.listWaiting(viewer.id, query.mine, query.limit, query.ticket_id ?? null);
     const now = new Date();
     return { approvals: rows.map((row) => toApprovalDto(row, now)), count: rows.length };
   }

@@ -5,6 +5,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Transactional } from '@nestjs-cls/transactional';
 import { AppConfig } from '../config/app-config';
+import { PollingLoop } from '../common/polling-loop';
 import { SlaEvaluator } from './sla-evaluator';
 import { SlaRepository } from './sla.repository';
 
@@ -14,8 +15,12 @@ const BATCH = 20;
 @Injectable()
 export class SlaTimers implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(SlaTimers.name);
-  private timer?: NodeJS.Timeout;
-  private running: Promise<void> | null = null;
+  private readonly loop = new PollingLoop(
+    async () => {
+      while ((await this.fireDueBatch()) === BATCH);
+    },
+    (error) => this.logger.warn(`SLA timers: ${error instanceof Error ? error.message : String(error)}`),
+  );
 
   constructor(
     private readonly config: AppConfig,
@@ -24,27 +29,17 @@ export class SlaTimers implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), this.config.sla.pollMs);
-    this.timer.unref();
+    this.loop.start(this.config.sla.pollMs);
   }
 
   /** Before the database closes (shutdown hooks run after every module is destroyed): the last look finishes. */
-  async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onModuleDestroy(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One look: fires everything due now, batch after batch. */
-  async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = (async () => {
-      try {
-        while ((await this.fireDueBatch()) === BATCH);
-      } catch (error) {
-        this.logger.warn(`SLA timers: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    })().finally(() => (this.running = null));
-    await this.running;
+  tick(): Promise<void> {
+    return this.loop.run();
   }
 
   @Transactional()

@@ -157,6 +157,11 @@ export class TicketWriter {
   }
 
   /** Tells the event pump that rows were appended, once they are committed. */
+  /** Locks the ticket's row for the caller's transaction: the first lock every writer of a ticket takes. */
+  async lockTicket(ticketId: string): Promise<void> {
+    await this.lock(ticketId);
+  }
+
   signalAppended(): void {
     this.afterCommit.run(() => this.events.emit(TICKET_EVENTS_APPENDED));
   }

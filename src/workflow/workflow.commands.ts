@@ -36,6 +36,8 @@ export class WorkflowCommands {
   /** A run segment ends: paused for `pending`, or done. A pause for an approval raises its request with it. False when the claim is stale. */
   @Transactional()
   async finishSegment(claim: Claim, pending: PendingRequest | null, summary: WorkflowSummary | null): Promise<boolean> {
+    // The request's event joins the ticket's trail: the ticket's lock first, as everywhere.
+    if (pending?.kind === 'approval') await this.ticketWriter.lockTicket(claim.ticketId);
     if (!(await this.workflowRepository.finish(claim, pending, summary))) return false;
     if (pending?.kind === 'approval') await this.approvals.requested(claim.ticketId, pending, summary);
     return true;

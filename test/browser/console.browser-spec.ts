@@ -60,12 +60,21 @@ describe('Console (browser)', () => {
     const lane = support.page.locator('[data-lane="waiting_for_approval"]');
     await lane.getByRole('link', { name: title }).waitFor({ timeout: LIVE_MS });
     expect(await wasNotReloaded(support.page)).toBe(true);
+    // The approval's own clock (the default policy: 8 working hours, around the clock), arrived live too.
+    const expiry = lane.locator('.queue-item', { hasText: title }).locator('[data-approval-expiry]');
+    await expiry.waitFor({ timeout: LIVE_MS });
+    expect(await expiry.textContent()).toMatch(/approval expires in (7 h \d+ min|8 h)/);
 
     await lane.getByRole('link', { name: title }).click();
     await support.page.getByTestId('policy-rule').waitFor();
     expect(await support.page.getByTestId('policy-rule').textContent()).toContain('software_access');
+    await support.page.locator('[data-approval-due]').waitFor();
+    expect(await support.page.locator('[data-approval-due]').textContent()).toContain('then it goes to the support queue');
     await support.page.getByLabel('Comment for the requester (optional)').fill('Approved for the Monday release');
+    const decision = support.page.waitForRequest((sent) => sent.method() === 'POST' && sent.url().includes('/api/v1/hil/'));
     await support.page.getByRole('button', { name: 'Approve' }).click();
+    // The decision is bound to the plan the page showed.
+    expect(JSON.parse((await decision).postData() ?? '{}').plan_hash).toMatch(/^[0-9a-f]{64}$/);
     await waitForStatus(support.page, 'resolved');
 
     await waitForStatus(employee.page, 'resolved');

@@ -13,6 +13,7 @@ export type Comment = Schemas['CommentDto'];
 export type User = Schemas['UserDto'];
 export type Role = User['role'];
 export type WorkflowState = Schemas['WorkflowStateDto'];
+export type Approval = Schemas['ApprovalDto'];
 export type Document = Schemas['DocumentDto'];
 export type ApiError = Schemas['ErrorDto'];
 

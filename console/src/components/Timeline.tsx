@@ -1,6 +1,6 @@
 // A ticket's events as a readable history: who did what, in order.
 import type { TicketEvent } from '../api/client';
-import { duration, EVENT_LABEL, label, METRIC_LABEL, STATUS_LABEL, when } from '../format';
+import { duration, EVENT_LABEL, EXPIRY_LABEL, label, METRIC_LABEL, STATUS_LABEL, when } from '../format';
 
 type Payload = Record<string, unknown>;
 
@@ -30,11 +30,18 @@ function describe(type: string, payload: Payload): string {
     return `${status}${step}.`;
   }
   if (type === 'hil_response') {
+    if (payload.kind === 'approval' && payload.expired) return `The approval expired: ${String(payload.comments ?? '')}`;
     if (payload.kind === 'approval') return `${payload.approval ? 'Approved' : 'Denied'}${payload.comments ? `: “${String(payload.comments)}”` : '.'}`;
     return `Answered: “${String(payload.answer ?? '')}”`;
   }
   if (type === 'comment') return `${payload.internal ? 'Internal note' : 'Comment'}: “${truncate(String(payload.body ?? ''))}”`;
   if (type === 'error') return String(payload.message ?? payload.error ?? 'The workflow stopped with an error.');
+  if (type === 'approval_requested') {
+    const due = payload.due_at ? `; expires ${when(String(payload.due_at))}, then ${EXPIRY_LABEL[String(payload.on_expiry)] ?? String(payload.on_expiry)}` : '';
+    return `${payload.reason === 'plan_changed' ? 'The plan changed: approval requested again' : 'Approval requested'}${due}.`;
+  }
+  if (type === 'approval_reminder') return `Reminder ${String(payload.reminder)} of ${String(payload.reminders)}: the approval expires in ${duration(Number(payload.seconds_left))}.`;
+  if (type === 'approval_expired') return `The approval expired: ${EXPIRY_LABEL[String(payload.on_expiry)] ?? String(payload.on_expiry)}.`;
   if (type.startsWith('sla_')) {
     const metric = METRIC_LABEL[String(payload.metric)] ?? String(payload.metric);
     if (type === 'sla_warning') return `${metric}: ${Math.round(Number(payload.threshold) * 100)} % of the target used; ${duration(Number(payload.seconds_left))} left.`;

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, errorMessages, type Ticket, type TicketStatus } from '../api/client';
 import { Alert, LiveIndicator, SlaBadge, StatusBadge } from '../components/ui';
-import { ago, label } from '../format';
+import { ago, dueText, label } from '../format';
 import { type LiveEvent, useLiveEvents } from '../live';
 import { href } from '../router';
 import { applyEvent } from '../tickets-live';
@@ -19,6 +19,13 @@ const QUEUED = new Set<string>(LANES.map((lane) => lane.status));
 export function Queue() {
   const [tickets, setTickets] = useState<Ticket[]>([]);
   const [errors, setErrors] = useState<string[]>([]);
+  /** When each waiting approval expires (null: never), by ticket. */
+  const [expiries, setExpiries] = useState<Map<string, string | null>>(new Map());
+  const loadExpiries = () =>
+    void api.GET('/api/v1/approvals', { params: { query: { mine: false, limit: 200 } } }).then(({ data }) => {
+      if (data) setExpiries(new Map(data.approvals.map((approval) => [approval.ticket_id, approval.due_at])));
+    });
+  useEffect(loadExpiries, []);
 
   useEffect(() => {
     void Promise.all(
@@ -42,6 +49,7 @@ export function Queue() {
 
   const live = useLiveEvents(null, (event: LiveEvent) => {
     if (!event.ticket_id) return;
+    if (event.type.startsWith('approval_')) loadExpiries();
     const known = tickets.find((ticket) => ticket.ticket_id === event.ticket_id);
     // A warning, a breach, a pause: the ticket's SLA summary changed.
     if (event.type.startsWith('sla_')) return known ? void refresh(event.ticket_id) : undefined;
@@ -76,6 +84,9 @@ export function Queue() {
                     <div class="muted small">
                       <StatusBadge status={ticket.status} /> <SlaBadge state={ticket.sla_state} dueAt={ticket.sla_due_at} /> {label(ticket.priority)} priority · filed{' '}
                       {ago(ticket.created_at)}
+                      {lane.status === 'waiting_for_approval' && expiries.get(ticket.ticket_id) ? (
+                        <span data-approval-expiry> · approval {dueText(expiries.get(ticket.ticket_id), 'running')?.replace('due in', 'expires in').replace('over by', 'overdue by')}</span>
+                      ) : null}
                     </div>
                   </li>
                 ))}

@@ -1,8 +1,9 @@
 // What support and admin can do to a ticket. Each button is one API call; whether it is allowed right now
 // (an approval already given, a finished run) is the API's to say, and its message is shown as it is.
-import { useState } from 'preact/hooks';
-import { api, errorMessages, type Ticket, type User, type WorkflowState } from '../api/client';
+import { useEffect, useState } from 'preact/hooks';
+import { api, errorMessages, type Approval, type Ticket, type User, type WorkflowState } from '../api/client';
 import { Alert } from '../components/ui';
+import { dueText, EXPIRY_LABEL, when } from '../format';
 
 interface Props {
   ticket: Ticket;
@@ -23,6 +24,13 @@ export function StaffActions({ ticket, workflow, user, onDone }: Props) {
   const [busy, setBusy] = useState(false);
   const path = { params: { path: { ticket_id: ticket.ticket_id } } };
   const awaitingApproval = workflow?.pending?.kind === 'approval' && ticket.status === 'waiting_for_approval';
+  // The open request: its due time, and the plan_hash that binds a decision to the plan shown.
+  const [approval, setApproval] = useState<Approval | null>(null);
+  const [approvalRead, setApprovalRead] = useState(0);
+  useEffect(() => {
+    if (!awaitingApproval) return setApproval(null);
+    void api.GET('/api/v1/approvals', { params: { query: { mine: false, ticket_id: ticket.ticket_id, limit: 1 } } }).then(({ data }) => setApproval(data?.approvals[0] ?? null));
+  }, [awaitingApproval, ticket.ticket_id, ticket.priority, approvalRead]);
 
   const run = async (what: string, call: () => Promise<{ error?: unknown }>) => {
     setBusy(true);
@@ -37,8 +45,12 @@ export function StaffActions({ ticket, workflow, user, onDone }: Props) {
     onDone();
   };
 
-  const decide = (approval: boolean) =>
-    run(approval ? 'Approved.' : 'Denied.', () => api.POST('/api/v1/hil/{ticket_id}', { ...path, body: comment ? { approval, comments: comment } : { approval } }));
+  const decide = async (approve: boolean) => {
+    const body = { approval: approve, ...(comment ? { comments: comment } : {}), ...(approval ? { plan_hash: approval.plan_hash } : {}) };
+    await run(approve ? 'Approved.' : 'Denied.', () => api.POST('/api/v1/hil/{ticket_id}', { ...path, body }));
+    // A plan that changed meanwhile was refused: show the current request.
+    setApprovalRead((read) => read + 1);
+  };
 
   return (
     <section class="card actions" aria-labelledby="actions-heading">
@@ -48,6 +60,11 @@ export function StaffActions({ ticket, workflow, user, onDone }: Props) {
       {awaitingApproval ? (
         <fieldset>
           <legend>Approval</legend>
+          {approval?.due_at ? (
+            <p class="muted small" data-approval-due>
+              Expires {when(approval.due_at)} ({dueText(approval.due_at, 'running')}); then {EXPIRY_LABEL[approval.on_expiry]}.
+            </p>
+          ) : null}
           <label for="decision-comment">Comment for the requester (optional)</label>
           <textarea id="decision-comment" rows={2} value={comment} onInput={(event) => setComment(event.currentTarget.value)} />
           <div class="button-row">

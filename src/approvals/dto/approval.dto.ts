@@ -10,6 +10,10 @@ export class ApprovalsQueryDto {
   @IsOptional() @BooleanQuery('mine')
   mine: boolean = false;
 
+  /** Only the request of this ticket (what a ticket's page shows). */
+  @IsOptional() @IsUUID()
+  ticket_id?: string;
+
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
   limit: number = 50;
 }
