@@ -126,7 +126,7 @@ export function buildSupportGraph(deps: SupportGraphDeps, checkpointer: BaseChec
     .addNode('approval', waitForPerson)
     .addNode('resolve', async (state, config) => {
       const ticket = await deps.ticket(state.ticketId);
-      const approval = lastApproval(state);
+      const approval = decidingApproval(state);
       const planSummary = approval ? ticket.plan_summary : state.draft!.summary;
       const resolution = approval
         ? `${decidedBy('Approved', approval)}${approval.comments || approval.answer ? `: ${approval.comments ?? approval.answer}` : ''}. ${planSummary ?? ''}`.trim()
@@ -140,7 +140,7 @@ export function buildSupportGraph(deps: SupportGraphDeps, checkpointer: BaseChec
       return {};
     })
     .addNode('deny', async (state, config) => {
-      const denial = lastApproval(state)!;
+      const denial = decidingApproval(state)!;
       const reason = denial.comments ?? denial.answer;
       await change(
         config,
@@ -151,7 +151,8 @@ export function buildSupportGraph(deps: SupportGraphDeps, checkpointer: BaseChec
       return {};
     })
     .addNode('escalate', async (state, config) => {
-      const expired = lastApproval(state)?.expiry === 'escalate' ? lastApproval(state) : undefined;
+      const approval = decidingApproval(state);
+      const expired = approval?.expiry === 'escalate' ? approval : undefined;
       const reason = expired ? (expired.comments ?? 'the approval expired') : state.decision!.description;
       await change(
         config,
@@ -207,6 +208,11 @@ function decidedBy(verb: string, response: HumanResponse): string {
   return response.expiry ? `${verb} automatically: the approval expired` : `${verb} by ${response.responder_employee_id}`;
 }
 
-function lastApproval(state: SupportStateValues): HumanResponse | undefined {
+/**
+ * The approval this pass of the run was routed by: only when the policy asked for one. A run support let
+ * try again after an expiry keeps that response in its state, and must not resolve or escalate by it.
+ */
+function decidingApproval(state: SupportStateValues): HumanResponse | undefined {
+  if (state.decision?.outcome !== 'approval') return undefined;
   return [...state.responses].reverse().find((response) => response.kind === 'approval');
 }
