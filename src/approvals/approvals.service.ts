@@ -163,7 +163,7 @@ export class ApprovalsService implements ApprovalGate, OnModuleInit {
   /** A new request (superseding `previous`, whose plan changed): due time and reminders counted from now. */
   private async raise(ticketId: string, pendingId: string, plan: ReturnType<typeof approvalPlan>, previous: ApprovalRow | null): Promise<void> {
     const { policy, rules } = await this.rulesFor(plan.request_type);
-    const calendar = await this.evaluator.calendarFor(policy ?? ({ calendar_id: null } as PolicyRow));
+    const calendar = await this.evaluator.calendarFor(policy);
     const now = new Date();
     const dueAt = rules.due === null ? null : calendar.addWorkingSeconds(now, parseIsoDuration(rules.due));
     const reminderTimes = (rules.reminders ?? [])

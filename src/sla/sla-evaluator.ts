@@ -48,9 +48,9 @@ export class SlaEvaluator {
     return policy ? { policy, calendar: await this.calendarFor(policy) } : null;
   }
 
-  /** The calendar a policy counts in (around the clock without one). */
-  async calendarFor(policy: PolicyRow): Promise<BusinessCalendar> {
-    return this.calendarOf(policy.calendar_id ? await this.slaRepository.findCalendar(policy.calendar_id) : null);
+  /** The calendar a policy counts in (around the clock without one, or without a policy). */
+  async calendarFor(policy: Pick<PolicyRow, 'calendar_id'> | null): Promise<BusinessCalendar> {
+    return this.calendarOf(policy?.calendar_id ? await this.slaRepository.findCalendar(policy.calendar_id) : null);
   }
 
   /** The default policy as the ticket's trail was read with it (one round trip for both). */
