@@ -268,6 +268,7 @@ describe(AuthService.name, () => {
       ['a token that is not an access token', { typ: 'refresh' }],
       ['a subject that is not a uuid', { sub: '1 OR 1=1' }],
       ['a session id that is not a uuid', { sid: 'abc' }],
+      ['a token without an expiry', { exp: undefined }],
     ])('resolves %s to nobody, without a lookup', async (_, override) => {
       await expect(sut.resolveAccessToken({ ...claims, ...override } as AccessTokenClaims)).resolves.toBeNull();
       expect(repository.findSessionUser).not.toHaveBeenCalled();

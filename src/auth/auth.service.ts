@@ -88,7 +88,8 @@ export class AuthService implements OnApplicationBootstrap {
 
   /** Resolves a verified access token to its user, or null when the user or the session is gone. */
   async resolveAccessToken(claims: AccessTokenClaims): Promise<AuthUser | null> {
-    if (claims.typ !== 'access' || !isUuid(claims.sub) || !isUuid(claims.sid)) return null;
+    // The verifier checks `exp` only when there is one: a token without it would never age out.
+    if (claims.typ !== 'access' || typeof claims.exp !== 'number' || !isUuid(claims.sub) || !isUuid(claims.sid)) return null;
     // Every authenticated request comes through here: one query for the user and the session.
     const user = await this.authRepository.findSessionUser(claims.sub, claims.sid);
     if (!user) return null;
@@ -99,7 +100,7 @@ export class AuthService implements OnApplicationBootstrap {
       employeeId: user.employee_id,
       role: user.role,
       sessionId: claims.sid,
-      tokenExpiresAt: claims.exp === undefined ? undefined : new Date(claims.exp * 1000),
+      tokenExpiresAt: new Date(claims.exp * 1000),
     };
   }
 

@@ -47,7 +47,7 @@ describe('Access control of every operation (e2e)', () => {
     expect(failures).toEqual([]);
   });
 
-  it('every non-public operation refuses a missing, malformed, expired, tampered, unsigned or foreign token, and a dead session’s, with 401', async () => {
+  it('every non-public operation refuses a missing, malformed, expired, unexpiring, tampered, unsigned or foreign token, and a dead session’s, with 401', async () => {
     const member = await world.newUser();
     const deactivated = await world.newUser();
     await send(world.url, 'DELETE', '/api/v1/users/{user_id}', { params: { user_id: deactivated.id } }, world.admin.token);

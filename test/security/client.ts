@@ -113,6 +113,8 @@ export function badTokens(valid: string, otherUserId: string, dead: { deactivate
     'no token': undefined,
     'a malformed token': 'not-a-jwt',
     'an expired token': signToken({ ...claims, iat: now - 7200, exp: now - 3600 }),
+    // Without exp a token would be good forever: a leaked one could never age out.
+    'a token without expiry': signToken({ ...claims, exp: undefined }),
     'a tampered signature': `${header}.${payload}.${flipped}`,
     'a tampered payload': `${header}.${base64url({ ...claims, sub: otherUserId })}.${signature}`,
     'alg none': signToken(claims, { alg: 'none' }),
