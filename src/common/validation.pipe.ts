@@ -1,7 +1,8 @@
 import { ArgumentMetadata, BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { MAX_BODY_DEPTH as MAX_DEPTH } from './json-shape';
 
-/** Deeper than any body of ours; far shallower than what overflows the stack of the recursive validators. */
-const MAX_DEPTH = 32;
+/** Names that reach an object's prototype when copied field by field: never a field of ours, never data. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Every body and query is validated: unknown fields are refused, and each message names its field. */
 export function createValidationPipe(): ValidationPipe {
@@ -16,8 +17,9 @@ export function createValidationPipe(): ValidationPipe {
 
 /**
  * Before the class validators run, refuses what they would pass on or choke on: a NUL character in any
- * string (PostgreSQL text cannot hold one, so it would fail in the database as a 500) and nesting deep
- * enough to overflow the stack of the recursive transformers.
+ * string (PostgreSQL text cannot hold one, so it would fail in the database as a 500), nesting deep
+ * enough to overflow the stack of the recursive transformers, and a prototype key (`__proto__`), which
+ * JSON.parse keeps as an own field that the whitelist does not see.
  */
 class InputValidationPipe extends ValidationPipe {
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
@@ -43,6 +45,7 @@ function problemIn(input: unknown, root: string): string | undefined {
     for (const [key, child] of Object.entries(value)) {
       const childPath = path ? `${path}.${key}` : key;
       if (key.includes('\u0000')) return `field names must not contain NUL characters (${JSON.stringify(childPath)})`;
+      if (PROTOTYPE_KEYS.has(key)) return `${childPath} is not allowed: ${key} is never a field name`;
       pending.push({ value: child, path: childPath, depth: depth + 1 });
     }
   }
