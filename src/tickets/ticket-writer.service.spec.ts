@@ -1,4 +1,4 @@
-import { ConflictException, NotFoundException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, NotFoundException } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { randomUUID } from 'node:crypto';
 import { FakeAfterCommit, TransactionalFake } from '../../test/support/unit-transactions';
@@ -35,6 +35,10 @@ class FakeTicketsRepository extends TransactionalFake {
     const event = { id: String(this.events.length + 1), createdAt: new Date(), ...fields };
     this.events.push(event);
     return { ...event };
+  });
+  lastApprovalWasDenial = this.noted('lastApprovalWasDenial', async (ticketId: string) => {
+    const decisions = this.events.filter((e) => e.ticketId === ticketId && e.type === 'hil_response' && e.payload.kind === 'approval' && typeof e.payload.approval === 'boolean');
+    return decisions.at(-1)?.payload.approval === false;
   });
 
   add(fields: Partial<Ticket> = {}): Ticket {
@@ -117,8 +121,30 @@ describe(TicketWriter.name, () => {
       expect(repository.comments).toEqual([expect.objectContaining({ ticketId: ticket.id, authorId: sam.id, body: 'Reinstalled the client', internal: false })]);
       expect(lastEvent()).toMatchObject({ actorId: sam.id, payload: { change: 'updated', comment: 'Reinstalled the client', status: 'resolved',
         changes: { resolution: { from: null, to: 'Reinstalled the client' } } } });
-      expect(repository.transactions()).toEqual([['findByIdForUpdate', 'updateTicket', 'insertComment', 'appendEvent']]);
+      expect(repository.transactions()).toEqual([['findByIdForUpdate', 'lastApprovalWasDenial', 'updateTicket', 'insertComment', 'appendEvent']]);
       expect(heard).toEqual(signalledChange(ticket.id, TicketStatus.Resolved, sam.id));
+    });
+
+    it('refuses the requester any status move on their own ticket with 403, writing nothing', async () => {
+      const ticket = repository.add({ status: TicketStatus.WaitingForApproval, requesterId: sam.id });
+
+      for (const status of [TicketStatus.Resolved, TicketStatus.Denied, TicketStatus.Escalated]) {
+        await expect(sut.changeByStaff(sam.id, ticket.id, { status })).rejects.toThrow(ForbiddenException);
+      }
+      nothingWritten();
+      await expect(sut.changeByStaff(sam.id, ticket.id, { priority: TicketPriority.High })).resolves.toMatchObject({ priority: 'high' });
+    });
+
+    it('refuses to resolve by hand a ticket whose last approval decision was a denial, until a new approval', async () => {
+      const ticket = repository.add({ status: TicketStatus.InProgress, decision: 'denied' });
+      await sut.recordHumanResponse(ticket.id, approval({ approval: false }), { step: 'hil' });
+      const eventsBefore = repository.events.length;
+
+      await expect(sut.changeByStaff(alice.id, ticket.id, { status: TicketStatus.Resolved }, 'granted anyway')).rejects.toThrow(ConflictException);
+      expect(repository.events).toHaveLength(eventsBefore);
+      expect(stored(ticket.id).status).toBe(TicketStatus.InProgress);
+      await sut.recordHumanResponse(ticket.id, approval({ approval: true }), { step: 'hil' });
+      await expect(sut.changeByStaff(alice.id, ticket.id, { status: TicketStatus.Resolved })).resolves.toMatchObject({ status: 'resolved' });
     });
 
     it('keeps a comment that does not resolve the ticket out of its resolution', async () => {
@@ -330,6 +356,14 @@ describe(TicketWriter.name, () => {
         nothingWritten();
       },
     );
+
+    it('refuses to let staff ask on a ticket they filed themselves, writing nothing', async () => {
+      const ticket = repository.add({ status: TicketStatus.Escalated, requesterId: sam.id });
+
+      await expect(sut.recordStaffQuestion(ticket.id, sam.id, 'Which laptop?', allowed)).rejects.toThrow(ForbiddenException);
+      await expect(sut.recordRetry(ticket.id, sam.id, [TicketStatus.Escalated])).rejects.toThrow(ForbiddenException);
+      nothingWritten();
+    });
   });
 
   describe('recordRetry', () => {

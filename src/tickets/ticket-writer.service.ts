@@ -7,6 +7,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { Transactional } from '@nestjs-cls/transactional';
 import { AfterCommit } from '../database/after-commit';
 import { TicketDto } from './dto/ticket.dto';
+import { assertNotOwnRequest, assertResolvableByHand } from './decision-rights';
 import { AudienceEvent, failureEvents, suggestionEvent, toStaffView } from './ticket-audience';
 import { TICKET_EVENTS_APPENDED, TICKET_UPDATED, TicketEventType, TicketUpdatedSignal } from './ticket-events';
 import { TicketSuggestion } from './ticket-suggestion';
@@ -69,7 +70,13 @@ export class TicketWriter {
   @Transactional()
   async changeByStaff(actorId: string, ticketId: string, requested: TicketChanges, comment?: string): Promise<TicketDto> {
     const current = await this.lock(ticketId);
-    if (requested.status !== undefined && requested.status !== current.status) await this.staffStatusGuard(ticketId, current.status, requested.status);
+    if (requested.status !== undefined && requested.status !== current.status) {
+      assertNotOwnRequest(current, actorId, 'change the status of');
+      if (requested.status === TicketStatus.Resolved) {
+        assertResolvableByHand(current, requested.status, await this.ticketsRepository.lastApprovalWasDenial(ticketId));
+      }
+      await this.staffStatusGuard(ticketId, current.status, requested.status);
+    }
     const changes = withoutUnchanged(current, requested);
     if (changes.status === TicketStatus.Resolved && comment !== undefined) changes.resolution = comment;
     return toStaffView(await this.write(current, actorId, changes, { comment: comment === undefined ? undefined : { body: comment, authorId: actorId } }));
@@ -120,7 +127,7 @@ export class TicketWriter {
   /** Support asks the requester something: the ticket waits for them, and the question joins the conversation. */
   @Transactional()
   async recordStaffQuestion(ticketId: string, askerId: string, question: string, allowedFrom: readonly TicketStatus[]): Promise<TicketDto> {
-    const current = await this.lockIn(ticketId, allowedFrom, 'ask the requester');
+    const current = await this.lockIn(ticketId, allowedFrom, 'ask the requester', askerId);
     const changes = withoutUnchanged(current, { status: TicketStatus.WaitingForUser, decision: 'needs_info', planSummary: `Waiting for the requester: ${question}` });
     return toStaffView(await this.write(current, askerId, changes, { comment: { body: question, authorId: askerId }, note: { step: 'ask' } }));
   }
@@ -128,7 +135,7 @@ export class TicketWriter {
   /** Support lets the assistant try again: the ticket is in progress, its run queued by the caller. */
   @Transactional()
   async recordRetry(ticketId: string, actorId: string, allowedFrom: readonly TicketStatus[]): Promise<TicketDto> {
-    const current = await this.lockIn(ticketId, allowedFrom, 'retry its workflow');
+    const current = await this.lockIn(ticketId, allowedFrom, 'retry its workflow', actorId);
     const changes = withoutUnchanged(current, { status: TicketStatus.InProgress, decision: 'pending' });
     return toStaffView(await this.write(current, actorId, changes, { note: { step: 'retry' } }));
   }
@@ -166,8 +173,10 @@ export class TicketWriter {
     this.afterCommit.run(() => this.events.emit(TICKET_EVENTS_APPENDED));
   }
 
-  private async lockIn(ticketId: string, allowed: readonly TicketStatus[], what: string): Promise<Ticket> {
+  /** Locks a ticket a staff command acts on: never one the actor filed, and only in the statuses the command allows. */
+  private async lockIn(ticketId: string, allowed: readonly TicketStatus[], what: 'ask the requester' | 'retry its workflow', actorId: string): Promise<Ticket> {
     const current = await this.lock(ticketId);
+    assertNotOwnRequest(current, actorId, what === 'ask the requester' ? 'ask the requester on' : 'retry the workflow of');
     if (!allowed.includes(current.status)) {
       throw new ConflictException(`Cannot ${what} while the ticket is ${current.status}; that is possible when it is ${allowed.join(' or ')}`);
     }

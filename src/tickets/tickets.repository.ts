@@ -172,6 +172,17 @@ export class TicketsRepository extends TransactionalRepository {
     });
   }
 
+  /** Whether the ticket's last approval decision (a person's, or an expiry that denied) was a denial. */
+  async lastApprovalWasDenial(ticketId: string): Promise<boolean> {
+    const rows = await this.manager.query<Array<{ approval: boolean }>>(
+      `SELECT (payload->>'approval')::boolean AS approval FROM ticket_events
+       WHERE ticket_id = $1 AND type = 'hil_response' AND payload->>'kind' = 'approval' AND jsonb_typeof(payload->'approval') = 'boolean'
+       ORDER BY id DESC LIMIT 1`,
+      [ticketId],
+    );
+    return rows[0]?.approval === false;
+  }
+
   findEvents(ticketId: string, options: { includeStaffOnly: boolean; after: number; limit: number }): Promise<TicketEvent[]> {
     const query = this.manager
       .createQueryBuilder(TicketEvent, 'event')

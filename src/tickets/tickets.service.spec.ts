@@ -55,6 +55,8 @@ class FakeTicketsRepository extends TransactionalFake {
   });
   appendEvent = this.noted('appendEvent', async (fields: NewTicketEvent) =>
     keep(this.rows.events, { id: String(this.rows.events.length + 1), createdAt: new Date(), ...fields }));
+  lastApprovalWasDenial = this.noted('lastApprovalWasDenial', async (ticketId: string) =>
+    this.rows.events.filter((e) => e.ticketId === ticketId && e.type === 'hil_response' && e.payload.kind === 'approval' && typeof e.payload.approval === 'boolean').at(-1)?.payload.approval === false);
   findEvents = this.noted('findEvents', async (ticketId: string, { includeStaffOnly, after, limit }: Options<'findEvents'>) =>
     this.rows.events.filter((e) => e.ticketId === ticketId && Number(e.id) > after && (includeStaffOnly || !e.staffOnly)).slice(0, limit));
 

@@ -23,7 +23,8 @@ export type Claim = Pick<ClaimedRun, 'ticketId' | 'fence'>;
 /** Where support may ask the requester something: tickets people work on, not ones the workflow holds. */
 const ASKABLE: readonly TicketStatus[] = [TicketStatus.Escalated, TicketStatus.InProgress];
 /** Where support may let the assistant try again. */
-const RETRYABLE: readonly TicketStatus[] = [TicketStatus.Error, TicketStatus.Escalated];
+// A denied request is retried to plan it again and ask for a new approval (the only way it can be resolved).
+const RETRYABLE: readonly TicketStatus[] = [TicketStatus.Error, TicketStatus.Escalated, TicketStatus.Denied];
 
 @Injectable()
 export class WorkflowCommands {

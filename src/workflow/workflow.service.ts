@@ -9,6 +9,7 @@ import type { AuthUser } from '../auth/auth-user';
 import { AppConfig } from '../config/app-config';
 import { TicketDto } from '../tickets/dto/ticket.dto';
 import { TICKET_CREATED, TICKET_UPDATED, TicketCreatedSignal, TicketUpdatedSignal } from '../tickets/ticket-events';
+import { assertNotOwnRequest } from '../tickets/decision-rights';
 import { FINAL_STATUSES } from '../tickets/ticket-transitions';
 import { TicketWriter } from '../tickets/ticket-writer.service';
 import { TicketStatus } from '../tickets/ticket.enums';
@@ -172,7 +173,7 @@ export class WorkflowService implements OnModuleInit {
     }
     if (dto.approval === undefined) throw new BadRequestException('This ticket waits for an approval: send `approval` (true or false)');
     if (!isStaff(user)) throw new ForbiddenException('Only support and admin can approve or deny a request');
-    if (ticket.requester_id === user.id) throw new ForbiddenException('Nobody may approve or deny their own request (segregation of duties)');
+    assertNotOwnRequest({ id: ticket.ticket_id, requesterId: ticket.requester_id }, user.id, 'approve or deny');
     return { ...base, kind: 'approval', answer: dto.answer ?? null, approval: dto.approval };
   }
 }
