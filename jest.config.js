@@ -12,8 +12,9 @@ const tsJest = [
 
 module.exports = {
   maxWorkers: 2,
-  // An e2e file's first hook boots the app on its own database (a few seconds on a busy machine).
-  testTimeout: 60000,
+  // An e2e file's first hook boots the app on its own database (a few seconds, more on a busy machine).
+  // Deadlines here are for hangs, not speed: a shared CI machine with both cores busy must still pass.
+  testTimeout: 180_000,
   projects: [
     {
       displayName: 'unit',

@@ -36,8 +36,8 @@ describe('Demo (e2e)', () => {
     expect(tickets).toHaveLength(2);
     const howTo = tickets.find((ticket) => ticket.title.startsWith('Move multi-factor'))!;
     const access = tickets.find((ticket) => ticket.title.startsWith('Admin access'))!;
-    await waitForStatus(testApp.url, employee, howTo.ticket_id, ['resolved'], 20000);
-    await waitForStatus(testApp.url, employee, access.ticket_id, ['waiting_for_approval'], 20000);
+    await waitForStatus(testApp.url, employee, howTo.ticket_id, ['resolved']);
+    await waitForStatus(testApp.url, employee, access.ticket_id, ['waiting_for_approval']);
     const plan = (await getWorkflow(testApp.url, employee, howTo.ticket_id).expect(200)).body.plan;
     expect(plan.citations.map((citation: { title: string }) => citation.title)).toContain('Move multi-factor authentication to a new phone');
 

@@ -73,13 +73,13 @@ onServer('Event order under concurrent appends (e2e, PostgreSQL)', () => {
     try {
       const appended = await appendConcurrently(tickets.map((ticket) => ticket.ticket_id), WRITERS);
       const last = String(appended.at(-1));
-      await live.waitFor((message) => message.id === last, 10_000);
+      await live.waitFor((message) => message.id === last, 30_000);
       expect(commentIds(live)).toEqual(appended);
 
       const from = appended[Math.floor(appended.length / 2)];
       const replay = await openStream(`${url}/api/v1/events`, { token: admin.token, lastEventId: String(from) });
       try {
-        await replay.waitFor((message) => message.id === last, 10_000);
+        await replay.waitFor((message) => message.id === last, 30_000);
         expect(commentIds(replay)).toEqual(appended.filter((id) => id > from));
       } finally {
         replay.close();
@@ -125,7 +125,7 @@ onServer('Event order under concurrent appends (e2e, PostgreSQL)', () => {
       await t2;
       await events.pump();
       const sorted = ids.map(Number).sort((a, b) => a - b);
-      await live.waitFor((message) => message.id === String(sorted.at(-1)), 5_000);
+      await live.waitFor((message) => message.id === String(sorted.at(-1)), 30_000);
       expect(commentIds(live)).toEqual(sorted);
     } finally {
       live.close();
@@ -144,7 +144,7 @@ onServer('Event order under concurrent appends (e2e, PostgreSQL)', () => {
     const live = await openStream(`${url}/api/v1/events`, { token: admin.token });
     try {
       const appended = await appendConcurrently(tickets.map((ticket) => ticket.ticket_id), WRITERS / 2);
-      await live.waitFor((message) => message.id === String(appended.at(-1)), 5_000);
+      await live.waitFor((message) => message.id === String(appended.at(-1)), 30_000);
       expect(commentIds(live)).toEqual(appended);
     } finally {
       live.close();

@@ -163,7 +163,7 @@ describe('Live events over SSE (e2e)', () => {
     const stream = await openStream(streamUrl(ticket.ticket_id), { token: alice.token });
     try {
       const connected = await stream.waitFor((m) => m.data.type === 'connected');
-      const keepalive = await stream.waitFor((m) => m.data.type === 'keepalive', 3000);
+      const keepalive = await stream.waitFor((m) => m.data.type === 'keepalive', 30_000);
       expect(keepalive.data).toEqual({ type: 'keepalive', ticket_id: ticket.ticket_id, timestamp: expect.any(String) });
       expect(keepalive.id).toBe(connected.id);
     } finally {

@@ -47,7 +47,7 @@ describe('Ticket statistics (e2e)', () => {
   };
   const fileAndWait = async (who: SignedIn, body: Record<string, unknown>, status: string) => {
     const filed = await fileRequest(url, who.token, body, true).expect(201);
-    await waitForStatus(url, who.token, filed.body.ticket_id, [status], 20000);
+    await waitForStatus(url, who.token, filed.body.ticket_id, [status]);
     return filed.body.ticket_id as string;
   };
 
@@ -69,7 +69,7 @@ describe('Ticket statistics (e2e)', () => {
     // Resolved once support approved: not the assistant's alone.
     ids.B = await fileAndWait(alice, ACCESS_REQUEST, 'waiting_for_approval');
     await respond(url, support.token, ids.B, { approval: true, comments: 'Granted' }, true).expect(200);
-    await waitForStatus(url, alice.token, ids.B, ['resolved'], 20000);
+    await waitForStatus(url, alice.token, ids.B, ['resolved']);
     // Left waiting for approval.
     ids.E = await fileAndWait(alice, ACCESS_REQUEST, 'waiting_for_approval');
     ids.D = await fileAndWait(bob, ACCESS_REQUEST, 'waiting_for_approval');
@@ -77,7 +77,7 @@ describe('Ticket statistics (e2e)', () => {
     // Denied, and escalated.
     ids.H = await fileAndWait(bob, ACCESS_REQUEST, 'waiting_for_approval');
     await respond(url, admin.token, ids.H, { approval: false, comments: 'No' }, true).expect(200);
-    await waitForStatus(url, bob.token, ids.H, ['denied'], 20000);
+    await waitForStatus(url, bob.token, ids.H, ['denied']);
     ids.G = await fileAndWait(alice, UNKNOWN_REQUEST, 'escalated');
 
     await placeResolution(ids.A, 1 * HOUR, 600); // '< 1 h'

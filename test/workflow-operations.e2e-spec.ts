@@ -113,15 +113,15 @@ describe('Workflow operations (e2e)', () => {
 
     await useEnv({ MAX_CONCURRENT_WORKFLOWS: '5' });
 
-    expect(await waitForStatus(testApp.url, alice.token, crashed.ticket_id, ['waiting_for_approval'], 15000)).toMatchObject({ decision: 'pending_approval' });
+    expect(await waitForStatus(testApp.url, alice.token, crashed.ticket_id, ['waiting_for_approval'])).toMatchObject({ decision: 'pending_approval' });
     if (onServer) {
       // Another instance may still be alive: its run is left alone while its lease is in force…
       const stillHeld = await runOf(held.ticket_id);
       await testApp.sql(`UPDATE workflow_runs SET lease_until = now() - interval '1 second' WHERE ticket_id = $1`, [held.ticket_id]);
       expect(stillHeld).toMatchObject({ state: 'running', locked_by: heldBy });
     }
-    expect(await waitForStatus(testApp.url, alice.token, orphan.ticket_id, ['escalated'], 15000)).toMatchObject({ decision: 'escalated' });
-    const doomedTicket = await waitForStatus(testApp.url, alice.token, doomed.ticket_id, ['error', 'escalated'], 15000);
+    expect(await waitForStatus(testApp.url, alice.token, orphan.ticket_id, ['escalated'])).toMatchObject({ decision: 'escalated' });
+    const doomedTicket = await waitForStatus(testApp.url, alice.token, doomed.ticket_id, ['error', 'escalated']);
     expect(doomedTicket.status).toBe('error');
     const doomedError = (await events(doomed.ticket_id)).events.find((event) => event.type === 'error' && event.payload.internal);
     expect(doomedError?.payload.message).toMatch(/interrupted 3 times/);
@@ -130,7 +130,7 @@ describe('Workflow operations (e2e)', () => {
     expect(await settledRun(doomed.ticket_id, 'done')).toMatchObject({ state: 'done', locked_by: null });
     expect(await steps(crashed.ticket_id)).toEqual(['created', 'request_approval']);
     // …and taken over by the queue's regular look once it lapses (on the embedded database, at once at start-up).
-    await waitForStatus(testApp.url, alice.token, held.ticket_id, ['waiting_for_approval'], 15000);
+    await waitForStatus(testApp.url, alice.token, held.ticket_id, ['waiting_for_approval']);
     expect(await settledRun(held.ticket_id, 'waiting')).toMatchObject({ state: 'waiting', locked_by: null });
   });
 
@@ -149,7 +149,7 @@ describe('Workflow operations (e2e)', () => {
 
     expect(await settledRun(ticketId, 'waiting')).toMatchObject({ state: 'waiting', pending: expect.objectContaining({ kind: 'approval', source: 'workflow' }) });
     await respond(testApp.url, admin.token, ticketId, { approval: true, comments: 'approved after the restart' }).expect(200);
-    const ticket = await waitForStatus(testApp.url, alice.token, ticketId, ['resolved', 'denied', 'error'], 15000);
+    const ticket = await waitForStatus(testApp.url, alice.token, ticketId, ['resolved', 'denied', 'error']);
     expect(ticket).toMatchObject({ status: 'resolved', decision: 'approved' });
     expect(ticket.resolution).toContain('approved after the restart');
     const state = (await getWorkflow(testApp.url, alice.token, ticketId).expect(200)).body;
@@ -181,14 +181,14 @@ describe('Workflow operations (e2e)', () => {
       const ids = responses.map((response) => response.body.ticket_id as string);
       expect(new Set(ids).size).toBe(30);
 
-      const finals = await Promise.all(ids.map((id) => waitForStatus(testApp.url, alice.token, id, ['waiting_for_approval', 'escalated', 'error', 'resolved'], 30000)));
+      const finals = await Promise.all(ids.map((id) => waitForStatus(testApp.url, alice.token, id, ['waiting_for_approval', 'escalated', 'error', 'resolved'])));
       expect(finals.map((ticket) => ticket.status)).toEqual(bodies.map((body) => (body === ACCESS_REQUEST ? 'waiting_for_approval' : 'escalated')));
 
       // A run's record is closed just after its ticket's last change.
       const runStates = () =>
         testApp.sql<{ state: string; n: number }>(`SELECT state, count(*)::int AS n FROM workflow_runs WHERE ticket_id = ANY($1::uuid[]) GROUP BY state ORDER BY state`, [ids]);
       let runs = await runStates();
-      for (const deadline = Date.now() + 5000; runs.some((row) => row.state === 'running' || row.state === 'queued') && Date.now() < deadline; await sleep(50)) {
+      for (const deadline = Date.now() + 60_000; runs.some((row) => row.state === 'running' || row.state === 'queued') && Date.now() < deadline; await sleep(50)) {
         runs = await runStates();
       }
       expect(runs).toEqual([
@@ -265,11 +265,9 @@ describe('Workflow operations (e2e)', () => {
     expect(await runOf(ticketId)).toMatchObject({ state: 'running', attempts: 1 });
 
     // The old instance gives the run a moment, then stops it and hands it back; the new one claims it at start-up.
-    const stoppedAt = Date.now();
     testApp = await testApp.restart();
-    expect(Date.now() - stoppedAt).toBeLessThan(20000);
 
-    expect(await waitForStatus(testApp.url, alice.token, ticketId, ['waiting_for_approval', 'error'], 15000)).toMatchObject({ status: 'waiting_for_approval' });
+    expect(await waitForStatus(testApp.url, alice.token, ticketId, ['waiting_for_approval', 'error'])).toMatchObject({ status: 'waiting_for_approval' });
     // Handed back, not failed: no error, no step twice, never a second graph input, and the run waits for its approver.
     expect((await events(ticketId)).events.filter((event) => event.type === 'error')).toEqual([]);
     expect(await steps(ticketId)).toEqual(['created', 'start', 'request_approval']);
@@ -336,7 +334,7 @@ describe('Workflow operations (e2e)', () => {
 
     const filed = (await fileRequest(testApp.url, alice.token, UNKNOWN_REQUEST).expect(201)).body;
     const callsFor = () => slow.mock.calls.filter(([ticket]) => (ticket as { ticket_id?: string }).ticket_id === filed.ticket_id).length;
-    const failed = await waitForStatus(testApp.url, alice.token, filed.ticket_id, ['error', 'escalated'], 10000);
+    const failed = await waitForStatus(testApp.url, alice.token, filed.ticket_id, ['error', 'escalated']);
     expect(failed).toMatchObject({ status: 'error', decision: 'error', next_action: 'support_review' });
     expect(callsFor()).toBe(1);
     const trail = await events(filed.ticket_id);

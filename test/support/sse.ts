@@ -56,7 +56,7 @@ function waitForMessage(
   waiters: Set<() => void>,
   ended: () => boolean,
   predicate: (message: StreamMessage) => boolean,
-  timeoutMs = 5000,
+  timeoutMs = 30_000,
 ): Promise<StreamMessage> {
   const got = () => JSON.stringify(messages.map((m) => m.data.type));
   return new Promise((resolve, reject) => {

@@ -48,7 +48,7 @@ export function getWorkflow(url: string, token: string, ticketId: string) {
 }
 
 /** Polls the ticket until its status is one of `statuses`; fails with the last status seen. */
-export async function waitForStatus(url: string, token: string, ticketId: string, statuses: string[], timeoutMs = 15000): Promise<Record<string, any>> {
+export async function waitForStatus(url: string, token: string, ticketId: string, statuses: string[], timeoutMs = 90_000): Promise<Record<string, any>> {
   const deadline = Date.now() + timeoutMs;
   let last: Record<string, any> = {};
   while (Date.now() < deadline) {
