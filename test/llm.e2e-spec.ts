@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import request from 'supertest';
+import { EMBEDDING_MODEL } from '../src/llm/providers/model.factory';
 import { RESOLUTION_MODEL, ResolutionModel } from '../src/llm/providers/resolution-model';
 import { bootTestApp, TestApp, WITHOUT_WORKFLOW } from './support/test-app';
 import { signInAdmin, signUp, signUpAs, SignedIn } from './support/http';
@@ -137,6 +138,35 @@ describe('Knowledge base and LLM (e2e)', () => {
         if (!similar.some((t) => t.ticket_id === ticket.ticket_id)) await new Promise((resolve) => setTimeout(resolve, 100));
       }
       expect(similar[0]).toMatchObject({ ticket_id: ticket.ticket_id, title: 'Toner cartridge empty on floor 3', status: 'pending' });
+    });
+
+    it('never returns the chunks of a document still being stored, even when they are the nearest vectors', async () => {
+      const question = 'badge reader beeps twice at the turnstile';
+      const queryVector = await testApp.app.get<{ embeddings: { embedQuery(text: string): Promise<number[]> } }>(EMBEDDING_MODEL).embeddings.embedQuery(question);
+      // Chunks whose vector is the query's own, in words the full-text half cannot match: only the vector
+      // half finds them, so only its filter keeps an unfinished document out.
+      const [unfinished] = await testApp.sql<{ id: string }>(
+        `INSERT INTO documents (title, filename, mime_type, sha256, size_bytes, characters, chunk_count, embedding_model, uploader_id)
+         VALUES ('Half-stored runbook', 'half.md', 'text/markdown', repeat('c', 64), 10, 10, 2, 'offline:hashed-ngrams-v1', $1)
+         RETURNING id`,
+        [admin.id],
+      );
+      await testApp.sql(
+        `INSERT INTO document_chunks (document_id, position, text, context, lead, embedding)
+         SELECT $1, n, 'Zzyzx qwop frobnicate', 'Half-stored runbook', '', $2::vector FROM generate_series(1, 2) AS n`,
+        [unfinished.id, `[${queryVector.join(',')}]`],
+      );
+      try {
+        for (const mode of ['hybrid', 'vector']) {
+          const found = (await search(question).query({ mode }).expect(200)).body.results.map((hit: { document_id: string }) => hit.document_id);
+          expect(found).not.toContain(unfinished.id);
+        }
+        // The same chunks, once their document is ready, are the first hit: the test would see them.
+        await testApp.sql(`UPDATE documents SET ready = true WHERE id = $1`, [unfinished.id]);
+        expect((await search(question).query({ mode: 'vector' }).expect(200)).body.results[0].document_id).toBe(unfinished.id);
+      } finally {
+        await testApp.sql(`DELETE FROM documents WHERE id = $1`, [unfinished.id]);
+      }
     });
 
     it('validates q and k, and is for support and admin', async () => {
