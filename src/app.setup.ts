@@ -17,9 +17,11 @@ export function configureApp(app: INestApplication): INestApplication {
     helmet({
       contentSecurityPolicy: {
         directives: {
-          // ReDoc's page loads its bundle from its CDN and runs a web worker from a blob.
-          'script-src': ["'self'", 'https://cdn.redoc.ly'],
-          'worker-src': ["'self'", 'blob:'],
+          // Our own scripts and styles only: the console, Swagger UI and the API need nothing from elsewhere
+          // (inline style attributes stay allowed for the console's components). /redoc sets its own policy.
+          'script-src': ["'self'"],
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'font-src': ["'self'", 'data:'],
           // TLS is the proxy's job (HSTS is still sent); upgrading would break the console over plain HTTP on a LAN address.
           'upgrade-insecure-requests': null,
         },

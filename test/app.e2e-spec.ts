@@ -33,6 +33,10 @@ describe('HTTP surface (e2e)', () => {
     expect(ui.text).toContain('swagger-ui');
     const redoc = await request(url).get('/redoc').expect(200);
     expect(redoc.text).toContain('<redoc spec-url="/docs-json">');
+    // Its CDN bundle is allowed on that page alone.
+    expect(redoc.headers['content-security-policy']).toContain("script-src 'self' https://cdn.redoc.ly");
+    const docs = await request(url).get('/docs').redirects(1).expect(200);
+    expect(docs.headers['content-security-policy']).not.toMatch(/cdn\.redoc\.ly|https:/);
     const document = await request(url).get('/docs-json').expect(200);
     expect(document.body.components.securitySchemes).toMatchObject({ bearer: { type: 'http', scheme: 'bearer' }, oauth2: { type: 'oauth2' } });
     expect(document.body.paths['/api/v1/auth/login'].post.operationId).toBe('authLogin');

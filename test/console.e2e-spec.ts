@@ -25,6 +25,8 @@ describe('Console assets (e2e)', () => {
     expect(page.headers['cache-control']).toBe('no-cache');
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
     expect(page.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
+    // Nothing from elsewhere: no CDN script, no style from any https: origin.
+    expect(page.headers['content-security-policy']).not.toMatch(/cdn\.redoc\.ly|https:/);
   });
 
   it('serves its hashed scripts and styles as immutable, and every one the page names exists', async () => {

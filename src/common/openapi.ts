@@ -32,6 +32,7 @@ export function serveApiDocs(app: INestApplication): void {
     swaggerOptions: { persistAuthorization: true },
   });
   app.getHttpAdapter().get('/redoc', (_req: Request, res: Response) => {
+    res.setHeader('Content-Security-Policy', REDOC_POLICY);
     res.type('html').send(REDOC_PAGE);
   });
 }
@@ -39,6 +40,23 @@ export function serveApiDocs(app: INestApplication): void {
 function lowerFirst(value: string): string {
   return value.charAt(0).toLowerCase() + value.slice(1);
 }
+
+/**
+ * ReDoc's page alone loads its bundle from its CDN (no Node 20 release of it is on the registry to serve
+ * ourselves), runs a web worker from a blob and its fonts' styles: a policy of its own, so that no other
+ * page — the console least of all — may load a script from elsewhere.
+ */
+const REDOC_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' https://cdn.redoc.ly",
+  "worker-src 'self' blob:",
+  "style-src 'self' 'unsafe-inline' https://fonts.googleapis.com",
+  "font-src 'self' https://fonts.gstatic.com data:",
+  "img-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "frame-ancestors 'self'",
+].join('; ');
 
 const REDOC_PAGE = `<!doctype html>
 <html><head><title>IT Support Desk API – ReDoc</title><meta charset="utf-8"/>
