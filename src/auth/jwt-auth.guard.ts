@@ -31,10 +31,25 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 }
 
-/** Lets the bearer-token check see `?access_token=` when no Authorization header was sent. */
+/**
+ * Lets the bearer-token check see `?access_token=` when no Authorization header was sent. Read from the raw
+ * URL: only that exact, unencoded name, once. The parsed query would also take `access%5Ftoken`, which
+ * nothing that matches names (a log's redaction, a proxy's) can be expected to know is the same.
+ */
 function useQueryToken(request: Request): void {
-  const token = request.query.access_token;
-  if (!request.headers.authorization && typeof token === 'string' && token.length > 0) {
-    request.headers.authorization = `Bearer ${token}`;
+  const url = request.originalUrl.split('#')[0];
+  const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
+  const given = query.split('&').filter((parameter) => parameter.startsWith(`${QUERY_TOKEN_NAME}=`));
+  const token = given.length === 1 ? decodeOrEmpty(given[0].slice(QUERY_TOKEN_NAME.length + 1)) : '';
+  if (!request.headers.authorization && token.length > 0) request.headers.authorization = `Bearer ${token}`;
+}
+
+const QUERY_TOKEN_NAME = 'access_token';
+
+function decodeOrEmpty(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return '';
   }
 }

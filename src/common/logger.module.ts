@@ -1,18 +1,23 @@
 // Structured JSON logs with a request id — or, in a terminal, the same records as readable lines
 // (pino-pretty). Credentials never reach them: the Authorization and Cookie headers are redacted, and so
-// is an access_token in the query string (browsers' EventSource uses one).
+// is anything token-shaped anywhere in the URL, the parsed query, the route parameters or the headers
+// (browsers' EventSource sends its token in the query string).
 import { Module, RequestMethod } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule as PinoLoggerModule } from 'nestjs-pino';
 import type { Options } from 'pino-http';
 import { AppConfig } from '../config/app-config';
+import { REDACTED, redactUrl, redactValues } from './log-redaction';
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
-const SECRET_QUERY_PARAMETER = /([?&](?:access_token|refresh_token|token)=)[^&#]*/gi;
 
-export function redactUrl(url: string | undefined): string | undefined {
-  return url?.replace(SECRET_QUERY_PARAMETER, '$1[REDACTED]');
+/** The request as logged: copies, so that the request itself is left as it is. */
+interface LoggedRequest {
+  url?: string;
+  query?: unknown;
+  params?: unknown;
+  headers?: unknown;
 }
 
 /** Readable lines for a person at a terminal: one per record, the request's method, URL and status first. */
@@ -35,15 +40,13 @@ export function httpLoggerOptions(level: string, pretty = false): Options {
       paths: [
         'req.headers.authorization',
         'req.headers.cookie',
-        'req.query.access_token',
-        'req.query.refresh_token',
-        'req.query.token',
         'res.headers["set-cookie"]',
       ],
-      censor: '[REDACTED]',
+      censor: REDACTED,
     },
     serializers: {
-      req: (req: { url?: string }) => Object.assign(req, { url: redactUrl(req.url) }),
+      req: (req: LoggedRequest) =>
+        Object.assign(req, { url: redactUrl(req.url), query: redactValues(req.query), params: redactValues(req.params), headers: redactValues(req.headers) }),
     },
     customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
       error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',

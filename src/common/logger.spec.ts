@@ -2,7 +2,8 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import pinoHttp from 'pino-http';
-import { httpLoggerOptions, redactUrl } from './logger.module';
+import { redactUrl } from './log-redaction';
+import { httpLoggerOptions } from './logger.module';
 
 describe('HTTP request logging', () => {
   let server: Server;

@@ -90,6 +90,27 @@ describe('Access control of every operation (e2e)', () => {
     expect(failures).toEqual([]);
   });
 
+  it('the streams take the token only under its exact, unencoded name, given once', async () => {
+    const streams = guarded().filter((operation) => operation.table.stream);
+    const token = world.requester.token;
+    const spellings = [
+      { query: `access_token=${token}`, expected: 200 },
+      { query: `access%5Ftoken=${token}`, expected: 401 },
+      { query: `%61ccess_token=${token}`, expected: 401 },
+      { query: `access_token%3D${token}`, expected: 401 },
+      { query: `access_token[]=${token}`, expected: 401 },
+      { query: `ACCESS_TOKEN=${token}`, expected: 401 },
+      { query: `access_token=${token}&access_token=${token}`, expected: 401 },
+    ];
+    const cases = streams.flatMap((operation) => spellings.map((spelling) => ({ operation, ...spelling })));
+    const failures = await mismatches(cases, async ({ operation: { key, method, path, table }, query, expected }) => ({
+      label: `${key}?${query.replaceAll(token, '<token>')}`,
+      reply: await send(world.url, method, path, { ...table.call(world), rawQuery: query }),
+      expected,
+    }));
+    expect(failures).toEqual([]);
+  });
+
   it('no other operation takes the token from ?access_token= (it would end up in logs and histories)', async () => {
     const others = guarded().filter((operation) => !operation.table.stream);
     const failures = await mismatches(others, async ({ key, method, path, table }) => {
