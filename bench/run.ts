@@ -7,6 +7,7 @@ import { BenchContext, FULL, QUICK } from './lib/context';
 import { ROOT } from './lib/processes';
 import { report, Row } from './lib/report';
 import { seedTickets } from './lib/seed';
+import { hostileBodiesScenario } from './scenarios/hostile-bodies';
 import { httpScenarios } from './scenarios/http';
 import { ingestScenario } from './scenarios/ingest';
 import { searchScenario } from './scenarios/search';
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
       await context.withDatabase((db) => seedTickets(db, context.admin, context.settings.tickets));
       return httpScenarios(context);
     });
+    await step('hostile-bodies', () => hostileBodiesScenario(context));
     await step('sse', () => sseScenario(context));
     // Several instances share one database only on a server (the embedded one is a single process's).
     if (context.database === 'postgres') await step('sse-instances', () => crossInstanceSseScenario(context));
