@@ -11,7 +11,12 @@ import { Role } from '../users/role.enum';
 import { EventScope, EventsRepository, StreamableEvent } from './events.repository';
 import { EventsService } from './events.service';
 
-/** Committed ticket events with increasing ids and nothing in flight; `findAfter` filters like the real query. */
+/**
+ * Committed ticket events with increasing ids and nothing in flight. `findAfter` keeps to the id range and
+ * the limit (the replay's paging rests on them) but returns every ticket's events whatever the scope: who
+ * may see what is the service's rule to keep, and a fake that filtered for it would test itself. The
+ * query's own filter is tested on a real database (test/security/audience, streams).
+ */
 class FakeEventsRepository {
   readonly rows: StreamableEvent[] = [];
 
@@ -21,7 +26,7 @@ class FakeEventsRepository {
     running: new Set<string>(),
   }));
   eventWriters = jest.fn(async () => new Set<string>());
-  findAfter = jest.fn(async (afterId: number, limit: number, scope?: EventScope, upTo?: number) => this.read(afterId, limit, scope, upTo));
+  findAfter = jest.fn(async (afterId: number, limit: number, _scope?: EventScope, upTo?: number) => this.read(afterId, limit, undefined, upTo));
 
   read(afterId: number, limit: number, scope?: EventScope, upTo = Infinity): StreamableEvent[] {
     return this.rows
@@ -145,16 +150,25 @@ describe(EventsService.name, () => {
   );
 
   it.each([['live', undefined], ['replayed', 0]])("shows a user only their own tickets' %s events, without staff-only ones", async (_, from) => {
+    // Published before the streams open, the events can only reach them by the replay; after, only live.
+    const appendAndPump = async () => {
+      repository.append(alicesTicket, { staffOnly: true });
+      repository.append(bobsTicket);
+      repository.append(alicesTicket);
+      await sut.pump();
+    };
+    if (from !== undefined) await appendAndPump();
     const [userStream, staffStream] = [open(sut.streamAll(alice, from)), open(sut.streamAll(sam, from))];
-    repository.append(alicesTicket, { staffOnly: true });
-    repository.append(bobsTicket);
-    repository.append(alicesTicket);
-
-    await sut.pump();
+    if (from === undefined) await appendAndPump();
     await settle();
 
     expect(userStream.ids).toEqual(from === undefined ? ['6'] : ['1', '3', '6']);
     expect(staffStream.ids).toEqual(from === undefined ? ['4', '5', '6'] : ['1', '2', '3', '4', '5', '6']);
+    if (from !== undefined) {
+      // The database is asked for no more than the viewer may see, so that a replay reads only that.
+      expect(repository.findAfter).toHaveBeenCalledWith(0, 500, { requesterId: alice.id, includeStaffOnly: false }, 6);
+      expect(repository.findAfter).toHaveBeenCalledWith(0, 500, { requesterId: undefined, includeStaffOnly: true }, 6);
+    }
   });
 
   it("streams one ticket's events to someone who may see it, naming the ticket in connected", async () => {
@@ -339,6 +353,29 @@ describe(EventsService.name, () => {
       expect(new Set(authService.liveSessions.mock.calls[0][0])).toEqual(new Set([kept.sessionId, demoted.sessionId, revoked.sessionId]));
       expect(streams.map((stream) => stream.completed)).toEqual([false, true, true]);
       expect(streams.slice(1).map((stream) => typeOf(stream.messages.at(-1))?.reason)).toEqual(['access_changed', 'session_ended']);
+    });
+
+    it('ends only the streams it asked about: one opened while the sessions are read is left to the next check', async () => {
+      const [asked, openedMeanwhile] = [{ ...sam, sessionId: randomUUID() }, { ...alice, sessionId: randomUUID() }];
+      liveSessions.set(asked.sessionId, Role.Support).set(openedMeanwhile.sessionId, Role.User);
+      const answer = deferred();
+      const read = authService.liveSessions.getMockImplementation()!;
+      authService.liveSessions.mockImplementationOnce(async (ids: string[]) => {
+        await answer.promise;
+        return read(ids);
+      });
+      const first = open(sut.streamAll(asked));
+
+      const checking = sut.checkAccess();
+      const second = open(sut.streamAll(openedMeanwhile));
+      answer.release();
+      await checking;
+
+      expect(authService.liveSessions).toHaveBeenCalledWith([asked.sessionId]);
+      expect([first.completed, second.completed]).toEqual([false, false]);
+      await sut.checkAccess();
+      expect(authService.liveSessions).toHaveBeenLastCalledWith(expect.arrayContaining([asked.sessionId, openedMeanwhile.sessionId]));
+      expect([first.completed, second.completed]).toEqual([false, false]);
     });
 
     it('does not query while no stream is open', async () => {

@@ -87,7 +87,9 @@ export class EventsService implements OnModuleInit, BeforeApplicationShutdown {
     if (this.checkingAccess || this.stopped || this.openStreams.size === 0) return;
     this.checkingAccess = true;
     try {
-      this.openStreams.endStale(await this.authService.liveSessions(this.openStreams.sessionIds()));
+      const asked = this.openStreams.snapshot();
+      const live = await this.authService.liveSessions([...new Set(asked.map((stream) => stream.sessionId))]);
+      this.openStreams.endStale(asked, live);
     } catch (error) {
       this.logger.warn(`Could not check the access of open streams: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
@@ -237,7 +239,9 @@ export class EventsService implements OnModuleInit, BeforeApplicationShutdown {
       if (gone()) return; // the client left: stop reading its backlog
       // Only up to the frontier: an id above it may still be passed by a later commit below it.
       batch = await this.eventsRepository.findAfter(after, BATCH, scope, this.frontier.last);
-      batch.forEach(send);
+      // The query keeps to the scope already; the same rule as for live events decides here too, so that
+      // what a viewer may see is settled in one place whichever way an event comes.
+      batch.filter((item) => inScope(item, scope)).forEach(send);
       after = Number(batch.at(-1)?.event.id ?? after);
     } while (batch.length === BATCH);
   }

@@ -51,9 +51,9 @@ export class OpenStreams {
     if (streams?.delete(stream) && streams.size === 0) this.byUser.delete(stream.userId);
   }
 
-  /** Every sign-in session with a stream open here. */
-  sessionIds(): string[] {
-    return [...new Set([...this.byUser.values()].flatMap((streams) => [...streams].map((stream) => stream.sessionId)))];
+  /** The streams open now: what an access check asks about, and all that its answer may end. */
+  snapshot(): OpenStream[] {
+    return [...this.byUser.values()].flatMap((streams) => [...streams]);
   }
 
   /** Ends the streams a signal from this instance names: one session's, or all of the user's. */
@@ -63,14 +63,16 @@ export class OpenStreams {
     }
   }
 
-  /** Ends the streams whose session is no longer in `live`, or whose user's role has changed since they opened. */
-  endStale(live: ReadonlyMap<string, Role>): void {
-    for (const streams of [...this.byUser.values()]) {
-      for (const stream of [...streams]) {
-        const role = live.get(stream.sessionId);
-        if (role === undefined) stream.end('session_ended');
-        else if (role !== stream.role) stream.end('access_changed');
-      }
+  /**
+   * Of the streams `asked` about (a snapshot taken when the check's query began), ends those whose session
+   * is not in `live`, or whose user's role has changed since they opened. A stream opened since then is not
+   * in the answer for want of being asked about, not for want of a session: the next check covers it.
+   */
+  endStale(asked: readonly OpenStream[], live: ReadonlyMap<string, Role>): void {
+    for (const stream of asked) {
+      const role = live.get(stream.sessionId);
+      if (role === undefined) stream.end('session_ended');
+      else if (role !== stream.role) stream.end('access_changed');
     }
   }
 }

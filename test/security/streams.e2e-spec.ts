@@ -8,6 +8,8 @@ import { startServerProcess } from '../support/server-process';
 import { openRawStream, RawStream } from '../support/sse';
 import { bootTestApp, JWT_SECRET, TestApp, WITHOUT_WORKFLOW } from '../support/test-app';
 import { createTicket } from '../support/tickets';
+import { AuthService } from '../../src/auth/auth.service';
+import { mapLimit } from './client';
 
 const MAX_STREAMS = 3;
 
@@ -164,6 +166,31 @@ describe('Open streams follow access (e2e)', () => {
     }
   });
 
+  // The access check reads the live sessions of the open streams; streams opened while it reads are not in
+  // its question, so their absence from the answer says nothing about them (a client told session_ended
+  // signs its user out).
+  it('never ends a valid stream as session_ended when hundreds open at once', async () => {
+    const users = await mapLimit(Array.from({ length: 100 }), 10, () => signUp(url));
+    const checks = jest.spyOn(testApp.app.get(AuthService), 'liveSessions');
+    const streams = await Promise.all(users.flatMap((user) => Array.from({ length: MAX_STREAMS }, () => openRawStream(allEvents(), { token: user.token }))));
+    try {
+      expect(streams.map((stream) => stream.status).filter((status) => status !== 200)).toEqual([]);
+      await Promise.all(streams.map((stream) => stream.waitFor((m) => m.data.type === 'connected', 60_000)));
+      // Checks never overlap: once a third has begun since every stream was open, two have asked about all of them.
+      const before = checks.mock.calls.length;
+      await waitUntil(() => checks.mock.calls.length >= before + 3);
+      const closed: Record<string, number> = {};
+      for (const stream of streams) {
+        const reason = stream.messages.find((m) => m.data.type === 'stream_closed')?.data.reason;
+        if (typeof reason === 'string') closed[reason] = (closed[reason] ?? 0) + 1;
+      }
+      expect({ opened: streams.length, closed }).toEqual({ opened: users.length * MAX_STREAMS, closed: {} });
+    } finally {
+      checks.mockRestore();
+      streams.forEach((stream) => stream.close());
+    }
+  });
+
   // Two instances need a database server: the embedded one belongs to one process.
   const onServer = process.env.TEST_DATABASE_URL ? it : it.skip;
   onServer('a logout on one instance ends the stream open on another instance within a second', async () => {
@@ -179,3 +206,11 @@ describe('Open streams follow access (e2e)', () => {
     }
   });
 });
+
+async function waitUntil(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`the condition did not hold within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
