@@ -190,6 +190,16 @@ describe('BusinessCalendar', () => {
       expect(oneMinuteAWeek.addWorkingSeconds(at('2026-06-01T00:00:00Z'), 60)).toEqual(at('2026-06-07T00:01:00Z'));
       expect(() => oneMinuteAWeek.addWorkingSeconds(at('2026-06-01T00:00:00Z'), 1000 * HOUR)).toThrow(/no 3600000 s of working time in the 3660 days after 2026-06-01/);
     });
+
+    it('promises only the horizon’s whole weeks, the same from any start, and that much can always be added', () => {
+      const oneMinuteAWeek = new BusinessCalendar({ time_zone: 'UTC', working_hours: { mon: [{ start: '00:00', end: '00:01' }] }, holidays: [] });
+      // 3660 days are 522 weeks and 6 days: 522 or 523 Mondays, depending on the start.
+      for (const start of ['2026-06-01T00:00:30Z', '2026-06-02T12:00:00Z', '2026-06-07T23:59:59Z']) {
+        expect(oneMinuteAWeek.horizonSeconds(at(start))).toBe(522 * 60);
+        expect(() => oneMinuteAWeek.addWorkingSeconds(at(start), 522 * 60)).not.toThrow();
+      }
+      expect(berlinOffice.horizonSeconds(at('2026-01-01T00:00:00Z'))).toBeGreaterThan(365 * 24 * HOUR);
+    });
   });
 
   describe('validate', () => {

@@ -25,6 +25,8 @@ const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 
 /** About ten years: the longest span either method counts over. Every SLA span is far shorter; a longer one is a bug. */
 export const MAX_SPAN_DAYS = 3660;
 const MAX_SPAN_MS = MAX_SPAN_DAYS * 86_400_000;
+/** The whole weeks within MAX_SPAN_DAYS: any span that long, wherever it starts, holds this many of the weekly schedule. */
+const HORIZON_WEEKS_MS = Math.floor(MAX_SPAN_DAYS / 7) * 7 * 86_400_000;
 /** Enough for every date a busy queue looks at; a walk past it starts the cache afresh. */
 const STRETCH_CACHE_DATES = 4000;
 
@@ -111,6 +113,14 @@ export class BusinessCalendar {
       total += Math.min(stretch.end, end) - stretch.start;
     }
     return total / 1000;
+  }
+
+  /**
+   * Working seconds that a count starting at `from` (or any week after it, holidays aside) can rely on within
+   * MAX_SPAN_DAYS: those of the horizon's whole weeks. A target needing more may find no due time.
+   */
+  horizonSeconds(from: Date): number {
+    return this.workingSecondsBetween(from, new Date(from.getTime() + HORIZON_WEEKS_MS));
   }
 
   /**

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { DEFAULT_APPROVAL_SETTINGS } from './dto/approval-settings.dto';
 import { TicketsRepository } from '../tickets/tickets.repository';
 import { TicketWriter } from '../tickets/ticket-writer.service';
@@ -45,16 +46,21 @@ class FakeSlaRepository {
   constructor(
     private readonly activePolicy: PolicyRow,
     private readonly trail: TicketTrail,
+    private readonly calendar: CalendarRow,
   ) {}
 
   findDefaultPolicy = async () => this.activePolicy;
-  findCalendar = async (id: string) => (id === OFFICE.id ? OFFICE : null);
+  findCalendar = async (id: string) => (id === this.calendar.id ? this.calendar : null);
   findTicketTrail = async () => ({
     ...this.trail,
     stored: [...this.rows.values()],
     policy: this.activePolicy,
-    calendar: this.activePolicy.calendar_id === OFFICE.id ? OFFICE : null,
+    calendar: this.activePolicy.calendar_id === this.calendar.id ? this.calendar : null,
   });
+  saveUnknown = async () => {
+    this.summary = { state: 'unknown', dueAt: null };
+    for (const [key, timer] of this.timers) if (!timer.firedAt) this.timers.delete(key);
+  };
   saveEvaluation = async (_id: string, rows: TicketSlaRow[], state: string, dueAt: Date | null, due: Array<{ metric: string; kind: TimerKind; threshold: number; at: Date }>) => {
     for (const row of rows) this.rows.set(row.metric, row);
     this.summary = { state, dueAt };
@@ -76,7 +82,7 @@ class FakeSlaRepository {
   }
 }
 
-function setUp(activePolicy: PolicyRow, filedAt: string, moves: Array<{ at: string; to: TicketStatus }> = []) {
+function setUp(activePolicy: PolicyRow, filedAt: string, moves: Array<{ at: string; to: TicketStatus }> = [], calendar: CalendarRow = OFFICE) {
   const trail: TicketTrail = {
     ticket: { id: TICKET, priority: TicketPriority.Medium, status: moves.at(-1)?.to ?? TicketStatus.Pending, requester_id: 'u1', created_at: new Date(filedAt) },
     events: [
@@ -84,7 +90,7 @@ function setUp(activePolicy: PolicyRow, filedAt: string, moves: Array<{ at: stri
       ...moves.map((move) => ({ at: new Date(move.at), type: 'workflow_update', actorId: 's1', actorRole: Role.Support, payload: { change: 'updated', changes: { status: { to: move.to } } } })),
     ],
   };
-  const repository = new FakeSlaRepository(activePolicy, trail);
+  const repository = new FakeSlaRepository(activePolicy, trail, calendar);
   const appended: Array<{ type: string; payload: Record<string, unknown> }> = [];
   const tickets = { appendEvent: async (event: { type: string; payload: Record<string, unknown> }) => void appended.push(event) };
   const writer = { signalAppended: jest.fn() };
@@ -132,6 +138,25 @@ describe('SlaEvaluator', () => {
     expect(paused.repository.summary).toEqual({ state: 'paused', dueAt: null });
     expect(paused.appended.map((event) => event.type)).toEqual(['sla_paused', 'sla_paused']);
     expect(paused.repository.pending()).toEqual({});
+  });
+
+  it('marks the service levels unknown, logs why and keeps no timer when the calendar cannot reach a target, instead of failing the write', async () => {
+    const sparse: CalendarRow = { ...OFFICE, id: 'c2', name: 'Sparse', working_hours: { mon: [{ start: '00:00', end: '00:01' }] } };
+    const { evaluator, repository, appended } = setUp(policy({ first_response: 'PT1H', resolution: 'P365D' }, sparse.id), '2026-12-03T10:00:00Z', [], sparse);
+    repository.timers.set('resolution:breach:1', { dueAt: new Date('2027-01-01T00:00:00Z'), firedAt: null });
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      await expect(evaluator.evaluate(TICKET, new Date('2026-12-03T11:00:00Z'))).resolves.toBeUndefined();
+      expect(repository.summary).toEqual({ state: 'unknown', dueAt: null });
+      expect(repository.pending()).toEqual({});
+      expect(appended).toEqual([]);
+      expect(logged).toHaveBeenCalledTimes(1);
+      expect(logged.mock.calls[0][0]).toBe(
+        `The service levels of ticket ${TICKET} are unknown: policy “Test” (version 1) cannot be counted: targets.medium.resolution P365D needs 31536000 s of working time; calendar “Sparse” has only 31320 s in the 3660-day horizon`,
+      );
+    } finally {
+      logged.mockRestore();
+    }
   });
 
   it('counts the change it is called for even when the database clock runs a little ahead of the app', async () => {

@@ -1,13 +1,16 @@
 // Re-derives a ticket's service levels from its audit trail — on every change of the ticket (in the same
 // transaction) and when one of its timers is due — stores the result for the queue, announces each
-// change of state on the ticket's stream, and keeps exactly the timers that can fire next.
-import { Injectable } from '@nestjs/common';
+// change of state on the ticket's stream, and keeps exactly the timers that can fire next. A count that
+// fails (a policy whose targets its calendar cannot reach) marks the ticket's service levels unknown and
+// is logged: a derived figure never fails the change of the ticket it describes.
+import { Injectable, Logger } from '@nestjs/common';
 import { TicketEventType } from '../tickets/ticket-events';
 import type { TicketSlaState } from '../tickets/ticket.entity';
 import { TicketWriter } from '../tickets/ticket-writer.service';
 import { TicketsRepository } from '../tickets/tickets.repository';
 import { BusinessCalendar } from './business-calendar';
 import { parseIsoDuration } from './iso-duration';
+import { policyDurations, unreachableDurations } from './policy-reach';
 import { MetricState, replayMetric } from './sla-clock';
 import { firstResponseAt, SLA_METRICS, SlaMetric, statusHistory } from './sla-metrics';
 import { CalendarRow, DueTimer, PolicyRow, SlaRepository, TicketSlaRow, TicketTrail } from './sla.repository';
@@ -16,6 +19,8 @@ import { CalendarRow, DueTimer, PolicyRow, SlaRepository, TicketSlaRow, TicketTr
 export interface ActivePolicy {
   policy: PolicyRow;
   calendar: BusinessCalendar;
+  /** null: around the clock. */
+  calendarRow: CalendarRow | null;
 }
 
 /** A change of a metric's state, to announce: when it happened, and its event. */
@@ -34,6 +39,7 @@ const AROUND_THE_CLOCK = BusinessCalendar.aroundTheClock();
 
 @Injectable()
 export class SlaEvaluator {
+  private readonly logger = new Logger(SlaEvaluator.name);
   private readonly calendars = new Map<string, BusinessCalendar>();
 
   constructor(
@@ -45,7 +51,13 @@ export class SlaEvaluator {
   /** The default policy with its calendar; null only if an admin retired every policy. */
   async activePolicy(): Promise<ActivePolicy | null> {
     const policy = await this.slaRepository.findDefaultPolicy();
-    return policy ? { policy, calendar: await this.calendarFor(policy) } : null;
+    return policy ? this.withCalendar(policy) : null;
+  }
+
+  /** Any policy with its calendar, ready to count with (a simulation's). */
+  async withCalendar(policy: PolicyRow): Promise<ActivePolicy> {
+    const calendarRow = policy.calendar_id ? await this.slaRepository.findCalendar(policy.calendar_id) : null;
+    return { policy, calendar: this.calendarOf(calendarRow), calendarRow };
   }
 
   /** The calendar a policy counts in (around the clock without one, or without a policy). */
@@ -55,7 +67,7 @@ export class SlaEvaluator {
 
   /** The default policy as the ticket's trail was read with it (one round trip for both). */
   activeFor(trail: { policy: PolicyRow | null; calendar: CalendarRow | null }): ActivePolicy | null {
-    return trail.policy ? { policy: trail.policy, calendar: this.calendarOf(trail.calendar) } : null;
+    return trail.policy ? { policy: trail.policy, calendar: this.calendarOf(trail.calendar), calendarRow: trail.calendar } : null;
   }
 
   /** One instance per calendar version: a calendar caches the working stretches of the days it has counted. */
@@ -99,22 +111,49 @@ export class SlaEvaluator {
    */
   async evaluate(ticketId: string, now = new Date()): Promise<void> {
     const trail = await this.slaRepository.findTicketTrail(ticketId, true);
-    const active = trail && this.activeFor(trail);
-    if (!trail || !active) return;
-    const stored = new Map(trail.stored.map((row) => [row.metric, row]));
+    if (!trail?.policy) return;
     // Events carry the database's clock; one a moment ahead of ours must still count (a replay ignores the future).
     const latest = trail.events.at(-1)?.at.getTime() ?? 0;
     if (latest >= now.getTime()) now = new Date(latest + 1);
-    const measured = this.measure(trail, active, now);
+    let active: ActivePolicy;
+    let measured: EvaluatedMetric[];
+    let timers: DueTimer[];
+    try {
+      active = this.activeFor(trail)!;
+      measured = this.measure(trail, active, now);
+      timers = measured.flatMap(({ metric, state }) => this.nextTimers(metric, state, active, now));
+    } catch (error) {
+      // Only the pure count failed (no statement did), so the caller's transaction commits the change itself.
+      const reason = this.unknownReason(error, trail.policy, trail.calendar, trail.ticket.priority, now);
+      this.logger.error(`The service levels of ticket ${ticketId} are unknown: ${reason}`, error instanceof Error ? error.stack : undefined);
+      await this.slaRepository.saveUnknown(ticketId);
+      return;
+    }
+    const stored = new Map(trail.stored.map((row) => [row.metric, row]));
     const crossings: Crossing[] = [];
     for (const { metric, state } of measured) crossings.push(...(await this.crossings(ticketId, metric, state, stored.get(metric), now)));
     // In the order they happened, whichever metric: one look may find several crossed since the last.
     crossings.sort((a, b) => a.at.getTime() - b.at.getTime());
     for (const { type, payload } of crossings) await this.ticketsRepository.appendEvent({ ticketId, type, actorId: null, staffOnly: true, payload });
     const states = measured.map((entry) => entry.state);
-    const timers = measured.flatMap(({ metric, state }) => this.nextTimers(metric, state, active, now));
     await this.slaRepository.saveEvaluation(ticketId, measured.map(({ metric, state }) => rowOf(ticketId, metric, active.policy, state, now)), summaryOf(states), nearestDue(states), timers);
     if (crossings.length) this.ticketWriter.signalAppended();
+  }
+
+  /**
+   * Why a policy cannot measure a ticket of `priority`, for support: the targets of that priority its
+   * calendar cannot reach, or else what the count ran into.
+   */
+  unknownReason(error: unknown, policy: PolicyRow, calendarRow: CalendarRow | null, priority: string, now: Date): string {
+    let unreachable: string[] = [];
+    try {
+      unreachable = unreachableDurations(policyDurations(policy), calendarRow && this.calendarOf(calendarRow), calendarRow?.name ?? '', now);
+    } catch {
+      // The calendar or a duration itself cannot be read: the error says which.
+    }
+    const own = unreachable.filter((problem) => problem.startsWith(`targets.${priority}.`));
+    const detail = own.length ? own.join('; ') : error instanceof Error ? error.message : String(error);
+    return `policy “${policy.name}” (version ${policy.version}) cannot be counted: ${detail}`;
   }
 
   /** What changed since the stored evaluation, as events: pauses, resumptions, warnings, a breach, a met target. */

@@ -91,9 +91,10 @@ export class SlaController {
   /**
    * What if: replay the tickets filed in the last `?days=` days (default 30) under this policy, each from its
    * own audit trail, and count how many would have met or breached each target — by metric and by priority.
-   * Nothing is written (a POST because it is a computation to run, not a resource to read).
+   * Nothing is written (a POST because it is a computation to run, not a resource to read). 409 when the
+   * policy's targets do not fit in its calendar (saved before that was checked).
    */
-  @ApiErrors(400, 404)
+  @ApiErrors(400, 404, 409)
   @HttpCode(HttpStatus.OK)
   @Post('policies/:policy_id/simulate')
   simulate(@Param('policy_id', ParseUUIDPipe) policyId: string, @Query() dto: SimulatePolicyDto): Promise<SlaSimulationDto> {

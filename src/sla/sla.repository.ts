@@ -277,6 +277,24 @@ export class SlaRepository extends TransactionalRepository {
     );
   }
 
+  /**
+   * The ticket's clocks cannot be counted (see SlaEvaluator.evaluate): the queue shows `unknown`, no due
+   * time, and no timer waits to fire (it would fail the same way at every look). The last stored metrics
+   * stay, so nothing is announced twice once the clocks can be counted again.
+   */
+  async saveUnknown(ticketId: string): Promise<void> {
+    await this.manager.query(
+      `WITH dropped AS (DELETE FROM sla_timers WHERE ticket_id = $1 AND fired_at IS NULL)
+       UPDATE tickets SET sla_state = 'unknown', sla_due_at = NULL WHERE id = $1`,
+      [ticketId],
+    );
+  }
+
+  /** The current policies that count in this calendar (to check a change of it against). */
+  listCurrentPoliciesIn(calendarId: string): Promise<PolicyRow[]> {
+    return this.manager.query(`SELECT ${POLICY_COLUMNS} FROM sla_policies WHERE is_current AND calendar_id = $1 ORDER BY name`, [calendarId]);
+  }
+
   // ---- timers
 
   /**

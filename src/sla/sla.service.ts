@@ -4,10 +4,11 @@ import { Transactional } from '@nestjs-cls/transactional';
 import { randomUUID } from 'node:crypto';
 import { QueryFailedError } from 'typeorm';
 import { BusinessCalendar } from './business-calendar';
+import { policyDurations, unreachableDurations } from './policy-reach';
 import { SaveCalendarDto, SlaCalendarDto } from './dto/sla-calendar.dto';
 import { SavePolicyDto, SlaPolicyDto } from './dto/sla-policy.dto';
 import { TicketSlaDto } from './dto/ticket-sla.dto';
-import { SlaEvaluator } from './sla-evaluator';
+import { EvaluatedMetric, SlaEvaluator } from './sla-evaluator';
 import { SlaReevaluation } from './sla-reevaluation';
 import { SimulationOutcomesDto, SlaSimulationDto } from './dto/sla-simulation.dto';
 import { CalendarRow, PolicyRow, SlaRepository, TicketTrail } from './sla.repository';
@@ -50,6 +51,7 @@ export class SlaService {
   private async replaceCalendar(id: string, dto: SaveCalendarDto): Promise<SlaCalendarDto> {
     await this.calendarOrThrow(id);
     await this.assertCalendar(dto, id);
+    await this.assertPoliciesStillReachable(id, dto);
     const updated = toCalendarDto((await this.slaRepository.updateCalendar(id, calendarFields(dto)))!);
     // Working time changed: every open ticket measured in it counts again (what each earned stays its own).
     this.reevaluation.soon();
@@ -117,8 +119,11 @@ export class SlaService {
   async simulate(policyId: string, days: number): Promise<SlaSimulationDto> {
     const policy = await this.slaRepository.findPolicy(policyId);
     if (!policy?.is_current) throw new NotFoundException(`SLA policy ${policyId} not found`);
-    const active = { policy, calendar: await this.evaluator.calendarFor(policy) };
+    const active = await this.evaluator.withCalendar(policy);
     const now = new Date();
+    // Saved before targets were checked against the calendar, or the calendar changed past the API: say so, not 500.
+    const unreachable = unreachableDurations(policyDurations(policy), policy.calendar_id ? active.calendar : null, active.calendarRow?.name ?? '', now);
+    if (unreachable.length) throw new ConflictException(`Policy “${policy.name}” cannot be simulated: ${unreachable.join('; ')}`);
     const since = new Date(now.getTime() - days * 86_400_000);
     const empty = (): SimulationOutcomesDto => ({ first_response: { met: 0, breached: 0, running: 0, paused: 0 }, resolution: { met: 0, breached: 0, running: 0, paused: 0 } });
     const outcomes = empty();
@@ -146,16 +151,21 @@ export class SlaService {
   async ticketSla(ticketId: string): Promise<TicketSlaDto> {
     const trail = await this.slaRepository.findTicketTrail(ticketId, false);
     if (!trail) throw new NotFoundException(`Ticket ${ticketId} not found`);
-    const active = this.evaluator.activeFor(trail);
-    if (!active) throw new ConflictException('No SLA policy is the default one');
+    const { policy } = trail;
+    if (!policy) throw new ConflictException('No SLA policy is the default one');
     const now = new Date();
     const iso = (date: Date | null) => date?.toISOString() ?? null;
-    const { policy } = active;
+    const read = { ticket_id: ticketId, policy: { policy_id: policy.policy_id, version: policy.version, name: policy.name, calendar_id: policy.calendar_id }, evaluated_at: now.toISOString() };
+    let measured: EvaluatedMetric[];
+    try {
+      measured = this.evaluator.measure(trail, this.evaluator.activeFor(trail)!, now);
+    } catch (error) {
+      return { ...read, metrics: [], unknown_reason: this.evaluator.unknownReason(error, policy, trail.calendar, trail.ticket.priority, now) };
+    }
     return {
-      ticket_id: ticketId,
-      policy: { policy_id: policy.policy_id, version: policy.version, name: policy.name, calendar_id: policy.calendar_id },
-      evaluated_at: now.toISOString(),
-      metrics: this.evaluator.measure(trail, active, now).map(({ metric, state }) => ({
+      ...read,
+      unknown_reason: null,
+      metrics: measured.map(({ metric, state }) => ({
         metric,
         state: state.state,
         target: policy.targets[trail.ticket.priority][metric],
@@ -182,7 +192,10 @@ export class SlaService {
       throw new BadRequestException(`An expiry may approve only a request type an admin marks low_risk: set low_risk on ${autoApproved.map(([type]) => type).join(', ')}, or choose escalate or deny`);
     }
     if (dto.stop_statuses.length === 0) throw new BadRequestException('stop_statuses must name at least one status (resolved, say): a clock nothing stops would run for ever');
-    if (dto.calendar_id && !(await this.slaRepository.findCalendar(dto.calendar_id))) throw new BadRequestException(`calendar_id ${dto.calendar_id} is not a calendar`);
+    const calendar = dto.calendar_id ? await this.slaRepository.findCalendar(dto.calendar_id) : null;
+    if (dto.calendar_id && !calendar) throw new BadRequestException(`calendar_id ${dto.calendar_id} is not a calendar`);
+    const unreachable = unreachableDurations(policyDurations(dto), calendar && new BusinessCalendar(calendar), calendar?.name ?? '', new Date());
+    if (unreachable.length) throw new BadRequestException(unreachable);
     if (await this.slaRepository.policyNameTaken(dto.name, policyId)) throw new ConflictException(`A policy named “${dto.name}” exists already`);
     const isDefault = dto.is_default ?? wasDefault;
     if (wasDefault && !isDefault) throw new ConflictException('Every install has a default policy: make another one the default instead');
@@ -207,6 +220,16 @@ export class SlaService {
     const calendar = await this.slaRepository.findCalendar(id);
     if (!calendar) throw new NotFoundException(`SLA calendar ${id} not found`);
     return calendar;
+  }
+
+  /** A calendar changed so that a current policy counting in it could no longer reach its targets is refused (400). */
+  private async assertPoliciesStillReachable(id: string, dto: SaveCalendarDto): Promise<void> {
+    const policies = await this.slaRepository.listCurrentPoliciesIn(id);
+    if (policies.length === 0) return;
+    const calendar = new BusinessCalendar(calendarFields(dto));
+    const now = new Date();
+    const problems = policies.flatMap((policy) => unreachableDurations(policyDurations(policy), calendar, dto.name, now).map((problem) => `policy “${policy.name}”: ${problem}`));
+    if (problems.length) throw new BadRequestException(problems);
   }
 
   private async assertCalendar(dto: SaveCalendarDto, exceptId: string | null): Promise<void> {

@@ -2,7 +2,7 @@ import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, Primary
 import { User } from '../users/user.entity';
 import { TicketSuggestion } from './ticket-suggestion';
 
-export const TICKET_SLA_STATES = ['on_track', 'at_risk', 'breached', 'paused', 'met'] as const;
+export const TICKET_SLA_STATES = ['on_track', 'at_risk', 'breached', 'paused', 'met', 'unknown'] as const;
 export type TicketSlaState = (typeof TICKET_SLA_STATES)[number];
 import { RequestType, TicketCategory, TicketPriority, TicketStatus, TicketUrgency } from './ticket.enums';
 
@@ -91,7 +91,7 @@ export class Ticket {
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 })
   updatedAt: Date;
 
-  /** Its service levels in one word (on_track, at_risk, breached, paused, met), kept by the SLA module; null before the first evaluation. */
+  /** Its service levels in one word (on_track, at_risk, breached, paused, met, unknown), kept by the SLA module; null before the first evaluation. */
   @Column({ name: 'sla_state', type: 'varchar', length: 10, nullable: true, insert: false, update: false })
   slaState: TicketSlaState | null;
 

@@ -46,5 +46,11 @@ export class TicketSlaDto {
   policy: { policy_id: string; version: number; name: string; calendar_id: string | null };
   /** The instant the clocks were read at (now). */
   evaluated_at: string;
+  /** Empty when the clocks cannot be counted (see `unknown_reason`). */
   metrics: TicketSlaMetricDto[];
+  /**
+   * Why the clocks cannot be counted under the policy — a target its calendar cannot reach, say (the
+   * ticket's `sla_state` is then `unknown`); null when they can.
+   */
+  unknown_reason: string | null;
 }

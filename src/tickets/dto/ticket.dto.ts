@@ -46,7 +46,8 @@ export class TicketDto {
   suggestion?: TicketSuggestionDto | null;
   /**
    * Support and admin only: the service levels in one word — `on_track`, `at_risk` (a warning fired),
-   * `breached`, `paused` (a person outside support is awaited) or `met`; null before the first evaluation.
+   * `breached`, `paused` (a person outside support is awaited), `met`, or `unknown` (the default policy
+   * cannot count them; GET /tickets/{id}/sla says why); null before the first evaluation.
    */
   @ApiPropertyOptional({ enum: TICKET_SLA_STATES, nullable: true })
   sla_state?: TicketSlaState | null;
