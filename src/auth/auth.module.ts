@@ -13,12 +13,15 @@ import { JwtAuthGuard } from './jwt-auth.guard';
 import { JwtStrategy } from './jwt.strategy';
 import { RefreshToken } from './refresh-token.entity';
 import { RolesGuard } from './roles.guard';
+import { SignInFailure } from './sign-in-failure.entity';
+import { SignInFailuresRepository } from './sign-in-failures.repository';
+import { SignInThrottle } from './sign-in-throttle';
 
 @Module({
   imports: [
     UsersModule,
     PassportModule,
-    TypeOrmModule.forFeature([RefreshToken]),
+    TypeOrmModule.forFeature([RefreshToken, SignInFailure]),
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
@@ -38,6 +41,8 @@ import { RolesGuard } from './roles.guard';
   providers: [
     AuthService,
     AuthRepository,
+    SignInThrottle,
+    SignInFailuresRepository,
     JwtStrategy,
     // Order matters: authenticate first, then check the role.
     { provide: APP_GUARD, useClass: JwtAuthGuard },

@@ -2,6 +2,7 @@ import { UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { createHash, randomUUID } from 'node:crypto';
 import { currentTransaction } from '../../test/support/unit-transactions';
+import { TooManyRequestsException } from '../common/too-many-requests.exception';
 import { AppConfig } from '../config/app-config';
 import { MaintenanceJobs } from '../database/maintenance-jobs';
 import { UserDto } from '../users/dto/user.dto';
@@ -12,6 +13,7 @@ import { AuthUser } from './auth-user';
 import { AuthRepository, NewRefreshToken } from './auth.repository';
 import { RegisterDto } from './dto/register.dto';
 import { RefreshToken } from './refresh-token.entity';
+import { SignInThrottle } from './sign-in-throttle';
 
 /** In-memory refresh tokens; like a database it hands out copies. It notes the transaction each write ran in. */
 class FakeAuthRepository {
@@ -77,13 +79,17 @@ describe(AuthService.name, () => {
   let jwtService: JwtService;
   let activeUsers: Map<string, UserDto>;
   let usersService: ReturnType<typeof fakeUsersService>;
+  let throttle: { attempt: jest.Mock };
 
   beforeEach(() => {
     activeUsers = new Map([[jane.id, jane]]);
     usersService = fakeUsersService(activeUsers);
     repository = new FakeAuthRepository(activeUsers);
     jwtService = new JwtService({ secret: config.jwt.secret, signOptions: { algorithm: 'HS256', expiresIn: 60 } });
-    sut = new AuthService(usersService as unknown as UsersService, repository as unknown as AuthRepository, jwtService, config, { schedule: jest.fn() } as unknown as MaintenanceJobs);
+    // The throttle lets every attempt through here: sign-in-throttle.spec.ts tests it.
+    throttle = { attempt: jest.fn(<T>(_email: string, verify: () => Promise<T>) => verify()) };
+    sut = new AuthService(usersService as unknown as UsersService, repository as unknown as AuthRepository, jwtService, config, { schedule: jest.fn() } as unknown as MaintenanceJobs,
+      throttle as unknown as SignInThrottle);
   });
 
   const signIn = () => sut.login({ email: jane.email, password: PASSWORD });
@@ -122,6 +128,18 @@ describe(AuthService.name, () => {
       await expect(sut.login({ email: jane.email, password: 'Wrong-Horse-42' })).rejects.toThrow(
         new UnauthorizedException('Incorrect email or password'),
       );
+      expect(repository.insertRefreshToken).not.toHaveBeenCalled();
+    });
+
+    it('checks the credentials through the per-account throttle, and issues nothing when it refuses', async () => {
+      await signIn();
+      expect(throttle.attempt).toHaveBeenCalledWith(jane.email, expect.any(Function));
+      throttle.attempt.mockRejectedValueOnce(new TooManyRequestsException('Too many failed sign-ins for this account; retry in 30 s', 30));
+      usersService.verifyCredentials.mockClear();
+      repository.insertRefreshToken.mockClear();
+
+      await expect(signIn()).rejects.toMatchObject({ status: 429, retryAfterSeconds: 30 });
+      expect(usersService.verifyCredentials).not.toHaveBeenCalled();
       expect(repository.insertRefreshToken).not.toHaveBeenCalled();
     });
 

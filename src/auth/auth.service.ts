@@ -11,6 +11,7 @@ import { UsersService } from '../users/users.service';
 import { AuthRepository } from './auth.repository';
 import { AuthUser } from './auth-user';
 import { RefreshToken } from './refresh-token.entity';
+import { SignInThrottle } from './sign-in-throttle';
 import { LoginDto } from './dto/login.dto';
 import { RegisterDto } from './dto/register.dto';
 import { TokenDto } from './dto/token.dto';
@@ -36,6 +37,7 @@ export class AuthService implements OnApplicationBootstrap {
     private readonly jwtService: JwtService,
     private readonly config: AppConfig,
     private readonly maintenance: MaintenanceJobs,
+    private readonly signInThrottle: SignInThrottle,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -60,7 +62,7 @@ export class AuthService implements OnApplicationBootstrap {
 
   async login(dto: LoginDto): Promise<TokenDto> {
     const email = dto.email ?? dto.username ?? '';
-    const user = await this.usersService.verifyCredentials(email, dto.password);
+    const user = await this.signInThrottle.attempt(email, () => this.usersService.verifyCredentials(email, dto.password));
     if (!user) throw new UnauthorizedException(INVALID_CREDENTIALS);
     return this.issueTokens(user.id, randomUUID());
   }

@@ -22,6 +22,8 @@ export class AppConfig {
   readonly bcryptRounds: number;
   readonly admin?: { email: string; password: string };
   readonly authThrottle: { limit: number; ttlSeconds: number };
+  /** Per account, across addresses and instances: failures allowed, then a wait that doubles up to a cap. */
+  readonly signInThrottle: { failureLimit: number; backoffSeconds: number; maxBackoffSeconds: number; windowSeconds: number };
   readonly bodyLimit: string;
   readonly swaggerEnabled: boolean;
   readonly consoleEnabled: boolean;
@@ -77,6 +79,12 @@ export class AppConfig {
     this.bcryptRounds = env.BCRYPT_ROUNDS;
     this.admin = env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } : undefined;
     this.authThrottle = { limit: env.AUTH_THROTTLE_LIMIT, ttlSeconds: env.AUTH_THROTTLE_TTL };
+    this.signInThrottle = {
+      failureLimit: env.SIGN_IN_FAILURE_LIMIT,
+      backoffSeconds: env.SIGN_IN_BACKOFF_SECONDS,
+      maxBackoffSeconds: Math.max(env.SIGN_IN_BACKOFF_SECONDS, env.SIGN_IN_BACKOFF_MAX_SECONDS),
+      windowSeconds: env.SIGN_IN_FAILURE_WINDOW_SECONDS,
+    };
     this.bodyLimit = env.BODY_LIMIT;
     this.swaggerEnabled = env.SWAGGER_ENABLED;
     this.consoleEnabled = env.CONSOLE_ENABLED;

@@ -113,6 +113,22 @@ export class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1)
   AUTH_THROTTLE_TTL = 60;
 
+  /** Failed sign-ins to one account (from any address) after which its sign-ins wait (429). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  SIGN_IN_FAILURE_LIMIT = 5;
+
+  /** How long an account's sign-ins wait after the last allowed failure, in seconds; doubled per further failure. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86400)
+  SIGN_IN_BACKOFF_SECONDS = 30;
+
+  /** The longest wait, however many failures, in seconds. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86400)
+  SIGN_IN_BACKOFF_MAX_SECONDS = 900;
+
+  /** How long an account's failures are remembered after the last one (or the end of its wait), in seconds. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(7 * 86400)
+  SIGN_IN_FAILURE_WINDOW_SECONDS = 900;
+
   /** Largest JSON or form body accepted, e.g. `1mb`. */
   @IsOptional() @Matches(/^\d+(kb|mb)$/i, { message: 'BODY_LIMIT must look like 512kb or 1mb' })
   BODY_LIMIT = '1mb';
