@@ -81,4 +81,24 @@ describe('Keyset pagination (e2e)', () => {
     const deep = await get(`/api/v1/tickets/${first.body.users[0].id}/comments`, { offset: 10_001 }).expect(400);
     expect(deep.body.detail).toMatch(/offset must not be greater than 10000; page further with cursor/);
   });
+
+  it('refuses a cursor whose instant lies outside the years 0001 to 9999 with 400, on tickets, users, documents and comments', async () => {
+    const ticket = await createTicket(url, (await signUp(url)).token);
+    const id = '6f1c0a52-3b7e-4a8e-9a55-3f2a7b1d9c10';
+    // Encoded as the API encodes its cursors: a JSON array of strings, base64url.
+    const cursorOf = (...parts: string[]) => Buffer.from(JSON.stringify(parts)).toString('base64url');
+    const lists = (at: string): Array<{ path: string; query: { cursor: string; sort?: string } }> => [
+      ...['created_at', '-created_at', 'updated_at', '-updated_at', 'sla_due', '-sla_due'].map((sort) => ({ path: '/api/v1/tickets', query: { sort, cursor: cursorOf(sort, at, id) } })),
+      ...['/api/v1/users', '/api/v1/llm/documents', `/api/v1/tickets/${ticket.ticket_id}/comments`].map((path) => ({ path, query: { cursor: cursorOf(at, id) } })),
+    ];
+    const statuses: Record<string, string> = {};
+    for (const at of ['-271821-04-20T00:00:00.000Z', '+275760-09-13T00:00:00.000Z', '0000-12-31T23:59:59.999Z', '0001-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z']) {
+      for (const { path, query } of lists(at)) {
+        const reply = await get(path, query);
+        statuses[`${path} ${query.sort ?? ''} ${at}`] = `${reply.status} ${reply.status === 400 ? reply.body.detail : ''}`;
+      }
+    }
+    const inRange = (label: string) => / (0001|9999)-/.test(label);
+    expect(statuses).toEqual(Object.fromEntries(Object.keys(statuses).map((label) => [label, inRange(label) ? '200 ' : '400 cursor is not valid'])));
+  });
 });

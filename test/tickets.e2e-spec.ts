@@ -75,7 +75,7 @@ describe('Tickets (e2e)', () => {
           'title must be longer than or equal to 1 characters',
           'request_type must be one of the following values: software_access, hardware, network, account_access, password_reset, other',
           'priority must be one of the following values: low, medium, high, critical',
-          'desired_completion_date must be an ISO 8601 date',
+          'desired_completion_date must be an ISO 8601 date-time from 0001-01-01 to 9999-12-31 (UTC)',
         ]),
       );
     });

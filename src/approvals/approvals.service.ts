@@ -88,8 +88,8 @@ export class ApprovalsService implements ApprovalGate, OnModuleInit {
 
   async delegate(delegator: AuthUser, dto: CreateDelegationDto): Promise<DelegationDto> {
     if (dto.delegate_id === delegator.id) throw new BadRequestException('delegate_id must be another support user: you cannot delegate to yourself');
-    const startsAt = dto.starts_at ? new Date(dto.starts_at) : new Date();
-    const endsAt = new Date(dto.ends_at);
+    const startsAt = dto.starts_at ?? new Date();
+    const endsAt = dto.ends_at;
     if (endsAt <= startsAt) throw new BadRequestException('ends_at must be after starts_at');
     if (endsAt.getTime() <= Date.now()) throw new BadRequestException('ends_at must be in the future');
     if (endsAt.getTime() - startsAt.getTime() > MAX_DELEGATION_DAYS * 24 * 3600 * 1000) throw new BadRequestException(`A delegation may last at most ${MAX_DELEGATION_DAYS} days`);

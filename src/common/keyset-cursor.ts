@@ -2,6 +2,7 @@
 // created_at (milliseconds, as those columns store it) and id. Unlike an offset, a cursor costs the same
 // at any depth and skips or repeats nothing when rows are added meanwhile.
 import { BadRequestException } from '@nestjs/common';
+import { isStorableInstant } from './instant';
 import { isUuid } from './uuid';
 
 export interface KeysetPosition {
@@ -38,10 +39,10 @@ export function decodeCursorParts(cursor: string, count: number): string[] {
   return decoded as string[];
 }
 
-/** An instant exactly as Date#toISOString writes it (what our cursors hold). */
+/** An instant exactly as Date#toISOString writes it (what our cursors hold), within what the database stores. */
 export function isIsoTimestamp(value: string): boolean {
   const time = Date.parse(value);
-  return !Number.isNaN(time) && new Date(time).toISOString() === value;
+  return !Number.isNaN(time) && new Date(time).toISOString() === value && isStorableInstant(new Date(time));
 }
 
 /** 400 when a query pages both ways at once. */

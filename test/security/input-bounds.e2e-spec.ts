@@ -95,6 +95,39 @@ describe('Bounds of input on every operation (e2e)', () => {
     expect(statuses).toEqual(Object.fromEntries(Object.keys(statuses).map((label) => [label, label.endsWith('2^53') ? 400 : 200])));
   });
 
+  /** Every date-time the API takes, in a query or a JSON body. */
+  const dateFields = () =>
+    operations.flatMap((operation) => [
+      ...operation.parameters.filter((parameter) => parameter.in === 'query' && parameter.schema.format === 'date-time').map(({ name }) => ({ operation, name, in: 'query' as const })),
+      ...(operation.bodyTypes.includes('application/json') ? Object.entries(operation.bodyFields).filter(([, schema]) => schema.format === 'date-time').map(([name]) => ({ operation, name, in: 'body' as const })) : []),
+    ]);
+
+  it('refuses every date outside the years 0001 to 9999 with 400 naming the field — some PostgreSQL cannot store, none is meant — and takes both ends', async () => {
+    expect(dateFields().map(({ operation, name }) => `${operation.key} ${name}`).sort()).toEqual([
+      'GET /api/v1/tickets created_after', 'GET /api/v1/tickets created_before',
+      'POST /api/v1/approvals/delegations ends_at', 'POST /api/v1/approvals/delegations starts_at',
+      'POST /api/v1/request desired_completion_date', 'POST /api/v1/tickets desired_completion_date',
+    ]);
+    // The earliest and latest instants of JavaScript, the year before 0001, and the one after 9999.
+    const outside = ['-271821-04-20T00:00:00.000Z', '+275760-09-13T00:00:00.000Z', '0000-12-31T23:59:59.999Z', '+010000-01-01T00:00:00.000Z'];
+    const ends = ['0001-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z'];
+    const cases = dateFields().flatMap((field) => [...outside, ...ends].map((value) => ({ ...field, value })));
+    checks += cases.length;
+    // Filing counts against a per-user limit: a user of their own, so the later checks still find room.
+    const filer = await world.newUser();
+    const wrong = await mapLimit(cases, 4, async ({ operation, name, in: where, value }) => {
+      const call = baseCall(operation);
+      const changed = where === 'query' ? { ...call, query: { ...call.query, [name]: value } } : { ...call, body: { ...(call.body as object), [name]: value } };
+      const token = operation.table.role === 'user' ? filer.token : base.get(operation.key)!.token;
+      const reply = await send(world.url, operation.method, operation.path, changed, token);
+      const refused = reply.status === 400 && reply.body.detail === `${name} must be an ISO 8601 date-time from 0001-01-01 to 9999-12-31 (UTC)`;
+      // A delegation may not start in the past nor last past a year: the ends are for the ticket fields only.
+      const ok = outside.includes(value) ? refused : operation.key.includes('delegations') ? !refused && reply.status === 400 : reply.status === operation.table.ok;
+      return ok ? undefined : `${operation.key} ${name}=${value}: ${reply.status} ${reply.text.slice(0, 160)}`;
+    });
+    expect(wrong.filter(Boolean)).toEqual([]);
+  });
+
   it('refuses a NUL character in any string of a query or a JSON body with 400 naming the field (PostgreSQL text cannot hold one)', async () => {
     const cases = operations.flatMap((operation) => {
       const call = baseCall(operation);

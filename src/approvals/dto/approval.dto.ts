@@ -1,7 +1,8 @@
 import { Type } from 'class-transformer';
-import { IsDateString, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { ApiProperty } from '@nestjs/swagger';
 import { BooleanQuery } from '../../common/boolean-query.decorator';
+import { IsInstant } from '../../common/instant';
 import { EXPIRY_ACTIONS, type ExpiryAction } from '../../sla/dto/approval-settings.dto';
 import type { DelegationRow, WaitingApprovalRow } from '../approvals.repository';
 
@@ -62,12 +63,12 @@ export class CreateDelegationDto {
   delegate_id: string;
 
   /** From when (ISO 8601); now if absent. @example "2026-12-20T00:00:00Z" */
-  @IsOptional() @IsDateString({ strict: true }, { message: 'starts_at must be an ISO 8601 date-time' })
-  starts_at?: string;
+  @IsOptional() @IsInstant()
+  starts_at?: Date;
 
   /** Until when (ISO 8601), at most a year after the start. @example "2027-01-04T00:00:00Z" */
-  @IsDateString({ strict: true }, { message: 'ends_at must be an ISO 8601 date-time' })
-  ends_at: string;
+  @IsInstant()
+  ends_at: Date;
 }
 
 export class DelegationDto {

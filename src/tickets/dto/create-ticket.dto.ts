@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsDate, IsEnum, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsEnum, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsInstant } from '../../common/instant';
 import { Trim } from '../../common/trim.decorator';
 import { RequestType, TicketCategory, TicketPriority, TicketUrgency } from '../ticket.enums';
 
@@ -31,6 +31,6 @@ export class CreateTicketDto {
   business_justification?: string;
 
   /** ISO 8601. @example "2024-01-15T00:00:00Z" */
-  @IsOptional() @Type(() => Date) @IsDate({ message: 'desired_completion_date must be an ISO 8601 date' })
+  @IsOptional() @IsInstant()
   desired_completion_date?: Date;
 }

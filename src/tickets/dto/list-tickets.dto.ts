@@ -1,7 +1,7 @@
-import { Type } from 'class-transformer';
-import { IsDate, IsEnum, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsEnum, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { BooleanQuery } from '../../common/boolean-query.decorator';
 import { Trim } from '../../common/trim.decorator';
+import { IsInstant } from '../../common/instant';
 import { CursorPageQueryDto } from '../../common/pagination.dto';
 import { RequestType, TicketCategory, TicketPriority, TicketStatus } from '../ticket.enums';
 import { TicketDto } from './ticket.dto';
@@ -34,10 +34,10 @@ export class ListTicketsQueryDto extends CursorPageQueryDto {
   @IsOptional() @Trim() @IsString() @MaxLength(200)
   q?: string;
 
-  @IsOptional() @Type(() => Date) @IsDate({ message: 'created_after must be an ISO 8601 date' })
+  @IsOptional() @IsInstant()
   created_after?: Date;
 
-  @IsOptional() @Type(() => Date) @IsDate({ message: 'created_before must be an ISO 8601 date' })
+  @IsOptional() @IsInstant()
   created_before?: Date;
 
   /** Tickets whose service levels are at risk (a warning has fired) or breached. */
