@@ -39,6 +39,6 @@ describe('log redaction', () => {
 
   it('knows a token by its shape', () => {
     expect([JWT, REFRESH, `${JWT.split('.').slice(0, 2).join('.')}.`].map(holdsToken)).toEqual([true, true, true]);
-    expect(['1.2.3', 'report.final.pdf', '6f1c0a52-3b7e-4a8e-9a55-3f2a7b1d9c10'].map(holdsToken)).toEqual([false, false, false]);
+    expect(['1.2.3', 'report.final.pdf', '6f1c0a52-3b7e-4a8e-9a55-3f2a7b1d9c10', 'support-desk-production.eu-west-1.example.com'].map(holdsToken)).toEqual([false, false, false, false]);
   });
 });

@@ -5,8 +5,12 @@
 
 export const REDACTED = '[REDACTED]';
 
-/** A JWS/JWT: three base64url segments (the signature may be empty, as with `alg: none`). */
-const JWT = /[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/;
+/**
+ * A JWS/JWT: three base64url segments (the signature may be empty, as with `alg: none`), the first a JSON
+ * object — `{` then a quote or white space encodes as `ey` or `ew` — which keeps host names and version
+ * numbers (`desk.eu-west-1.example`, `1.2.3`) out of it.
+ */
+const JWT = /e[wy][A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/;
 /** One of our refresh tokens: `<uuid>.<base64url secret>`. */
 const REFRESH_TOKEN = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.[A-Za-z0-9_-]{16,}/i;
 /** Parameter names whose value is a credential whatever it looks like (after decoding, brackets aside). */
