@@ -10,6 +10,7 @@ import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
+import { IdempotencyModule } from './idempotency/idempotency.module';
 import { LimitsModule } from './limits/limits.module';
 import { LlmModule } from './llm/llm.module';
 import { StaleVectorsCheckModule } from './llm/stale-vectors-check.module';
@@ -27,6 +28,7 @@ import { WorkflowModule } from './workflow/workflow.module';
     DatabaseModule,
     EventEmitterModule.forRoot(),
     LimitsModule,
+    IdempotencyModule,
     HealthModule,
     UsersModule,
     InitialAdminModule,

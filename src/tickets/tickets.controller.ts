@@ -4,6 +4,7 @@ import { AuthUser, CurrentUser } from '../auth/auth-user';
 import { Roles } from '../auth/roles.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { CursorPageQueryDto } from '../common/pagination.dto';
+import { Idempotent } from '../idempotency/idempotent.decorator';
 import { LimitPerUser } from '../limits/user-limit.guard';
 import { Role } from '../users/role.enum';
 import { CommentDto, CommentListDto, CreateCommentDto } from './dto/comment.dto';
@@ -30,6 +31,7 @@ export class TicketsController {
   /** File a ticket as the signed-in user. */
   @ApiErrors(400)
   @LimitPerUser('requests')
+  @Idempotent()
   @Post()
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateTicketDto): Promise<TicketDto> {
     return this.ticketsService.create(user, dto);
@@ -68,6 +70,7 @@ export class TicketsController {
 
   /** Add to the ticket's conversation; support and admin may add internal notes. */
   @ApiErrors(400, 403, 404)
+  @Idempotent()
   @Post(':ticket_id/comments')
   addComment(@CurrentUser() user: AuthUser, @Param('ticket_id', ParseUUIDPipe) ticketId: string, @Body() dto: CreateCommentDto): Promise<CommentDto> {
     return this.ticketsService.addComment(user, ticketId, dto);

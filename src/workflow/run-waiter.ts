@@ -4,6 +4,8 @@
 // client disconnects.
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { DatabaseNotifications } from '../database/database-notifications';
 import { WorkflowRun } from './workflow-run.entity';
 import { WorkflowRepository } from './workflow.repository';
@@ -29,6 +31,7 @@ export class RunWaiter implements OnModuleInit {
   constructor(
     private readonly workflowRepository: WorkflowRepository,
     private readonly notifications: DatabaseNotifications,
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
   ) {}
 
   onModuleInit(): void {
@@ -44,6 +47,9 @@ export class RunWaiter implements OnModuleInit {
 
   /** The run once it is no longer queued or running, or as it is when `limitMs` pass or `signal` aborts. */
   async untilSettled(ticketId: string, limitMs: number, signal?: AbortSignal): Promise<WorkflowRun | null> {
+    // Inside a transaction (an Idempotency-Key's), a wait would hold it — on the embedded database, its only
+    // connection — while the run needs the database to move, and could not see a run it queued: it looks once.
+    if (this.txHost.isTransactionActive()) return this.workflowRepository.findRun(ticketId);
     const deadline = Date.now() + limitMs;
     this.waits += 1;
     try {

@@ -4,12 +4,14 @@ import { AuthUser, CurrentUser } from '../auth/auth-user';
 import { Roles } from '../auth/roles.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { ClientGone } from '../common/client-gone.decorator';
+import { Idempotent } from '../idempotency/idempotent.decorator';
 import { LimitPerUser } from '../limits/user-limit.guard';
 import { Role } from '../users/role.enum';
 import { CreateRequestDto, WaitQueryDto } from './dto/create-request.dto';
 import { AskRequesterDto, HilResponseDto } from './dto/hil.dto';
 import { WorkflowResponseDto } from './dto/workflow-response.dto';
 import { WorkflowStateDto } from './dto/workflow-state.dto';
+import { SettledResponse } from './settled-response';
 import { WorkflowService } from './workflow.service';
 
 @ApiTags('workflow')
@@ -22,6 +24,7 @@ export class WorkflowController {
 
   /** Files an IT request for the signed-in user and starts its workflow (the Local IT Support API). Answers at once unless `?wait=true`. */
   @LimitPerUser('requests')
+  @Idempotent({ followUp: SettledResponse })
   @Post('request')
   createRequest(
     @CurrentUser() user: AuthUser,
@@ -38,6 +41,7 @@ export class WorkflowController {
    */
   @ApiErrors(403, 404, 409)
   @LimitPerUser('hil')
+  @Idempotent({ followUp: SettledResponse })
   @Post('hil/:ticket_id')
   @HttpCode(HttpStatus.OK)
   respond(

@@ -11,11 +11,12 @@ import { WorkflowService } from './workflow.service';
 import { WorkflowCommands } from './workflow.commands';
 import { RunWaiter } from './run-waiter';
 import { ApprovalGates } from './approval-gate';
+import { SettledResponse } from './settled-response';
 
 @Module({
   imports: [TypeOrmModule.forFeature([WorkflowRun]), TicketsModule, LlmModule],
   controllers: [WorkflowController],
-  providers: [WorkflowService, WorkflowCommands, WorkflowEngine, WorkflowQueue, WorkflowRepository, RunWaiter, ApprovalGates],
+  providers: [WorkflowService, WorkflowCommands, WorkflowEngine, WorkflowQueue, WorkflowRepository, RunWaiter, ApprovalGates, SettledResponse],
   exports: [WorkflowQueue, WorkflowService, WorkflowCommands, WorkflowRepository, ApprovalGates],
 })
 export class WorkflowModule {}

@@ -7,8 +7,11 @@
 // and lapsed leases are looked for a few times per lease.
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
+import { AfterCommit } from '../database/after-commit';
 import { DatabaseNotifications } from '../database/database-notifications';
 import { MaintenanceJobs } from '../database/maintenance-jobs';
 import { TicketClosedError } from '../tickets/ticket-writer.service';
@@ -65,6 +68,8 @@ export class WorkflowQueue implements OnApplicationBootstrap, BeforeApplicationS
     private readonly signals: EventEmitter2,
     private readonly notifications: DatabaseNotifications,
     private readonly maintenance: MaintenanceJobs,
+    private readonly afterCommit: AfterCommit,
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
   ) {}
 
   get runsHere(): boolean {
@@ -138,10 +143,18 @@ export class WorkflowQueue implements OnApplicationBootstrap, BeforeApplicationS
     return this.active.size;
   }
 
-  /** Runs were queued here (committed): this instance looks at once, and the others are told to. */
+  /**
+   * Runs were queued here: this instance looks at once, and the others are told to — once the caller's
+   * transaction (an Idempotency-Key's holds the whole request) has committed, since nobody sees the runs
+   * before, and outside it, so that the claim and the runs it starts never run in a committed transaction.
+   */
   queued(): void {
-    this.kick();
-    this.notifications.notify('workflow_runs');
+    this.afterCommit.run(() =>
+      void this.txHost.withoutTransaction(async () => {
+        this.kick();
+        this.notifications.notify('workflow_runs');
+      }),
+    );
   }
 
   /** Looks at the queue now. */
