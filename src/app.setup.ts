@@ -31,7 +31,7 @@ export function configureApp(app: INestApplication): INestApplication {
   app.enableCors({
     origin: config.allowedOrigins === '*' ? true : config.allowedOrigins,
     credentials: true,
-    exposedHeaders: ['x-request-id', 'retry-after'],
+    exposedHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed'],
   });
   registerBodyParsers(app, config.bodyLimit);
   setApiPrefix(app);
