@@ -234,6 +234,85 @@ describe('Approvals (e2e)', () => {
     await waitForStatus(url, support.token, ticketId, ['resolved']);
   });
 
+  const delegate = (token: string, body: Record<string, unknown>) => request(url).post('/api/v1/approvals/delegations').auth(token, { type: 'bearer' }).send(body);
+  const inHours = (hours: number) => new Date(Date.now() + hours * 3600_000).toISOString();
+  const delegationsOf = async (token: string) =>
+    (await request(url).get('/api/v1/approvals/delegations').auth(token, { type: 'bearer' }).expect(200)).body.delegations as Array<Record<string, string>>;
+
+  it('routes approvals and names in reminders only a delegation in force: not one that has ended, nor one yet to start', async () => {
+    await useApprovals({ default: { due: 'PT8H', reminders: ['PT4H'], on_expiry: 'escalate' } }).expect(201);
+    const ticketId = await fileAccessRequest();
+    const open = await openRequest(ticketId);
+    await patchTicket(url, support.token, ticketId, { assignee_id: support.id }).expect(200);
+    const [ended, later, inForce] = [await signUpAs(url, admin.token, 'support'), await signUpAs(url, admin.token, 'support'), await signUpAs(url, admin.token, 'support')];
+    const endedOne = await delegate(support.token, { delegate_id: ended.id, ends_at: inHours(1) }).expect(201);
+    // Over an hour ago: what the API no longer takes, set in the database.
+    await testApp.sql(`UPDATE approval_delegations SET starts_at = now() - interval '2 hours', ends_at = now() - interval '1 hour' WHERE id = $1`, [endedOne.body.delegation_id]);
+    await delegate(support.token, { delegate_id: later.id, starts_at: inHours(1), ends_at: inHours(2) }).expect(201);
+    const mine = async (who: SignedIn) => (await approvals(who.token)).map((approval) => approval.ticket_id);
+    expect(await mine(ended)).not.toContain(ticketId);
+    expect(await mine(later)).not.toContain(ticketId);
+    // And one in force, which does route: the two above are not left out for another reason.
+    await delegate(support.token, { delegate_id: inForce.id, ends_at: inHours(1) }).expect(201);
+    expect(await mine(inForce)).toContain(ticketId);
+
+    // The reminder names the approver's delegates in force only (the timer is brought forward to now).
+    await testApp.sql(`UPDATE approvals SET next_timer_at = now() WHERE id = $1`, [open.approval_id]);
+    let reminder: Record<string, any> | undefined;
+    for (let i = 0; i < 200 && !reminder; i += 1) {
+      reminder = (await trail(ticketId)).find((event) => event.type === 'approval_reminder')?.payload;
+      if (!reminder) await sleep(100);
+    }
+    expect(reminder).toMatchObject({ approver_id: support.id, delegate_ids: [inForce.id] });
+
+    // A plan_hash of null is not a plan_hash left out: it does not skip the check of the plan.
+    const withNull = await respond(url, support.token, ticketId, { approval: true, plan_hash: null }).expect(400);
+    expect(withNull.body.detail).toContain('plan_hash');
+    expect((await request(url).get(`/api/v1/tickets/${ticketId}`).auth(support.token, { type: 'bearer' }).expect(200)).body.status).toBe('waiting_for_approval');
+    await respond(url, support.token, ticketId, { approval: true, plan_hash: open.plan_hash }).expect(200);
+    await waitForStatus(url, support.token, ticketId, ['resolved']);
+  });
+
+  it('refuses a delegation that starts in the past, one more than ten per delegator, and one that closes a cycle', async () => {
+    const [giver, taker, third] = [await signUpAs(url, admin.token, 'support'), await signUpAs(url, admin.token, 'support'), await signUpAs(url, admin.token, 'support')];
+    const backDated = await delegate(giver.token, { delegate_id: taker.id, starts_at: new Date(Date.now() - 5 * 60_000).toISOString(), ends_at: inHours(1) }).expect(400);
+    expect(backDated.body.detail).toMatch(/starts_at .*past/);
+    // A client's clock a few seconds behind is no back-dating.
+    const slightlyBehind = await delegate(giver.token, { delegate_id: taker.id, starts_at: new Date(Date.now() - 10_000).toISOString(), ends_at: inHours(1) }).expect(201);
+
+    const cycle = await delegate(taker.token, { delegate_id: giver.id, starts_at: inHours(0.5), ends_at: inHours(3) }).expect(409);
+    expect(cycle.body.detail).toContain(giver.id);
+    await delegate(taker.token, { delegate_id: giver.id, starts_at: inHours(1), ends_at: inHours(3) }).expect(201); // after giver's ends: no cycle
+
+    for (let i = 1; i < 10; i += 1) await delegate(giver.token, { delegate_id: third.id, starts_at: inHours(i), ends_at: inHours(i + 1) }).expect(201);
+    const eleventh = await delegate(giver.token, { delegate_id: third.id, starts_at: inHours(20), ends_at: inHours(21) }).expect(409);
+    expect(eleventh.body.detail).toMatch(/10 delegations/);
+    await request(url).delete(`/api/v1/approvals/delegations/${slightlyBehind.body.delegation_id}`).auth(giver.token, { type: 'bearer' }).expect(204);
+    await delegate(giver.token, { delegate_id: third.id, starts_at: inHours(20), ends_at: inHours(21) }).expect(201);
+  });
+
+  it('ends the delegations to someone who loses the support role or the account, for good', async () => {
+    const [giver, demoted, departed] = [await signUpAs(url, admin.token, 'support'), await signUpAs(url, admin.token, 'support'), await signUpAs(url, admin.token, 'support')];
+    await delegate(giver.token, { delegate_id: demoted.id, ends_at: inHours(1) }).expect(201);
+    await delegate(giver.token, { delegate_id: demoted.id, starts_at: inHours(2), ends_at: inHours(3) }).expect(201);
+    await delegate(giver.token, { delegate_id: departed.id, ends_at: inHours(1) }).expect(201);
+    const delegatesOf = async () => (await delegationsOf(giver.token)).map((delegation) => delegation.delegate_id).sort();
+    expect(await delegatesOf()).toEqual([demoted.id, demoted.id, departed.id].sort());
+
+    await request(url).patch(`/api/v1/users/${demoted.id}/role`).auth(admin.token, { type: 'bearer' }).send({ role: 'user' }).expect(200);
+    await request(url).delete(`/api/v1/users/${departed.id}`).auth(admin.token, { type: 'bearer' }).expect(204);
+    let left = await delegatesOf();
+    for (let i = 0; i < 100 && left.length > 0; i += 1) {
+      await sleep(100);
+      left = await delegatesOf();
+    }
+    expect(left).toEqual([]);
+    // Made support again, they are not handed the approvals back by an old delegation.
+    await request(url).patch(`/api/v1/users/${demoted.id}/role`).auth(admin.token, { type: 'bearer' }).send({ role: 'support' }).expect(200);
+    expect(await delegatesOf()).toEqual([]);
+    expect(await testApp.sql(`SELECT 1 FROM approval_delegations WHERE delegate_id = ANY($1::uuid[]) AND ends_at > now()`, [[demoted.id, departed.id]])).toEqual([]);
+  });
+
   onServer('reminds and expires each approval once with two instances firing due timers at the same moment on one PostgreSQL', async () => {
     // Both instances look only when told here, at the same instant, so that both find the same timers due.
     testApp = await testApp.restart({ SLA_POLL_MS: '60000' });

@@ -30,8 +30,12 @@ export class ApprovalsController {
     return this.approvalsService.listDelegations(user);
   }
 
-  /** Hand your approvals to another support user for a period: they appear in their `mine=true` list, and reminders name them. */
-  @ApiErrors(400)
+  /**
+   * Hand your approvals to another support user for a period (starting now or later): they appear in their
+   * `mine=true` list, and reminders name them. 409 beyond 10 delegations not yet ended, or when it would
+   * overlap one from that user back to you. A delegation ends early when its delegate loses the support role.
+   */
+  @ApiErrors(400, 409)
   @Post('delegations')
   delegate(@CurrentUser() user: AuthUser, @Body() dto: CreateDelegationDto): Promise<DelegationDto> {
     return this.approvalsService.delegate(user, dto);

@@ -7,10 +7,11 @@ import { ApprovalTimers } from './approval-timers';
 import { ApprovalsController } from './approvals.controller';
 import { ApprovalsRepository } from './approvals.repository';
 import { ApprovalsService } from './approvals.service';
+import { DelegationEnds } from './delegation-ends';
 
 @Module({
   imports: [TicketsModule, UsersModule, SlaModule, WorkflowModule],
   controllers: [ApprovalsController],
-  providers: [ApprovalsService, ApprovalsRepository, ApprovalTimers],
+  providers: [ApprovalsService, ApprovalsRepository, ApprovalTimers, DelegationEnds],
 })
 export class ApprovalsModule {}

@@ -47,6 +47,9 @@ export interface DelegationRow {
   created_at: Date;
 }
 
+/** The advisory locks of delegations: a class of their own, so they never meet another module's. */
+const DELEGATION_LOCK_CLASS = 0x0de1;
+
 const COLUMNS = `a.id, a.ticket_id, a.pending_id, a.state, a.plan, a.plan_hash, a.policy_id, a.policy_version, a.on_expiry,
   a.requested_at, a.due_at, a.reminder_times, a.reminders_sent, a.next_timer_at, a.decided_at, a.decided_by`;
 
@@ -162,6 +165,40 @@ export class ApprovalsRepository extends TransactionalRepository {
   }
 
   // ---- delegations
+
+  /**
+   * Makes the delegations of these users take turns until the transaction ends (a count or a cycle checked
+   * by one is then true when it inserts). Advisory locks of a class of their own: no other writer waits.
+   */
+  async lockDelegationsOf(userIds: string[]): Promise<void> {
+    await this.manager.query(`SELECT pg_advisory_xact_lock(${DELEGATION_LOCK_CLASS}, hashtext(id::text)) FROM unnest($1::uuid[]) AS id ORDER BY id`, [userIds]);
+  }
+
+  /** Delegations from the user that have not ended (those to come included). */
+  async countOpenDelegationsFrom(delegatorId: string): Promise<number> {
+    const [row] = await this.manager.query<Array<{ count: number }>>(`SELECT count(*)::int AS count FROM approval_delegations WHERE delegator_id = $1 AND ends_at > now()`, [delegatorId]);
+    return row.count;
+  }
+
+  /** A delegation from `delegatorId` to `delegateId` whose period overlaps [startsAt, endsAt), if any. */
+  async findOverlappingDelegation(delegatorId: string, delegateId: string, startsAt: Date, endsAt: Date): Promise<DelegationRow | null> {
+    const [row] = await this.manager.query<DelegationRow[]>(
+      `SELECT * FROM approval_delegations WHERE delegator_id = $1 AND delegate_id = $2 AND starts_at < $4 AND ends_at > $3 AND ends_at > now() ORDER BY starts_at LIMIT 1`,
+      [delegatorId, delegateId, startsAt, endsAt],
+    );
+    return row ?? null;
+  }
+
+  /** Ends (deletes, as a revocation does) the delegations to the user that have not ended, if they may no longer decide approvals. */
+  async endDelegationsToUnqualified(delegateId: string): Promise<number> {
+    const [, ended] = await this.manager.query<[unknown, number]>(
+      `DELETE FROM approval_delegations d USING users u
+        WHERE d.delegate_id = $1 AND u.id = d.delegate_id AND d.ends_at > now()
+          AND (NOT u.is_active OR u.role::text NOT IN ('support', 'admin'))`,
+      [delegateId],
+    );
+    return ended;
+  }
 
   async insertDelegation(delegation: Omit<DelegationRow, 'id' | 'created_at'>): Promise<DelegationRow> {
     const [row] = await this.manager.query<DelegationRow[]>(

@@ -89,6 +89,45 @@ describe(ApprovalsService.name, () => {
     });
   });
 
+  describe('delegate', () => {
+    const support = { id: 'giver', role: 'support' } as never;
+    const inHours = (hours: number) => new Date(Date.now() + hours * 3600_000);
+
+    function delegations(open: number, reverse: { id: string; starts_at: Date; ends_at: Date } | null = null) {
+      const calls: string[] = [];
+      const repository = {
+        lockDelegationsOf: async (ids: string[]) => void calls.push(`lock ${ids.join(',')}`),
+        countOpenDelegationsFrom: async () => (calls.push('count'), open),
+        findOverlappingDelegation: async (from: string, to: string) => (calls.push(`overlap ${from}->${to}`), reverse),
+        insertDelegation: async (row: Record<string, unknown>) => (calls.push('insert'), { id: 'd1', created_at: new Date(), ...row }),
+      };
+      const users = { findActive: async (id: string) => ({ id, role: 'support' }) };
+      const none = {} as never;
+      const sut = new ApprovalsService(repository as never, none, none, none, none, none, users as never, none, none);
+      return { sut, calls };
+    }
+
+    it('takes a delegation starting now or later, after the delegator’s count and the reverse direction are checked under a lock', async () => {
+      const { sut, calls } = delegations(9);
+      await expect(sut.delegate(support, { delegate_id: 'taker', starts_at: new Date(Date.now() - 30_000), ends_at: inHours(1) })).resolves.toMatchObject({ delegation_id: 'd1' });
+      expect(calls).toEqual(['lock giver,taker', 'count', 'overlap taker->giver', 'insert']);
+    });
+
+    it('refuses a start more than a minute in the past with 400', async () => {
+      const { sut, calls } = delegations(0);
+      await expect(sut.delegate(support, { delegate_id: 'taker', starts_at: new Date(Date.now() - 5 * 60_000), ends_at: inHours(1) })).rejects.toThrow(/starts_at must not be in the past/);
+      expect(calls).toEqual([]);
+    });
+
+    it('refuses an eleventh delegation not yet ended, and one overlapping a delegation back, with 409', async () => {
+      await expect(delegations(10).sut.delegate(support, { delegate_id: 'taker', ends_at: inHours(1) })).rejects.toThrow(/You have 10 delegations that have not ended/);
+      const back = { id: 'd0', starts_at: inHours(0), ends_at: inHours(2) };
+      const cycle = delegations(0, back);
+      await expect(cycle.sut.delegate(support, { delegate_id: 'taker', ends_at: inHours(1) })).rejects.toThrow(ConflictException);
+      expect(cycle.calls).not.toContain('insert');
+    });
+  });
+
   it('takes a request type’s own rules, else the default ones', async () => {
     const { sut } = build(null);
     await expect(sut.rulesFor('password_reset')).resolves.toMatchObject({ rules: { due: 'PT1H', on_expiry: 'approve', low_risk: true } });

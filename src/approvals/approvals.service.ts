@@ -2,6 +2,7 @@
 // the default SLA policy's approval settings for the ticket's request type (business time of its calendar),
 // settled once — by a person, or by the expiry — and raised again when the plan changes while they wait.
 import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
+import { Transactional } from '@nestjs-cls/transactional';
 import type { AuthUser } from '../auth/auth-user';
 import { parseIsoDuration } from '../sla/iso-duration';
 import { ApprovalRulesDto, DEFAULT_APPROVAL_SETTINGS } from '../sla/dto/approval-settings.dto';
@@ -22,6 +23,10 @@ import { ApprovalRow, ApprovalsRepository, NewApproval } from './approvals.repos
 
 /** A delegation covers at most this long: an absence, not a standing transfer. */
 const MAX_DELEGATION_DAYS = 366;
+/** Delegations not yet ended that one person may have given: enough for a year of planned absences. */
+export const MAX_OPEN_DELEGATIONS = 10;
+/** How far a start may lie in the past: a client's clock a little behind ours. */
+const START_TOLERANCE_MS = 60_000;
 
 @Injectable()
 export class ApprovalsService implements ApprovalGate, OnModuleInit {
@@ -86,16 +91,29 @@ export class ApprovalsService implements ApprovalGate, OnModuleInit {
 
   // ---- delegations
 
+  @Transactional()
   async delegate(delegator: AuthUser, dto: CreateDelegationDto): Promise<DelegationDto> {
     if (dto.delegate_id === delegator.id) throw new BadRequestException('delegate_id must be another support user: you cannot delegate to yourself');
     const startsAt = dto.starts_at ?? new Date();
     const endsAt = dto.ends_at;
+    if (startsAt.getTime() < Date.now() - START_TOLERANCE_MS) throw new BadRequestException('starts_at must not be in the past: a delegation starts now (leave it out) or later');
     if (endsAt <= startsAt) throw new BadRequestException('ends_at must be after starts_at');
     if (endsAt.getTime() <= Date.now()) throw new BadRequestException('ends_at must be in the future');
     if (endsAt.getTime() - startsAt.getTime() > MAX_DELEGATION_DAYS * 24 * 3600 * 1000) throw new BadRequestException(`A delegation may last at most ${MAX_DELEGATION_DAYS} days`);
     const delegate = await this.usersService.findActive(dto.delegate_id);
     if (!delegate || (delegate.role !== Role.Support && delegate.role !== Role.Admin)) {
       throw new BadRequestException('delegate_id must be an active support or admin user');
+    }
+    await this.approvalsRepository.lockDelegationsOf([delegator.id, dto.delegate_id]);
+    if ((await this.approvalsRepository.countOpenDelegationsFrom(delegator.id)) >= MAX_OPEN_DELEGATIONS) {
+      throw new ConflictException(`You have ${MAX_OPEN_DELEGATIONS} delegations that have not ended, the most one may give; end one first`);
+    }
+    // Two people each standing in for the other at once would each decide what waits for themselves.
+    const reverse = await this.approvalsRepository.findOverlappingDelegation(dto.delegate_id, delegator.id, startsAt, endsAt);
+    if (reverse) {
+      throw new ConflictException(
+        `${dto.delegate_id} delegates to you from ${new Date(reverse.starts_at).toISOString()} to ${new Date(reverse.ends_at).toISOString()} (delegation ${reverse.id}): a delegation back to them may not overlap it`,
+      );
     }
     const row = await this.approvalsRepository.insertDelegation({ delegator_id: delegator.id, delegate_id: dto.delegate_id, starts_at: startsAt, ends_at: endsAt });
     return toDelegationDto(row);

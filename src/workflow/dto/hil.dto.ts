@@ -1,4 +1,4 @@
-import { IsBoolean, IsHexadecimal, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsBoolean, IsHexadecimal, IsOptional, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
 import { Trim } from '../../common/trim.decorator';
 
 /** The Local IT Support API's human-in-the-loop body: an answer for `waiting_for_user`, an approval for `waiting_for_approval`. */
@@ -23,7 +23,8 @@ export class HilResponseDto {
    * For an approval: the `plan_hash` of the plan you read (GET /api/v1/approvals). If the plan has changed
    * since, the approval is refused with 409 and a new request for the current plan is open.
    */
-  @IsOptional() @IsHexadecimal() @Length(64, 64)
+  // Only a plan_hash left out skips the check: null is refused, never read as "no plan read".
+  @ValidateIf((_, value) => value !== undefined) @IsHexadecimal() @Length(64, 64)
   plan_hash?: string;
 }
 
