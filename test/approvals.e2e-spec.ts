@@ -109,7 +109,7 @@ describe('Approvals (e2e)', () => {
     await useApprovals({ default: { due: 'PT3S', reminders: ['PT1S', 'PT2S'], on_expiry: 'escalate' } }).expect(201);
     const ticketId = await fileAccessRequest();
     const requestBefore = await openRequest(ticketId);
-    const escalated = await waitForStatus(url, support.token, ticketId, ['escalated'], 15_000);
+    const escalated = await waitForStatus(url, support.token, ticketId, ['escalated']);
     expect(escalated.assignee_id).toBeNull();
     expect(escalated.plan_summary).toContain('Escalated to the support queue: no decision within the approval');
 
@@ -137,11 +137,11 @@ describe('Approvals (e2e)', () => {
   it('denies on expiry, and approves on expiry only a request type an admin marked low-risk', async () => {
     await useApprovals({ default: { due: 'PT1S', on_expiry: 'deny' }, request_types: { software_access: { due: 'PT1S', on_expiry: 'approve', low_risk: true } } }).expect(201);
     const lowRisk = await fileAccessRequest();
-    const approved = await waitForStatus(url, support.token, lowRisk, ['resolved'], 15_000);
+    const approved = await waitForStatus(url, support.token, lowRisk, ['resolved']);
     expect(approved.resolution).toContain('Approved automatically: the approval expired');
 
     const denied = await fileAccessRequest({ request_type: 'account_access', title: 'Access to the finance share' });
-    const outcome = await waitForStatus(url, support.token, denied, ['denied'], 15_000);
+    const outcome = await waitForStatus(url, support.token, denied, ['denied']);
     expect(outcome.resolution).toContain('Denied automatically: the approval expired');
   });
 
@@ -155,7 +155,7 @@ describe('Approvals (e2e)', () => {
       const open = await openRequest(ticketId);
       await sleep(Math.max(0, Date.parse(open.due_at) - Date.now() + offsetMs));
       const [decision] = await Promise.all([respond(url, support.token, ticketId, { approval: true }), timers.tick()]);
-      const final = await waitForStatus(url, support.token, ticketId, ['resolved', 'escalated'], 15_000);
+      const final = await waitForStatus(url, support.token, ticketId, ['resolved', 'escalated']);
       await sleep(200);
       const events = await trail(ticketId);
       expect(count(events, 'hil_response')).toBe(1);
