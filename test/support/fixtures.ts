@@ -101,8 +101,11 @@ function pdfString(text: string): string {
   return `(${text.replace(/[\\()]/g, '\\$&')})`;
 }
 
-/** Objects are numbered from 1 in array order; the xref table needs each one's byte offset. */
-function serializePdf(objects: string[], trailer: string): Buffer {
+/**
+ * A PDF of `objects` (numbered from 1 in array order) and the trailer's entries besides /Size; binary stream data
+ * goes in as a latin1 string. The xref table needs each object's byte offset.
+ */
+export function serializePdf(objects: string[], trailer: string): Buffer {
   let body = '%PDF-1.4\n%\xE2\xE3\xCF\xD3\n';
   const offsets: number[] = [];
   objects.forEach((object, index) => {
