@@ -51,7 +51,7 @@ export class AppConfig {
     timeoutMs: number;
     maxRetries: number;
   };
-  readonly uploads: { maxBytes: number; maxUncompressedBytes: number };
+  readonly uploads: { maxBytes: number; maxUncompressedBytes: number; maxExpansionRatio: number };
   readonly ingestion: { concurrency: number; queueMs: number; workerThreads: number; workerMemoryMb: number; taskTimeoutMs: number };
 
   constructor(env: Environment) {
@@ -121,7 +121,11 @@ export class AppConfig {
       timeoutMs: env.LLM_TIMEOUT_SECONDS * 1000,
       maxRetries: env.LLM_MAX_RETRIES,
     };
-    this.uploads = { maxBytes: env.MAX_UPLOAD_MB * 1024 * 1024, maxUncompressedBytes: env.MAX_UNCOMPRESSED_MB * 1024 * 1024 };
+    this.uploads = {
+      maxBytes: env.MAX_UPLOAD_MB * 1024 * 1024,
+      maxUncompressedBytes: env.MAX_UNCOMPRESSED_MB * 1024 * 1024,
+      maxExpansionRatio: env.MAX_EXPANSION_RATIO,
+    };
     this.ingestion = {
       concurrency: env.INGEST_CONCURRENCY,
       queueMs: env.INGEST_QUEUE_SECONDS * 1000,

@@ -184,9 +184,13 @@ export class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(500)
   MAX_UPLOAD_MB = 20;
 
-  /** Largest a DOCX may expand to when unzipped, in MB (zip-bomb guard). */
+  /** Largest a document (PDF streams, DOCX entries) may expand to when read, in MB, whatever its size (decompression-bomb guard). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(2000)
   MAX_UNCOMPRESSED_MB = 100;
+
+  /** Largest a document may expand to when read, as a multiple of its own size; MAX_UNCOMPRESSED_MB caps it. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10000)
+  MAX_EXPANSION_RATIO = 50;
 
   /** Uploads read and stored at once on this instance; more wait (see INGEST_QUEUE_SECONDS). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(64)

@@ -27,6 +27,7 @@ import { SearchMode, SearchResultDto } from './dto/search.dto';
 import { LlmRepository, ResolvedTicketHit } from './llm.repository';
 import { toDocumentHttpError } from './document-http-error';
 import { DocumentWorkers } from './ingestion/document-workers';
+import { expansionBudget } from './parsers/expansion-budget';
 import { EMBEDDING_MODEL, EmbeddingModel } from './providers/model.factory';
 import { ModelUnavailableError, Passage, RESOLUTION_MODEL, ResolutionModel } from './providers/resolution-model';
 import { TRIAGE_MODEL, TriageModel, TriageResult } from './providers/triage-model';
@@ -105,7 +106,8 @@ export class LlmService implements OnApplicationBootstrap {
     // Web Crypto hashes on libuv's thread pool: 20 MB would otherwise hold the event loop ~40 ms.
     const sha256 = Buffer.from(await webcrypto.subtle.digest('SHA-256', file.buffer)).toString('hex');
     await this.assertNotIngested(sha256);
-    const prepared = await this.documentWorkers.prepare(file.buffer, file.originalname, this.config.uploads.maxUncompressedBytes).catch((error: unknown) => {
+    const budget = expansionBudget(file.size, this.config.uploads);
+    const prepared = await this.documentWorkers.prepare(file.buffer, file.originalname, budget).catch((error: unknown) => {
       throw toDocumentHttpError(error);
     });
     const document = await this.llmRepository

@@ -11,17 +11,44 @@ const ADLER_MODULUS = 65521n;
  * ~1,000:1): a reader that inflates it whole holds `paddingBytes` of memory for a page of one line.
  */
 export function makeFlateBombPdf(paddingBytes: number, text = 'Printer setup for the third floor'): Buffer {
-  const data = zlibOfSpaces(Buffer.from(`BT /F1 12 Tf 72 720 Td (${text}) Tj ET\n`, 'latin1'), paddingBytes);
+  return pdfOf(onePage({ dict: '/Filter /FlateDecode', data: zlibOfSpaces(pageText(text), paddingBytes) }));
+}
+
+/** A stream object: its dictionary's entries besides /Length, which is added. */
+export interface StreamSource {
+  dict: string;
+  data: Buffer;
+}
+
+/** A PDF of `objects`, numbered from 1; each stream gets its /Length. */
+export function pdfOf(objects: Array<string | StreamSource>, trailer = '/Root 1 0 R'): Buffer {
   return serializePdf(
-    [
-      '<< /Type /Catalog /Pages 2 0 R >>',
-      '<< /Type /Pages /Kids [5 0 R] /Count 1 >>',
-      '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>',
-      `<< /Length ${data.length} /Filter /FlateDecode >>\nstream\n${data.toString('latin1')}\nendstream`,
-      '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>',
-    ],
-    '/Root 1 0 R',
+    objects.map((object) =>
+      typeof object === 'string' ? object : `<< /Length ${object.data.length} ${object.dict} >>\nstream\n${object.data.toString('latin1')}\nendstream`,
+    ),
+    trailer,
   );
+}
+
+/**
+ * Objects 1–5 of a one-page PDF (catalog, pages, Helvetica, `contents`, the page, whose resources name object 6
+ * as the image /Im1), then `more` from object 6 on.
+ */
+export function onePage(contents: string | StreamSource, ...more: Array<string | StreamSource>): Array<string | StreamSource> {
+  const xobjects = more.length > 0 ? ' /XObject << /Im1 6 0 R >>' : '';
+  return [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [5 0 R] /Count 1 >>',
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>',
+    contents,
+    `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >>${xobjects} >> /Contents 4 0 R >>`,
+    ...more,
+  ];
+}
+
+/** Page contents that show one line of text. */
+export function pageText(text: string): Buffer {
+  return Buffer.from(`BT /F1 12 Tf 72 720 Td (${text}) Tj ET\n`, 'latin1');
 }
 
 /**

@@ -6,6 +6,7 @@ import { Piscina } from 'piscina';
 import { chunkContext, chunkDocument, documentLead, indexText } from '../chunking';
 import { DocumentError, DocumentErrorCode } from '../parsers/document-error';
 import { DocumentKind } from '../parsers/detect-type';
+import { ExpansionBudget } from '../parsers/expansion-budget';
 import { extractDocument } from '../parsers/extract-text';
 import { embedText, OFFLINE_EMBEDDING_DIMENSIONS } from '../providers/offline-embeddings';
 
@@ -20,7 +21,7 @@ try {
 export interface PrepareTask {
   buffer: Uint8Array;
   filename: string;
-  maxUncompressedBytes: number;
+  budget: ExpansionBudget;
 }
 
 export interface PreparedChunk {
@@ -45,9 +46,7 @@ export type PrepareReply = { ok: true; document: PreparedDocument } | { ok: fals
 
 export async function prepare(task: PrepareTask): Promise<PrepareReply> {
   try {
-    const extracted = await extractDocument(Buffer.from(task.buffer.buffer, task.buffer.byteOffset, task.buffer.byteLength), task.filename, {
-      maxUncompressedBytes: task.maxUncompressedBytes,
-    });
+    const extracted = await extractDocument(Buffer.from(task.buffer.buffer, task.buffer.byteOffset, task.buffer.byteLength), task.filename, task.budget);
     const chunks = await chunkDocument({ title: extracted.title, kind: extracted.kind, text: extracted.text, pages: extracted.pages ?? undefined });
     const lead = documentLead(extracted.text);
     return {

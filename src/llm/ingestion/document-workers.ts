@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import { AppConfig } from '../../config/app-config';
 import { DocumentError } from '../parsers/document-error';
+import { ExpansionBudget } from '../parsers/expansion-budget';
 import { OFFLINE_EMBEDDING_DIMENSIONS } from '../providers/offline-embeddings';
 import type { PrepareReply, PreparedDocument } from './document-worker';
 
@@ -40,10 +41,10 @@ export class DocumentWorkers implements OnModuleDestroy {
   }
 
   /** Reads and chunks an uploaded file; a file that cannot be read is refused with a DocumentError. */
-  async prepare(buffer: Buffer, filename: string, maxUncompressedBytes: number): Promise<PreparedDocument> {
+  async prepare(buffer: Buffer, filename: string, budget: ExpansionBudget): Promise<PreparedDocument> {
     // A copy of exactly the file (a pooled Buffer's memory holds other data), moved to the thread.
     const copy = new Uint8Array(buffer);
-    const reply = await this.run<PrepareReply>('prepare', { buffer: copy, filename, maxUncompressedBytes }, [copy.buffer]);
+    const reply = await this.run<PrepareReply>('prepare', { buffer: copy, filename, budget }, [copy.buffer]);
     if (!reply.ok) throw new DocumentError(reply.code, reply.message);
     return reply.document;
   }

@@ -1,20 +1,19 @@
 // DOCX text through mammoth, after zip-bomb checks: the declared sizes first (no inflating), then that they are true.
 import mammoth from 'mammoth';
 import { DocumentError } from './document-error';
+import { ExpansionBudget, tooLargeUncompressed } from './expansion-budget';
 import { assertEntriesInflateAsDeclared, readZipDirectory } from './zip-directory';
 
 /**
  * Raw text, paragraphs separated by blank lines (headings come out as plain paragraphs). Refuses, before anything is
- * inflated, an archive whose entries declare more than `maxUncompressedBytes` in total, and as corrupt one whose
- * entries inflate to more than they declare.
+ * inflated, an archive whose entries declare more than the budget in total, and as corrupt one whose entries
+ * inflate to more than they declare: what mammoth inflates is then at most the budget.
  */
-export async function readDocx(buffer: Buffer, maxUncompressedBytes: number): Promise<string> {
+export async function readDocx(buffer: Buffer, budget: ExpansionBudget): Promise<string> {
   const entries = readZipDirectory(buffer);
   // The total bounds every single entry too.
   const declaredBytes = entries.reduce((total, entry) => total + entry.uncompressedSize, 0);
-  if (declaredBytes > maxUncompressedBytes) {
-    throw new DocumentError('too_large_uncompressed', `The DOCX expands to more than ${formatBytes(maxUncompressedBytes)}; refusing to open it`);
-  }
+  if (declaredBytes > budget.bytes) throw tooLargeUncompressed('DOCX', budget);
   // mammoth's JSZip trusts the declared sizes until it has inflated everything; make sure they are true first.
   assertEntriesInflateAsDeclared(buffer, entries);
   try {
@@ -23,9 +22,4 @@ export async function readDocx(buffer: Buffer, maxUncompressedBytes: number): Pr
   } catch (error) {
     throw new DocumentError('corrupt', 'The DOCX is damaged and its text cannot be read', { cause: error });
   }
-}
-
-function formatBytes(bytes: number): string {
-  const megabytes = bytes / (1024 * 1024);
-  return megabytes >= 1 ? `${Number(megabytes.toFixed(1))} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }

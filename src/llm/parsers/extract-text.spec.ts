@@ -1,7 +1,7 @@
 import { DocumentError } from './document-error';
 import { extractDocument } from './extract-text';
 
-const OPTIONS = { maxUncompressedBytes: 20 * 1024 * 1024 };
+const OPTIONS = { bytes: 20 * 1024 * 1024, limit: 'MAX_UNCOMPRESSED_MB' };
 
 function extract(content: string | Buffer, filename: string) {
   return extractDocument(Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8'), filename, OPTIONS);

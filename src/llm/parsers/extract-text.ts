@@ -3,6 +3,8 @@ import { basename, extname } from 'node:path';
 import { decodeUtf8, detectDocumentKind, type DocumentKind } from './detect-type';
 import { DocumentError } from './document-error';
 import { readDocx } from './docx-text';
+import { ExpansionBudget } from './expansion-budget';
+import { assertPdfExpandsWithin } from './pdf/pdf-expansion';
 import { readPdf } from './pdf-text';
 
 export interface ExtractedDocument {
@@ -19,11 +21,13 @@ const MARKDOWN_H1 = /^ {0,3}#[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$/;
 const MARKDOWN_HEADING_MARKS = /^ {0,3}#{1,6}[ \t]+/;
 const MARKDOWN_FENCE = /^ {0,3}(?:```|~~~)/;
 
-export async function extractDocument(buffer: Buffer, filename: string, options: { maxUncompressedBytes: number }): Promise<ExtractedDocument> {
+/** Refuses, before any parser inflates it, a document that would expand past `budget` (see ExpansionBudget). */
+export async function extractDocument(buffer: Buffer, filename: string, budget: ExpansionBudget): Promise<ExtractedDocument> {
   const kind = detectDocumentKind(buffer, filename);
   const fallbackTitle = basename(filename, extname(filename)) || filename;
 
   if (kind === 'pdf') {
+    assertPdfExpandsWithin(buffer, budget);
     const pdf = await readPdf(buffer);
     const pages = pdf.pages.map(normaliseText);
     const text = pages.join('\n\n');
@@ -31,7 +35,7 @@ export async function extractDocument(buffer: Buffer, filename: string, options:
     return { kind, title: capTitle(pdf.title ?? firstLine(text.split('\n')) ?? fallbackTitle), text, pages };
   }
 
-  const raw = kind === 'docx' ? await readDocx(buffer, options.maxUncompressedBytes) : (decodeUtf8(buffer) ?? '');
+  const raw = kind === 'docx' ? await readDocx(buffer, budget) : (decodeUtf8(buffer) ?? '');
   const text = normaliseText(raw);
   requireText(text, kind === 'docx' ? 'The DOCX contains no text' : 'The document contains no text');
   const title = kind === 'markdown' ? markdownTitle(text) : firstLine(text.split('\n'));

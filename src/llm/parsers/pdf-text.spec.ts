@@ -1,11 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { deflateSync } from 'node:zlib';
+import { makeFlateBombPdf, pageText } from '../../../test/support/bomb-fixtures';
+import { makeEncryptedPdfOpenWithoutPassword } from '../../../test/support/encrypted-pdf';
 import { makeCorruptPdf, makeEncryptedPdf, makePdf } from '../../../test/support/fixtures';
 import { DocumentError } from './document-error';
 import { extractDocument } from './extract-text';
+import * as pdfText from './pdf-text';
 import { readPdf } from './pdf-text';
 
-const OPTIONS = { maxUncompressedBytes: 20 * 1024 * 1024 };
+const OPTIONS = { bytes: 20 * 1024 * 1024, limit: 'MAX_UNCOMPRESSED_MB' };
 // The shared knowledge-base sample sits beside the repository (../shared), read-only.
 const KB_SAMPLE_DOCS = resolve(__dirname, '../../../../shared/kb-sample/docs');
 
@@ -38,6 +42,23 @@ describe('extractDocument for PDF', () => {
     const error = await extractDocument(makeEncryptedPdf(), 'salaries.pdf', OPTIONS).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(DocumentError);
     expect(error).toMatchObject({ code: 'encrypted', message: 'The PDF is password-protected; remove the password and upload it again' });
+  });
+
+  it('reads a PDF encrypted without a user password, as pdf.js opens it', async () => {
+    for (const method of ['rc4', 'aes256'] as const) {
+      const pdf = makeEncryptedPdfOpenWithoutPassword(method, { zlib: deflateSync(pageText('Salary bands are reviewed in March')) });
+      await expect(extractDocument(pdf, 'bands.pdf', OPTIONS)).resolves.toMatchObject({ text: 'Salary bands are reviewed in March' });
+    }
+  });
+
+  it('refuses a PDF that expands past its budget before pdf.js reads any of it', async () => {
+    const readPdfSpy = jest.spyOn(pdfText, 'readPdf');
+    await expect(extractDocument(makeFlateBombPdf(64 * 1024 * 1024), 'bomb.pdf', OPTIONS)).rejects.toMatchObject({
+      code: 'too_large_uncompressed',
+      message: 'The PDF expands to more than 20 MB (MAX_UNCOMPRESSED_MB); refusing to open it',
+    });
+    expect(readPdfSpy).not.toHaveBeenCalled();
+    readPdfSpy.mockRestore();
   });
 
   it('reports a PDF that cannot be parsed as corrupt', async () => {
