@@ -2,7 +2,7 @@
 // capped by MAX_UNCOMPRESSED_MB), checked before any parser inflates it whole, and refused with 422 naming the
 // limit. The server runs in this process, so its resident memory is measured here while the bomb is read.
 import request from 'supertest';
-import { makeFlateBombPdf } from '../support/bomb-fixtures';
+import { makeFlateBombPdf, onePage, pdfOf } from '../support/bomb-fixtures';
 import { makeDocx, makePdf, makeZipBomb } from '../support/fixtures';
 import { signInAdmin, signUpAs, SignedIn } from '../support/http';
 import { bootTestApp, TestApp, WITHOUT_WORKFLOW } from '../support/test-app';
@@ -54,6 +54,17 @@ describe('Decompression bombs (e2e)', () => {
     expect(response.body.message).toMatch(/^The PDF expands to more than [\d.]+ MB \(50 times its size, MAX_EXPANSION_RATIO\)/);
     expect(growth).toBeLessThan(RSS_GROWTH_ALLOWED);
     expect(await stored('bomb.pdf')).toBe(0);
+  });
+
+  it('refuses a 1 KB PDF whose page contents are CCITT fax data a million columns wide, and the server memory stays flat', async () => {
+    // pdf.js decodes page contents whatever their filter: this kilobyte decoded to ~1.6 GB of rows before it failed.
+    const fax = { dict: '/Filter /CCITTFaxDecode /DecodeParms << /K -1 /Columns 1000000 >>', data: Buffer.alloc(1000, 0xff) };
+    const { result: response, growth } = await withPeakRss(() => upload(pdfOf(onePage(fax)), 'fax.pdf'));
+
+    console.log(`security/decompression: a 1 KB PDF of CCITT page contents: ${response.status}, resident memory +${Math.round(growth / MiB)} MB`);
+    expect(response.status).toBe(422);
+    expect(response.body.message).toBe('The PDF uses the image filter CCITTFaxDecode for something other than an image; refusing to open it');
+    expect(growth).toBeLessThan(RSS_GROWTH_ALLOWED);
   });
 
   it('refuses a DOCX that expands to more than 50 times its size, from the sizes its directory declares', async () => {
