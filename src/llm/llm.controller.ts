@@ -1,5 +1,4 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOAuth2, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../auth/auth-user';
 import { Roles } from '../auth/roles.decorator';
@@ -7,6 +6,7 @@ import { ApiErrors } from '../common/api-errors.decorator';
 import { CursorPageQueryDto } from '../common/pagination.dto';
 import { LimitPerUser } from '../limits/user-limit.guard';
 import { Role } from '../users/role.enum';
+import { DocumentUploadInterceptor } from './document-upload.interceptor';
 import { DocumentDetailDto, DocumentListDto, IngestDocumentFieldsDto, IngestedDocumentDto } from './dto/document.dto';
 import { ResolutionDto } from './dto/resolution.dto';
 import { SearchQueryDto, SearchResultDto } from './dto/search.dto';
@@ -26,7 +26,7 @@ export class LlmController {
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
   @ApiErrors(400, 403, 409, 413, 415, 422, 503)
   @LimitPerUser('uploads')
-  @UseInterceptors(FileInterceptor('file'))
+  @UseInterceptors(DocumentUploadInterceptor)
   @Post('ingest_doc')
   ingest(@CurrentUser() user: AuthUser, @Body() _fields: IngestDocumentFieldsDto, @UploadedFile() file?: Express.Multer.File): Promise<IngestedDocumentDto> {
     if (!file) throw new BadRequestException('Send the document as multipart/form-data in the field "file"');

@@ -5,6 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { TicketsModule } from '../tickets/tickets.module';
 import { DocumentChunk } from './document-chunk.entity';
 import { KnowledgeDocument } from './document.entity';
+import { uploadFormOptions } from './document-upload.interceptor';
 import { DocumentWorkers } from './ingestion/document-workers';
 import { LlmController } from './llm.controller';
 import { LlmRepository } from './llm.repository';
@@ -18,11 +19,8 @@ import { TicketEmbedding } from './ticket-embedding.entity';
   imports: [
     TypeOrmModule.forFeature([KnowledgeDocument, DocumentChunk, TicketEmbedding]),
     TicketsModule,
-    // Uploads are held in memory, one file, at most MAX_UPLOAD_MB (larger → 413).
-    MulterModule.registerAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({ limits: { fileSize: config.uploads.maxBytes, files: 1, fields: 5, parts: 10 } }),
-    }),
+    // Uploads are held in memory, one file, at most MAX_UPLOAD_MB (larger → 413), in a form bounded as a whole.
+    MulterModule.registerAsync({ inject: [AppConfig], useFactory: uploadFormOptions }),
   ],
   controllers: [LlmController],
   providers: [
