@@ -1,5 +1,6 @@
 // PDFs encrypted with the Standard security handler and an empty user password (they open without asking, and
-// only restrict printing or copying), the way Acrobat writes them: RC4 128-bit (V2 R3) and AES-256 (V5 R6).
+// only restrict printing or copying), the way Acrobat writes them: RC4 128-bit (V2 R3), AES-128 (V4 R4) and
+// AES-256 (V5 R6).
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { serializePdf } from './fixtures';
 
@@ -7,9 +8,9 @@ const PADDING = Buffer.from('28bf4e5e4e758a4164004e56fffa01082e2e00b6d0683e802f0
 const PERMISSIONS = -3904;
 
 /** A one-page PDF whose content stream (`content`, /FlateDecode when given as zlib data) is encrypted. */
-export function makeEncryptedPdfOpenWithoutPassword(method: 'rc4' | 'aes256', content: { zlib: Buffer } | { text: string }): Buffer {
+export function makeEncryptedPdfOpenWithoutPassword(method: 'rc4' | 'aes128' | 'aes256', content: { zlib: Buffer } | { text: string }): Buffer {
   const fileId = randomBytes(16);
-  const security = method === 'rc4' ? rc4Security(fileId) : aes256Security();
+  const security = method === 'aes256' ? aes256Security() : revision3Or4Security(fileId, method === 'aes128');
   const data = 'zlib' in content ? content.zlib : Buffer.from(content.text, 'latin1');
   const encrypted = security.encrypt(4, data);
   const filter = 'zlib' in content ? ' /Filter /FlateDecode' : '';
@@ -32,7 +33,7 @@ interface Security {
 }
 
 /** Algorithms 2, 3 and 5 of ISO 32000-1 with the empty user password; any owner entry will do for opening. */
-function rc4Security(fileId: Buffer): Security {
+function revision3Or4Security(fileId: Buffer, aes: boolean): Security {
   const owner = createHash('sha256').update('owner').digest();
   const permissions = Buffer.alloc(4);
   permissions.writeInt32LE(PERMISSIONS);
@@ -40,9 +41,16 @@ function rc4Security(fileId: Buffer): Security {
   for (let round = 0; round < 50; round++) key = md5(key);
   let user = rc4(key, md5(Buffer.concat([PADDING, fileId])));
   for (let round = 1; round <= 19; round++) user = rc4(Buffer.from(key.map((byte) => byte ^ round)), user);
+  const entries = `/P ${PERMISSIONS} /O <${owner.toString('hex')}> /U <${Buffer.concat([user, Buffer.alloc(16)]).toString('hex')}>`;
+  const objectKey = (objectNumber: number) => md5(Buffer.concat([key, Buffer.from([objectNumber, 0, 0, 0, 0]), Buffer.from(aes ? 'sAlT' : '')]));
+  if (!aes) return { dictionary: `<< /Filter /Standard /V 2 /R 3 /Length 128 ${entries} >>`, encrypt: (objectNumber, data) => rc4(objectKey(objectNumber), data) };
   return {
-    dictionary: `<< /Filter /Standard /V 2 /R 3 /Length 128 /P ${PERMISSIONS} /O <${owner.toString('hex')}> /U <${Buffer.concat([user, Buffer.alloc(16)]).toString('hex')}> >>`,
-    encrypt: (objectNumber, data) => rc4(md5(Buffer.concat([key, Buffer.from([objectNumber, 0, 0, 0, 0])])), data),
+    dictionary: `<< /Filter /Standard /V 4 /R 4 /Length 128 /CF << /StdCF << /CFM /AESV2 /AuthEvent /DocOpen /Length 16 >> >> /StmF /StdCF /StrF /StdCF ${entries} >>`,
+    encrypt: (objectNumber, data) => {
+      const iv = randomBytes(16);
+      const cipher = createCipheriv('aes-128-cbc', objectKey(objectNumber), iv);
+      return Buffer.concat([iv, cipher.update(data), cipher.final()]);
+    },
   };
 }
 

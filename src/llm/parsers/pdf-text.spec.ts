@@ -45,7 +45,7 @@ describe('extractDocument for PDF', () => {
   });
 
   it('reads a PDF encrypted without a user password, as pdf.js opens it', async () => {
-    for (const method of ['rc4', 'aes256'] as const) {
+    for (const method of ['rc4', 'aes128', 'aes256'] as const) {
       const pdf = makeEncryptedPdfOpenWithoutPassword(method, { zlib: deflateSync(pageText('Salary bands are reviewed in March')) });
       await expect(extractDocument(pdf, 'bands.pdf', OPTIONS)).resolves.toMatchObject({ text: 'Salary bands are reviewed in March' });
     }
