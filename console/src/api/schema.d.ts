@@ -583,7 +583,8 @@ export interface paths {
         /**
          * What if: replay the tickets filed in the last `?days=` days (default 30) under this policy, each from its
          *     own audit trail, and count how many would have met or breached each target — by metric and by priority.
-         *     Nothing is written (a POST because it is a computation to run, not a resource to read).
+         *     Nothing is written (a POST because it is a computation to run, not a resource to read). 409 when the
+         *     policy's targets do not fit in its calendar (saved before that was checked).
          */
         post: operations["slaSimulate"];
         delete?: never;
@@ -636,7 +637,11 @@ export interface paths {
         /** Your delegations that have not ended: those you gave and those you received. */
         get: operations["approvalsListDelegations"];
         put?: never;
-        /** Hand your approvals to another support user for a period: they appear in their `mine=true` list, and reminders name them. */
+        /**
+         * Hand your approvals to another support user for a period (starting now or later): they appear in their
+         *     `mine=true` list, and reminders name them. 409 beyond 10 delegations not yet ended, or when it would
+         *     overlap one from that user back to you. A delegation ends early when its delegate loses the support role.
+         */
         post: operations["approvalsDelegate"];
         delete?: never;
         options?: never;
@@ -993,10 +998,11 @@ export interface components {
         TicketDto: {
             /**
              * @description Support and admin only: the service levels in one word — `on_track`, `at_risk` (a warning fired),
-             *     `breached`, `paused` (a person outside support is awaited) or `met`; null before the first evaluation.
+             *     `breached`, `paused` (a person outside support is awaited), `met`, or `unknown` (the default policy
+             *     cannot count them; GET /tickets/{id}/sla says why); null before the first evaluation.
              * @enum {string|null}
              */
-            sla_state?: "on_track" | "at_risk" | "breached" | "paused" | "met" | null;
+            sla_state?: "on_track" | "at_risk" | "breached" | "paused" | "met" | "unknown" | null;
             ticket_id: string;
             /** @example Request for Admin Access */
             title: string;
@@ -1633,7 +1639,13 @@ export interface components {
             };
             /** @description The instant the clocks were read at (now). */
             evaluated_at: string;
+            /** @description Empty when the clocks cannot be counted (see `unknown_reason`). */
             metrics: components["schemas"]["TicketSlaMetricDto"][];
+            /**
+             * @description Why the clocks cannot be counted under the policy — a target its calendar cannot reach, say (the
+             *     ticket's `sla_state` is then `unknown`); null when they can.
+             */
+            unknown_reason: string | null;
         };
         ApprovalPlanDto: {
             summary: string;
@@ -1688,11 +1700,13 @@ export interface components {
              */
             delegate_id: string;
             /**
+             * Format: date-time
              * @description From when (ISO 8601); now if absent.
              * @example 2026-12-20T00:00:00Z
              */
             starts_at?: string;
             /**
+             * Format: date-time
              * @description Until when (ISO 8601), at most a year after the start.
              * @example 2027-01-04T00:00:00Z
              */
@@ -1815,7 +1829,10 @@ export interface operations {
             query?: {
                 wait?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (1–255 printable ASCII characters, e.g. a UUID) from the same user within 24 h answers with the first status and body, marked `Idempotent-Replayed: true`, without doing the work again. The same key with another method, path or body: 422; while the first call is still in flight: 409. A call that failed stored nothing, so its retry runs anew. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1851,6 +1868,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Too many requests (per address for sign-in, per user elsewhere); retry after `Retry-After` seconds */
             429: {
                 headers: {
@@ -1867,7 +1902,10 @@ export interface operations {
             query?: {
                 wait?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (1–255 printable ASCII characters, e.g. a UUID) from the same user within 24 h answers with the first status and body, marked `Idempotent-Replayed: true`, without doing the work again. The same key with another method, path or body: 422; while the first call is still in flight: 409. A call that failed stored nothing, so its retry runs anew. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 ticket_id: string;
             };
@@ -1923,8 +1961,21 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Conflicts with the current state */
+            /**
+             * @description Conflicts with the current state
+             *
+             *     Conflicts with the current state
+             */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2190,7 +2241,10 @@ export interface operations {
     ticketsCreate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (1–255 printable ASCII characters, e.g. a UUID) from the same user within 24 h answers with the first status and body, marked `Idempotent-Replayed: true`, without doing the work again. The same key with another method, path or body: 422; while the first call is still in flight: 409. A call that failed stored nothing, so its retry runs anew. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2208,7 +2262,11 @@ export interface operations {
                     "application/json": components["schemas"]["TicketDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /**
+             * @description Invalid input: `message` lists each problem
+             *
+             *     Invalid input: `message` lists each problem
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2219,6 +2277,24 @@ export interface operations {
             };
             /** @description Missing, invalid or expired access token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2462,7 +2538,10 @@ export interface operations {
     ticketsAddComment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (1–255 printable ASCII characters, e.g. a UUID) from the same user within 24 h answers with the first status and body, marked `Idempotent-Replayed: true`, without doing the work again. The same key with another method, path or body: 422; while the first call is still in flight: 409. A call that failed stored nothing, so its retry runs anew. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 ticket_id: string;
             };
@@ -2482,7 +2561,11 @@ export interface operations {
                     "application/json": components["schemas"]["CommentDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /**
+             * @description Invalid input: `message` lists each problem
+             *
+             *     Invalid input: `message` lists each problem
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2511,6 +2594,24 @@ export interface operations {
             };
             /** @description Not found (or not visible to you) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4056,6 +4157,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     ticketSlaTicketSla: {
@@ -4254,6 +4364,15 @@ export interface operations {
             };
             /** @description Your role may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
