@@ -119,6 +119,12 @@ describe('assertPdfExpandsWithin', () => {
     expect(refusal(makeEncryptedPdf(), 100 * MiB)).toMatchObject({ code: 'encrypted', message: 'The PDF is password-protected; remove the password and upload it again' });
   });
 
+  it('refuses objects that overlap, each read running on through the next ones, rather than read them all', () => {
+    // Reading every one to its end would read the file some 100 times over (a dictionary nests in the next).
+    const tangled = Buffer.from(`%PDF-1.4\n${'1 0 obj <<'.repeat(20_000)}`, 'latin1');
+    expect(refusal(tangled, 100 * MiB)).toMatchObject({ code: 'too_complex', message: 'The PDF’s objects overlap too much to be checked; it may be damaged' });
+  });
+
   it('refuses as damaged a stream whose dictionary it cannot read', () => {
     const pdf = pdfOf(onePage('<< /Length 10 /Filter /FlateDecode /Note ) >>\nstream\n0123456789\nendstream'));
     expect(refusal(pdf, 100 * MiB)).toMatchObject({ code: 'corrupt', message: 'The PDF has a stream whose dictionary cannot be read; it may be damaged' });

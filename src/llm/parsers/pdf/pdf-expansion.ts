@@ -8,7 +8,7 @@ import { ExpansionCounter, ExpansionLimitExceeded } from './byte-sink';
 import { StreamDecryption, streamDecryptions } from './pdf-decryption';
 import { decodeChain, isImageCodec, PdfFilter } from './pdf-filters';
 import { isMarkedImage, objectsReadAsData } from './pdf-roles';
-import { addObjectStreamDefinitions, findObjects, isKeyword, PdfObjects, PdfStreamObject, resolveAll } from './pdf-objects';
+import { addObjectStreamDefinitions, endstreamFrom, findObjects, isKeyword, PdfObjects, PdfStreamObject, resolveAll } from './pdf-objects';
 import { PdfDict, PdfName, PdfRef, PdfValue } from './pdf-syntax';
 
 /** More readings of one stream than this (a filter or parameter defined again and again) is not a real document. */
@@ -92,7 +92,7 @@ function dataEnd(objects: PdfObjects, stream: PdfStreamObject): number | null {
     .filter((value): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 0)
     .map((value) => stream.dataStart + value)
     .filter((end) => end <= objects.data.length && endstreamFollows(objects.data, end));
-  const searched = objects.text.indexOf('endstream', stream.dataStart);
+  const searched = endstreamFrom(objects, stream.dataStart);
   if (searched !== -1) ends.push(searched);
   return ends.length > 0 ? Math.max(...ends) : null;
 }

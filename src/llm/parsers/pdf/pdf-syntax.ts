@@ -32,24 +32,30 @@ export class PdfDict {
 export type PdfValue = number | boolean | null | PdfName | PdfRef | PdfString | PdfKeyword | PdfDict | PdfValue[];
 
 const MAX_NESTING = 100;
-const WHITESPACE = new Set([0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]);
-const DELIMITERS = new Set([0x28, 0x29, 0x3c, 0x3e, 0x5b, 0x5d, 0x7b, 0x7d, 0x2f, 0x25]);
+// Each byte's class, looked up rather than tested: every byte of every object passes through these.
+const REGULAR = 0;
+const WHITESPACE = 1;
+const DELIMITER = 2;
+const CLASSES = new Uint8Array(256);
+for (const byte of [0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]) CLASSES[byte] = WHITESPACE;
+for (const byte of [0x28, 0x29, 0x3c, 0x3e, 0x5b, 0x5d, 0x7b, 0x7d, 0x2f, 0x25]) CLASSES[byte] = DELIMITER;
 const ESCAPES: Record<number, number> = { 0x6e: 0x0a, 0x72: 0x0d, 0x74: 0x09, 0x62: 0x08, 0x66: 0x0c };
 
-export function isWhitespace(byte: number): boolean {
-  return WHITESPACE.has(byte);
+export function isWhitespace(byte: number | undefined): boolean {
+  return byte !== undefined && CLASSES[byte] === WHITESPACE;
 }
 
 /** Neither whitespace nor a delimiter: part of a name, number or keyword. */
 export function isRegular(byte: number | undefined): boolean {
-  return byte !== undefined && !WHITESPACE.has(byte) && !DELIMITERS.has(byte);
+  return byte !== undefined && CLASSES[byte] === REGULAR;
 }
 
-/** Reads values from `data`, starting at `position`; malformed syntax throws a RangeError. */
+/** Reads values from `data` (and `text`, the same bytes as latin1), starting at `position`; malformed syntax throws a RangeError. */
 export class PdfReader {
   constructor(
     private readonly data: Uint8Array,
     public position: number,
+    private readonly text: string,
   ) {}
 
   skipSpace(): void {
@@ -57,7 +63,7 @@ export class PdfReader {
       const byte = this.data[this.position];
       if (byte === 0x25) {
         while (this.position < this.data.length && this.data[this.position] !== 0x0a && this.data[this.position] !== 0x0d) this.position++;
-      } else if (byte !== undefined && WHITESPACE.has(byte)) {
+      } else if (isWhitespace(byte)) {
         this.position++;
       } else {
         return;
@@ -145,7 +151,7 @@ export class PdfReader {
   private readWord(): string {
     const start = this.position;
     while (isRegular(this.data[this.position])) this.position++;
-    return latin1(this.data.subarray(start, this.position));
+    return this.text.slice(start, this.position);
   }
 
   private readName(): string {
