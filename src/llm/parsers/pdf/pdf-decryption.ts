@@ -13,17 +13,29 @@ export const PASSWORD_PROTECTED = 'The PDF is password-protected; remove the pas
 
 type CryptMethod = 'rc4' | 'aes128' | 'aes256' | 'none';
 
+const MAX_HANDLERS = 8;
+
 /**
  * One decryption per encryption dictionary the trailers name (a crafted file may name several, and pdf.js uses the
  * one its cross-reference table leads to). Refuses as encrypted when the empty password opens none of them.
  */
 export function streamDecryptions(objects: PdfObjects): StreamDecryption[] {
-  const handlers = objects.trailers.flatMap((trailer) =>
+  const named = objects.trailers.flatMap((trailer) =>
     resolveAll(objects, trailer.get('Encrypt'))
       .filter((value): value is PdfDict => value instanceof PdfDict)
       .map((dict) => ({ dict, fileId: firstString(resolveAll(objects, trailer.get('ID')).at(-1)) })),
   );
+  // Every incremental update's trailer names the same one again.
+  const dictIds = new Map<PdfDict, number>();
+  const unique = new Map<string, (typeof named)[number]>();
+  for (const handler of named) {
+    if (!dictIds.has(handler.dict)) dictIds.set(handler.dict, dictIds.size);
+    unique.set(`${dictIds.get(handler.dict)}:${handler.fileId.toString('hex')}`, handler);
+  }
+  const handlers = [...unique.values()];
   if (handlers.length === 0) return [];
+  // A file that names more than a few different ones is made to be slow: each costs a key derivation.
+  if (handlers.length > MAX_HANDLERS) throw new DocumentError('too_complex', 'The PDF names too many encryption dictionaries to be read safely');
   const decryptions = handlers.map(({ dict, fileId }) => openWithEmptyPassword(objects, dict, fileId)).filter((decryption) => decryption !== null);
   if (decryptions.length === 0) throw new DocumentError('encrypted', PASSWORD_PROTECTED);
   return decryptions;

@@ -11,8 +11,8 @@ import { isMarkedImage, objectsReadAsData } from './pdf-roles';
 import { addObjectStreamDefinitions, endstreamFrom, findObjects, isKeyword, PdfObjects, PdfStreamObject, resolveAll } from './pdf-objects';
 import { PdfDict, PdfName, PdfRef, PdfValue } from './pdf-syntax';
 
-/** More readings of one stream than this (a filter or parameter defined again and again) is not a real document. */
-const MAX_CHAIN_READINGS = 16;
+/** More readings of one stream than this (a length, filter or parameter defined again and again) is not a real document. */
+const MAX_READINGS = 16;
 
 /** Refuses, as too large, a PDF whose streams decode to more than the budget in total. */
 export function assertPdfExpandsWithin(data: Uint8Array, budget: ExpansionBudget): void {
@@ -53,7 +53,7 @@ function measureStream(objects: PdfObjects, stream: PdfStreamObject, decryptions
   const raw = objects.data.subarray(stream.dataStart, end);
   const inputs = [raw, ...decryptions.map((decrypt) => decrypt(stream.id, raw)).filter((input) => input !== null)];
   const chains = filterChains(objects, stream.dict);
-  if (inputs.length * chains.length > MAX_CHAIN_READINGS) throw new DocumentError('too_complex', 'The PDF defines its streams’ filters in too many conflicting ways to be read safely');
+  assertFewReadings(inputs.length * chains.length);
   assertNoImageCodec(chains);
   let most = 0;
   const kept: Uint8Array[] = [];
@@ -86,7 +86,7 @@ function assertNoImageCodec(chains: PdfFilter[][]): void {
  */
 function dataEnd(objects: PdfObjects, stream: PdfStreamObject): number | null {
   const length = stream.dict.get('Length');
-  const lengths = resolveAll(objects, length);
+  const lengths = definitionsOf(objects, length);
   if (length instanceof PdfRef && lengths.length === 0) return objects.data.length;
   const ends = lengths
     .filter((value): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 0)
@@ -94,7 +94,7 @@ function dataEnd(objects: PdfObjects, stream: PdfStreamObject): number | null {
     .filter((end) => end <= objects.data.length && endstreamFollows(objects.data, end));
   const searched = endstreamFrom(objects, stream.dataStart);
   if (searched !== -1) ends.push(searched);
-  return ends.length > 0 ? Math.max(...ends) : null;
+  return ends.length > 0 ? ends.reduce((furthest, end) => Math.max(furthest, end)) : null;
 }
 
 function endstreamFollows(data: Uint8Array, position: number): boolean {
@@ -112,16 +112,12 @@ function endstreamFollows(data: Uint8Array, position: number): boolean {
  * references, and ignores parameters that are not a dictionary. One chain per definition of an indirect value.
  */
 function filterChains(objects: PdfObjects, dict: PdfDict): PdfFilter[][] {
-  const filterValues = resolveAll(objects, dict.get('F') ?? dict.get('Filter'));
-  const paramValues = resolveAll(objects, dict.get('DP') ?? dict.get('DecodeParms'));
   const chains: PdfFilter[][] = [];
-  for (const filterValue of filterValues.length > 0 ? filterValues : [null]) {
-    for (const paramValue of paramValues.length > 0 ? paramValues : [null]) {
-      if (filterValue instanceof PdfName) {
-        chains.push([{ name: filterValue.name, params: paramValue instanceof PdfDict ? resolvedParams(objects, paramValue) : null }]);
-      } else if (Array.isArray(filterValue)) {
-        chains.push(...arrayChains(objects, filterValue, Array.isArray(paramValue) ? paramValue : []));
-      }
+  for (const filterValue of orNull(definitionsOf(objects, dict.get('F') ?? dict.get('Filter')))) {
+    for (const paramValue of orNull(definitionsOf(objects, dict.get('DP') ?? dict.get('DecodeParms')))) {
+      if (filterValue instanceof PdfName) chains.push([filterOf(objects, filterValue, paramValue)]);
+      else if (Array.isArray(filterValue)) chains.push(...arrayChains(objects, filterValue, Array.isArray(paramValue) ? paramValue : []));
+      assertFewReadings(chains.length);
     }
   }
   return chains.length > 0 ? chains : [[]];
@@ -130,25 +126,40 @@ function filterChains(objects: PdfObjects, dict: PdfDict): PdfFilter[][] {
 function arrayChains(objects: PdfObjects, names: PdfValue[], params: PdfValue[]): PdfFilter[][] {
   let chains: PdfFilter[][] = [[]];
   names.forEach((name, index) => {
-    const nameChoices = resolveAll(objects, name).filter((value): value is PdfName => value instanceof PdfName);
-    const paramChoices = resolveAll(objects, params[index]);
-    const filters = nameChoices.flatMap((choice) =>
-      (paramChoices.length > 0 ? paramChoices : [null]).map((param) => ({ name: choice.name, params: param instanceof PdfDict ? resolvedParams(objects, param) : null })),
-    );
+    const choices = definitionsOf(objects, name).filter((value): value is PdfName => value instanceof PdfName);
+    const filters = choices.flatMap((choice) => orNull(definitionsOf(objects, params[index])).map((param) => filterOf(objects, choice, param)));
     // pdf.js gives up a stream with a filter that is not a name; reading on only overestimates.
-    chains = filters.length === 0 ? chains : chains.flatMap((chain) => filters.map((filter) => [...chain, filter]));
+    if (filters.length === 0) return;
+    assertFewReadings(chains.length * filters.length);
+    chains = chains.flatMap((chain) => filters.map((filter) => [...chain, filter]));
   });
-  return chains.slice(0, MAX_CHAIN_READINGS + 1);
+  return chains;
 }
 
-/** The parameters with references replaced by the largest number they may stand for (pdf.js resolves them on reading). */
-function resolvedParams(objects: PdfObjects, params: PdfDict): PdfDict {
+/** The filter with its parameters' references replaced by the largest number they may stand for (pdf.js resolves them on reading). */
+function filterOf(objects: PdfObjects, name: PdfName, params: PdfValue | null): PdfFilter {
+  if (!(params instanceof PdfDict)) return { name: name.name, params: null };
   const entries = new Map<string, PdfValue>();
   for (const [key, value] of params.entries) {
-    const numbers = resolveAll(objects, value).filter((candidate): candidate is number => typeof candidate === 'number');
-    entries.set(key, value instanceof PdfRef ? (numbers.length > 0 ? Math.max(...numbers) : null) : value);
+    const numbers = definitionsOf(objects, value).filter((candidate): candidate is number => typeof candidate === 'number');
+    entries.set(key, value instanceof PdfRef ? numbers.reduce<number | null>((most, number) => Math.max(most ?? number, number), null) : value);
   }
-  return new PdfDict(entries);
+  return { name: name.name, params: new PdfDict(entries) };
+}
+
+/** Each definition of a value that may be indirect; a real document defines an object once, or again in an update. */
+function definitionsOf(objects: PdfObjects, value: PdfValue | undefined): PdfValue[] {
+  const definitions = resolveAll(objects, value);
+  assertFewReadings(definitions.length);
+  return definitions;
+}
+
+function orNull(values: PdfValue[]): Array<PdfValue | null> {
+  return values.length > 0 ? values : [null];
+}
+
+function assertFewReadings(readings: number): void {
+  if (readings > MAX_READINGS) throw new DocumentError('too_complex', 'The PDF defines its streams’ filters in too many conflicting ways to be read safely');
 }
 
 /** A `>> stream` this scan could not read as an object's dictionary might still be one pdf.js reads: refuse rather than guess. */
