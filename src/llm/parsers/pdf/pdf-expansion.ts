@@ -32,42 +32,42 @@ function measure(data: Uint8Array, counter: ExpansionCounter): void {
   // Object streams first: the objects they hold may be the lengths and filters of other streams, and the
   // references that tell an image from page contents.
   for (const stream of objects.streams.filter(isObjectStream)) {
-    const readings = measureStream(objects, stream, decryptions, counter, true).map((bytes) => addObjectStreamDefinitions(objects, stream.dict, bytes));
-    if (!readings.includes(true)) objects.complete = false;
+    let read = false;
+    measureStream(objects, stream, decryptions, counter, (bytes) => (read = addObjectStreamDefinitions(objects, stream.dict, bytes) || read));
+    if (!read) objects.complete = false;
   }
   const readAsData = objectsReadAsData(objects);
   for (const stream of objects.streams.filter((stream) => !isObjectStream(stream))) {
     // Only where every reference could be read does "referenced as an image alone" mean anything.
     const onlyAnImage = objects.complete && stream.id !== null && isMarkedImage(stream.dict) && !readAsData.has(stream.id.num);
-    if (!onlyAnImage) measureStream(objects, stream, decryptions, counter, false);
+    if (!onlyAnImage) measureStream(objects, stream, decryptions, counter);
   }
 }
 
 /**
  * Adds the most any reading of the stream decodes to (with and without each decryption, with each definition
- * of an indirect filter): whichever pdf.js takes, it takes no more. Returns each reading's bytes when `keep`.
+ * of an indirect filter): whichever pdf.js takes, it takes no more. `read` gets each reading's bytes in turn.
  */
-function measureStream(objects: PdfObjects, stream: PdfStreamObject, decryptions: StreamDecryption[], counter: ExpansionCounter, keep: boolean): Uint8Array[] {
+function measureStream(objects: PdfObjects, stream: PdfStreamObject, decryptions: StreamDecryption[], counter: ExpansionCounter, read?: (bytes: Uint8Array) => void): void {
   const end = dataEnd(objects, stream);
-  if (end === null) return [];
+  if (end === null) return;
   const raw = objects.data.subarray(stream.dataStart, end);
   const inputs = [raw, ...decryptions.map((decrypt) => decrypt(stream.id, raw)).filter((input) => input !== null)];
   const chains = filterChains(objects, stream.dict);
   assertFewReadings(inputs.length * chains.length);
   assertNoImageCodec(chains);
   let most = 0;
-  const kept: Uint8Array[] = [];
   for (const input of inputs) {
     for (const chain of chains) {
       const reading = new ExpansionCounter(counter.limit - counter.bytes);
       // Decrypting is a stage of its own in pdf.js, with a buffer of its own.
       if (input !== raw) reading.add(input.length);
-      kept.push(decodeChain(input, chain, reading, keep));
+      const bytes = decodeChain(input, chain, reading, read !== undefined);
+      read?.(bytes);
       most = Math.max(most, reading.bytes);
     }
   }
   counter.add(most);
-  return keep ? kept : [];
 }
 
 /**
