@@ -77,7 +77,9 @@ describe('Ingestion under load (e2e)', () => {
   it('refuses, with 422, a small DOCX that needs more memory to read than a worker thread may have, and keeps serving', async () => {
     const { result, statuses } = await probedDuring('/health', async () => upload(heavyDocx(), 'checklist.docx'));
     expect(result.status).toBe(422);
-    expect(result.body.message).toMatch(/more than 512 MB of memory/);
+    // Its 21 MB of XML is refused before mammoth builds a tree of it (INGEST_WORKER_MEMORY_MB / 32); a part
+    // under that share which still needs more than the thread's heap is refused when the thread runs out.
+    expect(result.body.message).toMatch(/\(INGEST_WORKER_MEMORY_MB( \/ 32)?\)/);
     expect([...statuses]).toEqual([200]);
     // The pool replaces the thread it lost: the next document is read.
     const next = await upload(Buffer.from('# Badge readers\n\nHold the badge flat against the reader for two seconds.\n'), 'badges.md').expect(201);

@@ -3,7 +3,7 @@
 // limit. The server runs in this process, so its resident memory is measured here while the bomb is read.
 import request from 'supertest';
 import { makeFlateBombPdf, onePage, pdfOf } from '../support/bomb-fixtures';
-import { makeDocx, makePdf, makeZipBomb } from '../support/fixtures';
+import { makeDocx, makeDocxWithLongRun, makePdf, makeZipBomb } from '../support/fixtures';
 import { signInAdmin, signUpAs, SignedIn } from '../support/http';
 import { bootTestApp, TestApp, WITHOUT_WORKFLOW } from '../support/test-app';
 
@@ -73,6 +73,18 @@ describe('Decompression bombs (e2e)', () => {
     expect(response.status).toBe(422);
     expect(response.body.message).toMatch(/^The DOCX expands to more than [\d.]+ (MB|KB) \(50 times its size, MAX_EXPANSION_RATIO\)/);
     expect(await stored('bomb.docx')).toBe(0);
+  });
+
+  it('refuses a DOCX whose XML is more than its reading thread can hold, within the expansion budget, and keeps serving', async () => {
+    // 30 MB of text in one run, and a 0.8 MB picture that puts it within 50 times the file's size: on the
+    // 512 MB thread this used to abort the whole server process (exit 134) instead of failing the upload.
+    const heavy = makeDocxWithLongRun(30 * MiB, 800 * 1024);
+    expect(30 * MiB).toBeLessThan(50 * heavy.length);
+    const response = await upload(heavy, 'long-run.docx');
+    expect(response.status).toBe(422);
+    expect(response.body.message).toMatch(/^The DOCX's word\/document\.xml holds [\d.]+ MB of XML, more than the [\d.]+ MB its reading may hold \(INGEST_WORKER_MEMORY_MB \/ 32\)/);
+    expect(await stored('long-run.docx')).toBe(0);
+    await request(testApp.url).get('/health/live').expect(200);
   });
 
   it('still reads ordinary PDFs and DOCX files, compressed or not', async () => {

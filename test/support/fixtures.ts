@@ -1,4 +1,5 @@
 // Real, small documents built in memory for the parser unit tests and the e2e suite (no binary fixtures in git).
+import { randomBytes } from 'node:crypto';
 import { strToU8, zipSync, type Zippable } from 'fflate';
 
 /** A text PDF: one page per string, one text line per `\n`; Helvetica, so pdf.js needs no embedded font. */
@@ -155,12 +156,22 @@ function xmlEscape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-function zipDocx(document: string, level: 6 | 9): Buffer {
+function zipDocx(document: string, level: 6 | 9, extra: Zippable = {}): Buffer {
   const files: Zippable = {
     '[Content_Types].xml': strToU8(CONTENT_TYPES),
     '_rels/.rels': strToU8(PACKAGE_RELS),
     'word/document.xml': strToU8(document),
     'word/styles.xml': strToU8(STYLES),
+    ...extra,
   };
   return Buffer.from(zipSync(files, { level }));
+}
+
+/**
+ * A DOCX whose one paragraph is a single text run of `runBytes`, made large enough by an incompressible
+ * picture of `paddingBytes` that the run stays within MAX_EXPANSION_RATIO times the file's size.
+ */
+export function makeDocxWithLongRun(runBytes: number, paddingBytes: number): Buffer {
+  const document = documentXml(`<w:p><w:r><w:t xml:space="preserve">${'a'.repeat(runBytes)}</w:t></w:r></w:p>`);
+  return zipDocx(document, 9, { 'word/media/picture.bin': [new Uint8Array(randomBytes(paddingBytes)), { level: 0 }] });
 }

@@ -15,6 +15,12 @@ const WORKER_FILE = __filename.endsWith('.ts')
   ? join(__dirname, '..', '..', '..', 'scripts', 'document-worker-from-sources.js')
   : join(__dirname, 'document-worker.js');
 
+/**
+ * How many times its size a DOCX part's XML may take in the thread's heap, with room to spare: a 30 MB
+ * text run took more than 512 MB and aborted the process (INGEST_WORKER_MEMORY_MB / 32 is 16 MB there).
+ */
+const XML_PART_SHARE_OF_HEAP = 32;
+
 @Injectable()
 export class DocumentWorkers implements OnModuleDestroy {
   private readonly logger = new Logger(DocumentWorkers.name);
@@ -44,7 +50,8 @@ export class DocumentWorkers implements OnModuleDestroy {
   async prepare(buffer: Buffer, filename: string, budget: ExpansionBudget): Promise<PreparedDocument> {
     // A copy of exactly the file (a pooled Buffer's memory holds other data), moved to the thread.
     const copy = new Uint8Array(buffer);
-    const reply = await this.run<PrepareReply>('prepare', { buffer: copy, filename, budget }, [copy.buffer]);
+    const xmlPartBytes = Math.floor((this.memoryMb * 1024 * 1024) / XML_PART_SHARE_OF_HEAP);
+    const reply = await this.run<PrepareReply>('prepare', { buffer: copy, filename, budget: { ...budget, xmlPartBytes } }, [copy.buffer]);
     if (!reply.ok) throw new DocumentError(reply.code, reply.message);
     return reply.document;
   }

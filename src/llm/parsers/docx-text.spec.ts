@@ -39,6 +39,18 @@ describe('extractDocument for DOCX', () => {
     await expect(extractDocument(docx, 'big.docx', budget(declared - 1))).rejects.toMatchObject({ code: 'too_large_uncompressed' });
   });
 
+  it('refuses a part of more XML than its reading may hold as too complex, before mammoth builds its tree', async () => {
+    const docx = makeDocx(['x'.repeat(4000)]);
+    const parse = jest.spyOn(mammoth, 'extractRawText');
+    await expect(extractDocument(docx, 'long.docx', { ...budget(MB), xmlPartBytes: 2000 })).rejects.toMatchObject({
+      code: 'too_complex',
+      message: expect.stringMatching(/^The DOCX's word\/document\.xml holds 5 KB of XML, more than the 2 KB its reading may hold/),
+    });
+    expect(parse).not.toHaveBeenCalled();
+    await expect(extractDocument(docx, 'long.docx', { ...budget(MB), xmlPartBytes: 10_000 })).resolves.toMatchObject({ kind: 'docx' });
+    parse.mockRestore();
+  });
+
   it('refuses a zip bomb that declares a harmless size, as corrupt and before mammoth reads it', async () => {
     const forged = makeZipBomb(30 * MB, { declaredBytes: 4096 });
     const mammothRead = jest.spyOn(mammoth, 'extractRawText');

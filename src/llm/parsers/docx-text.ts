@@ -1,7 +1,7 @@
 // DOCX text through mammoth, after zip-bomb checks: the declared sizes first (no inflating), then that they are true.
 import mammoth from 'mammoth';
 import { DocumentError } from './document-error';
-import { ExpansionBudget, tooLargeUncompressed } from './expansion-budget';
+import { ExpansionBudget, formatBytes, tooLargeUncompressed } from './expansion-budget';
 import { assertEntriesInflateAsDeclared, readZipDirectory } from './zip-directory';
 
 /**
@@ -14,6 +14,13 @@ export async function readDocx(buffer: Buffer, budget: ExpansionBudget): Promise
   // The total bounds every single entry too.
   const declaredBytes = entries.reduce((total, entry) => total + entry.uncompressedSize, 0);
   if (declaredBytes > budget.bytes) throw tooLargeUncompressed('DOCX', budget);
+  const heavyPart = entries.find((entry) => /\.(xml|rels)$/i.test(entry.name) && entry.uncompressedSize > (budget.xmlPartBytes ?? Infinity));
+  if (heavyPart) {
+    throw new DocumentError(
+      'too_complex',
+      `The DOCX's ${heavyPart.name} holds ${formatBytes(heavyPart.uncompressedSize)} of XML, more than the ${formatBytes(budget.xmlPartBytes!)} its reading may hold (INGEST_WORKER_MEMORY_MB / 32); split the document`,
+    );
+  }
   // mammoth's JSZip trusts the declared sizes until it has inflated everything; make sure they are true first.
   assertEntriesInflateAsDeclared(buffer, entries);
   try {

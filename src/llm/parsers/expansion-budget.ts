@@ -7,6 +7,11 @@ export interface ExpansionBudget {
   bytes: number;
   /** What set the budget, e.g. "50 times its size, MAX_EXPANSION_RATIO". */
   limit: string;
+  /**
+   * The most XML one part of a DOCX may hold: mammoth builds a tree of the whole part, many times its size,
+   * and a thread that runs out of heap on it can abort the process instead of failing the upload.
+   */
+  xmlPartBytes?: number;
 }
 
 export interface ExpansionSettings {
