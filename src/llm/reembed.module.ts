@@ -3,6 +3,7 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import { LoggerModule } from '../common/logger.module';
 import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
+import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { LimitsModule } from '../limits/limits.module';
 import { LlmModule } from './llm.module';
 
@@ -10,9 +11,9 @@ import { LlmModule } from './llm.module';
  * What `npm run kb:reembed` starts: configuration, logs, the database and the knowledge base. Not the
  * whole app: its workflow queue would requeue and claim runs, its first-admin check would create an
  * account, and its event pump and sign-in have nothing to do here. The event emitter is there because
- * the tickets service (which the knowledge base uses) emits signals; the limits because its controllers' guards need them.
+ * the tickets service (which the knowledge base uses) emits signals; the limits and idempotency because its controllers' guards and interceptors need them.
  */
 @Module({
-  imports: [ConfigModule, LoggerModule, DatabaseModule, EventEmitterModule.forRoot(), LimitsModule, LlmModule],
+  imports: [ConfigModule, LoggerModule, DatabaseModule, EventEmitterModule.forRoot(), LimitsModule, IdempotencyModule, LlmModule],
 })
 export class ReembedModule {}
