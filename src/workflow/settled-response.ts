@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../config/app-config';
 import type { IdempotentFollowUp } from '../idempotency/idempotent.decorator';
-import { TicketsService } from '../tickets/tickets.service';
 import { WaitQueryDto } from './dto/create-request.dto';
 import { mapWorkflowResponse, WorkflowResponseDto } from './dto/workflow-response.dto';
-import { RunWaiter } from './run-waiter';
+import { WorkflowService } from './workflow.service';
 
 /**
  * `?wait=true` under an Idempotency-Key: the key stores the answer as it stood at the commit (a wait cannot
@@ -13,16 +11,11 @@ import { RunWaiter } from './run-waiter';
  */
 @Injectable()
 export class SettledResponse implements IdempotentFollowUp {
-  constructor(
-    private readonly waiter: RunWaiter,
-    private readonly ticketsService: TicketsService,
-    private readonly config: AppConfig,
-  ) {}
+  constructor(private readonly workflowService: WorkflowService) {}
 
   async afterCommit(answer: WorkflowResponseDto, query: WaitQueryDto | undefined, clientGone: AbortSignal): Promise<WorkflowResponseDto> {
     if (!query?.wait) return answer;
-    await this.waiter.untilSettled(answer.ticket_id, this.config.workflow.timeoutMs, clientGone);
-    const ticket = await this.ticketsService.findById(answer.ticket_id);
+    const ticket = await this.workflowService.settledTicket(answer.ticket_id, clientGone);
     return ticket ? mapWorkflowResponse(ticket) : answer;
   }
 }

@@ -54,7 +54,7 @@ export class WorkflowService implements OnModuleInit {
     const ticket = await this.ticketsService.create(user, fields);
     if (!this.config.workflow.enabled) return mapWorkflowResponse(ticket);
     const queued = await this.enqueue(ticket.ticket_id);
-    if (wait) return this.settledResponse(ticket.ticket_id, this.config.workflow.timeoutMs, clientGone);
+    if (wait) return this.settledResponse(ticket.ticket_id, clientGone);
     return { ...mapWorkflowResponse(ticket), next_action: queued ? 'queued' : 'workflow_starting' };
   }
 
@@ -76,7 +76,7 @@ export class WorkflowService implements OnModuleInit {
     if (dto.plan_hash !== undefined && response.kind !== 'approval') throw new BadRequestException('plan_hash belongs to an approval; this ticket waits for an answer');
     const updated = await this.commands.recordHumanResponse(ticketId, response, dto.plan_hash?.toLowerCase());
     this.queue.queued();
-    return wait ? this.settledResponse(ticketId, this.config.workflow.timeoutMs, clientGone) : mapWorkflowResponse(updated);
+    return wait ? this.settledResponse(ticketId, clientGone) : mapWorkflowResponse(updated);
   }
 
   /** Support asks the requester on a ticket people work on; the answer through POST /hil resumes the assistant. */
@@ -149,9 +149,14 @@ export class WorkflowService implements OnModuleInit {
     return true;
   }
 
-  private async settledResponse(ticketId: string, limitMs: number, clientGone?: AbortSignal): Promise<WorkflowResponseDto> {
-    await this.waiter.untilSettled(ticketId, limitMs, clientGone);
-    const ticket = await this.ticketsService.findById(ticketId);
+  /** `?wait=true`: the ticket once its run has paused or ended (or WORKFLOW_TIMEOUT passed, or the client left); null if it is gone. */
+  async settledTicket(ticketId: string, clientGone?: AbortSignal): Promise<TicketDto | null> {
+    await this.waiter.untilSettled(ticketId, this.config.workflow.timeoutMs, clientGone);
+    return this.ticketsService.findById(ticketId);
+  }
+
+  private async settledResponse(ticketId: string, clientGone?: AbortSignal): Promise<WorkflowResponseDto> {
+    const ticket = await this.settledTicket(ticketId, clientGone);
     if (!ticket) throw new Error(`Ticket ${ticketId} vanished`);
     return mapWorkflowResponse(ticket);
   }
