@@ -56,18 +56,22 @@ export class SlaEvaluator {
 
   /** Any policy with its calendar, ready to count with (a simulation's). */
   async withCalendar(policy: PolicyRow): Promise<ActivePolicy> {
-    const calendarRow = policy.calendar_id ? await this.slaRepository.findCalendar(policy.calendar_id) : null;
+    const calendarRow = await this.calendarRowOf(policy);
     return { policy, calendar: this.calendarOf(calendarRow), calendarRow };
   }
 
   /** The calendar a policy counts in (around the clock without one, or without a policy). */
   async calendarFor(policy: Pick<PolicyRow, 'calendar_id'> | null): Promise<BusinessCalendar> {
-    return this.calendarOf(policy?.calendar_id ? await this.slaRepository.findCalendar(policy.calendar_id) : null);
+    return this.calendarOf(await this.calendarRowOf(policy));
   }
 
   /** The default policy as the ticket's trail was read with it (one round trip for both). */
   activeFor(trail: { policy: PolicyRow | null; calendar: CalendarRow | null }): ActivePolicy | null {
     return trail.policy ? { policy: trail.policy, calendar: this.calendarOf(trail.calendar), calendarRow: trail.calendar } : null;
+  }
+
+  private async calendarRowOf(policy: Pick<PolicyRow, 'calendar_id'> | null): Promise<CalendarRow | null> {
+    return policy?.calendar_id ? this.slaRepository.findCalendar(policy.calendar_id) : null;
   }
 
   /** One instance per calendar version: a calendar caches the working stretches of the days it has counted. */
