@@ -237,15 +237,25 @@ describe('Workflow operations (e2e)', () => {
   it('also ends the run when support closes the ticket while its segment is still finishing', async () => {
     const repository = testApp.app.get(WorkflowRepository);
     const finish = repository.finish.bind(repository);
-    // Hold the end of the segment open, so that the close arrives while the run is still `running`.
+    // Hold the end of the segment open until the close is on its way, so that it arrives while the run is
+    // still `running`. Waiting for the ticket's status instead raced the segment's own transaction, which
+    // holds the embedded database's one connection while it finishes (it failed on a busy CI machine).
+    let entered!: () => void;
+    const finishing = new Promise<void>((resolve) => (entered = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
     jest.spyOn(repository, 'finish').mockImplementation(async (...args) => {
-      await sleep(500);
+      entered();
+      await released;
       return finish(...args);
     });
     const ticketId = (await fileRequest(testApp.url, alice.token, ACCESS_REQUEST).expect(201)).body.ticket_id;
-    await waitForStatus(testApp.url, alice.token, ticketId, ['waiting_for_approval']);
-    expect((await runOf(ticketId)).state).toBe('running');
-    await request(testApp.url).patch(`/api/v1/tickets/${ticketId}`).auth(admin.token, { type: 'bearer' }).send({ status: 'denied' }).expect(200);
+    await finishing;
+    const closing = request(testApp.url).patch(`/api/v1/tickets/${ticketId}`).auth(admin.token, { type: 'bearer' }).send({ status: 'denied' }).then((reply) => reply);
+    // The close waits for the segment's lock (or connection); let the segment go once it has been sent.
+    await sleep(200);
+    release();
+    expect((await closing).status).toBe(200);
 
     expect(await settledRun(ticketId, 'done')).toMatchObject({ state: 'done', resume: null });
     const state = (await getWorkflow(testApp.url, alice.token, ticketId).expect(200)).body;
