@@ -80,8 +80,8 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
       for (const context of contexts.splice(0)) await context.close().catch(() => undefined);
     },
     close: async () => {
-      // A failure's report: what the pages ran into, and what the server said last.
-      if (troubles.length) writeFileSync(join(SCREENSHOTS, '..', 'browser-troubles.txt'), `${troubles.join('\n')}\n\nserver output:\n${server.stderr}`);
+      // For a failure's report (.ci/run prints it): what the pages ran into, and what the server said last.
+      writeFileSync(join(SCREENSHOTS, '..', 'browser-troubles.txt'), `${troubles.join('\n') || '(none)'}\n\nserver output:\n${server.stderr}`);
       for (const context of contexts) await context.close().catch(() => undefined);
       await browser.close().catch(() => undefined);
       await server.stop('SIGTERM');
