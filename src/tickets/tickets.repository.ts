@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PageRequest } from '../common/keyset-cursor';
 import { TransactionalRepository } from '../database/transactional.repository';
-import { In, SelectQueryBuilder } from 'typeorm';
+import { EntityNotFoundError, In, SelectQueryBuilder } from 'typeorm';
 import { TicketComment } from './ticket-comment.entity';
 import { TicketEvent } from './ticket-event.entity';
 import { Ticket } from './ticket.entity';
@@ -74,9 +74,23 @@ export class TicketsRepository extends TransactionalRepository {
     return rows.map((row) => row.id);
   }
 
+  /** Changes the ticket and returns it as stored, in one statement: the columns a read selects come back with the UPDATE. */
   async updateTicket(id: string, changes: Partial<Ticket>): Promise<Ticket> {
-    await this.manager.update(Ticket, { id }, changes);
-    return this.manager.findOneByOrFail(Ticket, { id });
+    const metadata = this.manager.connection.getMetadata(Ticket);
+    const columns = metadata.columns.filter((column) => column.isSelect);
+    const { raw } = await this.manager
+      .createQueryBuilder()
+      .update(Ticket)
+      .set(changes)
+      .where('id = :id', { id })
+      .returning(columns.map((column) => column.propertyPath))
+      .updateEntity(false)
+      .execute();
+    const [row] = raw as Array<Record<string, unknown>>;
+    if (!row) throw new EntityNotFoundError(Ticket, { id });
+    const ticket = metadata.create() as Ticket;
+    for (const column of columns) column.setEntityValue(ticket, this.manager.connection.driver.prepareHydratedValue(row[column.databaseName], column));
+    return ticket;
   }
 
   async findPage(filters: TicketFilters, page: TicketPageRequest): Promise<{ tickets: Ticket[]; total?: number }> {
