@@ -1,7 +1,7 @@
 import { Command, MemorySaver } from '@langchain/langgraph';
 import type { TicketDto } from '../tickets/dto/ticket.dto';
 import type { TicketChanges } from '../tickets/tickets.service';
-import { buildSupportGraph, SupportGraphDeps } from './support.graph';
+import { buildSupportGraph, SegmentContext, SupportGraphDeps } from './support.graph';
 import type { HumanResponse } from './workflow.types';
 
 /** The graph on its own, with an in-memory checkpointer and stand-ins for the app's services. */
@@ -13,6 +13,7 @@ function harness(ticket: Partial<TicketDto>) {
     change: async (_claim, changed) => {
       changes.push(changed);
       Object.assign(current, { ...(changed.planSummary !== undefined ? { plan_summary: changed.planSummary } : {}), ...(changed.status ? { status: changed.status } : {}) });
+      return { ...current };
     },
     triage: async () => ({ priority: current.priority, category: current.category, privileged: false, missing: [] }) as never,
     retrieve: async () => ({ chunks: [] }) as never,
@@ -42,5 +43,31 @@ describe('support graph', () => {
     await graph.invoke(null, thread);
     expect(changes.at(-1)).toMatchObject({ status: 'resolved', decision: 'auto_resolved' });
     expect(changes.at(-1)!.resolution).not.toContain('Approved');
+  });
+});
+
+describe('support graph, within a run segment', () => {
+  it('reads no ticket when the segment brings one, and its later steps see the ticket its writes returned', async () => {
+    const ticket = { ticket_id: 't1', title: 'CRM access', description: 'Need access', status: 'pending', priority: 'medium', category: 'access', request_type: 'software_access' } as TicketDto;
+    const read = jest.fn(async () => ticket);
+    const triaged: string[] = [];
+    const graph = buildSupportGraph(
+      {
+        ticket: read,
+        change: async (_claim, changed) => ({ ...segment.ticket!, ...(changed.status ? { status: changed.status } : {}) }),
+        triage: async (current) => {
+          triaged.push(current.status);
+          return { priority: current.priority, category: current.category, privileged: false, missing: [] } as never;
+        },
+        retrieve: async () => ({ chunks: [] }) as never,
+        plan: async () => ({ summary: 'Grant it', steps: [], confidence: 0.9, citations: [], provider: 'offline' }) as never,
+      },
+      new MemorySaver(),
+    );
+    const segment: SegmentContext = { ticket };
+    await graph.invoke({ ticketId: 't1' }, { configurable: { thread_id: 't1', fence: 1 }, context: segment });
+    expect(read).not.toHaveBeenCalled();
+    expect(triaged).toEqual(['in_progress']);
+    expect(segment.ticket?.status).toBe('waiting_for_approval');
   });
 });

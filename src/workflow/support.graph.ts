@@ -11,6 +11,9 @@
 // Nodes that change the ticket do so through TicketsService (transition table, event row, one
 // transaction). A resumed node re-runs from its start, so the nodes that interrupt do nothing else; the
 // status change before each interrupt lives in its own node and is idempotent.
+//
+// The nodes read the ticket from the run segment's context (SegmentContext), not from the database: it is
+// read once when a segment starts and replaced by what each of the segment's writes returns.
 import { Annotation, END, interrupt, LangGraphRunnableConfig, START, StateGraph } from '@langchain/langgraph';
 import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
 import type { RetrievedContext } from '../llm/llm.service';
@@ -25,13 +28,27 @@ import type { HumanResponse, PendingQuestion, PolicyDecision } from './workflow.
 
 /** What the nodes need from the rest of the app. */
 export interface SupportGraphDeps {
+  /** Reads the ticket when an invocation brings none in its context. */
   ticket(ticketId: string): Promise<TicketDto>;
-  /** Writes under the run segment's claim (`fence`, from the invocation's config): a superseded segment's writes are refused. */
-  change(claim: { ticketId: string; fence: number }, changes: TicketChanges, note: { step: string; rule?: string }, comment?: string): Promise<void>;
+  /**
+   * Writes under the run segment's claim (`fence`, from the invocation's config): a superseded segment's writes
+   * are refused. Returns the ticket as written.
+   */
+  change(claim: { ticketId: string; fence: number }, changes: TicketChanges, note: { step: string; rule?: string }, comment?: string): Promise<TicketDto>;
   triage(ticket: TicketDto): Promise<TriageResult>;
   retrieve(query: string, ticketId: string): Promise<RetrievedContext>;
   plan(ticket: TicketDto, context: RetrievedContext, audience: TicketAudience): Promise<TicketSuggestion>;
 }
+
+/**
+ * What one run segment (one invocation) knows besides its checkpointed state: LangGraph's run context, never
+ * checkpointed. A run resumed in a later segment starts from a fresh read, since a person may have changed
+ * the ticket while the run waited.
+ */
+// A type, not an interface: LangGraph types a run's context as a record.
+export type SegmentContext = {
+  ticket?: TicketDto;
+};
 
 const last = <T>() => Annotation<T>({ reducer: (_, next) => next, default: () => null as T });
 
@@ -52,10 +69,21 @@ type Update = typeof SupportState.Update;
 type DropFirst<T extends unknown[]> = T extends [unknown, ...infer Rest] ? Rest : never;
 
 export function buildSupportGraph(deps: SupportGraphDeps, checkpointer: BaseCheckpointSaver) {
+  const segmentOf = (config: LangGraphRunnableConfig): SegmentContext | undefined => config.context as SegmentContext | undefined;
+  /** The ticket as this segment last read or wrote it; read once if the invocation brought none. */
+  const ticketOf = async (config: LangGraphRunnableConfig, ticketId: string): Promise<TicketDto> => {
+    const segment = segmentOf(config);
+    if (segment?.ticket) return segment.ticket;
+    const ticket = await deps.ticket(ticketId);
+    if (segment) segment.ticket = ticket;
+    return ticket;
+  };
   /** Writes only while the run is still wanted: a timed-out run must not change the ticket after its error. */
-  const change = (config: LangGraphRunnableConfig, ticketId: string, ...args: DropFirst<Parameters<SupportGraphDeps['change']>>) => {
+  const change = async (config: LangGraphRunnableConfig, ticketId: string, ...args: DropFirst<Parameters<SupportGraphDeps['change']>>) => {
     config.signal?.throwIfAborted();
-    return deps.change({ ticketId, fence: Number(config.configurable?.fence) }, ...args);
+    const written = await deps.change({ ticketId, fence: Number(config.configurable?.fence) }, ...args);
+    const segment = segmentOf(config);
+    if (segment) segment.ticket = written;
   };
   const answers = (state: SupportStateValues) => state.responses.filter((response) => response.kind === 'answer');
   const withAnswers = (ticket: TicketDto, state: SupportStateValues) =>
@@ -67,24 +95,24 @@ export function buildSupportGraph(deps: SupportGraphDeps, checkpointer: BaseChec
       return {};
     })
     .addNode('triage', async (state, config): Promise<Update> => {
-      const ticket = await deps.ticket(state.ticketId);
+      const ticket = await ticketOf(config, state.ticketId);
       const triage = await deps.triage(ticket);
       if (triage.priority !== ticket.priority || triage.category !== ticket.category) {
         await change(config, state.ticketId, { priority: triage.priority as TicketDto['priority'], category: triage.category as TicketDto['category'] }, { step: 'triage' });
       }
       return { findings: triage };
     })
-    .addNode('retrieve', async (state): Promise<Update> => {
-      const ticket = await deps.ticket(state.ticketId);
+    .addNode('retrieve', async (state, config): Promise<Update> => {
+      const ticket = await ticketOf(config, state.ticketId);
       return { context: await deps.retrieve(`${ticket.title}\n${withAnswers(ticket, state)}`, state.ticketId) };
     })
-    .addNode('plan', async (state): Promise<Update> => {
-      const ticket = await deps.ticket(state.ticketId);
+    .addNode('plan', async (state, config): Promise<Update> => {
+      const ticket = await ticketOf(config, state.ticketId);
       // The requester reads the plan (GET /workflow, the auto-resolution, the escalation note): it is written for them.
       return { draft: await deps.plan({ ...ticket, description: withAnswers(ticket, state) }, state.context!, 'requester') };
     })
-    .addNode('policy', async (state): Promise<Update> => {
-      const ticket = await deps.ticket(state.ticketId);
+    .addNode('policy', async (state, config): Promise<Update> => {
+      const ticket = await ticketOf(config, state.ticketId);
       const decision = decide({
         requestType: ticket.request_type,
         priority: ticket.priority,
@@ -98,7 +126,7 @@ export function buildSupportGraph(deps: SupportGraphDeps, checkpointer: BaseChec
     })
     .addNode('request_info', async (state, config): Promise<Update> => {
       const question = `To go on with your request, please tell us: ${(state.findings?.missing ?? []).join('; ')}.`;
-      const ticket = await deps.ticket(state.ticketId);
+      const ticket = await ticketOf(config, state.ticketId);
       // Idempotent: if this node re-runs after a crash, the question is not asked twice.
       if (ticket.status !== TicketStatus.WaitingForUser) {
         await change(
@@ -113,7 +141,7 @@ export function buildSupportGraph(deps: SupportGraphDeps, checkpointer: BaseChec
     })
     .addNode('ask_user', waitForPerson)
     .addNode('request_approval', async (state, config): Promise<Update> => {
-      const ticket = await deps.ticket(state.ticketId);
+      const ticket = await ticketOf(config, state.ticketId);
       const planSummary = approvalPlan(ticket, state);
       await change(
         config,
@@ -125,7 +153,7 @@ export function buildSupportGraph(deps: SupportGraphDeps, checkpointer: BaseChec
     })
     .addNode('approval', waitForPerson)
     .addNode('resolve', async (state, config) => {
-      const ticket = await deps.ticket(state.ticketId);
+      const ticket = await ticketOf(config, state.ticketId);
       const approval = decidingApproval(state);
       const planSummary = approval ? ticket.plan_summary : state.draft!.summary;
       const resolution = approval

@@ -44,11 +44,12 @@ export class WorkflowCommands {
     return true;
   }
 
-  /** A step of a run segment changes the ticket, under the segment's claim. */
+  /** A step of a run segment changes the ticket, under the segment's claim; returns the ticket as written, for the segment's next steps. */
   @Transactional()
-  async recordStep(claim: Claim, changes: TicketChanges, note: { step: string; rule?: string }, comment?: string): Promise<void> {
-    await this.ticketWriter.recordWorkflowStep(claim.ticketId, changes, { note, comment });
+  async recordStep(claim: Claim, changes: TicketChanges, note: { step: string; rule?: string }, comment?: string): Promise<TicketDto> {
+    const ticket = await this.ticketWriter.recordWorkflowStep(claim.ticketId, changes, { note, comment });
     await this.assertClaim(claim);
+    return ticket;
   }
 
   /**

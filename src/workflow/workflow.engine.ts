@@ -11,7 +11,7 @@ import { LlmService } from '../llm/llm.service';
 import { FINAL_STATUSES } from '../tickets/ticket-transitions';
 import { TicketStatus } from '../tickets/ticket.enums';
 import { TicketsService } from '../tickets/tickets.service';
-import { buildSupportGraph, SupportGraph, SupportStateValues } from './support.graph';
+import { buildSupportGraph, SegmentContext, SupportGraph, SupportStateValues } from './support.graph';
 import { Claim, WorkflowCommands } from './workflow.commands';
 import type { ClaimedRun } from './workflow.repository';
 import { HumanResponse, PendingQuestion, PendingRequest, stepWaitingFor, WorkflowSummary } from './workflow.types';
@@ -23,6 +23,13 @@ export interface SegmentResult {
   /** What the paused run now waits for. */
   pending: PendingRequest | null;
   summary: WorkflowSummary | null;
+}
+
+/** One run segment: its claim, its abort signal, and the context its graph steps share (the ticket as last read or written). */
+interface Segment {
+  claim: Claim;
+  signal: AbortSignal;
+  context: SegmentContext;
 }
 
 const CHECKPOINT_SCHEMA = 'langgraph';
@@ -70,16 +77,18 @@ export class WorkflowEngine implements OnModuleInit {
    */
   async runSegment(claim: ClaimedRun, signal: AbortSignal): Promise<SegmentResult> {
     const response = claim.resume;
+    // Read once per segment, fresh (a person may have changed it while the run waited); the steps pass it on.
     const ticket = await this.ticketsService.findById(claim.ticketId);
     if (!ticket || isClosed(ticket.status)) return { outcome: 'finished', pending: null, summary: null };
+    const segment: Segment = { claim, signal, context: { ticket } };
     const thread = threadOf(claim);
     const state = await this.graph.getState(thread);
     if (response && !(state.values as SupportStateValues).responses?.some((applied) => applied.id === response.id)) {
-      await this.apply(claim, state, response, signal);
+      await this.apply(segment, state, response);
     } else if (pendingInterrupts(state).length > 0) {
       return segmentResult(state);
     } else {
-      await this.advance(claim, state, signal);
+      await this.advance(segment, state);
     }
     return segmentResult(await this.graph.getState(thread));
   }
@@ -91,8 +100,9 @@ export class WorkflowEngine implements OnModuleInit {
   }
 
   /** Applies a human response: to the interrupt it answers, or — for support's question — as the requester's answer. */
-  private async apply(claim: Claim, state: StateSnapshot, response: HumanResponse, signal: AbortSignal): Promise<void> {
-    const config = { ...threadOf(claim), durability: 'sync' as const, signal };
+  private async apply(segment: Segment, state: StateSnapshot, response: HumanResponse): Promise<void> {
+    const { claim } = segment;
+    const config = { ...threadOf(claim), durability: 'sync' as const, signal: segment.signal, context: segment.context };
     if (response.source === 'staff') {
       // The graph had ended (or never ran): the answer re-enters it where the graph's own question returns.
       if (!state.createdAt) {
@@ -106,7 +116,7 @@ export class WorkflowEngine implements OnModuleInit {
     let target = interruptFor(state, response);
     // The pause this response answers was not checkpointed before the process stopped: reach it again.
     if (!target && pendingInterrupts(state).length === 0 && (!state.createdAt || state.next.length > 0)) {
-      await this.advance(claim, state, signal);
+      await this.advance(segment, state);
       target = interruptFor(await this.graph.getState(threadOf(claim)), response);
     }
     if (!target) throw new Error(`The workflow is not waiting for ${response.kind === 'answer' ? 'an answer' : 'an approval'}`);
@@ -117,8 +127,9 @@ export class WorkflowEngine implements OnModuleInit {
    * Runs without human input: from the start, on from the last checkpoint, or — when the graph had ended
    * and support asked it to try again — from retrieval, with what it knows about the ticket so far.
    */
-  private async advance(claim: Claim, state: StateSnapshot, signal: AbortSignal): Promise<void> {
-    const config = { ...threadOf(claim), durability: 'exit' as const, signal };
+  private async advance(segment: Segment, state: StateSnapshot): Promise<void> {
+    const { claim } = segment;
+    const config = { ...threadOf(claim), durability: 'exit' as const, signal: segment.signal, context: segment.context };
     if (!state.createdAt) {
       await this.graph.invoke({ ticketId: claim.ticketId }, config);
       return;
