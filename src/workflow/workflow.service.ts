@@ -25,9 +25,17 @@ import { WorkflowQueue } from './workflow.queue';
 import { HELD_STATES, WorkflowRepository } from './workflow.repository';
 import type { HumanResponse, PendingRequest } from './workflow.types';
 
+/** More tickets than POST /request files between a commit and its signal; only marks left by rolled-back requests reach it. */
+const MAX_QUEUED_BY_REQUEST = 10_000;
+
 @Injectable()
 export class WorkflowService implements OnModuleInit {
   private readonly logger = new Logger(WorkflowService.name);
+  /**
+   * Tickets POST /request queued itself (in its own transaction, so that `?wait` and an Idempotency-Key find
+   * the run): their `ticket.created` signal, which arrives after the commit, has nothing left to queue.
+   */
+  private readonly queuedByRequest = new Set<string>();
 
   constructor(
     private readonly ticketsService: TicketsService,
@@ -53,6 +61,7 @@ export class WorkflowService implements OnModuleInit {
     }
     const ticket = await this.ticketsService.create(user, fields);
     if (!this.config.workflow.enabled) return mapWorkflowResponse(ticket);
+    this.markQueuedByRequest(ticket.ticket_id);
     const queued = await this.enqueue(ticket.ticket_id);
     if (wait) return this.settledResponse(ticket.ticket_id, clientGone);
     return { ...mapWorkflowResponse(ticket), next_action: queued ? 'queued' : 'workflow_starting' };
@@ -103,7 +112,7 @@ export class WorkflowService implements OnModuleInit {
 
   @OnEvent(TICKET_CREATED, { async: true, promisify: true })
   async onTicketCreated({ ticketId }: TicketCreatedSignal): Promise<void> {
-    if (!this.config.workflow.enabled) return;
+    if (!this.config.workflow.enabled || this.queuedByRequest.delete(ticketId)) return;
     await this.enqueue(ticketId).catch((error) => this.logger.warn(`Could not queue the workflow of ticket ${ticketId}: ${String(error)}`));
   }
 
@@ -137,6 +146,12 @@ export class WorkflowService implements OnModuleInit {
       ? `it waits for ${run.pending.kind === 'approval' ? 'an approval' : 'the requester'}: answer with POST /api/v1/hil/${ticketId}`
       : `it is ${run.state}: wait for it to pause`;
     throw new ConflictException(`The workflow holds this ticket, so its status is the workflow's to set (${what}), or close it (resolved, denied, escalated)`);
+  }
+
+  private markQueuedByRequest(ticketId: string): void {
+    this.queuedByRequest.add(ticketId);
+    // A request whose transaction rolled back never signals its ticket: the oldest marks go, never the set's bound.
+    if (this.queuedByRequest.size > MAX_QUEUED_BY_REQUEST) this.queuedByRequest.delete(this.queuedByRequest.values().next().value!);
   }
 
   /** Queues the ticket's run; true when it has to wait for a free slot (next_action `queued`). */
