@@ -6,9 +6,11 @@ import { TicketsModule } from '../tickets/tickets.module';
 import { DocumentChunk } from './document-chunk.entity';
 import { KnowledgeDocument } from './document.entity';
 import { uploadFormOptions } from './document-upload.interceptor';
+import { DocumentsRepository } from './documents.repository';
+import { EmbeddingsRepository } from './embeddings.repository';
 import { DocumentWorkers } from './ingestion/document-workers';
+import { KnowledgeSearchRepository } from './knowledge-search.repository';
 import { LlmController } from './llm.controller';
-import { LlmRepository } from './llm.repository';
 import { LlmService } from './llm.service';
 import { createEmbeddingModel, createResolutionModel, createTriageModel, EMBEDDING_MODEL } from './providers/model.factory';
 import { TRIAGE_MODEL } from './providers/triage-model';
@@ -25,7 +27,9 @@ import { TicketEmbedding } from './ticket-embedding.entity';
   controllers: [LlmController],
   providers: [
     LlmService,
-    LlmRepository,
+    DocumentsRepository,
+    KnowledgeSearchRepository,
+    EmbeddingsRepository,
     DocumentWorkers,
     { provide: EMBEDDING_MODEL, inject: [AppConfig, DocumentWorkers], useFactory: createEmbeddingModel },
     { provide: RESOLUTION_MODEL, inject: [AppConfig], useFactory: createResolutionModel },

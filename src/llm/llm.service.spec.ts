@@ -7,8 +7,10 @@ import { TicketSuggestion } from '../tickets/ticket-suggestion';
 import { TicketWriter } from '../tickets/ticket-writer.service';
 import { TicketsService, Viewer } from '../tickets/tickets.service';
 import { Role } from '../users/role.enum';
-import { ChunkHit, LlmRepository, ResolvedTicketHit } from './llm.repository';
+import { DocumentsRepository } from './documents.repository';
+import { EmbeddingsRepository } from './embeddings.repository';
 import { DocumentWorkers } from './ingestion/document-workers';
+import { ChunkHit, KnowledgeSearchRepository, ResolvedTicketHit } from './knowledge-search.repository';
 import { LlmService } from './llm.service';
 import { LangChainResolutionModel } from './providers/langchain-resolution-model';
 import { EmbeddingModel } from './providers/model.factory';
@@ -16,7 +18,7 @@ import { ResolutionModel, ResolutionRequest } from './providers/resolution-model
 import { TriageModel } from './providers/triage-model';
 
 /** What retrieval finds: one passage, and the resolved tickets it is given. */
-class FakeLlmRepository {
+class FakeKnowledgeSearchRepository {
   resolved: ResolvedTicketHit[] = [];
   readonly passage: ChunkHit = { chunkId: 'c1', documentId: 'd1', title: 'Tableau guide', heading: 'Licences', page: null, text: 'Viewer licences are granted by analytics.', score: 0.03 };
 
@@ -46,11 +48,13 @@ const bobs: ResolvedTicketHit = {
 const alicesTicket = { ticket_id: randomUUID(), title: 'Tableau licence', description: 'I need Tableau for the sales dashboards', request_type: 'software_access', category: 'access' } as TicketDto;
 
 describe(LlmService.name, () => {
-  let repository: FakeLlmRepository;
+  let repository: FakeKnowledgeSearchRepository;
   const embeddings = { name: 'fake', embeddings: { embedQuery: async () => new Array(768).fill(0.01), embedDocuments: async () => [] } } as unknown as EmbeddingModel;
   const service = (resolutionModel: ResolutionModel, extras: { tickets?: Partial<TicketsService>; writer?: Partial<TicketWriter> } = {}) =>
     new LlmService(
-      repository as unknown as LlmRepository,
+      {} as DocumentsRepository,
+      repository as unknown as KnowledgeSearchRepository,
+      {} as EmbeddingsRepository,
       (extras.tickets ?? {}) as TicketsService,
       (extras.writer ?? {}) as TicketWriter,
       { ingestion: { concurrency: 1 } } as AppConfig,
@@ -61,7 +65,7 @@ describe(LlmService.name, () => {
     );
 
   beforeEach(() => {
-    repository = new FakeLlmRepository();
+    repository = new FakeKnowledgeSearchRepository();
     repository.resolved = [bobs];
   });
 

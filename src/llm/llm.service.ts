@@ -24,7 +24,9 @@ import { EMBEDDING_DIMENSIONS } from './document-chunk.entity';
 import { DocumentDetailDto, DocumentListDto, IngestedDocumentDto, mapChunk, mapDocument } from './dto/document.dto';
 import { ResolutionDto } from './dto/resolution.dto';
 import { SearchMode, SearchResultDto } from './dto/search.dto';
-import { LlmRepository, ResolvedTicketHit } from './llm.repository';
+import { DocumentsRepository } from './documents.repository';
+import { EmbeddingsRepository } from './embeddings.repository';
+import { KnowledgeSearchRepository, ResolvedTicketHit } from './knowledge-search.repository';
 import { toDocumentHttpError } from './document-http-error';
 import { DocumentWorkers } from './ingestion/document-workers';
 import { expansionBudget } from './parsers/expansion-budget';
@@ -61,7 +63,9 @@ export class LlmService implements OnApplicationBootstrap {
   private readonly ingestionSlots: Semaphore;
 
   constructor(
-    private readonly llmRepository: LlmRepository,
+    private readonly documentsRepository: DocumentsRepository,
+    private readonly knowledgeSearchRepository: KnowledgeSearchRepository,
+    private readonly embeddingsRepository: EmbeddingsRepository,
     private readonly ticketsService: TicketsService,
     private readonly ticketWriter: TicketWriter,
     private readonly config: AppConfig,
@@ -75,7 +79,7 @@ export class LlmService implements OnApplicationBootstrap {
 
   /** Vectors of different models must not be compared: throws while any stored vector was made by another model. */
   async assertNoStaleVectors(): Promise<void> {
-    const stale = (await this.llmRepository.embeddingModelsInUse()).filter((model) => model !== this.embeddingModel.name);
+    const stale = (await this.embeddingsRepository.embeddingModelsInUse()).filter((model) => model !== this.embeddingModel.name);
     if (stale.length === 0) return;
     throw new Error(
       `The knowledge base holds vectors made by ${stale.join(', ')}, but EMBEDDINGS_PROVIDER now gives ` +
@@ -110,7 +114,7 @@ export class LlmService implements OnApplicationBootstrap {
     const prepared = await this.documentWorkers.prepare(file.buffer, file.originalname, budget).catch((error: unknown) => {
       throw toDocumentHttpError(error);
     });
-    const document = await this.llmRepository
+    const document = await this.documentsRepository
       .startDocument({
         title: prepared.title.slice(0, 300),
         filename: file.originalname.slice(0, 255),
@@ -130,7 +134,7 @@ export class LlmService implements OnApplicationBootstrap {
       for (let start = 0; start < prepared.chunks.length; start += EMBEDDING_BATCH) {
         const batch = prepared.chunks.slice(start, start + EMBEDDING_BATCH);
         const vectors = await this.embed(batch.map((chunk) => chunk.indexText));
-        await this.llmRepository.insertChunks(
+        await this.documentsRepository.insertChunks(
           document.id,
           batch.map((chunk, index) => ({
             position: chunk.position,
@@ -143,9 +147,9 @@ export class LlmService implements OnApplicationBootstrap {
           })),
         );
       }
-      await this.llmRepository.markReady(document.id);
+      await this.documentsRepository.markReady(document.id);
     } catch (error) {
-      await this.llmRepository.deleteDocument(document.id, false).catch((cleanup: unknown) => this.logger.warn(`Could not remove unfinished document ${document.id}: ${String(cleanup)}`));
+      await this.documentsRepository.deleteDocument(document.id, false).catch((cleanup: unknown) => this.logger.warn(`Could not remove unfinished document ${document.id}: ${String(cleanup)}`));
       throw error;
     }
     return { document_id: document.id, title: document.title, chunks: prepared.chunks.length, characters: prepared.characters };
@@ -158,31 +162,31 @@ export class LlmService implements OnApplicationBootstrap {
    */
   async onApplicationBootstrap(): Promise<void> {
     const before = this.config.databaseUrl ? new Date(Date.now() - UNFINISHED_DOCUMENT_AGE_MS) : new Date();
-    const removed = await this.llmRepository.deleteUnfinished(before);
+    const removed = await this.documentsRepository.deleteUnfinished(before);
     if (removed > 0) this.logger.warn(`Removed ${removed} document(s) whose upload was interrupted`);
   }
 
   async listDocuments(query: { limit: number; offset: number; cursor?: string }): Promise<DocumentListDto> {
-    const [documents, total] = await this.llmRepository.findDocumentPage(pageRequest(query));
+    const [documents, total] = await this.documentsRepository.findDocumentPage(pageRequest(query));
     return { documents: documents.map(mapDocument), count: documents.length, total, next_cursor: nextCursor(documents, query.limit) };
   }
 
   async getDocument(id: string): Promise<DocumentDetailDto> {
-    const document = await this.llmRepository.findDocument(id);
+    const document = await this.documentsRepository.findDocument(id);
     if (!document) throw new NotFoundException(`Document ${id} not found`);
-    return { ...mapDocument(document), chunk_list: (await this.llmRepository.findChunks(id)).map(mapChunk) };
+    return { ...mapDocument(document), chunk_list: (await this.documentsRepository.findChunks(id)).map(mapChunk) };
   }
 
   async deleteDocument(id: string): Promise<void> {
-    if (!(await this.llmRepository.deleteDocument(id))) throw new NotFoundException(`Document ${id} not found`);
+    if (!(await this.documentsRepository.deleteDocument(id))) throw new NotFoundException(`Document ${id} not found`);
   }
 
   async search(viewer: Viewer, q: string, k: number, mode: SearchMode = 'hybrid'): Promise<SearchResultDto> {
     const [queryVector] = await this.embed([q], 'query');
     // The single-ranking modes exist to measure what the fusion adds (npm run eval:kb).
     const depth = { vector: mode === 'text' ? 0 : CANDIDATE_DEPTH, text: mode === 'vector' ? 0 : CANDIDATE_DEPTH };
-    const hits = await this.llmRepository.hybridSearch(queryVector, toSearchQuery(q), k, depth);
-    const similar = await this.llmRepository.similarTickets(queryVector, { limit: k, requesterId: isStaff(viewer) ? undefined : viewer.id });
+    const hits = await this.knowledgeSearchRepository.hybridSearch(queryVector, toSearchQuery(q), k, depth);
+    const similar = await this.knowledgeSearchRepository.similarTickets(queryVector, { limit: k, requesterId: isStaff(viewer) ? undefined : viewer.id });
     return {
       query: q,
       results: hits.map((hit) => ({
@@ -226,8 +230,8 @@ export class LlmService implements OnApplicationBootstrap {
   /** The knowledge a plan may draw on: the best passages and similar resolved tickets (never the ticket itself). */
   async retrieveContext(query: string, ticketId?: string): Promise<RetrievedContext> {
     const [queryVector] = await this.embed([query], 'query');
-    const hits = await this.llmRepository.hybridSearch(queryVector, toSearchQuery(query), 5, { vector: CANDIDATE_DEPTH, text: CANDIDATE_DEPTH });
-    const similar = await this.llmRepository.similarResolvedTickets(queryVector, { limit: SIMILAR_RESOLVED_TICKETS, excludeTicketId: ticketId });
+    const hits = await this.knowledgeSearchRepository.hybridSearch(queryVector, toSearchQuery(query), 5, { vector: CANDIDATE_DEPTH, text: CANDIDATE_DEPTH });
+    const similar = await this.knowledgeSearchRepository.similarResolvedTickets(queryVector, { limit: SIMILAR_RESOLVED_TICKETS, excludeTicketId: ticketId });
     return {
       passages: hits.map(({ chunkId, documentId, title, heading, page, text, score }) => ({ chunkId, documentId, title, heading, page, text, score })),
       similarTickets: similar.map((hit) => ({ ticketId: hit.ticketId, resolution: withoutOwnWords(hit), similarity: hit.similarity })),
@@ -290,7 +294,7 @@ export class LlmService implements OnApplicationBootstrap {
       const tickets = await this.ticketsService.findByIds([...new Set(ticketIds)]);
       if (tickets.length === 0) return;
       const vectors = await this.embed(tickets.map((ticket) => [ticket.title, ticket.description, ticket.resolution ?? ''].join('\n')));
-      await this.llmRepository.upsertTicketEmbeddings(tickets.map((ticket, index) => ({ ticketId: ticket.ticket_id, embedding: vectors[index] })), this.embeddingModel.name);
+      await this.embeddingsRepository.upsertTicketEmbeddings(tickets.map((ticket, index) => ({ ticketId: ticket.ticket_id, embedding: vectors[index] })), this.embeddingModel.name);
     } catch (error) {
       this.logger.warn(`Could not index tickets ${ticketIds.join(', ')} for similarity: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -302,16 +306,16 @@ export class LlmService implements OnApplicationBootstrap {
     let chunks = 0;
     let after: string | null = null;
     for (;;) {
-      const batch = await this.llmRepository.findChunksAfter(after, 200);
+      const batch = await this.embeddingsRepository.findChunksAfter(after, 200);
       if (batch.length === 0) break;
       // The same text as at ingestion (indexText): context, lead, then the chunk.
       const vectors = await this.embed(batch.map((chunk) => [chunk.context, chunk.lead, chunk.text].filter(Boolean).join('\n')));
-      await this.llmRepository.updateChunkEmbeddings(batch.map((chunk, index) => ({ id: chunk.id, embedding: vectors[index] })));
+      await this.embeddingsRepository.updateChunkEmbeddings(batch.map((chunk, index) => ({ id: chunk.id, embedding: vectors[index] })));
       chunks += batch.length;
       after = batch[batch.length - 1].id;
     }
-    await this.llmRepository.setDocumentsEmbeddingModel(this.embeddingModel.name);
-    await this.llmRepository.clearTicketEmbeddings();
+    await this.embeddingsRepository.setDocumentsEmbeddingModel(this.embeddingModel.name);
+    await this.embeddingsRepository.clearTicketEmbeddings();
     let tickets = 0;
     let afterTicket: string | null = null;
     for (;;) {
@@ -346,7 +350,7 @@ export class LlmService implements OnApplicationBootstrap {
   }
 
   private async assertNotIngested(sha256: string): Promise<void> {
-    const existing = await this.llmRepository.findDocumentBySha256(sha256);
+    const existing = await this.documentsRepository.findDocumentBySha256(sha256);
     if (existing) {
       throw new ConflictException({ message: `This file was already ingested as document ${existing.id} (${existing.title})`, document_id: existing.id });
     }
