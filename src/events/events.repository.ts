@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { TransactionalRepository } from '../database/transactional.repository';
 import { SelectQueryBuilder } from 'typeorm';
 import { TicketEvent } from '../tickets/ticket-event.entity';
-import { CommittedRead, SnapshotInFlight } from './commit-frontier';
+import { CommittedRead, SnapshotInFlight } from '../trail/commit-frontier';
+import { EVENT_WRITERS, inFlight, RUNNING_TRANSACTIONS } from '../trail/trail.repository';
 
 /** A stored ticket event with what the stream needs to decide who may see it. */
 export interface StreamableEvent {
@@ -16,19 +17,6 @@ export interface EventScope {
   requesterId?: string;
   includeStaffOnly: boolean;
 }
-
-/**
- * What the statement's snapshot counts as in progress, as 32-bit ids (what pg_locks shows): its xmax, then
- * the transactions it lists, comma separated — text, so that the driver does not parse an array again for
- * every row that repeats it.
- */
-const RUNNING_TRANSACTIONS = `concat_ws(',', pg_snapshot_xmax(pg_current_snapshot())::text::bigint % 4294967296,
-  NULLIF(array_to_string(ARRAY(SELECT x::text::bigint % 4294967296 FROM pg_snapshot_xip(pg_current_snapshot()) AS x), ','), ''))`;
-
-const inFlight = (running: string | undefined): SnapshotInFlight => {
-  const [xmax, ...listed] = running ? running.split(',') : ['0'];
-  return new SnapshotInFlight(new Set(listed), Number(xmax));
-};
 
 @Injectable()
 export class EventsRepository extends TransactionalRepository {
@@ -52,14 +40,9 @@ export class EventsRepository extends TransactionalRepository {
     return { rows, running: inFlight(raw[0]?.running) };
   }
 
-  /** Transactions holding a write lock on the events table now (32-bit ids): those that may draw or hold an event id. */
+  /** Transactions holding a write lock on the events table now: those that may draw or hold an event id. */
   async eventWriters(): Promise<Set<string>> {
-    const rows = await this.manager.query<Array<{ xid: string }>>(
-      `SELECT DISTINCT own.transactionid::text AS xid
-         FROM pg_locks AS writes
-         JOIN pg_locks AS own ON own.virtualtransaction = writes.virtualtransaction AND own.locktype = 'transactionid'
-        WHERE writes.locktype = 'relation' AND writes.relation = 'ticket_events'::regclass AND writes.mode = 'RowExclusiveLock'`,
-    );
+    const rows = await this.manager.query<Array<{ xid: string }>>(EVENT_WRITERS);
     return new Set(rows.map((row) => row.xid));
   }
 
