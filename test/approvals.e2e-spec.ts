@@ -47,7 +47,9 @@ describe('Approvals (e2e)', () => {
   const approvals = async (token: string, mine = true) =>
     (await request(url).get('/api/v1/approvals').query({ mine }).auth(token, { type: 'bearer' }).expect(200)).body.approvals as Array<Record<string, any>>;
   /** The ticket's open request, once the pause has raised it (the run's segment ends just after the status changes). */
+  // A request raised again for a changed plan is derived after the change's commit: read once that is done.
   const openRequest = async (ticketId: string) => {
+    await testApp.caughtUp();
     for (let i = 0; i < 100; i += 1) {
       const found = (await approvals(support.token, false)).find((approval) => approval.ticket_id === ticketId);
       if (found) return found;
@@ -56,7 +58,7 @@ describe('Approvals (e2e)', () => {
     throw new Error(`No approval request was raised for ticket ${ticketId}`);
   };
   const trail = async (ticketId: string) =>
-    (await request(url).get(`/api/v1/tickets/${ticketId}/events`).query({ limit: 200 }).auth(support.token, { type: 'bearer' }).expect(200)).body.events as Array<{
+    (await testApp.caughtUp(), await request(url).get(`/api/v1/tickets/${ticketId}/events`).query({ limit: 200 }).auth(support.token, { type: 'bearer' }).expect(200)).body.events as Array<{
       type: string;
       payload: Record<string, any>;
     }>;

@@ -40,8 +40,9 @@ describe('SLA (e2e)', () => {
   };
   const sla = async (ticketId: string) => (await request(url).get(`/api/v1/tickets/${ticketId}/sla`).auth(support.token, { type: 'bearer' }).expect(200)).body;
   const metric = (body: { metrics: Array<{ metric: string }> }, name: string) => body.metrics.find((entry) => entry.metric === name) as Record<string, any>;
+  // The clocks' events and the stored summary are derived after each commit: read them once that is done.
   const trail = async (ticketId: string) =>
-    (await request(url).get(`/api/v1/tickets/${ticketId}/events`).query({ limit: 200 }).auth(support.token, { type: 'bearer' }).expect(200)).body.events as Array<{
+    (await testApp.caughtUp(), await request(url).get(`/api/v1/tickets/${ticketId}/events`).query({ limit: 200 }).auth(support.token, { type: 'bearer' }).expect(200)).body.events as Array<{
       type: string;
       timestamp: string;
       payload: Record<string, any>;
@@ -190,7 +191,7 @@ describe('SLA (e2e)', () => {
     const sooner = await createTicket(url, employee.token, { priority: 'high', title: 'Sooner' });
     const later = await createTicket(url, employee.token, { priority: 'low', title: 'Later' });
     const list = async (query: Record<string, string>) =>
-      (await request(url).get('/api/v1/tickets').query({ limit: 100, ...query }).auth(support.token, { type: 'bearer' }).expect(200)).body.tickets as Array<{ ticket_id: string; sla_state: string; sla_due_at: string | null }>;
+      (await testApp.caughtUp(), await request(url).get('/api/v1/tickets').query({ limit: 100, ...query }).auth(support.token, { type: 'bearer' }).expect(200)).body.tickets as Array<{ ticket_id: string; sla_state: string; sla_due_at: string | null }>;
     const announced = async (type: string) => {
       for (let tries = 0; tries < 60 && !(await slaEvents(urgent.ticket_id)).some((event) => event.type === type); tries++) await sleep(100);
     };

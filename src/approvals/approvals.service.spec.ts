@@ -2,6 +2,7 @@ import { ConflictException } from '@nestjs/common';
 import { defaultApprovalSettings } from '../sla/dto/approval-settings.dto';
 import type { HumanResponse } from '../workflow/workflow.types';
 import type { ApprovalRow } from './approvals.repository';
+import { approvalPlan, planHash } from './approval-plan';
 import { ApprovalsService } from './approvals.service';
 
 const request = (overrides: Partial<ApprovalRow> = {}): ApprovalRow => ({
@@ -38,7 +39,7 @@ const decision = (overrides: Partial<HumanResponse> = {}): HumanResponse => ({
   ...overrides,
 });
 
-function build(latest: ApprovalRow | null, settles = true) {
+function build(latest: ApprovalRow | null, settles = true, ticket: Record<string, unknown> | null = null) {
   const settled: unknown[][] = [];
   const repository = {
     findLatestFor: async () => latest,
@@ -47,7 +48,8 @@ function build(latest: ApprovalRow | null, settles = true) {
   const policy = { policy_id: 'p1', version: 3, approvals: { ...defaultApprovalSettings(), request_types: { password_reset: { due: 'PT1H', reminders: [], on_expiry: 'approve', low_risk: true } } } };
   const slaRepository = { findDefaultPolicy: async () => policy };
   const none = {} as never;
-  const sut = new ApprovalsService(repository as never, slaRepository as never, none, none, none, none, none, none, none);
+  const ticketsService = { findById: async () => ticket };
+  const sut = new ApprovalsService(repository as never, slaRepository as never, none, ticketsService as never, none, none, none, none);
   return { sut, settled };
 }
 
@@ -77,6 +79,17 @@ describe(ApprovalsService.name, () => {
       expect(settled).toEqual([]);
     });
 
+    it('refuses with 409 a decision on a request whose ticket changed its plan since, before the request is raised again', async () => {
+      const ticket = { title: 'Grant', plan_summary: 'Grant', request_type: 'software_access', priority: 'high', business_justification: null };
+      const current = planHash(approvalPlan(ticket as never, []));
+      const { sut: unchanged, settled } = build(request({ plan_hash: current }), true, ticket);
+      await unchanged.settle('t1', decision(), current);
+      expect(settled).toHaveLength(1);
+      const { sut: changed, settled: none } = build(request({ plan_hash: current }), true, { ...ticket, priority: 'critical' });
+      await expect(changed.settle('t1', decision(), current)).rejects.toThrow(/The plan changed since approval request a1 was raised/);
+      expect(none).toEqual([]);
+    });
+
     it('refuses with 409 when the compare-and-set finds it settled a moment ago', async () => {
       const { sut } = build(request(), false);
       await expect(sut.settle('t1', decision(), undefined)).rejects.toBeInstanceOf(ConflictException);
@@ -103,7 +116,7 @@ describe(ApprovalsService.name, () => {
       };
       const users = { findActive: async (id: string) => ({ id, role: 'support' }) };
       const none = {} as never;
-      const sut = new ApprovalsService(repository as never, none, none, none, none, none, users as never, none, none);
+      const sut = new ApprovalsService(repository as never, none, none, none, none, none, users as never, none);
       return { sut, calls };
     }
 

@@ -9,7 +9,6 @@ import { ApprovalRulesDto, DEFAULT_APPROVAL_SETTINGS } from '../sla/dto/approval
 import { SlaEvaluator } from '../sla/sla-evaluator';
 import { PolicyRow, SlaRepository } from '../sla/sla.repository';
 import { TicketEventType } from '../tickets/ticket-events';
-import { TicketWriteHooks } from '../tickets/ticket-write-hooks';
 import { TicketWriter } from '../tickets/ticket-writer.service';
 import { TicketsRepository } from '../tickets/tickets.repository';
 import { TicketsService } from '../tickets/tickets.service';
@@ -39,13 +38,10 @@ export class ApprovalsService implements ApprovalGate, OnModuleInit {
     private readonly ticketWriter: TicketWriter,
     private readonly usersService: UsersService,
     private readonly gates: ApprovalGates,
-    private readonly writeHooks: TicketWriteHooks,
   ) {}
 
   onModuleInit(): void {
     this.gates.use(this);
-    // A change of the ticket while its approval waits may change the plan the approver is shown.
-    this.writeHooks.register((ticketId) => this.raiseAgainIfPlanChanged(ticketId));
   }
 
   /** The run paused for an approval: its request, once per pause (a segment that runs again finds it raised). */
@@ -74,6 +70,13 @@ export class ApprovalsService implements ApprovalGate, OnModuleInit {
     if (planHashRead !== undefined && planHashRead !== request.plan_hash) {
       throw new ConflictException(
         `The plan changed since you read it: approval request ${request.id} is for the current plan (plan_hash ${request.plan_hash}); read it (GET /api/v1/approvals) and decide again`,
+      );
+    }
+    // The request is raised again by a projection moments after a change of its plan; a decision arriving
+    // before that must not approve what the approver no longer sees.
+    if (!response.expiry && (await this.planChanged(ticketId, request))) {
+      throw new ConflictException(
+        `The plan changed since approval request ${request.id} was raised: a request for the current plan is being raised; read it (GET /api/v1/approvals) in a moment and decide again`,
       );
     }
     const state = response.expiry ? 'expired' : response.approval ? 'approved' : 'denied';
@@ -168,7 +171,11 @@ export class ApprovalsService implements ApprovalGate, OnModuleInit {
     return { policy, rules: byType[requestType] ?? settings.default };
   }
 
-  private async raiseAgainIfPlanChanged(ticketId: string): Promise<void> {
+  /**
+   * A change of the ticket while its approval waits may change the plan the approver is shown: then the
+   * request is superseded by one for the current plan. Called under the ticket's lock; idempotent.
+   */
+  async raiseAgainIfPlanChanged(ticketId: string): Promise<void> {
     const open = await this.approvalsRepository.findPending(ticketId);
     if (!open) return;
     const ticket = await this.ticketsService.findById(ticketId);
@@ -176,6 +183,11 @@ export class ApprovalsService implements ApprovalGate, OnModuleInit {
     const plan = approvalPlan(ticket, open.plan.steps);
     if (planHash(plan) === open.plan_hash) return;
     await this.raise(ticketId, open.pending_id, plan, open);
+  }
+
+  private async planChanged(ticketId: string, request: ApprovalRow): Promise<boolean> {
+    const ticket = await this.ticketsService.findById(ticketId);
+    return ticket !== null && planHash(approvalPlan(ticket, request.plan.steps)) !== request.plan_hash;
   }
 
   /** A new request (superseding `previous`, whose plan changed): due time and reminders counted from now. */

@@ -10,11 +10,12 @@ import { OnEvent } from '@nestjs/event-emitter';
 import { Observable, Subject } from 'rxjs';
 import { AuthService } from '../auth/auth.service';
 import { AppConfig } from '../config/app-config';
+import { WakeLoop } from '../common/wake-loop';
 import { DatabaseNotifications } from '../database/database-notifications';
 import { TICKET_EVENTS_APPENDED } from '../tickets/ticket-events';
 import { isStaff, TicketsService } from '../tickets/tickets.service';
 import { ACCESS_CHANGED, AccessChangedSignal } from '../users/access-changed';
-import { CommitFrontier, CommittedRead } from './commit-frontier';
+import { CommitFrontier, CommittedRead } from '../trail/commit-frontier';
 import { EventScope, EventsRepository, StreamableEvent } from './events.repository';
 import { OpenStream, OpenStreams, StreamEndReason, StreamViewer } from './open-streams';
 
@@ -39,6 +40,7 @@ export class EventsService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly openStreams: OpenStreams;
   private stopped = false;
   private readonly logger = new Logger(EventsService.name);
+  private readonly pumpLoop = new WakeLoop(() => this.pump(), (error) => this.logger.warn(`Reading events failed: ${error instanceof Error ? error.message : String(error)}`));
 
   constructor(
     private readonly eventsRepository: EventsRepository,
@@ -52,6 +54,7 @@ export class EventsService implements OnModuleInit, BeforeApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     this.frontier = new CommitFrontier(await this.startingFrontier());
+    this.pumpLoop.start(false);
     // Other instances' events: read at once when they say so, after a listener drop, and on a slow poll.
     this.notifications.on('ticket_events', () => void this.pump());
     this.notifications.onReconnected(() => void this.pump());
@@ -64,6 +67,7 @@ export class EventsService implements OnModuleInit, BeforeApplicationShutdown {
   /** Ends every open stream and stops reading events, before the database closes. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    await this.pumpLoop.stop();
     clearInterval(this.poller);
     clearInterval(this.accessChecker);
     clearTimeout(this.gapRecheck);
@@ -97,10 +101,11 @@ export class EventsService implements OnModuleInit, BeforeApplicationShutdown {
     }
   }
 
+  /** This instance committed events: the other instances are told, and the pump reads in its own loop. */
   @OnEvent(TICKET_EVENTS_APPENDED)
-  onEventsAppended(): Promise<void> {
+  onEventsAppended(): void {
     this.notifications.notify('ticket_events');
-    return this.pump();
+    this.pumpLoop.wake();
   }
 
   /** Publishes every event up to the commit frontier not yet published; concurrent calls coalesce into one more round. */

@@ -1,8 +1,9 @@
-import { Module, OnModuleInit } from '@nestjs/common';
-import { TicketWriteHooks } from '../tickets/ticket-write-hooks';
+import { Module } from '@nestjs/common';
 import { TicketsModule } from '../tickets/tickets.module';
+import { TrailModule } from '../trail/trail.module';
 import { SlaController } from './sla.controller';
 import { SlaEvaluator } from './sla-evaluator';
+import { SlaProjection } from './sla-projection';
 import { SlaReevaluation } from './sla-reevaluation';
 import { SlaTimers } from './sla-timers';
 import { SlaRepository } from './sla.repository';
@@ -10,19 +11,9 @@ import { SlaService } from './sla.service';
 import { TicketSlaController } from './ticket-sla.controller';
 
 @Module({
-  imports: [TicketsModule],
+  imports: [TicketsModule, TrailModule],
   controllers: [SlaController, TicketSlaController],
-  providers: [SlaService, SlaEvaluator, SlaRepository, SlaTimers, SlaReevaluation],
-  exports: [SlaEvaluator, SlaRepository],
+  providers: [SlaService, SlaEvaluator, SlaRepository, SlaTimers, SlaReevaluation, SlaProjection],
+  exports: [SlaEvaluator, SlaRepository, SlaProjection],
 })
-export class SlaModule implements OnModuleInit {
-  constructor(
-    private readonly writeHooks: TicketWriteHooks,
-    private readonly evaluator: SlaEvaluator,
-  ) {}
-
-  /** Every change of a ticket re-evaluates its clocks in the same transaction. */
-  onModuleInit(): void {
-    this.writeHooks.register((ticketId) => this.evaluator.evaluate(ticketId));
-  }
-}
+export class SlaModule {}

@@ -11,7 +11,6 @@ import { TicketSuggestion } from './ticket-suggestion';
 import { FINAL_STATUSES } from './ticket-transitions';
 import { HumanResponseRecord, TicketClosedError, TicketWriter } from './ticket-writer.service';
 import { RequestType, TicketCategory, TicketPriority, TicketStatus, TicketUrgency } from './ticket.enums';
-import { TicketWriteHooks } from './ticket-write-hooks';
 import { Ticket } from './ticket.entity';
 import { NewTicketEvent, TicketsRepository } from './tickets.repository';
 
@@ -79,7 +78,7 @@ describe(TicketWriter.name, () => {
     heard = [];
     events.onAny((signal, value) =>
       heard.push({ signal: String(signal), value, afterCommit: afterCommit.running, recordedEvents: repository.events.length }));
-    sut = new TicketWriter(repository as unknown as TicketsRepository, events, afterCommit as unknown as AfterCommit, new TicketWriteHooks());
+    sut = new TicketWriter(repository as unknown as TicketsRepository, events, afterCommit as unknown as AfterCommit);
   });
 
   const lastEvent = () => repository.events.at(-1)!;

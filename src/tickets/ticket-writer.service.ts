@@ -14,7 +14,6 @@ import { TicketSuggestion } from './ticket-suggestion';
 import { allowedNextStatuses, canTransition, FINAL_STATUSES, NEXT_ACTION } from './ticket-transitions';
 import { TicketStatus } from './ticket.enums';
 import { Ticket } from './ticket.entity';
-import { TicketWriteHooks } from './ticket-write-hooks';
 import { TicketsRepository } from './tickets.repository';
 
 /** The workflow tried to change a ticket that a person closed while it ran: the run ends there. */
@@ -58,7 +57,6 @@ export class TicketWriter {
     private readonly ticketsRepository: TicketsRepository,
     private readonly events: EventEmitter2,
     private readonly afterCommit: AfterCommit,
-    private readonly writeHooks: TicketWriteHooks,
   ) {}
 
   /** The workflow module decides which status moves are its own while it holds a ticket. */
@@ -221,7 +219,6 @@ export class TicketWriter {
         ...options.note,
       },
     });
-    await this.writeHooks.written(ticketId);
     this.signalAppended();
     this.afterCommit.run(() => this.events.emit(TICKET_UPDATED, { ticketId, status: updated.status, actorId } satisfies TicketUpdatedSignal));
     return updated;

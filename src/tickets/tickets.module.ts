@@ -7,7 +7,6 @@ import { TicketStatsRepository } from './ticket-stats.repository';
 import { TicketStatsService } from './ticket-stats.service';
 import { Ticket } from './ticket.entity';
 import { TicketsController } from './tickets.controller';
-import { TicketWriteHooks } from './ticket-write-hooks';
 import { TicketsRepository } from './tickets.repository';
 import { TicketsService } from './tickets.service';
 import { TicketWriter } from './ticket-writer.service';
@@ -15,7 +14,7 @@ import { TicketWriter } from './ticket-writer.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Ticket, TicketComment, TicketEvent]), UsersModule],
   controllers: [TicketsController],
-  providers: [TicketsService, TicketWriter, TicketWriteHooks, TicketsRepository, TicketStatsService, TicketStatsRepository],
-  exports: [TicketsService, TicketWriter, TicketWriteHooks, TicketsRepository],
+  providers: [TicketsService, TicketWriter, TicketsRepository, TicketStatsService, TicketStatsRepository],
+  exports: [TicketsService, TicketWriter, TicketsRepository],
 })
 export class TicketsModule {}

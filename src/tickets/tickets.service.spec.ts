@@ -16,7 +16,6 @@ import { REQUESTER_FAILURE_MESSAGE } from './ticket-audience';
 import { TicketSuggestion } from './ticket-suggestion';
 import { TicketWriter } from './ticket-writer.service';
 import { RequestType, TicketCategory, TicketPriority, TicketStatus, TicketUrgency } from './ticket.enums';
-import { TicketWriteHooks } from './ticket-write-hooks';
 import { Ticket } from './ticket.entity';
 import { NewTicketEvent, TicketFilters, TicketPageRequest, TicketsRepository } from './tickets.repository';
 import { TicketsService, Viewer } from './tickets.service';
@@ -99,10 +98,10 @@ describe(TicketsService.name, () => {
     heard = [];
     events.onAny((signal, value) =>
       heard.push({ signal: String(signal), value, afterCommit: afterCommit.running, recordedEvents: repository.rows.events.length }));
-    writer = new TicketWriter(repository as unknown as TicketsRepository, events, afterCommit as unknown as AfterCommit, new TicketWriteHooks());
+    writer = new TicketWriter(repository as unknown as TicketsRepository, events, afterCommit as unknown as AfterCommit);
     jest.spyOn(writer, 'changeByStaff');
     sut = new TicketsService(repository as unknown as TicketsRepository, writer, { findActive } as unknown as UsersService, events,
-      afterCommit as unknown as AfterCommit, new TicketWriteHooks());
+      afterCommit as unknown as AfterCommit);
   });
 
   const lastEvent = () => repository.rows.events.at(-1)!;

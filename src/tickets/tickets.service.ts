@@ -18,7 +18,6 @@ import { NEXT_ACTION } from './ticket-transitions';
 import { snapshot, TicketWriter } from './ticket-writer.service';
 import { DEFAULT_CATEGORY, TicketPriority, TicketStatus, TicketUrgency } from './ticket.enums';
 import { Ticket } from './ticket.entity';
-import { TicketWriteHooks } from './ticket-write-hooks';
 import { TicketsRepository } from './tickets.repository';
 
 export { isStaff } from './ticket-audience';
@@ -33,7 +32,6 @@ export class TicketsService {
     private readonly usersService: UsersService,
     private readonly events: EventEmitter2,
     private readonly afterCommit: AfterCommit,
-    private readonly writeHooks: TicketWriteHooks,
   ) {}
 
   @Transactional()
@@ -60,7 +58,6 @@ export class TicketsService {
       staffOnly: false,
       payload: { ...snapshot(created), change: 'created' },
     });
-    await this.writeHooks.written(created.id);
     this.ticketWriter.signalAppended();
     this.afterCommit.run(() => this.events.emit(TICKET_CREATED, { ticketId: created.id } satisfies TicketCreatedSignal));
     return mapTicketFor(requester, created);
@@ -161,7 +158,6 @@ export class TicketsService {
       staffOnly: internal,
       payload: { comment_id: created.id, author_id: authorId, body: created.body, internal },
     });
-    await this.writeHooks.written(ticketId);
     this.ticketWriter.signalAppended();
     return created;
   }

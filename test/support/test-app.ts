@@ -28,6 +28,11 @@ export interface TestApp {
   sql<T = Record<string, any>>(query: string, parameters?: unknown[]): Promise<T[]>;
   /** Boots a second instance on the same database (after close()), as after a restart; `overrides` change its env. */
   restart(overrides?: Record<string, string>): Promise<TestApp>;
+  /**
+   * Waits until the projections of the trail (SLA clocks, approval plans) have applied every event committed
+   * so far: what a write sets off is derived after its commit, and a test that reads it next waits for it.
+   */
+  caughtUp(): Promise<void>;
   /** Boots another instance beside this one on the same PostgreSQL database (its close() keeps the database). */
   another(overrides?: Record<string, string>): Promise<TestApp>;
 }
@@ -65,6 +70,8 @@ async function start(env: Record<string, string>, dropDatabase: () => Promise<vo
       await app.close();
       throw error;
     }
+    const { SlaProjection } = await import('../../src/sla/sla-projection');
+    const { ApprovalPlanProjection } = await import('../../src/approvals/approval-plan-projection');
     const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     let closed = false;
     const close = async () => {
@@ -77,6 +84,10 @@ async function start(env: Record<string, string>, dropDatabase: () => Promise<vo
       url,
       env,
       sql: (query, parameters = []) => app.get(DataSource).query(query, parameters),
+      caughtUp: async () => {
+        await app.get(SlaProjection).caughtUp();
+        await app.get(ApprovalPlanProjection).caughtUp();
+      },
       close: async () => {
         await close();
         await dropDatabase();
