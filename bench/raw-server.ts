@@ -2,13 +2,24 @@
 // same work per request and nothing else — HS256 verification of the product's own access token, one
 // query for the user and the session, and then for a new ticket the ticket and its `created` event in
 // one transaction, for a list the same page query. No framework, validation, logging or events: what
-// the work costs at the least, on the same database. Started by the bench as a child process.
+// the work costs at the least, on the same database. Started by the bench as a child process: on the
+// PostgreSQL database DATABASE_URL names, else on a copy of the app's embedded database in RAW_DATA_DIR,
+// opened as the app opens it (PGlite behind its socket server, one connection).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import pg from 'pg';
+import { EmbeddedPostgres } from '../src/database/embedded-postgres';
 
 const secret = process.env.JWT_SECRET_KEY!;
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.RAW_POOL_SIZE ?? 10) });
+let pool: pg.Pool;
+
+async function openPool(): Promise<pg.Pool> {
+  if (process.env.DATABASE_URL) return new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.RAW_POOL_SIZE ?? 10) });
+  // Never stopped: the bench throws the copy away with the process.
+  const address = await new EmbeddedPostgres().start(process.env.RAW_DATA_DIR!);
+  // PGlite runs one session at a time, as in the app (database-pool.ts): a pool of one.
+  return new pg.Pool({ host: address.host, port: address.port, user: address.username, database: address.database, max: 1 });
+}
 
 const COLUMNS = `id, title, description, request_type, category, priority, urgency, business_justification, desired_completion_date,
   status, decision, plan_summary, resolution, suggestion, next_action, requester_id, employee_id, assignee_id, created_at, updated_at`;
@@ -100,15 +111,23 @@ function send(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(json) }).end(json);
 }
 
-createServer((request, response) => {
-  const url = new URL(request.url ?? '/', 'http://localhost');
-  const handle = async () => {
-    if (url.pathname === '/health') return send(response, 200, { status: 'ok' });
-    if (url.pathname !== '/api/v1/tickets') return send(response, 404, { detail: 'Not found' });
-    const user = await signedIn(request);
-    if (!user) return send(response, 401, { detail: 'Unauthorized' });
-    if (request.method === 'POST') return send(response, 201, await createTicket(user, JSON.parse(await readBody(request)) as Record<string, string>));
-    return send(response, 200, await listTickets(url.searchParams));
-  };
-  handle().catch((error: unknown) => send(response, 500, { detail: String(error) }));
-}).listen(Number(process.env.PORT), process.env.HOST ?? '127.0.0.1');
+async function main(): Promise<void> {
+  pool = await openPool();
+  createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const handle = async () => {
+      if (url.pathname === '/health') return send(response, 200, { status: 'ok' });
+      if (url.pathname !== '/api/v1/tickets') return send(response, 404, { detail: 'Not found' });
+      const user = await signedIn(request);
+      if (!user) return send(response, 401, { detail: 'Unauthorized' });
+      if (request.method === 'POST') return send(response, 201, await createTicket(user, JSON.parse(await readBody(request)) as Record<string, string>));
+      return send(response, 200, await listTickets(url.searchParams));
+    };
+    handle().catch((error: unknown) => send(response, 500, { detail: String(error) }));
+  }).listen(Number(process.env.PORT), process.env.HOST ?? '127.0.0.1');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`raw-server failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
