@@ -1,7 +1,7 @@
 // What every scenario needs: the app under test (restartable), an admin token, a database client on the
 // app's own database, and the run's settings.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -139,6 +139,25 @@ export class BenchContext {
       await embedded.stop();
       await this.startApp();
     }
+  }
+
+  /**
+   * A copy of the embedded database as it stands, for a baseline that serves the same rows from a database
+   * of its own (PGlite is one process's), taken while the app is stopped. The app signs in anew when it
+   * starts again, in a session only its own database holds: `auth` is the session from before, which both hold.
+   */
+  async copyEmbeddedDatabase(): Promise<{ dataDir: string; auth: Record<string, string>; remove(): void }> {
+    if (this.databaseUrl) throw new Error('Only the embedded database is copied');
+    const auth = this.auth;
+    const dataDir = mkdtempSync(join(tmpdir(), 'support-desk-bench-raw-'));
+    await this.app.stop();
+    try {
+      // The layout EmbeddedPostgres opens, as the e2e suite copies its template (test/support/test-app.ts).
+      cpSync(join(this.dataDir, 'pglite'), join(dataDir, 'pglite'), { recursive: true });
+    } finally {
+      await this.startApp();
+    }
+    return { dataDir, auth, remove: () => rmSync(dataDir, { recursive: true, force: true }) };
   }
 
   async close(): Promise<void> {

@@ -19,12 +19,13 @@ export class Row {
     readonly figures: Record<string, unknown>,
   ) {}
 
-  static load(scenario: string, product: LoadResult, baseline: LoadResult | undefined, target: string, met: boolean): Row {
+  /** `baselineRuns` says what the baseline did for each request, before its figures. */
+  static load(scenario: string, product: LoadResult, baseline: LoadResult | undefined, target: string, met: boolean, baselineRuns?: string): Row {
     const failed = product.failures + (baseline?.failures ?? 0);
     return new Row(
       scenario,
       describeLoad(product),
-      baseline ? describeLoad(baseline) : 'n/a (the embedded database serves one connection)',
+      baseline ? `${baselineRuns ? `${baselineRuns}: ` : ''}${describeLoad(baseline)}` : 'n/a',
       baseline ? product.requestsPerSecond / baseline.requestsPerSecond : null,
       target,
       met && failed === 0,

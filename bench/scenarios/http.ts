@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { BenchContext } from '../lib/context';
 import { alternate, load, LoadResult } from '../lib/load';
-import { ROOT, startChild } from '../lib/processes';
+import { Child, ROOT, startChild } from '../lib/processes';
 import { Row } from '../lib/report';
 
 const NEW_TICKET = JSON.stringify({
@@ -15,31 +15,74 @@ const STATUS_PATHS = ['pending', 'waiting_for_approval', 'in_progress', 'escalat
 /** A common word, a rare one, a phrase, and a word no ticket holds (the full-read case before the indexes). */
 const SEARCH_PATHS = ['vpn', 'kerberos', 'printer jams', 'zzqx'].map((q) => `/api/v1/tickets?q=${encodeURIComponent(q)}&limit=20`);
 
+/** What the raw server runs per request (bench/raw-server.ts), as the rows say. */
+const BASELINE_RUNS = {
+  list: 'user-and-session SELECT, page SELECT',
+  create: 'user-and-session SELECT; BEGIN, INSERT ticket, INSERT event, COMMIT',
+};
+
 export async function httpScenarios(context: BenchContext): Promise<Row[]> {
   const { settings } = context;
-  const raw = context.databaseUrl
-    ? await startChild(join(ROOT, 'dist', 'bench', 'raw-server.js'), { DATABASE_URL: context.databaseUrl, JWT_SECRET_KEY: context.jwtSecret })
-    : undefined;
-  const headers = { ...context.auth, 'Content-Type': 'application/json' };
-  const run = (base: string | undefined, options: { method?: 'POST'; body?: string; paths?: string[]; path?: string }) =>
-    base === undefined
-      ? undefined
-      : () => load({ url: base + (options.path ?? options.paths![0]), connections: 50, seconds: settings.loadSeconds, headers, ...options });
+  const raw = await startBaseline(context);
+  const headers = { ...raw.auth, 'Content-Type': 'application/json' };
+  const run = (base: string, options: { method?: 'POST'; body?: string; paths?: string[]; path?: string }) => () =>
+    load({ url: base + (options.path ?? options.paths![0]), connections: 50, seconds: settings.loadSeconds, headers, ...options });
+  const warmUpRuns = context.database === 'embedded' ? 6 : 1;
   try {
     const rows: Row[] = [];
-    const measure = async (name: string, target: string, options: Parameters<typeof run>[1], check: (product: LoadResult, baseline?: LoadResult) => boolean) => {
-      const product = run(context.app.url, options)!;
-      const baseline = run(raw?.url, options);
-      await product(); // warm-up: JIT, pools, caches, for both
-      if (baseline) await baseline();
-      const measured = baseline ? await alternate(product, baseline, settings.rounds) : { product: await product(), baseline: undefined };
-      rows.push(Row.load(name, measured.product, measured.baseline, target, check(measured.product, measured.baseline)));
+    const measure = async (name: string, target: string, runs: string, options: Parameters<typeof run>[1], check: (product: LoadResult, baseline: LoadResult) => boolean) => {
+      const product = run(context.app.url, options);
+      const baseline = run(raw.server.url, options);
+      await warmUp(product, warmUpRuns); // JIT, pools, caches, for both
+      await warmUp(baseline, warmUpRuns);
+      const measured = await alternate(product, baseline, settings.rounds);
+      rows.push(Row.load(name, measured.product, measured.baseline, target, check(measured.product, measured.baseline), `${raw.describe} (${runs})`));
     };
-    await measure(`list tickets, status filter, ${settings.tickets.toLocaleString('en')} rows, c=50`, '≥ 0.8× req/s', { paths: STATUS_PATHS }, (p, b) => !b || p.requestsPerSecond >= 0.8 * b.requestsPerSecond);
-    await measure(`list tickets, q= search, ${settings.tickets.toLocaleString('en')} rows, c=50`, '≥ 0.8× req/s, p95 < 20 ms', { paths: SEARCH_PATHS }, (p, b) => (!b || p.requestsPerSecond >= 0.8 * b.requestsPerSecond) && p.p95 < 20);
-    await measure('create ticket, c=50', '≥ 0.7× req/s, p99 < 100 ms', { method: 'POST', body: NEW_TICKET, path: '/api/v1/tickets' }, (p, b) => (!b || p.requestsPerSecond >= 0.7 * b.requestsPerSecond) && p.p99 < 100);
+    // Creating's target: 0.7× the baseline on PostgreSQL, 0.5× on the embedded database (where both run on one connection).
+    const createShare = context.database === 'postgres' ? 0.7 : 0.5;
+    await measure(`list tickets, status filter, ${settings.tickets.toLocaleString('en')} rows, c=50`, '≥ 0.8× req/s', BASELINE_RUNS.list, { paths: STATUS_PATHS }, (p, b) => p.requestsPerSecond >= 0.8 * b.requestsPerSecond);
+    await measure(`list tickets, q= search, ${settings.tickets.toLocaleString('en')} rows, c=50`, '≥ 0.8× req/s, p95 < 20 ms', BASELINE_RUNS.list, { paths: SEARCH_PATHS }, (p, b) => p.requestsPerSecond >= 0.8 * b.requestsPerSecond && p.p95 < 20);
+    await measure('create ticket, c=50', `≥ ${createShare}× req/s, p99 < 100 ms`, BASELINE_RUNS.create, { method: 'POST', body: NEW_TICKET, path: '/api/v1/tickets' }, (p, b) => p.requestsPerSecond >= createShare * b.requestsPerSecond && p.p99 < 100);
     return rows;
   } finally {
-    await raw?.stop();
+    await raw.stop();
+  }
+}
+
+/**
+ * Loads until throughput stops rising (the last run within 15% of the one before), at most `runs` times.
+ * A PGlite just opened runs its engine (WASM) unoptimised for its first few hundred statements — a page
+ * query took 17 ms at first, 1–2 ms after ~600 — and on a busy machine that lasts longer than a set time.
+ */
+async function warmUp(work: () => Promise<LoadResult>, runs: number): Promise<void> {
+  let previous = await work();
+  for (let run = 1; run < runs; run += 1) {
+    const next = await work();
+    if (next.requestsPerSecond < 1.15 * previous.requestsPerSecond) return;
+    previous = next;
+  }
+}
+
+/**
+ * The raw server on the app's PostgreSQL database, or on a copy of its embedded one (a PGlite is one
+ * process's), with a token that both the app and the baseline accept.
+ */
+async function startBaseline(context: BenchContext): Promise<{ server: Child; auth: Record<string, string>; describe: string; stop(): Promise<void> }> {
+  const script = join(ROOT, 'dist', 'bench', 'raw-server.js');
+  if (context.databaseUrl) {
+    const server = await startChild(script, { DATABASE_URL: context.databaseUrl, JWT_SECRET_KEY: context.jwtSecret });
+    return { server, auth: context.auth, describe: 'raw node:http + pg, same database', stop: () => server.stop() };
+  }
+  const copy = await context.copyEmbeddedDatabase();
+  try {
+    const server = await startChild(script, { RAW_DATA_DIR: copy.dataDir, JWT_SECRET_KEY: context.jwtSecret });
+    const stop = async () => {
+      await server.stop();
+      copy.remove();
+    };
+    return { server, auth: copy.auth, describe: 'raw node:http + pg on a PGlite copy of the seeded data, 1 connection', stop };
+  } catch (error) {
+    copy.remove();
+    throw error;
   }
 }
