@@ -66,11 +66,27 @@ async function createTicket(user: { id: string; employee_id: string }, body: Rec
       [body.title, body.description, body.request_type, 'hardware', body.priority ?? 'medium', body.urgency ?? 'normal', user.id, user.employee_id],
     );
     const ticket = rows[0];
-    await client.query(`INSERT INTO ticket_events (ticket_id, type, actor_id, staff_only, payload) VALUES ($1, 'workflow_update', $2, false, $3)`, [
-      ticket.id,
-      user.id,
-      JSON.stringify({ status: ticket.status, decision: ticket.decision, next_action: ticket.next_action, change: 'created' }),
-    ]);
+    // The product's own event INSERT (TicketsRepository.appendEvent): the writer's transaction id is taken
+    // before the event id is drawn, which the event stream's readers rely on. The payload is its snapshot.
+    await client.query(
+      `INSERT INTO ticket_events (ticket_id, type, actor_id, staff_only, payload)
+       SELECT $1, 'workflow_update', $2, false, $3::jsonb FROM (SELECT pg_current_xact_id() AS xid OFFSET 0) AS writer WHERE writer.xid IS NOT NULL
+       RETURNING id, ticket_id, type, actor_id, staff_only, payload, created_at`,
+      [
+        ticket.id,
+        user.id,
+        JSON.stringify({
+          status: ticket.status,
+          decision: ticket.decision,
+          plan_summary: ticket.plan_summary,
+          next_action: ticket.next_action,
+          priority: ticket.priority,
+          category: ticket.category,
+          assignee_id: ticket.assignee_id,
+          change: 'created',
+        }),
+      ],
+    );
     await client.query('COMMIT');
     return ticket;
   } catch (error) {
