@@ -49,7 +49,7 @@ function build(latest: ApprovalRow | null, settles = true, ticket: Record<string
   const slaRepository = { findDefaultPolicy: async () => policy };
   const none = {} as never;
   const ticketsService = { findById: async () => ticket };
-  const sut = new ApprovalsService(repository as never, slaRepository as never, none, ticketsService as never, none, none, none, none);
+  const sut = new ApprovalsService(repository as never, slaRepository as never, none, ticketsService as never, none, none, none);
   return { sut, settled };
 }
 
@@ -116,7 +116,7 @@ describe(ApprovalsService.name, () => {
       };
       const users = { findActive: async (id: string) => ({ id, role: 'support' }) };
       const none = {} as never;
-      const sut = new ApprovalsService(repository as never, none, none, none, none, none, users as never, none);
+      const sut = new ApprovalsService(repository as never, none, none, none, none, users as never, none);
       return { sut, calls };
     }
 

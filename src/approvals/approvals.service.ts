@@ -10,7 +10,6 @@ import { SlaEvaluator } from '../sla/sla-evaluator';
 import { PolicyRow, SlaRepository } from '../sla/sla.repository';
 import { TicketEventType } from '../tickets/ticket-events';
 import { TicketWriter } from '../tickets/ticket-writer.service';
-import { TicketsRepository } from '../tickets/tickets.repository';
 import { TicketsService } from '../tickets/tickets.service';
 import { Role } from '../users/role.enum';
 import { UsersService } from '../users/users.service';
@@ -34,7 +33,6 @@ export class ApprovalsService implements ApprovalGate, OnModuleInit {
     private readonly slaRepository: SlaRepository,
     private readonly evaluator: SlaEvaluator,
     private readonly ticketsService: TicketsService,
-    private readonly ticketsRepository: TicketsRepository,
     private readonly ticketWriter: TicketWriter,
     private readonly usersService: UsersService,
     private readonly gates: ApprovalGates,
@@ -226,7 +224,6 @@ export class ApprovalsService implements ApprovalGate, OnModuleInit {
   }
 
   private async announce(ticketId: string, type: TicketEventType, payload: Record<string, unknown>): Promise<void> {
-    await this.ticketsRepository.appendEvent({ ticketId, type, actorId: null, staffOnly: true, payload });
-    this.ticketWriter.signalAppended();
+    await this.ticketWriter.announce(ticketId, [{ type, payload }]);
   }
 }

@@ -1,6 +1,5 @@
 import { Logger } from '@nestjs/common';
 import { DEFAULT_APPROVAL_SETTINGS } from './dto/approval-settings.dto';
-import { TicketsRepository } from '../tickets/tickets.repository';
 import { TicketWriter } from '../tickets/ticket-writer.service';
 import { TicketPriority, TicketStatus } from '../tickets/ticket.enums';
 import { Role } from '../users/role.enum';
@@ -92,9 +91,8 @@ function setUp(activePolicy: PolicyRow, filedAt: string, moves: Array<{ at: stri
   };
   const repository = new FakeSlaRepository(activePolicy, trail, calendar);
   const appended: Array<{ type: string; payload: Record<string, unknown> }> = [];
-  const tickets = { appendEvent: async (event: { type: string; payload: Record<string, unknown> }) => void appended.push(event) };
-  const writer = { signalAppended: jest.fn() };
-  const evaluator = new SlaEvaluator(repository as unknown as SlaRepository, tickets as unknown as TicketsRepository, writer as unknown as TicketWriter);
+  const writer = { announce: jest.fn(async (_ticketId: string, events: Array<{ type: string; payload: Record<string, unknown> }>) => void appended.push(...events.map(({ type, payload }) => ({ type, payload })))) };
+  const evaluator = new SlaEvaluator(repository as unknown as SlaRepository, writer as unknown as TicketWriter);
   return { evaluator, repository, appended, writer };
 }
 
@@ -124,7 +122,7 @@ describe('SlaEvaluator', () => {
       'sla_warning:resolution:0.8', // 10:48
       'sla_breached:resolution:', // 11:00
     ]);
-    expect(writer.signalAppended).toHaveBeenCalledTimes(1);
+    expect(writer.announce.mock.calls.filter(([, events]) => events.length > 0)).toHaveLength(1);
   });
 
   it('puts a breached open ticket first in the queue (its due time is past) and a paused one last (none)', async () => {

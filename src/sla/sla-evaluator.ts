@@ -7,7 +7,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import { TicketEventType } from '../tickets/ticket-events';
 import type { TicketSlaState } from '../tickets/ticket.entity';
 import { TicketWriter } from '../tickets/ticket-writer.service';
-import { TicketsRepository } from '../tickets/tickets.repository';
 import { BusinessCalendar } from './business-calendar';
 import { parseIsoDuration } from './iso-duration';
 import { policyDurations, unreachableDurations } from './policy-reach';
@@ -44,7 +43,6 @@ export class SlaEvaluator {
 
   constructor(
     private readonly slaRepository: SlaRepository,
-    private readonly ticketsRepository: TicketsRepository,
     private readonly ticketWriter: TicketWriter,
   ) {}
 
@@ -138,10 +136,9 @@ export class SlaEvaluator {
     for (const { metric, state } of measured) crossings.push(...(await this.crossings(ticketId, metric, state, stored.get(metric), now)));
     // In the order they happened, whichever metric: one look may find several crossed since the last.
     crossings.sort((a, b) => a.at.getTime() - b.at.getTime());
-    for (const { type, payload } of crossings) await this.ticketsRepository.appendEvent({ ticketId, type, actorId: null, staffOnly: true, payload });
+    await this.ticketWriter.announce(ticketId, crossings);
     const states = measured.map((entry) => entry.state);
     await this.slaRepository.saveEvaluation(ticketId, measured.map(({ metric, state }) => rowOf(ticketId, metric, active.policy, state, now)), summaryOf(states), nearestDue(states), timers);
-    if (crossings.length) this.ticketWriter.signalAppended();
   }
 
   /**

@@ -9,7 +9,8 @@ import { AfterCommit } from '../database/after-commit';
 import { TicketDto } from './dto/ticket.dto';
 import { assertNotOwnRequest, assertResolvableByHand } from './decision-rights';
 import { AudienceEvent, failureEvents, suggestionEvent, toStaffView } from './ticket-audience';
-import { TICKET_EVENTS_APPENDED, TICKET_UPDATED, TicketEventType, TicketUpdatedSignal } from './ticket-events';
+import { TicketComment } from './ticket-comment.entity';
+import { TICKET_CREATED, TICKET_EVENTS_APPENDED, TICKET_UPDATED, TicketCreatedSignal, TicketEventType, TicketUpdatedSignal } from './ticket-events';
 import { TicketSuggestion } from './ticket-suggestion';
 import { allowedNextStatuses, canTransition, FINAL_STATUSES, NEXT_ACTION } from './ticket-transitions';
 import { TicketStatus } from './ticket.enums';
@@ -28,6 +29,12 @@ export type TicketChanges = Partial<Pick<Ticket, 'status' | 'priority' | 'catego
 
 /** Decides whether a person may move a ticket into `to` now (the workflow module owns some statuses); throws 409 if not. */
 export type StaffStatusGuard = (ticketId: string, from: TicketStatus, to: TicketStatus) => Promise<void>;
+
+/** What the requester filed, as the ticket stores it. */
+export type NewTicketFields = Pick<
+  Ticket,
+  'title' | 'description' | 'requestType' | 'category' | 'priority' | 'urgency' | 'businessJustification' | 'desiredCompletionDate' | 'employeeId'
+>;
 
 /** What a person sent to POST /hil, as the audit trail records it. */
 export interface HumanResponseRecord {
@@ -62,6 +69,54 @@ export class TicketWriter {
   /** The workflow module decides which status moves are its own while it holds a ticket. */
   guardStaffStatusChanges(guard: StaffStatusGuard): void {
     this.staffStatusGuard = guard;
+  }
+
+  /** A new ticket, `pending`, with the workflow_update that opens its trail. */
+  @Transactional()
+  async fileTicket(requesterId: string, fields: NewTicketFields): Promise<Ticket> {
+    const created = await this.ticketsRepository.insertTicket({
+      ...fields,
+      status: TicketStatus.Pending,
+      decision: 'pending',
+      nextAction: NEXT_ACTION[TicketStatus.Pending],
+      requesterId,
+    });
+    await this.ticketsRepository.appendEvent({
+      ticketId: created.id,
+      type: TicketEventType.WorkflowUpdate,
+      actorId: requesterId,
+      staffOnly: false,
+      payload: { ...snapshot(created), change: 'created' },
+    });
+    this.signalAppended();
+    this.afterCommit.run(() => this.events.emit(TICKET_CREATED, { ticketId: created.id } satisfies TicketCreatedSignal));
+    return created;
+  }
+
+  /** A comment (an internal note when `internal`: staff-only on the trail). */
+  @Transactional()
+  async recordComment(ticketId: string, authorId: string, body: string, internal: boolean): Promise<TicketComment> {
+    await this.lock(ticketId);
+    const created = await this.ticketsRepository.insertComment({ ticketId, authorId, body, internal });
+    await this.ticketsRepository.appendEvent({
+      ticketId,
+      type: TicketEventType.Comment,
+      actorId: authorId,
+      staffOnly: internal,
+      payload: { comment_id: created.id, author_id: authorId, body: created.body, internal },
+    });
+    this.signalAppended();
+    return created;
+  }
+
+  /**
+   * What another module has to say on a ticket's trail (a service level crossed, an approval requested or
+   * reminded): staff-only events without an actor, in the caller's transaction, in the order given.
+   */
+  async announce(ticketId: string, events: Array<{ type: TicketEventType; payload: Record<string, unknown> }>): Promise<void> {
+    if (events.length === 0) return;
+    for (const { type, payload } of events) await this.ticketsRepository.appendEvent({ ticketId, type, actorId: null, staffOnly: true, payload });
+    this.signalAppended();
   }
 
   /** PATCH /tickets/{id} by support or admin. A `comment` with `status: resolved` becomes the resolution. */
@@ -161,13 +216,13 @@ export class TicketWriter {
     return toStaffView(updated);
   }
 
-  /** Tells the event pump that rows were appended, once they are committed. */
   /** Locks the ticket's row for the caller's transaction: the first lock every writer of a ticket takes. */
   async lockTicket(ticketId: string): Promise<void> {
     await this.lock(ticketId);
   }
 
-  signalAppended(): void {
+  /** Tells the event pump and the projections that rows were appended, once they are committed. */
+  private signalAppended(): void {
     this.afterCommit.run(() => this.events.emit(TICKET_EVENTS_APPENDED));
   }
 

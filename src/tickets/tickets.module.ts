@@ -15,6 +15,6 @@ import { TicketWriter } from './ticket-writer.service';
   imports: [TypeOrmModule.forFeature([Ticket, TicketComment, TicketEvent]), UsersModule],
   controllers: [TicketsController],
   providers: [TicketsService, TicketWriter, TicketsRepository, TicketStatsService, TicketStatsRepository],
-  exports: [TicketsService, TicketWriter, TicketsRepository],
+  exports: [TicketsService, TicketWriter],
 })
 export class TicketsModule {}

@@ -34,9 +34,8 @@ export class TicketsService {
     private readonly afterCommit: AfterCommit,
   ) {}
 
-  @Transactional()
   async create(requester: Viewer, dto: CreateTicketDto): Promise<TicketDto> {
-    const created = await this.ticketsRepository.insertTicket({
+    const created = await this.ticketWriter.fileTicket(requester.id, {
       title: dto.title,
       description: dto.description,
       requestType: dto.request_type,
@@ -45,21 +44,8 @@ export class TicketsService {
       urgency: dto.urgency ?? TicketUrgency.Normal,
       businessJustification: dto.business_justification ?? null,
       desiredCompletionDate: dto.desired_completion_date ?? null,
-      status: TicketStatus.Pending,
-      decision: 'pending',
-      nextAction: NEXT_ACTION[TicketStatus.Pending],
-      requesterId: requester.id,
       employeeId: requester.employeeId,
     });
-    await this.ticketsRepository.appendEvent({
-      ticketId: created.id,
-      type: TicketEventType.WorkflowUpdate,
-      actorId: requester.id,
-      staffOnly: false,
-      payload: { ...snapshot(created), change: 'created' },
-    });
-    this.ticketWriter.signalAppended();
-    this.afterCommit.run(() => this.events.emit(TICKET_CREATED, { ticketId: created.id } satisfies TicketCreatedSignal));
     return mapTicketFor(requester, created);
   }
 
@@ -130,7 +116,7 @@ export class TicketsService {
     await this.findVisible(author, ticketId);
     if (dto.internal && !isStaff(author)) throw new ForbiddenException('Only support and admin can write internal notes');
     const internal = dto.internal ?? false;
-    return mapComment(await this.insertComment(ticketId, author.id, dto.body, internal));
+    return mapComment(await this.ticketWriter.recordComment(ticketId, author.id, dto.body, internal));
   }
 
   async listComments(viewer: Viewer, ticketId: string, query: { limit: number; offset: number; cursor?: string }): Promise<CommentListDto> {
@@ -145,21 +131,6 @@ export class TicketsService {
     const events = await this.ticketsRepository.findEvents(ticketId, { includeStaffOnly: isStaff(viewer), after: query.after, limit: query.limit });
     const last = events.at(-1);
     return { events: events.map(mapTicketEvent), count: events.length, next_after: events.length === query.limit && last ? last.id : null };
-  }
-
-  @Transactional()
-  private async insertComment(ticketId: string, authorId: string, body: string, internal: boolean): Promise<TicketComment> {
-    if (!(await this.ticketsRepository.findByIdForUpdate(ticketId))) throw new NotFoundException(`Ticket ${ticketId} not found`);
-    const created = await this.ticketsRepository.insertComment({ ticketId, authorId, body, internal });
-    await this.ticketsRepository.appendEvent({
-      ticketId,
-      type: TicketEventType.Comment,
-      actorId: authorId,
-      staffOnly: internal,
-      payload: { comment_id: created.id, author_id: authorId, body: created.body, internal },
-    });
-    this.ticketWriter.signalAppended();
-    return created;
   }
 
   private async findVisible(viewer: Viewer, ticketId: string): Promise<Ticket> {
