@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import pgvector from 'pgvector';
 import { DataSource } from 'typeorm';
 import request from 'supertest';
-import { LlmService } from '../src/llm/llm.service';
+import { Reembedding } from '../src/llm/reembedding.service';
 import { EMBEDDING_MODEL, EmbeddingModel } from '../src/llm/providers/model.factory';
 import { ModelUnavailableError, RESOLUTION_MODEL, ResolutionModel } from '../src/llm/providers/resolution-model';
 import { bootTestApp, startContext, TestApp, WITHOUT_WORKFLOW } from './support/test-app';
@@ -79,7 +79,7 @@ describe('Knowledge base failures (e2e)', () => {
   const reembed = async (overrides: Record<string, string> = {}, inside?: (context: INestApplicationContext) => Promise<void>) => {
     const context = await startContext({ ...testApp.env, ...overrides }, () => import('../src/llm/reembed.module').then((module) => module.ReembedModule));
     try {
-      await context.get(LlmService).reembedAll();
+      await context.get(Reembedding).reembedAll();
       await inside?.(context);
     } finally {
       await context.close();

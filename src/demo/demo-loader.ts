@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuthUser } from '../auth/auth-user';
 import { AppConfig } from '../config/app-config';
-import { LlmService } from '../llm/llm.service';
+import { DocumentIngestion } from '../llm/document-ingestion.service';
 import { ListTicketsQueryDto } from '../tickets/dto/list-tickets.dto';
 import { TicketsService } from '../tickets/tickets.service';
 import { UserDto } from '../users/dto/user.dto';
@@ -22,7 +22,7 @@ export class DemoLoader implements OnApplicationBootstrap {
   constructor(
     private readonly config: AppConfig,
     private readonly usersService: UsersService,
-    private readonly llmService: LlmService,
+    private readonly documentIngestion: DocumentIngestion,
     private readonly ticketsService: TicketsService,
     private readonly workflowService: WorkflowService,
   ) {}
@@ -58,7 +58,7 @@ export class DemoLoader implements OnApplicationBootstrap {
     for (const name of readdirSync(dir).filter((file) => file.endsWith('.md')).sort()) {
       const buffer = readFileSync(join(dir, name));
       try {
-        await this.llmService.ingest({ buffer, originalname: name, size: buffer.length }, admin);
+        await this.documentIngestion.ingest({ buffer, originalname: name, size: buffer.length }, admin);
         added += 1;
       } catch (error) {
         // The same document was loaded by an earlier start.

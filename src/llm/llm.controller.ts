@@ -10,6 +10,9 @@ import { DocumentUploadInterceptor } from './document-upload.interceptor';
 import { DocumentDetailDto, DocumentListDto, IngestDocumentFieldsDto, IngestedDocumentDto } from './dto/document.dto';
 import { ResolutionDto } from './dto/resolution.dto';
 import { SearchQueryDto, SearchResultDto } from './dto/search.dto';
+import { DocumentIngestion } from './document-ingestion.service';
+import { DocumentsService } from './documents.service';
+import { KnowledgeSearch } from './knowledge-search.service';
 import { LlmService } from './llm.service';
 
 @ApiTags('llm')
@@ -19,7 +22,12 @@ import { LlmService } from './llm.service';
 @Roles(Role.Support, Role.Admin)
 @Controller('llm')
 export class LlmController {
-  constructor(private readonly llmService: LlmService) {}
+  constructor(
+    private readonly documentIngestion: DocumentIngestion,
+    private readonly documentsService: DocumentsService,
+    private readonly knowledgeSearch: KnowledgeSearch,
+    private readonly llmService: LlmService,
+  ) {}
 
   /** Ingest a PDF, DOCX, Markdown or text document into the knowledge base (multipart field `file`). */
   @ApiConsumes('multipart/form-data')
@@ -30,14 +38,14 @@ export class LlmController {
   @Post('ingest_doc')
   ingest(@CurrentUser() user: AuthUser, @Body() _fields: IngestDocumentFieldsDto, @UploadedFile() file?: Express.Multer.File): Promise<IngestedDocumentDto> {
     if (!file) throw new BadRequestException('Send the document as multipart/form-data in the field "file"');
-    return this.llmService.ingest(file, user);
+    return this.documentIngestion.ingest(file, user);
   }
 
   /** The knowledge base's documents, newest first. */
   @ApiErrors(400, 403)
   @Get('documents')
   listDocuments(@Query() page: CursorPageQueryDto): Promise<DocumentListDto> {
-    return this.llmService.listDocuments(page);
+    return this.documentsService.listDocuments(page);
   }
 
   /**
@@ -49,7 +57,7 @@ export class LlmController {
   @ApiErrors(400, 404)
   @Get('documents/:document_id')
   getDocument(@Param('document_id', ParseUUIDPipe) documentId: string): Promise<DocumentDetailDto> {
-    return this.llmService.getDocument(documentId);
+    return this.documentsService.getDocument(documentId);
   }
 
   /** Remove a document and its chunks from the knowledge base. */
@@ -57,14 +65,14 @@ export class LlmController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @Delete('documents/:document_id')
   deleteDocument(@Param('document_id', ParseUUIDPipe) documentId: string): Promise<void> {
-    return this.llmService.deleteDocument(documentId);
+    return this.documentsService.deleteDocument(documentId);
   }
 
   /** Hybrid search (vectors + full text, fused by reciprocal rank): the best passage of each matching document, and similar tickets. */
   @ApiErrors(400, 403, 503)
   @Get('search')
   search(@CurrentUser() user: AuthUser, @Query() query: SearchQueryDto): Promise<SearchResultDto> {
-    return this.llmService.search(user, query.q, query.k, query.mode);
+    return this.knowledgeSearch.search(user, query.q, query.k, query.mode);
   }
 
   /** Suggest a resolution for a ticket from the knowledge base and similar resolved tickets; stored on the ticket. */

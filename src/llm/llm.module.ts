@@ -6,12 +6,18 @@ import { TicketsModule } from '../tickets/tickets.module';
 import { DocumentChunk } from './document-chunk.entity';
 import { KnowledgeDocument } from './document.entity';
 import { uploadFormOptions } from './document-upload.interceptor';
-import { DocumentsRepository } from './documents.repository';
-import { EmbeddingsRepository } from './embeddings.repository';
 import { DocumentWorkers } from './ingestion/document-workers';
+import { DocumentIngestion } from './document-ingestion.service';
+import { DocumentsRepository } from './documents.repository';
+import { DocumentsService } from './documents.service';
+import { Embedder } from './embedder.service';
+import { EmbeddingsRepository } from './embeddings.repository';
 import { KnowledgeSearchRepository } from './knowledge-search.repository';
+import { KnowledgeSearch } from './knowledge-search.service';
 import { LlmController } from './llm.controller';
 import { LlmService } from './llm.service';
+import { Reembedding } from './reembedding.service';
+import { TicketIndex } from './ticket-index.service';
 import { createEmbeddingModel, createResolutionModel, createTriageModel, EMBEDDING_MODEL } from './providers/model.factory';
 import { TRIAGE_MODEL } from './providers/triage-model';
 import { RESOLUTION_MODEL } from './providers/resolution-model';
@@ -26,7 +32,13 @@ import { TicketEmbedding } from './ticket-embedding.entity';
   ],
   controllers: [LlmController],
   providers: [
+    DocumentIngestion,
+    DocumentsService,
+    KnowledgeSearch,
     LlmService,
+    TicketIndex,
+    Reembedding,
+    Embedder,
     DocumentsRepository,
     KnowledgeSearchRepository,
     EmbeddingsRepository,
@@ -35,6 +47,6 @@ import { TicketEmbedding } from './ticket-embedding.entity';
     { provide: RESOLUTION_MODEL, inject: [AppConfig], useFactory: createResolutionModel },
     { provide: TRIAGE_MODEL, inject: [AppConfig], useFactory: createTriageModel },
   ],
-  exports: [LlmService],
+  exports: [LlmService, DocumentIngestion, Reembedding],
 })
 export class LlmModule {}

@@ -1,15 +1,12 @@
 import type { BasePromptValueInterface } from '@langchain/core/prompt_values';
 import { FakeListChatModel } from '@langchain/core/utils/testing';
 import { randomUUID } from 'node:crypto';
-import { AppConfig } from '../config/app-config';
 import { TicketDto } from '../tickets/dto/ticket.dto';
 import { TicketSuggestion } from '../tickets/ticket-suggestion';
 import { TicketWriter } from '../tickets/ticket-writer.service';
 import { TicketsService, Viewer } from '../tickets/tickets.service';
 import { Role } from '../users/role.enum';
-import { DocumentsRepository } from './documents.repository';
-import { EmbeddingsRepository } from './embeddings.repository';
-import { DocumentWorkers } from './ingestion/document-workers';
+import { Embedder } from './embedder.service';
 import { ChunkHit, KnowledgeSearchRepository, ResolvedTicketHit } from './knowledge-search.repository';
 import { LlmService } from './llm.service';
 import { LangChainResolutionModel } from './providers/langchain-resolution-model';
@@ -52,16 +49,12 @@ describe(LlmService.name, () => {
   const embeddings = { name: 'fake', embeddings: { embedQuery: async () => new Array(768).fill(0.01), embedDocuments: async () => [] } } as unknown as EmbeddingModel;
   const service = (resolutionModel: ResolutionModel, extras: { tickets?: Partial<TicketsService>; writer?: Partial<TicketWriter> } = {}) =>
     new LlmService(
-      {} as DocumentsRepository,
       repository as unknown as KnowledgeSearchRepository,
-      {} as EmbeddingsRepository,
       (extras.tickets ?? {}) as TicketsService,
       (extras.writer ?? {}) as TicketWriter,
-      { ingestion: { concurrency: 1 } } as AppConfig,
-      embeddings,
+      new Embedder(embeddings),
       resolutionModel,
       {} as TriageModel,
-      {} as DocumentWorkers,
     );
 
   beforeEach(() => {

@@ -2,14 +2,14 @@
 // after EMBEDDINGS_PROVIDER changed (the server refuses to start on mixed vectors until this has run).
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { LlmService } from './llm.service';
 import { ReembedModule } from './reembed.module';
+import { Reembedding } from './reembedding.service';
 
 async function reembed(): Promise<void> {
   const context = await NestFactory.createApplicationContext(ReembedModule, { bufferLogs: true });
   context.useLogger(context.get(Logger));
   try {
-    await context.get(LlmService).reembedAll(); // logs the counts
+    await context.get(Reembedding).reembedAll(); // logs the counts
   } finally {
     await context.close();
   }

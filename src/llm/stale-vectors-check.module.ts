@@ -1,6 +1,6 @@
 import { Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { LlmModule } from './llm.module';
-import { LlmService } from './llm.service';
+import { Reembedding } from './reembedding.service';
 
 /**
  * The server refuses to start on vectors made by another embedding model than the configured one.
@@ -9,10 +9,10 @@ import { LlmService } from './llm.service';
  */
 @Injectable()
 class StaleVectorsCheck implements OnModuleInit {
-  constructor(private readonly llmService: LlmService) {}
+  constructor(private readonly reembedding: Reembedding) {}
 
   onModuleInit(): Promise<void> {
-    return this.llmService.assertNoStaleVectors();
+    return this.reembedding.assertNoStaleVectors();
   }
 }
 

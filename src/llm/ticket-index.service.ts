@@ -1,0 +1,49 @@
+// Keeps each ticket's vector (for "similar past tickets"): on creation, and again once it is resolved.
+import { Injectable, Logger } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import { CoalescingBatch } from '../common/coalescing-batch';
+import { TICKET_CREATED, TICKET_UPDATED, TicketCreatedSignal, TicketUpdatedSignal } from '../tickets/ticket-events';
+import { TicketsService } from '../tickets/tickets.service';
+import { EMBEDDING_BATCH, Embedder } from './embedder.service';
+import { EmbeddingsRepository } from './embeddings.repository';
+
+@Injectable()
+export class TicketIndex {
+  private readonly logger = new Logger(TicketIndex.name);
+  private readonly ticketIndexing = new CoalescingBatch<string>((ticketIds) => this.indexTickets(ticketIds), EMBEDDING_BATCH);
+
+  constructor(
+    private readonly embeddingsRepository: EmbeddingsRepository,
+    private readonly ticketsService: TicketsService,
+    private readonly embedder: Embedder,
+  ) {}
+
+  @OnEvent(TICKET_CREATED, { async: true, promisify: true })
+  async onTicketCreated({ ticketId }: TicketCreatedSignal): Promise<void> {
+    await this.indexTicket(ticketId);
+  }
+
+  @OnEvent(TICKET_UPDATED, { async: true, promisify: true })
+  async onTicketUpdated({ ticketId, status }: TicketUpdatedSignal): Promise<void> {
+    if (status === 'resolved') await this.indexTicket(ticketId);
+  }
+
+  /**
+   * Keeps a ticket's vector for "similar past tickets"; resolves once it is stored. Failures are logged,
+   * never thrown at the caller. Tickets filed together are read, embedded and stored together.
+   */
+  indexTicket(ticketId: string): Promise<void> {
+    return this.ticketIndexing.add(ticketId);
+  }
+
+  private async indexTickets(ticketIds: string[]): Promise<void> {
+    try {
+      const tickets = await this.ticketsService.findByIds([...new Set(ticketIds)]);
+      if (tickets.length === 0) return;
+      const vectors = await this.embedder.embedDocuments(tickets.map((ticket) => [ticket.title, ticket.description, ticket.resolution ?? ''].join('\n')));
+      await this.embeddingsRepository.upsertTicketEmbeddings(tickets.map((ticket, index) => ({ ticketId: ticket.ticket_id, embedding: vectors[index] })), this.embedder.modelName);
+    } catch (error) {
+      this.logger.warn(`Could not index tickets ${ticketIds.join(', ')} for similarity: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
