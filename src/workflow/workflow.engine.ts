@@ -2,7 +2,7 @@
 // human response), reads its state for people, and closes or prunes it. Checkpoints live in the app's own
 // database (schema `langgraph`), through the same connection pool as everything else.
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { Command, StateSnapshot } from '@langchain/langgraph';
+import { Command, INTERRUPT, isInterrupted, StateSnapshot } from '@langchain/langgraph';
 import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
 import { BatchedPostgresSaver } from './batched-postgres-saver';
 import type pg from 'pg';
@@ -31,6 +31,9 @@ interface Segment {
   signal: AbortSignal;
   context: SegmentContext;
 }
+
+/** What an invocation returns: the state's values, and the interrupt it paused at, if it did. */
+type SegmentOutput = SupportStateValues & { [INTERRUPT]?: Array<{ id?: string; value?: PendingQuestion }> };
 
 const CHECKPOINT_SCHEMA = 'langgraph';
 const RESPONSE_KIND = { answer: 'question', approval: 'approval' } as const;
@@ -81,16 +84,12 @@ export class WorkflowEngine implements OnModuleInit {
     const ticket = await this.ticketsService.findById(claim.ticketId);
     if (!ticket || isClosed(ticket.status)) return { outcome: 'finished', pending: null, summary: null };
     const segment: Segment = { claim, signal, context: { ticket } };
-    const thread = threadOf(claim);
-    const state = await this.graph.getState(thread);
-    if (response && !(state.values as SupportStateValues).responses?.some((applied) => applied.id === response.id)) {
-      await this.apply(segment, state, response);
-    } else if (pendingInterrupts(state).length > 0) {
-      return segmentResult(state);
-    } else {
-      await this.advance(segment, state);
-    }
-    return segmentResult(await this.graph.getState(thread));
+    const state = await this.graph.getState(threadOf(claim));
+    const unapplied = response && !(state.values as SupportStateValues).responses?.some((applied) => applied.id === response.id) ? response : null;
+    if (!unapplied && pendingInterrupts(state).length > 0) return segmentResult(pointOf(state));
+    // The invocation's output is where the run now stands: no second read of its checkpoint.
+    const output = unapplied ? await this.apply(segment, state, unapplied) : await this.advance(segment, state);
+    return segmentResult(pointAfter(output));
   }
 
   /** The ticket's status if a person closed it (or it failed), else null. */
@@ -100,18 +99,14 @@ export class WorkflowEngine implements OnModuleInit {
   }
 
   /** Applies a human response: to the interrupt it answers, or — for support's question — as the requester's answer. */
-  private async apply(segment: Segment, state: StateSnapshot, response: HumanResponse): Promise<void> {
+  private async apply(segment: Segment, state: StateSnapshot, response: HumanResponse): Promise<SegmentOutput> {
     const { claim } = segment;
     const config = { ...threadOf(claim), durability: 'sync' as const, signal: segment.signal, context: segment.context };
     if (response.source === 'staff') {
       // The graph had ended (or never ran): the answer re-enters it where the graph's own question returns.
-      if (!state.createdAt) {
-        await this.graph.invoke({ ticketId: claim.ticketId, responses: [response] }, config);
-        return;
-      }
+      if (!state.createdAt) return this.graph.invoke({ ticketId: claim.ticketId, responses: [response] }, config);
       await this.graph.updateState(threadOf(claim), { responses: [response], pending: null, closed: null }, 'ask_user');
-      await this.graph.invoke(null, config);
-      return;
+      return this.graph.invoke(null, config);
     }
     let target = interruptFor(state, response);
     // The pause this response answers was not checkpointed before the process stopped: reach it again.
@@ -120,22 +115,19 @@ export class WorkflowEngine implements OnModuleInit {
       target = interruptFor(await this.graph.getState(threadOf(claim)), response);
     }
     if (!target) throw new Error(`The workflow is not waiting for ${response.kind === 'answer' ? 'an answer' : 'an approval'}`);
-    await this.graph.invoke(new Command({ resume: { [target.id]: response } }), config);
+    return this.graph.invoke(new Command({ resume: { [target.id]: response } }), config);
   }
 
   /**
    * Runs without human input: from the start, on from the last checkpoint, or — when the graph had ended
    * and support asked it to try again — from retrieval, with what it knows about the ticket so far.
    */
-  private async advance(segment: Segment, state: StateSnapshot): Promise<void> {
+  private async advance(segment: Segment, state: StateSnapshot): Promise<SegmentOutput> {
     const { claim } = segment;
     const config = { ...threadOf(claim), durability: 'exit' as const, signal: segment.signal, context: segment.context };
-    if (!state.createdAt) {
-      await this.graph.invoke({ ticketId: claim.ticketId }, config);
-      return;
-    }
+    if (!state.createdAt) return this.graph.invoke({ ticketId: claim.ticketId }, config);
     if (state.next.length === 0) await this.graph.updateState(threadOf(claim), { decision: null, closed: null }, 'triage');
-    await this.graph.invoke(null, config);
+    return this.graph.invoke(null, config);
   }
 
   /**
@@ -151,7 +143,7 @@ export class WorkflowEngine implements OnModuleInit {
 
   /** The run as people read it; null when the ticket has no checkpoints (not started, or pruned). */
   async describe(ticketId: string): Promise<WorkflowSummary | null> {
-    return summarize(await this.graph.getState(threadOf(ticketId)));
+    return summarize(pointOf(await this.graph.getState(threadOf(ticketId))));
   }
 
   /** Deletes a closed ticket's checkpoints (LangGraph writes dozens of rows per run). */
@@ -166,22 +158,40 @@ function threadOf(target: string | Claim) {
   return { configurable: { thread_id: target.ticketId, fence: target.fence } };
 }
 
-function segmentResult(state: StateSnapshot): SegmentResult {
-  const [waiting] = pendingInterrupts(state);
+/** Where a run stands: its values, the interrupt it waits at, the node it runs next. */
+interface RunPoint {
+  values: SupportStateValues;
+  waiting?: { id: string; value: PendingQuestion };
+  next?: string;
+}
+
+/** A checkpointed state; null when the ticket has none. */
+function pointOf(state: StateSnapshot): RunPoint | null {
+  if (!state.createdAt) return null;
+  return { values: state.values as SupportStateValues, waiting: pendingInterrupts(state)[0], next: state.next[0] };
+}
+
+/** An invocation ran until it paused (its output then lists the interrupt) or until the graph ended. */
+function pointAfter(output: SegmentOutput): RunPoint {
+  const waiting = isInterrupted<PendingQuestion>(output) ? output[INTERRUPT].find((pending) => pending.id !== undefined) : undefined;
+  return { values: output, waiting: waiting as RunPoint['waiting'] };
+}
+
+function segmentResult(point: RunPoint | null): SegmentResult {
+  const waiting = point?.waiting;
   return {
     outcome: waiting ? 'paused' : 'finished',
     pending: waiting ? { ...waiting.value, id: waiting.id, source: 'workflow' } : null,
-    summary: summarize(state),
+    summary: summarize(point),
   };
 }
 
-function summarize(state: StateSnapshot): WorkflowSummary | null {
-  if (!state.createdAt) return null;
-  const values = state.values as SupportStateValues;
-  const [waiting] = pendingInterrupts(state);
+function summarize(point: RunPoint | null): WorkflowSummary | null {
+  if (!point) return null;
+  const { values, waiting } = point;
   const { draft } = values;
   return {
-    step: waiting ? stepWaitingFor(waiting.value.kind) : (state.next[0] ?? (values.closed ? 'closed' : 'done')),
+    step: waiting ? stepWaitingFor(waiting.value.kind) : (point.next ?? (values.closed ? 'closed' : 'done')),
     pending: waiting ? { ...waiting.value, interrupt_id: waiting.id } : null,
     rule: values.decision,
     triage: values.findings,
