@@ -4,7 +4,7 @@
 // denies, or — for a request type marked low-risk — approves; a person racing the expiry is applied once;
 // an approval for a plan that changed is refused and a new request raised; delegation hands approvals on.
 import request from 'supertest';
-import { ApprovalTimers } from '../src/approvals/approval-timers';
+import { ApprovalTimers } from '../src/workflow/approval-timers';
 import { signInAdmin, signUp, signUpAs, SignedIn } from './support/http';
 import { patchTicket } from './support/tickets';
 import { bootTestApp, TestApp } from './support/test-app';

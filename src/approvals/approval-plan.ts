@@ -3,7 +3,6 @@
 // the approval waits (support re-prioritises the ticket, say) makes it a different plan.
 import { createHash } from 'node:crypto';
 import type { TicketDto } from '../tickets/dto/ticket.dto';
-import type { WorkflowSummary } from '../workflow/workflow.types';
 
 export interface ApprovalPlan {
   summary: string;
@@ -21,11 +20,6 @@ export function approvalPlan(ticket: TicketDto, steps: readonly string[]): Appro
     priority: ticket.priority,
     business_justification: ticket.business_justification ?? null,
   };
-}
-
-/** The steps the run drafted (what GET /workflow shows as the plan). */
-export function draftedSteps(summary: WorkflowSummary | null): string[] {
-  return summary?.plan?.steps ?? [];
 }
 
 /** SHA-256 of the plan's fields in a fixed order (hex): equal plans, equal hashes. */

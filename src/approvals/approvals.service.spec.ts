@@ -1,9 +1,8 @@
 import { ConflictException } from '@nestjs/common';
 import { defaultApprovalSettings } from '../sla/dto/approval-settings.dto';
-import type { HumanResponse } from '../workflow/workflow.types';
 import type { ApprovalRow } from './approvals.repository';
 import { approvalPlan, planHash } from './approval-plan';
-import { ApprovalsService } from './approvals.service';
+import { ApprovalDecision, ApprovalsService } from './approvals.service';
 
 const request = (overrides: Partial<ApprovalRow> = {}): ApprovalRow => ({
   id: 'a1',
@@ -25,17 +24,11 @@ const request = (overrides: Partial<ApprovalRow> = {}): ApprovalRow => ({
   ...overrides,
 });
 
-const decision = (overrides: Partial<HumanResponse> = {}): HumanResponse => ({
-  id: 'r1',
-  pending_id: 'interrupt-1',
-  source: 'workflow',
-  kind: 'approval',
-  answer: null,
+const decision = (overrides: Partial<ApprovalDecision> = {}): ApprovalDecision => ({
+  pendingId: 'interrupt-1',
   approval: true,
-  comments: null,
-  responder_id: 'u1',
-  responder_employee_id: 'EMP1',
-  responded_at: '2026-12-01T10:00:00Z',
+  responderId: 'u1',
+  expired: false,
   ...overrides,
 });
 
@@ -49,7 +42,7 @@ function build(latest: ApprovalRow | null, settles = true, ticket: Record<string
   const slaRepository = { findDefaultPolicy: async () => policy };
   const none = {} as never;
   const ticketsService = { findById: async () => ticket };
-  const sut = new ApprovalsService(repository as never, slaRepository as never, none, ticketsService as never, none, none, none);
+  const sut = new ApprovalsService(repository as never, slaRepository as never, none, ticketsService as never, none, none);
   return { sut, settled };
 }
 
@@ -59,7 +52,7 @@ describe(ApprovalsService.name, () => {
       const { sut, settled } = build(request());
       await sut.settle('t1', decision(), 'f'.repeat(64));
       await sut.settle('t1', decision({ approval: false }), undefined);
-      await sut.settle('t1', decision({ approval: null, expiry: 'escalate', responder_id: null }), undefined);
+      await sut.settle('t1', decision({ approval: null, expired: true, responderId: null }), undefined);
       expect(settled).toEqual([
         ['a1', 'approved', 'u1', false],
         ['a1', 'denied', 'u1', false],
@@ -116,7 +109,7 @@ describe(ApprovalsService.name, () => {
       };
       const users = { findActive: async (id: string) => ({ id, role: 'support' }) };
       const none = {} as never;
-      const sut = new ApprovalsService(repository as never, none, none, none, none, users as never, none);
+      const sut = new ApprovalsService(repository as never, none, none, none, none, users as never);
       return { sut, calls };
     }
 

@@ -1,7 +1,7 @@
 // Approval requests: raised when the workflow pauses for an approval, bound to the plan they show, timed by
 // the default SLA policy's approval settings for the ticket's request type (business time of its calendar),
 // settled once — by a person, or by the expiry — and raised again when the plan changes while they wait.
-import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
+import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { Transactional } from '@nestjs-cls/transactional';
 import type { AuthUser } from '../auth/auth-user';
 import { parseIsoDuration } from '../sla/iso-duration';
@@ -13,9 +13,7 @@ import { TicketWriter } from '../tickets/ticket-writer.service';
 import { TicketsService } from '../tickets/tickets.service';
 import { Role } from '../users/role.enum';
 import { UsersService } from '../users/users.service';
-import { ApprovalGate, ApprovalGates } from '../workflow/approval-gate';
-import type { HumanResponse, PendingRequest, WorkflowSummary } from '../workflow/workflow.types';
-import { approvalPlan, draftedSteps, planHash } from './approval-plan';
+import { approvalPlan, planHash } from './approval-plan';
 import { ApprovalListDto, ApprovalsQueryDto, CreateDelegationDto, DelegationDto, DelegationListDto, toApprovalDto, toDelegationDto } from './dto/approval.dto';
 import { ApprovalRow, ApprovalsRepository, NewApproval } from './approvals.repository';
 
@@ -26,8 +24,18 @@ export const MAX_OPEN_DELEGATIONS = 10;
 /** How far a start may lie in the past: a client's clock a little behind ours. */
 const START_TOLERANCE_MS = 60_000;
 
+/** A decision on the request a run's pause raised: a person's, or the expiry's (`expired`). */
+export interface ApprovalDecision {
+  /** The pause (interrupt) the request was raised for. */
+  pendingId: string;
+  approval: boolean | null;
+  /** Null for an expiry. */
+  responderId: string | null;
+  expired: boolean;
+}
+
 @Injectable()
-export class ApprovalsService implements ApprovalGate, OnModuleInit {
+export class ApprovalsService {
   constructor(
     private readonly approvalsRepository: ApprovalsRepository,
     private readonly slaRepository: SlaRepository,
@@ -35,31 +43,29 @@ export class ApprovalsService implements ApprovalGate, OnModuleInit {
     private readonly ticketsService: TicketsService,
     private readonly ticketWriter: TicketWriter,
     private readonly usersService: UsersService,
-    private readonly gates: ApprovalGates,
   ) {}
 
-  onModuleInit(): void {
-    this.gates.use(this);
-  }
-
-  /** The run paused for an approval: its request, once per pause (a segment that runs again finds it raised). */
-  async requested(ticketId: string, pending: PendingRequest, summary: WorkflowSummary | null): Promise<void> {
+  /**
+   * The run paused for an approval (`pendingId`) with the steps it drafted: its request, once per pause (a
+   * segment that runs again finds it raised).
+   */
+  async requested(ticketId: string, pendingId: string, steps: string[]): Promise<void> {
     const open = await this.approvalsRepository.findPending(ticketId);
-    if (open?.pending_id === pending.id) return;
+    if (open?.pending_id === pendingId) return;
     // A request of an earlier pause that nobody settled (its ticket was closed and reopened, say) is over.
     if (open) await this.approvalsRepository.settle(open.id, 'closed', null);
     const ticket = await this.ticketsService.findById(ticketId);
     if (!ticket) return;
-    const plan = approvalPlan(ticket, draftedSteps(summary));
-    await this.raise(ticketId, pending.id, plan, null);
+    const plan = approvalPlan(ticket, steps);
+    await this.raise(ticketId, pendingId, plan, null);
   }
 
   /**
    * Settles the open request a decision is for, after the ticket's lock: 409 when it was settled first (an
    * expiry, another approver) or its plan is not the one the approver read.
    */
-  async settle(ticketId: string, response: HumanResponse, planHashRead: string | undefined): Promise<void> {
-    const request = await this.approvalsRepository.findLatestFor(ticketId, response.pending_id);
+  async settle(ticketId: string, decision: ApprovalDecision, planHashRead: string | undefined): Promise<void> {
+    const request = await this.approvalsRepository.findLatestFor(ticketId, decision.pendingId);
     // Paused before approvals had requests (an upgrade): nothing to settle.
     if (!request) return;
     if (request.state !== 'pending') {
@@ -72,13 +78,13 @@ export class ApprovalsService implements ApprovalGate, OnModuleInit {
     }
     // The request is raised again by a projection moments after a change of its plan; a decision arriving
     // before that must not approve what the approver no longer sees.
-    if (!response.expiry && (await this.planChanged(ticketId, request))) {
+    if (!decision.expired && (await this.planChanged(ticketId, request))) {
       throw new ConflictException(
         `The plan changed since approval request ${request.id} was raised: a request for the current plan is being raised; read it (GET /api/v1/approvals) in a moment and decide again`,
       );
     }
-    const state = response.expiry ? 'expired' : response.approval ? 'approved' : 'denied';
-    if (!(await this.approvalsRepository.settle(request.id, state, response.responder_id, Boolean(response.expiry)))) {
+    const state = decision.expired ? 'expired' : decision.approval ? 'approved' : 'denied';
+    if (!(await this.approvalsRepository.settle(request.id, state, decision.responderId, decision.expired))) {
       throw new ConflictException('This approval request was settled a moment ago: nothing was changed');
     }
   }
@@ -130,6 +136,16 @@ export class ApprovalsService implements ApprovalGate, OnModuleInit {
     if (!delegation) throw new NotFoundException(`Delegation ${id} not found`);
     if (delegation.delegator_id !== user.id && user.role !== Role.Admin) throw new ForbiddenException('Only who delegated (or an admin) may end a delegation');
     await this.approvalsRepository.deleteDelegation(id);
+  }
+
+  /** The next request whose reminder or expiry is due, its ticket locked (SKIP LOCKED: another instance may have it). */
+  claimDue(): Promise<ApprovalRow | null> {
+    return this.approvalsRepository.claimDue();
+  }
+
+  /** The run no longer waits for the request (its ticket was closed by hand): it is over. */
+  async close(request: ApprovalRow): Promise<void> {
+    await this.approvalsRepository.settle(request.id, 'closed', null);
   }
 
   /** Announces a reminder, once; false when it was sent already (another instance) or the request is settled. */

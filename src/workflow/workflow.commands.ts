@@ -3,11 +3,11 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { Transactional } from '@nestjs-cls/transactional';
 import { randomUUID } from 'node:crypto';
+import { ApprovalsService } from '../approvals/approvals.service';
 import type { AuthUser } from '../auth/auth-user';
 import { TicketDto } from '../tickets/dto/ticket.dto';
 import { TicketChanges, TicketWriter } from '../tickets/ticket-writer.service';
 import { TicketStatus } from '../tickets/ticket.enums';
-import { ApprovalGates } from './approval-gate';
 import { ClaimedRun, WorkflowRepository } from './workflow.repository';
 import type { HumanResponse, PendingRequest, WorkflowSummary } from './workflow.types';
 
@@ -31,7 +31,7 @@ export class WorkflowCommands {
   constructor(
     private readonly ticketWriter: TicketWriter,
     private readonly workflowRepository: WorkflowRepository,
-    private readonly approvals: ApprovalGates,
+    private readonly approvals: ApprovalsService,
   ) {}
 
   /** A run segment ends: paused for `pending`, or done. A pause for an approval raises its request with it. False when the claim is stale. */
@@ -40,7 +40,7 @@ export class WorkflowCommands {
     // The request's event joins the ticket's trail: the ticket's lock first, as everywhere.
     if (pending?.kind === 'approval') await this.ticketWriter.lockTicket(claim.ticketId);
     if (!(await this.workflowRepository.finish(claim, pending, summary))) return false;
-    if (pending?.kind === 'approval') await this.approvals.requested(claim.ticketId, pending, summary);
+    if (pending?.kind === 'approval') await this.approvals.requested(claim.ticketId, pending.id, summary?.plan?.steps ?? []);
     return true;
   }
 
@@ -82,7 +82,10 @@ export class WorkflowCommands {
       },
       { step: response.kind === 'approval' ? 'approval' : 'ask_user' },
     );
-    if (response.kind === 'approval') await this.approvals.settle(ticketId, response, planHash);
+    if (response.kind === 'approval') {
+      const decision = { pendingId: response.pending_id, approval: response.approval, responderId: response.responder_id, expired: Boolean(response.expiry) };
+      await this.approvals.settle(ticketId, decision, planHash);
+    }
     if (!(await this.workflowRepository.answerPending(ticketId, response.pending_id, response))) {
       throw new ConflictException('This ticket no longer waits for that: it was answered or closed a moment ago');
     }

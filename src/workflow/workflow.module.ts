@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApprovalsModule } from '../approvals/approvals.module';
 import { LlmModule } from '../llm/llm.module';
 import { TicketsModule } from '../tickets/tickets.module';
 import { WorkflowController } from './workflow.controller';
@@ -10,13 +11,13 @@ import { WorkflowRun } from './workflow-run.entity';
 import { WorkflowService } from './workflow.service';
 import { WorkflowCommands } from './workflow.commands';
 import { RunWaiter } from './run-waiter';
-import { ApprovalGates } from './approval-gate';
+import { ApprovalTimers } from './approval-timers';
 import { SettledResponse } from './settled-response';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([WorkflowRun]), TicketsModule, LlmModule],
+  imports: [TypeOrmModule.forFeature([WorkflowRun]), TicketsModule, LlmModule, ApprovalsModule],
   controllers: [WorkflowController],
-  providers: [WorkflowService, WorkflowCommands, WorkflowEngine, WorkflowQueue, WorkflowRepository, RunWaiter, ApprovalGates, SettledResponse],
-  exports: [WorkflowQueue, WorkflowService, WorkflowCommands, WorkflowRepository, ApprovalGates],
+  providers: [WorkflowService, WorkflowCommands, WorkflowEngine, WorkflowQueue, WorkflowRepository, RunWaiter, ApprovalTimers, SettledResponse],
+  exports: [WorkflowQueue, WorkflowService, WorkflowCommands, WorkflowRepository],
 })
 export class WorkflowModule {}

@@ -1,3 +1,4 @@
+// The workflow's side of the approvals it waits for — it sits above the approvals module and calls down.
 // Fires approvals' reminders and expiries that are due, on whichever instance looks first: the request's
 // ticket is claimed with SKIP LOCKED, the reminder is counted or the request moved to `expired` by
 // compare-and-set in that transaction, and an expiry is stored as the run's response to its interrupt
@@ -9,12 +10,12 @@ import { randomUUID } from 'node:crypto';
 import { PollingLoop } from '../common/polling-loop';
 import { AppConfig } from '../config/app-config';
 import { formatIsoDuration } from '../sla/iso-duration';
-import { WorkflowCommands } from '../workflow/workflow.commands';
-import { WorkflowQueue } from '../workflow/workflow.queue';
-import { WorkflowRepository } from '../workflow/workflow.repository';
-import type { HumanResponse } from '../workflow/workflow.types';
-import { ApprovalRow, ApprovalsRepository } from './approvals.repository';
-import { ApprovalsService } from './approvals.service';
+import type { ApprovalRow } from '../approvals/approvals.repository';
+import { ApprovalsService } from '../approvals/approvals.service';
+import { WorkflowCommands } from './workflow.commands';
+import { WorkflowQueue } from './workflow.queue';
+import { WorkflowRepository } from './workflow.repository';
+import type { HumanResponse } from './workflow.types';
 
 /** Timers fired per look at most: a backlog after an outage is worked off over a few looks. */
 const PER_LOOK = 50;
@@ -31,7 +32,6 @@ export class ApprovalTimers implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     private readonly config: AppConfig,
-    private readonly approvalsRepository: ApprovalsRepository,
     private readonly approvals: ApprovalsService,
     private readonly workflowRepository: WorkflowRepository,
     private readonly commands: WorkflowCommands,
@@ -71,7 +71,7 @@ export class ApprovalTimers implements OnApplicationBootstrap, OnModuleDestroy {
 
   @Transactional()
   private async fireNext(): Promise<'none' | 'reminded' | 'expired' | 'skipped'> {
-    const request = await this.approvalsRepository.claimDue();
+    const request = await this.approvals.claimDue();
     if (!request) return 'none';
     const now = new Date();
     if (request.due_at && new Date(request.due_at) <= now) return (await this.expire(request, now)) ? 'expired' : 'skipped';
@@ -82,7 +82,7 @@ export class ApprovalTimers implements OnApplicationBootstrap, OnModuleDestroy {
     const run = await this.workflowRepository.findRun(request.ticket_id);
     if (run?.state !== 'waiting' || run.pending?.id !== request.pending_id) {
       // The run no longer waits for it (the ticket was closed by hand): the request is over, nothing to apply.
-      await this.approvalsRepository.settle(request.id, 'closed', null);
+      await this.approvals.close(request);
       return false;
     }
     const waited = formatIsoDuration(Math.max(0, Math.round((new Date(request.due_at!).getTime() - new Date(request.requested_at).getTime()) / 1000)));
