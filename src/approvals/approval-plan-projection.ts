@@ -10,13 +10,15 @@ import { AppConfig } from '../config/app-config';
 import { DatabaseNotifications } from '../database/database-notifications';
 import { TICKET_EVENTS_APPENDED, TicketEventType } from '../tickets/ticket-events';
 import { TicketWriter } from '../tickets/ticket-writer.service';
-import { TrailFollower, TrailProjection } from '../trail/trail-follower';
+import { TrailFollower, TrailProjection, ticketsOf } from '../trail/trail-follower';
 import { TrailEntry, TrailRepository } from '../trail/trail.repository';
 import { ApprovalsService } from './approvals.service';
 
 @Injectable()
 export class ApprovalPlanProjection implements TrailProjection, OnApplicationBootstrap, OnModuleDestroy {
   readonly consumer = 'approval-plans';
+  /** A change of a ticket whose approval request waits (the others have no plan to keep current). */
+  readonly concerns = `event.type = '${TicketEventType.WorkflowUpdate}' AND EXISTS (SELECT 1 FROM approvals AS waiting WHERE waiting.ticket_id = event.ticket_id AND waiting.state = 'pending')`;
   private readonly logger = new Logger(ApprovalPlanProjection.name);
   private readonly follower: TrailFollower;
 
@@ -53,8 +55,7 @@ export class ApprovalPlanProjection implements TrailProjection, OnApplicationBoo
   }
 
   async apply(entries: TrailEntry[]): Promise<void> {
-    const changed = new Set(entries.filter((entry) => entry.type === TicketEventType.WorkflowUpdate).map((entry) => entry.ticketId));
-    for (const ticketId of changed) {
+    for (const ticketId of ticketsOf(entries)) {
       // The ticket's lock first, as every writer of a ticket takes it: the approval timers may be at it too.
       await this.ticketWriter.lockTicket(ticketId);
       await this.approvals.raiseAgainIfPlanChanged(ticketId);

@@ -1,7 +1,8 @@
 // Work that a commit sets off — a projection's batch, the event streams' read — runs in a loop of its own,
 // started with the module, never in the async context of the request whose commit woke it: the request's
 // work ends at its commit, what it set off is not billed to it, and no transaction of its can leak in.
-// Wake-ups while the work runs coalesce into one more run.
+// Wake-ups while the work runs coalesce into one more run; with `gatherMs`, so do those that arrive within
+// that long of the first (a burst of commits becomes one run).
 
 export class WakeLoop {
   private woken = false;
@@ -13,6 +14,7 @@ export class WakeLoop {
   constructor(
     private readonly work: () => Promise<void>,
     private readonly onError: (error: unknown) => void,
+    private readonly gatherMs = 0,
   ) {}
 
   /** Starts the loop in the caller's async context (a module's start-up); `runNow`: the work runs once at once. */
@@ -42,6 +44,7 @@ export class WakeLoop {
     while (!this.stopped) {
       if (!this.woken) await new Promise<void>((resolve) => (this.signal = resolve));
       this.signal = undefined;
+      if (this.gatherMs > 0 && !this.stopped) await new Promise((resolve) => setTimeout(resolve, this.gatherMs));
       if (this.stopped) return;
       this.woken = false;
       this.current = this.work().catch((error: unknown) => this.onError(error));

@@ -15,7 +15,7 @@ import { TrailEntry, TrailRepository } from '../trail/trail.repository';
 import { SlaEvaluator } from './sla-evaluator';
 
 /** Events that change no clock: the SLA's own announcements and the approval's. */
-const CHANGES_NO_CLOCK: ReadonlySet<string> = new Set([
+const CHANGES_NO_CLOCK = [
   TicketEventType.SlaWarning,
   TicketEventType.SlaBreached,
   TicketEventType.SlaPaused,
@@ -24,11 +24,12 @@ const CHANGES_NO_CLOCK: ReadonlySet<string> = new Set([
   TicketEventType.ApprovalRequested,
   TicketEventType.ApprovalReminder,
   TicketEventType.ApprovalExpired,
-]);
+];
 
 @Injectable()
 export class SlaProjection implements TrailProjection, OnApplicationBootstrap, OnModuleDestroy {
   readonly consumer = 'sla';
+  readonly concerns = `event.type NOT IN (${CHANGES_NO_CLOCK.map((type) => `'${type}'`).join(', ')})`;
   private readonly logger = new Logger(SlaProjection.name);
   private readonly follower: TrailFollower;
 
@@ -66,6 +67,6 @@ export class SlaProjection implements TrailProjection, OnApplicationBootstrap, O
   }
 
   async apply(entries: TrailEntry[]): Promise<void> {
-    for (const ticketId of ticketsOf(entries, CHANGES_NO_CLOCK)) await this.evaluator.evaluate(ticketId);
+    for (const ticketId of ticketsOf(entries)) await this.evaluator.evaluate(ticketId);
   }
 }
