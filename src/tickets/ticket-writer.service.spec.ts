@@ -13,6 +13,12 @@ import { HumanResponseRecord, TicketClosedError, TicketWriter } from './ticket-w
 import { RequestType, TicketCategory, TicketPriority, TicketStatus, TicketUrgency } from './ticket.enums';
 import { Ticket } from './ticket.entity';
 import { NewTicketEvent, TicketsRepository } from './tickets.repository';
+import type { WorkflowHold } from './decision-rights';
+import type { AppConfig } from '../config/app-config';
+
+/** Without the workflow every status is support's; the tests of the workflow's hold turn it on. */
+const workflowOff = { workflow: { enabled: false } } as AppConfig;
+const workflowOn = { workflow: { enabled: true } } as AppConfig;
 
 /** In-memory tickets, their comments and events; it notes each call and the transaction it ran in. */
 class FakeTicketsRepository extends TransactionalFake {
@@ -20,7 +26,13 @@ class FakeTicketsRepository extends TransactionalFake {
   readonly comments: TicketComment[] = [];
   readonly events: TicketEvent[] = [];
 
+  /** Where each ticket's workflow run stands (none: no run). */
+  readonly holds = new Map<string, WorkflowHold>();
   findByIdForUpdate = this.noted('findByIdForUpdate', async (id: string) => this.read(id));
+  findByIdForUpdateWithHold = this.noted('findByIdForUpdateWithHold', async (id: string) => {
+    const ticket = this.read(id);
+    return ticket ? { ticket, hold: this.holds.get(id) ?? null } : null;
+  });
   updateTicket = this.noted('updateTicket', async (id: string, changes: Partial<Ticket>) => {
     Object.assign(this.tickets.get(id)!, changes, { updatedAt: new Date() });
     return this.read(id)!;
@@ -78,7 +90,7 @@ describe(TicketWriter.name, () => {
     heard = [];
     events.onAny((signal, value) =>
       heard.push({ signal: String(signal), value, afterCommit: afterCommit.running, recordedEvents: repository.events.length }));
-    sut = new TicketWriter(repository as unknown as TicketsRepository, events, afterCommit as unknown as AfterCommit);
+    sut = new TicketWriter(repository as unknown as TicketsRepository, events, afterCommit as unknown as AfterCommit, workflowOff);
   });
 
   const lastEvent = () => repository.events.at(-1)!;
@@ -107,7 +119,7 @@ describe(TicketWriter.name, () => {
         changes: { status: { from: 'pending', to: 'in_progress' }, priority: { from: 'medium', to: 'high' },
           next_action: { from: 'workflow_starting', to: 'workflow_in_progress' } },
       });
-      expect(repository.transactions()).toEqual([['findByIdForUpdate', 'updateTicket', 'appendEvent']]);
+      expect(repository.transactions()).toEqual([['findByIdForUpdateWithHold', 'updateTicket', 'appendEvent']]);
       expect(heard).toEqual(signalledChange(ticket.id, TicketStatus.InProgress, sam.id));
     });
 
@@ -120,7 +132,7 @@ describe(TicketWriter.name, () => {
       expect(repository.comments).toEqual([expect.objectContaining({ ticketId: ticket.id, authorId: sam.id, body: 'Reinstalled the client', internal: false })]);
       expect(lastEvent()).toMatchObject({ actorId: sam.id, payload: { change: 'updated', comment: 'Reinstalled the client', status: 'resolved',
         changes: { resolution: { from: null, to: 'Reinstalled the client' } } } });
-      expect(repository.transactions()).toEqual([['findByIdForUpdate', 'lastApprovalWasDenial', 'updateTicket', 'insertComment', 'appendEvent']]);
+      expect(repository.transactions()).toEqual([['findByIdForUpdateWithHold', 'lastApprovalWasDenial', 'updateTicket', 'insertComment', 'appendEvent']]);
       expect(heard).toEqual(signalledChange(ticket.id, TicketStatus.Resolved, sam.id));
     });
 
@@ -191,40 +203,36 @@ describe(TicketWriter.name, () => {
       nothingWritten();
     });
 
-    describe('with a staff status guard', () => {
-      let guard: jest.Mock;
-
+    describe('while the workflow holds the ticket', () => {
+      let held: TicketWriter;
       beforeEach(() => {
-        guard = jest.fn(async () => undefined);
-        sut.guardStaffStatusChanges(guard);
+        held = new TicketWriter(repository as unknown as TicketsRepository, new EventEmitter2(), afterCommit as unknown as AfterCommit, workflowOn);
       });
 
-      it('asks the guard about a status change, with the ticket and both statuses, once the ticket is locked', async () => {
-        const ticket = repository.add({ status: TicketStatus.Escalated });
+      it('refuses with 409 a move into a status the workflow sets, reading the run with the lock in one call, and writes nothing', async () => {
+        const ticket = repository.add({ status: TicketStatus.InProgress });
+        repository.holds.set(ticket.id, { state: 'waiting', pendingKind: 'approval' });
 
-        await expect(sut.changeByStaff(sam.id, ticket.id, { status: TicketStatus.InProgress })).resolves.toMatchObject({ status: 'in_progress' });
-        expect(guard).toHaveBeenCalledWith(ticket.id, TicketStatus.Escalated, TicketStatus.InProgress);
-        expect(guard.mock.invocationCallOrder[0]).toBeGreaterThan(repository.findByIdForUpdate.mock.invocationCallOrder[0]);
-      });
-
-      it('does not ask the guard when the status is not asked for, or stays what it is', async () => {
-        const ticket = repository.add({ status: TicketStatus.Escalated });
-
-        await sut.changeByStaff(sam.id, ticket.id, { priority: TicketPriority.High });
-        await sut.changeByStaff(sam.id, ticket.id, { status: TicketStatus.Escalated, priority: TicketPriority.Low });
-
-        expect(guard).not.toHaveBeenCalled();
-        expect(stored(ticket.id)).toMatchObject({ status: 'escalated', priority: 'low' });
-      });
-
-      it('writes and signals nothing when the guard refuses the move', async () => {
-        const ticket = repository.add({ status: TicketStatus.Escalated });
-        const refusal = new ConflictException('The workflow holds this ticket');
-        guard.mockRejectedValueOnce(refusal);
-
-        await expect(sut.changeByStaff(sam.id, ticket.id, { status: TicketStatus.InProgress, priority: TicketPriority.High }, 'Taking it')).rejects.toBe(refusal);
-        expect(stored(ticket.id)).toMatchObject({ status: 'escalated', priority: 'medium' });
+        await expect(held.changeByStaff(sam.id, ticket.id, { status: TicketStatus.Pending })).rejects.toThrow(
+          `The workflow holds this ticket, so its status is the workflow's to set (it waits for an approval: answer with POST /api/v1/hil/${ticket.id}), or close it (resolved, denied, escalated)`,
+        );
+        expect(repository.transactions()).toEqual([['findByIdForUpdateWithHold']]);
         nothingWritten();
+      });
+
+      it('lets a person close it, and move it once the run is done', async () => {
+        const running = repository.add({ status: TicketStatus.InProgress });
+        repository.holds.set(running.id, { state: 'running', pendingKind: null });
+        await expect(held.changeByStaff(sam.id, running.id, { status: TicketStatus.Escalated })).resolves.toMatchObject({ status: 'escalated' });
+        const done = repository.add({ status: TicketStatus.Escalated });
+        repository.holds.set(done.id, { state: 'done', pendingKind: null });
+        await expect(held.changeByStaff(sam.id, done.id, { status: TicketStatus.InProgress })).resolves.toMatchObject({ status: 'in_progress' });
+      });
+
+      it('leaves every status to support when the workflow is off', async () => {
+        const ticket = repository.add({ status: TicketStatus.InProgress });
+        repository.holds.set(ticket.id, { state: 'queued', pendingKind: null });
+        await expect(sut.changeByStaff(sam.id, ticket.id, { status: TicketStatus.WaitingForApproval })).resolves.toMatchObject({ status: 'waiting_for_approval' });
       });
     });
   });

@@ -5,9 +5,10 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { Transactional } from '@nestjs-cls/transactional';
+import { AppConfig } from '../config/app-config';
 import { AfterCommit } from '../database/after-commit';
 import { TicketDto } from './dto/ticket.dto';
-import { assertNotOwnRequest, assertResolvableByHand } from './decision-rights';
+import { assertNotOwnRequest, assertResolvableByHand, assertWorkflowStatusesKept } from './decision-rights';
 import { AudienceEvent, failureEvents, suggestionEvent, toStaffView } from './ticket-audience';
 import { TicketComment } from './ticket-comment.entity';
 import { TICKET_CREATED, TICKET_EVENTS_APPENDED, TICKET_UPDATED, TicketCreatedSignal, TicketEventType, TicketUpdatedSignal } from './ticket-events';
@@ -26,9 +27,6 @@ export class TicketClosedError extends Error {
 
 /** The fields a change may touch, as the workflow and support set them. */
 export type TicketChanges = Partial<Pick<Ticket, 'status' | 'priority' | 'category' | 'assigneeId' | 'decision' | 'planSummary' | 'resolution' | 'nextAction'>>;
-
-/** Decides whether a person may move a ticket into `to` now (the workflow module owns some statuses); throws 409 if not. */
-export type StaffStatusGuard = (ticketId: string, from: TicketStatus, to: TicketStatus) => Promise<void>;
 
 /** What the requester filed, as the ticket stores it. */
 export type NewTicketFields = Pick<
@@ -58,18 +56,12 @@ interface WriteOptions {
 
 @Injectable()
 export class TicketWriter {
-  private staffStatusGuard: StaffStatusGuard = async () => undefined;
-
   constructor(
     private readonly ticketsRepository: TicketsRepository,
     private readonly events: EventEmitter2,
     private readonly afterCommit: AfterCommit,
+    private readonly config: AppConfig,
   ) {}
-
-  /** The workflow module decides which status moves are its own while it holds a ticket. */
-  guardStaffStatusChanges(guard: StaffStatusGuard): void {
-    this.staffStatusGuard = guard;
-  }
 
   /** A new ticket, `pending`, with the workflow_update that opens its trail. */
   @Transactional()
@@ -122,13 +114,16 @@ export class TicketWriter {
   /** PATCH /tickets/{id} by support or admin. A `comment` with `status: resolved` becomes the resolution. */
   @Transactional()
   async changeByStaff(actorId: string, ticketId: string, requested: TicketChanges, comment?: string): Promise<TicketDto> {
-    const current = await this.lock(ticketId);
+    const locked = await this.ticketsRepository.findByIdForUpdateWithHold(ticketId);
+    if (!locked) throw new NotFoundException(`Ticket ${ticketId} not found`);
+    const current = locked.ticket;
     if (requested.status !== undefined && requested.status !== current.status) {
       assertNotOwnRequest(current, actorId, 'change the status of');
       if (requested.status === TicketStatus.Resolved) {
         assertResolvableByHand(current, requested.status, await this.ticketsRepository.lastApprovalWasDenial(ticketId));
       }
-      await this.staffStatusGuard(ticketId, current.status, requested.status);
+      // Without the workflow (WORKFLOW_ENABLED=false) every status is support's to set.
+      if (this.config.workflow.enabled) assertWorkflowStatusesKept(ticketId, requested.status, locked.hold);
     }
     const changes = withoutUnchanged(current, requested);
     if (changes.status === TicketStatus.Resolved && comment !== undefined) changes.resolution = comment;

@@ -4,6 +4,7 @@ import { TransactionalRepository } from '../database/transactional.repository';
 import { EntityNotFoundError, In, SelectQueryBuilder } from 'typeorm';
 import { TicketComment } from './ticket-comment.entity';
 import { TicketEvent } from './ticket-event.entity';
+import type { WorkflowHold } from './decision-rights';
 import { Ticket } from './ticket.entity';
 import type { TicketSort } from './dto/list-tickets.dto';
 import type { RequestType, TicketCategory, TicketPriority, TicketStatus } from './ticket.enums';
@@ -59,6 +60,25 @@ export class TicketsRepository extends TransactionalRepository {
   }
 
   /** Reads the ticket and locks its row until the transaction ends: changes to one ticket are serial. */
+  /**
+   * Locks the ticket and reads, in the same statement, where its workflow run stands (a person's status
+   * move must not take a status the workflow holds; the run changes hands only under this lock).
+   */
+  async findByIdForUpdateWithHold(id: string): Promise<{ ticket: Ticket; hold: WorkflowHold | null } | null> {
+    const { entities, raw } = await this.manager
+      .createQueryBuilder(Ticket, 'ticket')
+      .leftJoin('workflow_runs', 'run', 'run.ticket_id = ticket.id')
+      .addSelect('run.state', 'run_state')
+      .addSelect(`run.pending->>'kind'`, 'run_pending_kind')
+      .where('ticket.id = :id', { id })
+      .setLock('pessimistic_write', undefined, ['ticket'])
+      .getRawAndEntities<{ run_state: string | null; run_pending_kind: string | null }>();
+    const ticket = entities[0];
+    if (!ticket) return null;
+    const run = raw[0];
+    return { ticket, hold: run?.run_state ? { state: run.run_state, pendingKind: run.run_pending_kind } : null };
+  }
+
   findByIdForUpdate(id: string): Promise<Ticket | null> {
     return this.manager.createQueryBuilder(Ticket, 'ticket').where('ticket.id = :id', { id }).setLock('pessimistic_write').getOne();
   }

@@ -1,3 +1,4 @@
+import type { AppConfig } from '../config/app-config';
 import { BadRequestException, ForbiddenException, NotFoundException } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { randomUUID } from 'node:crypto';
@@ -37,6 +38,10 @@ class FakeTicketsRepository extends TransactionalFake {
   insertTicket = this.noted('insertTicket', async (fields: Partial<Ticket>) => ({ ...this.add(fields) }));
   findById = this.noted('findById', async (id: string) => this.read(id));
   findByIdForUpdate = this.noted('findByIdForUpdate', async (id: string) => this.read(id));
+  findByIdForUpdateWithHold = this.noted('findByIdForUpdateWithHold', async (id: string) => {
+    const ticket = this.read(id);
+    return ticket ? { ticket, hold: null } : null;
+  });
   updateTicket = this.noted('updateTicket', async (id: string, changes: Partial<Ticket>) => {
     Object.assign(this.rows.tickets.get(id)!, changes, { updatedAt: new Date() });
     return this.read(id)!;
@@ -98,10 +103,9 @@ describe(TicketsService.name, () => {
     heard = [];
     events.onAny((signal, value) =>
       heard.push({ signal: String(signal), value, afterCommit: afterCommit.running, recordedEvents: repository.rows.events.length }));
-    writer = new TicketWriter(repository as unknown as TicketsRepository, events, afterCommit as unknown as AfterCommit);
+    writer = new TicketWriter(repository as unknown as TicketsRepository, events, afterCommit as unknown as AfterCommit, { workflow: { enabled: true } } as AppConfig);
     jest.spyOn(writer, 'changeByStaff');
-    sut = new TicketsService(repository as unknown as TicketsRepository, writer, { findActive } as unknown as UsersService, events,
-      afterCommit as unknown as AfterCommit);
+    sut = new TicketsService(repository as unknown as TicketsRepository, writer, { findActive } as unknown as UsersService);
   });
 
   const lastEvent = () => repository.rows.events.at(-1)!;

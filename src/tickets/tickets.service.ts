@@ -1,8 +1,5 @@
 import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import { EventEmitter2 } from '@nestjs/event-emitter';
-import { Transactional } from '@nestjs-cls/transactional';
 import { assertOnePagingMode, nextCursor, pageRequest } from '../common/keyset-cursor';
-import { AfterCommit } from '../database/after-commit';
 import { UsersService } from '../users/users.service';
 import { CommentDto, CommentListDto, CreateCommentDto, mapComment } from './dto/comment.dto';
 import { CreateTicketDto } from './dto/create-ticket.dto';
@@ -13,7 +10,6 @@ import { UpdateTicketDto } from './dto/update-ticket.dto';
 import { isStaff, mapTicketFor, toStaffView, Viewer } from './ticket-audience';
 import { decodeCursor, encodeCursor } from './ticket-cursor';
 import { TicketComment } from './ticket-comment.entity';
-import { TICKET_CREATED, TicketCreatedSignal, TicketEventType } from './ticket-events';
 import { NEXT_ACTION } from './ticket-transitions';
 import { snapshot, TicketWriter } from './ticket-writer.service';
 import { DEFAULT_CATEGORY, TicketPriority, TicketStatus, TicketUrgency } from './ticket.enums';
@@ -30,8 +26,6 @@ export class TicketsService {
     private readonly ticketsRepository: TicketsRepository,
     private readonly ticketWriter: TicketWriter,
     private readonly usersService: UsersService,
-    private readonly events: EventEmitter2,
-    private readonly afterCommit: AfterCommit,
   ) {}
 
   async create(requester: Viewer, dto: CreateTicketDto): Promise<TicketDto> {

@@ -4,7 +4,7 @@ import type { AuthUser } from '../auth/auth-user';
 import { AppConfig } from '../config/app-config';
 import { TicketDto } from '../tickets/dto/ticket.dto';
 import { NEXT_ACTION } from '../tickets/ticket-transitions';
-import { StaffStatusGuard, TicketChanges, TicketWriter } from '../tickets/ticket-writer.service';
+import { TicketChanges, TicketWriter } from '../tickets/ticket-writer.service';
 import { RequestType, TicketStatus } from '../tickets/ticket.enums';
 import { isStaff, TicketsService, Viewer } from '../tickets/tickets.service';
 import { Role } from '../users/role.enum';
@@ -578,79 +578,5 @@ describe(WorkflowService.name, () => {
       expect(warn).toHaveBeenCalledWith(`Could not end the workflow of closed ticket ${ticketId}: Error: checkpoint store down`);
       warn.mockRestore();
     });
-  });
-
-  describe('the guard on a person\'s status changes (PATCH /tickets)', () => {
-    let guard: StaffStatusGuard;
-    let ticketId: string;
-
-    beforeEach(() => {
-      sut.onModuleInit();
-      expect(ticketWriter.guardStaffStatusChanges).toHaveBeenCalledTimes(1);
-      [[guard]] = ticketWriter.guardStaffStatusChanges.mock.calls;
-      ticketId = tickets.add({ status: TicketStatus.Escalated }).ticket_id;
-    });
-
-    const withRun = (state: RunState | null, pending: PendingRequest | null = null) => {
-      if (state) repository.put(ticketId, state, pending);
-    };
-    const runs: Array<[RunState | null]> = [[null], ['queued'], ['running'], ['waiting'], ['done']];
-
-    it('is not registered when WORKFLOW is disabled', () => {
-      ticketWriter.guardStaffStatusChanges.mockClear();
-      build(configWith(false)).onModuleInit();
-      expect(ticketWriter.guardStaffStatusChanges).not.toHaveBeenCalled();
-    });
-
-    it.each(runs)('always refuses waiting_for_user with 409 naming POST /ask (run: %s)', async (state) => {
-      withRun(state, state === 'waiting' ? question() : null);
-
-      await expect(refusal(guard(ticketId, TicketStatus.Escalated, TicketStatus.WaitingForUser))).resolves.toEqual({ status: 409,
-        message: `To ask the requester, use POST /api/v1/workflow/${ticketId}/ask: their answer through POST /hil then reaches the assistant` });
-      expect(repository.findRunForUpdate).not.toHaveBeenCalled();
-    });
-
-    it.each(runs)('always refuses waiting_for_approval with 409 naming POST /retry (run: %s)', async (state) => {
-      withRun(state, state === 'waiting' ? approvalRequest() : null);
-
-      await expect(refusal(guard(ticketId, TicketStatus.Escalated, TicketStatus.WaitingForApproval))).resolves.toEqual({ status: 409,
-        message: `Only the workflow asks for approval; POST /api/v1/workflow/${ticketId}/retry lets it decide again` });
-      expect(repository.findRunForUpdate).not.toHaveBeenCalled();
-    });
-
-    it.each<[TicketStatus, string, RunState, PendingRequest | null, string]>([
-      [TicketStatus.InProgress, 'queued', 'queued', null, 'it is queued: wait for it to pause'],
-      [TicketStatus.InProgress, 'running', 'running', null, 'it is running: wait for it to pause'],
-      [TicketStatus.InProgress, 'waiting for an approval', 'waiting', approvalRequest(), 'it waits for an approval: answer with POST /api/v1/hil/TICKET'],
-      [TicketStatus.InProgress, 'waiting for the requester', 'waiting', question('staff'), 'it waits for the requester: answer with POST /api/v1/hil/TICKET'],
-      [TicketStatus.Error, 'running', 'running', null, 'it is running: wait for it to pause'],
-    ])('refuses %s with 409 while the workflow holds the ticket (run %s), saying what to do', async (to, _, state, pending, what) => {
-      withRun(state, pending);
-
-      await expect(refusal(guard(ticketId, TicketStatus.WaitingForApproval, to))).resolves.toEqual({ status: 409,
-        message: `The workflow holds this ticket, so its status is the workflow's to set (${what.replace('TICKET', ticketId)}), or close it (resolved, denied, escalated)` });
-      expect(repository.findRunForUpdate).toHaveBeenCalledWith(ticketId);
-    });
-
-    it.each<[TicketStatus, RunState | null]>([
-      [TicketStatus.InProgress, 'done'],
-      [TicketStatus.InProgress, null],
-      [TicketStatus.Error, 'done'],
-    ])('allows %s once the run is done or when there is none (%s)', async (to, state) => {
-      withRun(state);
-
-      await expect(guard(ticketId, TicketStatus.Escalated, to)).resolves.toBeUndefined();
-      expect(repository.findRunForUpdate).toHaveBeenCalledWith(ticketId);
-    });
-
-    it.each([TicketStatus.Resolved, TicketStatus.Denied, TicketStatus.Escalated])(
-      'lets a person close the ticket (%s) even while the workflow holds it, without reading the run',
-      async (to) => {
-        withRun('waiting', approvalRequest());
-
-        await expect(guard(ticketId, TicketStatus.WaitingForApproval, to)).resolves.toBeUndefined();
-        expect(repository.findRunForUpdate).not.toHaveBeenCalled();
-      },
-    );
   });
 });

@@ -2,7 +2,7 @@
 // retry (support), follow its state. Whether a person may answer is decided by what the run waits for —
 // the run row's pending request — never by the ticket's status. New tickets reach the workflow through
 // the `ticket.created` signal, whichever endpoint created them.
-import { BadRequestException, ConflictException, ForbiddenException, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { BadRequestException, ConflictException, ForbiddenException, Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { randomUUID } from 'node:crypto';
 import type { AuthUser } from '../auth/auth-user';
@@ -29,7 +29,7 @@ import type { HumanResponse, PendingRequest } from './workflow.types';
 const MAX_QUEUED_BY_REQUEST = 10_000;
 
 @Injectable()
-export class WorkflowService implements OnModuleInit {
+export class WorkflowService {
   private readonly logger = new Logger(WorkflowService.name);
   /**
    * Tickets POST /request queued itself (in its own transaction, so that `?wait` and an Idempotency-Key find
@@ -47,11 +47,6 @@ export class WorkflowService implements OnModuleInit {
     private readonly waiter: RunWaiter,
     private readonly config: AppConfig,
   ) {}
-
-  /** While the workflow holds a ticket, the statuses it sets are not a person's to PATCH. */
-  onModuleInit(): void {
-    if (this.config.workflow.enabled) this.ticketWriter.guardStaffStatusChanges((ticketId, _from, to) => this.assertStaffMayMoveTo(ticketId, to));
-  }
 
   /** The Local IT Support API's POST /request: files the ticket and starts its workflow without waiting for it. */
   async createRequest(user: AuthUser, dto: CreateRequestDto, wait: boolean, clientGone?: AbortSignal): Promise<WorkflowResponseDto> {
@@ -130,23 +125,6 @@ export class WorkflowService implements OnModuleInit {
     }
   }
 
-  /** Statuses only the workflow (or its commands) sets; a PATCH into them gets 409 naming what to use instead. */
-  private async assertStaffMayMoveTo(ticketId: string, to: TicketStatus): Promise<void> {
-    if (to === TicketStatus.WaitingForUser) {
-      throw new ConflictException(`To ask the requester, use POST /api/v1/workflow/${ticketId}/ask: their answer through POST /hil then reaches the assistant`);
-    }
-    if (to === TicketStatus.WaitingForApproval) {
-      throw new ConflictException(`Only the workflow asks for approval; POST /api/v1/workflow/${ticketId}/retry lets it decide again`);
-    }
-    if (to !== TicketStatus.InProgress && to !== TicketStatus.Error && to !== TicketStatus.Pending) return;
-    // Read under the ticket's lock (the caller holds it), so the run cannot change hands meanwhile.
-    const run = await this.workflowRepository.findRunForUpdate(ticketId);
-    if (!run || !HELD_STATES.includes(run.state)) return;
-    const what = run.pending
-      ? `it waits for ${run.pending.kind === 'approval' ? 'an approval' : 'the requester'}: answer with POST /api/v1/hil/${ticketId}`
-      : `it is ${run.state}: wait for it to pause`;
-    throw new ConflictException(`The workflow holds this ticket, so its status is the workflow's to set (${what}), or close it (resolved, denied, escalated)`);
-  }
 
   private markQueuedByRequest(ticketId: string): void {
     this.queuedByRequest.add(ticketId);
