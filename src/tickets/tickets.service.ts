@@ -9,10 +9,8 @@ import { TicketDto } from './dto/ticket.dto';
 import { UpdateTicketDto } from './dto/update-ticket.dto';
 import { isStaff, mapTicketFor, toStaffView, Viewer } from './ticket-audience';
 import { decodeCursor, encodeCursor } from './ticket-cursor';
-import { TicketComment } from './ticket-comment.entity';
-import { NEXT_ACTION } from './ticket-transitions';
-import { snapshot, TicketWriter } from './ticket-writer.service';
-import { DEFAULT_CATEGORY, TicketPriority, TicketStatus, TicketUrgency } from './ticket.enums';
+import { TicketWriter } from './ticket-writer.service';
+import { DEFAULT_CATEGORY, TicketPriority, TicketUrgency } from './ticket.enums';
 import { Ticket } from './ticket.entity';
 import { TicketsRepository } from './tickets.repository';
 

@@ -21,11 +21,6 @@ export class WorkflowRepository extends TransactionalRepository {
     return this.manager.findOneBy(WorkflowRun, { ticketId });
   }
 
-  /** Reads the run and locks its row until the transaction ends (always after the ticket's row). */
-  findRunForUpdate(ticketId: string): Promise<WorkflowRun | null> {
-    return this.manager.createQueryBuilder(WorkflowRun, 'run').where('run.ticket_id = :ticketId', { ticketId }).setLock('pessimistic_write').getOne();
-  }
-
   /** Queues a new ticket's run; a ticket already queued (or run) is left as it is. */
   async enqueue(ticketId: string): Promise<void> {
     await this.manager.query(

@@ -58,7 +58,6 @@ class FakeWorkflowRepository {
   readonly runs = new Map<string, WorkflowRun>();
 
   findRun = jest.fn(async (ticketId: string) => this.copy(ticketId));
-  findRunForUpdate = jest.fn(async (ticketId: string) => this.copy(ticketId));
   enqueue = jest.fn(async (_ticketId: string) => undefined);
 
   put(ticketId: string, state: RunState, pending: PendingRequest | null = null, summary: WorkflowSummary | null = null): void {

@@ -22,7 +22,7 @@ import { isBusy, RunWaiter } from './run-waiter';
 import { WorkflowCommands } from './workflow.commands';
 import { WorkflowEngine } from './workflow.engine';
 import { WorkflowQueue } from './workflow.queue';
-import { HELD_STATES, WorkflowRepository } from './workflow.repository';
+import { WorkflowRepository } from './workflow.repository';
 import type { HumanResponse, PendingRequest } from './workflow.types';
 
 /** More tickets than POST /request files between a commit and its signal; only marks left by rolled-back requests reach it. */
