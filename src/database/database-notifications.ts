@@ -14,6 +14,7 @@
 // The listening connection is pg-listen's (reconnects with back-off, LISTENs again after a drop, and checks
 // the connection every few seconds so that a silently dead socket is noticed). On the embedded database
 // there is only one process, and the in-process signals already reach every reader: nothing is sent.
+import { AsyncResource } from 'node:async_hooks';
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
@@ -120,6 +121,13 @@ export class DatabaseNotifications implements OnModuleInit, OnApplicationShutdow
    */
   notify(channel: NotificationChannel, detail?: string): void {
     if (!this.sender || this.stopped) return;
+    // Sent from the context the service started in: telling the others is not the caller's own work.
+    this.outsideCaller(() => this.announce(channel, detail));
+  }
+
+  private readonly outsideCaller = AsyncResource.bind((work: () => void) => work());
+
+  private announce(channel: NotificationChannel, detail?: string): void {
     if (detail !== undefined) {
       void this.send(channel, { from: this.instanceId, detail });
       return;
