@@ -84,7 +84,8 @@ export class WorkflowCommands {
     );
     if (response.kind === 'approval') {
       const decision = { pendingId: response.pending_id, approval: response.approval, responderId: response.responder_id, expired: Boolean(response.expiry) };
-      await this.approvals.settle(ticketId, decision, planHash);
+      // The ticket as just written under its lock: the plan is checked against it without reading it again.
+      await this.approvals.settle(ticketId, decision, planHash, ticket);
     }
     if (!(await this.workflowRepository.answerPending(ticketId, response.pending_id, response))) {
       throw new ConflictException('This ticket no longer waits for that: it was answered or closed a moment ago');
