@@ -5,7 +5,7 @@
 // One app per file; a test restarts it (same database) only when it needs another environment.
 import request from 'supertest';
 import { LlmService } from '../src/llm/llm.service';
-import { WorkflowQueue } from '../src/workflow/workflow.queue';
+import { CheckpointPruner } from '../src/workflow/checkpoint-pruner';
 import { WorkflowRepository } from '../src/workflow/workflow.repository';
 import { signInAdmin, signUp, SignedIn } from './support/http';
 import { bootTestApp, TestApp } from './support/test-app';
@@ -308,12 +308,12 @@ describe('Workflow operations (e2e)', () => {
     expect(rows.checkpoint_blobs).toBeGreaterThan(0);
 
     // Within the retention period (7 days) nothing goes.
-    expect(await testApp.app.get(WorkflowQueue).pruneCheckpoints()).toBe(0);
+    expect(await testApp.app.get(CheckpointPruner).pruneCheckpoints()).toBe(0);
     expect(await checkpointRows(closed.ticket_id)).toEqual(rows);
 
     await useEnv({ WORKFLOW_CHECKPOINT_RETENTION_DAYS: '0' });
     await sleep(50);
-    expect(await testApp.app.get(WorkflowQueue).pruneCheckpoints()).toBeGreaterThanOrEqual(1);
+    expect(await testApp.app.get(CheckpointPruner).pruneCheckpoints()).toBeGreaterThanOrEqual(1);
 
     expect(await checkpointRows(closed.ticket_id)).toEqual({ checkpoints: 0, checkpoint_blobs: 0, checkpoint_writes: 0 });
     expect((await runOf(closed.ticket_id)).checkpoints_pruned_at).not.toBeNull();
@@ -326,7 +326,7 @@ describe('Workflow operations (e2e)', () => {
     expect(after.triage).not.toBeNull();
     expect(after.plan).not.toBeNull();
     // Pruned once: a second pass finds nothing more of it.
-    await testApp.app.get(WorkflowQueue).pruneCheckpoints();
+    await testApp.app.get(CheckpointPruner).pruneCheckpoints();
     expect((await runOf(closed.ticket_id)).checkpoints_pruned_at).not.toBeNull();
   });
 

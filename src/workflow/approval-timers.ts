@@ -65,7 +65,7 @@ export class ApprovalTimers implements OnApplicationBootstrap, OnModuleDestroy {
       }
     } finally {
       // The expiries are the runs' responses now: the queue applies them.
-      if (expired > 0) this.queue.queued();
+      if (expired > 0) this.queue.announceQueuedRuns();
     }
   }
 

@@ -6,6 +6,10 @@ import { TicketsModule } from '../tickets/tickets.module';
 import { WorkflowController } from './workflow.controller';
 import { WorkflowEngine } from './workflow.engine';
 import { WorkflowQueue } from './workflow.queue';
+import { ExecutingRuns } from './executing-runs';
+import { SegmentExecutor } from './segment-executor';
+import { RunLeaseKeeper } from './run-lease-keeper';
+import { CheckpointPruner } from './checkpoint-pruner';
 import { WorkflowRepository } from './workflow.repository';
 import { WorkflowRun } from './workflow-run.entity';
 import { WorkflowService } from './workflow.service';
@@ -17,7 +21,7 @@ import { SettledResponse } from './settled-response';
 @Module({
   imports: [TypeOrmModule.forFeature([WorkflowRun]), TicketsModule, LlmModule, ApprovalsModule],
   controllers: [WorkflowController],
-  providers: [WorkflowService, WorkflowCommands, WorkflowEngine, WorkflowQueue, WorkflowRepository, RunWaiter, ApprovalTimers, SettledResponse],
+  providers: [WorkflowService, WorkflowCommands, WorkflowEngine, WorkflowQueue, ExecutingRuns, SegmentExecutor, RunLeaseKeeper, CheckpointPruner, WorkflowRepository, RunWaiter, ApprovalTimers, SettledResponse],
   exports: [WorkflowQueue, WorkflowService, WorkflowCommands, WorkflowRepository],
 })
 export class WorkflowModule {}

@@ -104,7 +104,7 @@ describe(WorkflowService.name, () => {
   let waiter: FakeRunWaiter;
   let ticketWriter: { guardStaffStatusChanges: jest.Mock; recordWorkflowStep: jest.Mock };
   let commands: { recordHumanResponse: jest.Mock; askRequester: jest.Mock; retry: jest.Mock };
-  let queue: { runsHere: boolean; queued: jest.Mock; hasFreeSlot: jest.Mock; closeRun: jest.Mock };
+  let queue: { runsHere: boolean; announceQueuedRuns: jest.Mock; hasFreeSlot: jest.Mock; closeRun: jest.Mock };
   let engine: { describe: jest.Mock };
 
   const build = (config: AppConfig) =>
@@ -127,14 +127,14 @@ describe(WorkflowService.name, () => {
       askRequester: jest.fn(async (ticketId: string) => tickets.change(ticketId, { status: TicketStatus.WaitingForUser, decision: 'needs_info' })),
       retry: jest.fn(async (ticketId: string) => tickets.change(ticketId, { status: TicketStatus.InProgress, decision: 'pending' })),
     };
-    queue = { runsHere: true, queued: jest.fn(), hasFreeSlot: jest.fn(() => true), closeRun: jest.fn(async () => undefined) };
+    queue = { runsHere: true, announceQueuedRuns: jest.fn(), hasFreeSlot: jest.fn(() => true), closeRun: jest.fn(async () => undefined) };
     engine = { describe: jest.fn(async () => summary) };
     sut = build(configWith(true));
   });
 
   const nothingApplied = () => {
     expect(commands.recordHumanResponse).not.toHaveBeenCalled();
-    expect(queue.queued).not.toHaveBeenCalled();
+    expect(queue.announceQueuedRuns).not.toHaveBeenCalled();
   };
 
   describe('respond', () => {
@@ -159,8 +159,8 @@ describe(WorkflowService.name, () => {
         id: expect.any(String), pending_id: pending.id, source: 'workflow', kind: 'approval', answer: null, approval: true,
         comments: 'Granted for 30 days', responder_id: sam.id, responder_employee_id: 'EMP100', responded_at: expect.any(String),
       }, undefined);
-      expect(queue.queued).toHaveBeenCalledTimes(1);
-      expect(queue.queued.mock.invocationCallOrder[0]).toBeGreaterThan(commands.recordHumanResponse.mock.invocationCallOrder[0]);
+      expect(queue.announceQueuedRuns).toHaveBeenCalledTimes(1);
+      expect(queue.announceQueuedRuns.mock.invocationCallOrder[0]).toBeGreaterThan(commands.recordHumanResponse.mock.invocationCallOrder[0]);
       expect(waiter.untilSettled).not.toHaveBeenCalled();
     });
 
@@ -173,7 +173,7 @@ describe(WorkflowService.name, () => {
       const [, response] = commands.recordHumanResponse.mock.calls[0];
       expect(response).toMatchObject({ kind: 'approval', approval: false, answer: 'Not for contractors', comments: null, responder_id: ada.id,
         responder_employee_id: 'EMP200' });
-      expect(queue.queued).toHaveBeenCalledTimes(1);
+      expect(queue.announceQueuedRuns).toHaveBeenCalledTimes(1);
     });
 
     it('records the approver\'s employee id when approver_id is sent as their own account id', async () => {
@@ -196,7 +196,7 @@ describe(WorkflowService.name, () => {
         expect(commands.recordHumanResponse).toHaveBeenCalledWith(ticket.ticket_id, expect.objectContaining({
           pending_id: pending.id, source, kind: 'answer', answer: 'Since Monday, error 809', approval: null, comments: null,
           responder_id: alice.id, responder_employee_id: 'EMP001' }), undefined);
-        expect(queue.queued).toHaveBeenCalledTimes(1);
+        expect(queue.announceQueuedRuns).toHaveBeenCalledTimes(1);
       },
     );
 
@@ -231,7 +231,7 @@ describe(WorkflowService.name, () => {
       expect(waiter.untilSettled).toHaveBeenCalledTimes(1);
       expect(waiter.untilSettled).toHaveBeenCalledWith(ticket.ticket_id, 300, clientGone);
       expect(commands.recordHumanResponse).toHaveBeenCalledWith(ticket.ticket_id, expect.objectContaining({ pending_id: pending.id }), undefined);
-      expect(queue.queued).toHaveBeenCalledTimes(1);
+      expect(queue.announceQueuedRuns).toHaveBeenCalledTimes(1);
     });
 
     it('answers 409 "still running" when the run is still busy after the wait, and applies nothing', async () => {
@@ -337,7 +337,7 @@ describe(WorkflowService.name, () => {
       commands.recordHumanResponse.mockRejectedValueOnce(tooLate);
 
       await expect(sut.respond(sam, ticket.ticket_id, hil({ approval: true }), false)).rejects.toBe(tooLate);
-      expect(queue.queued).not.toHaveBeenCalled();
+      expect(queue.announceQueuedRuns).not.toHaveBeenCalled();
     });
 
     it('with wait, answers with the ticket as it is once its run has settled', async () => {
@@ -351,7 +351,7 @@ describe(WorkflowService.name, () => {
       await expect(sut.respond(sam, ticket.ticket_id, hil({ approval: true }), true, clientGone)).resolves.toEqual({
         ticket_id: ticket.ticket_id, decision: 'resolved', plan_summary: 'Grant software access', status: 'resolved', next_action: 'none' });
       expect(waiter.untilSettled).toHaveBeenCalledWith(ticket.ticket_id, 2000, clientGone);
-      expect(waiter.untilSettled.mock.invocationCallOrder[0]).toBeGreaterThan(queue.queued.mock.invocationCallOrder[0]);
+      expect(waiter.untilSettled.mock.invocationCallOrder[0]).toBeGreaterThan(queue.announceQueuedRuns.mock.invocationCallOrder[0]);
     });
   });
 
@@ -363,7 +363,7 @@ describe(WorkflowService.name, () => {
         ticket_id: ticket.ticket_id, decision: 'needs_info', plan_summary: null, status: 'waiting_for_user', next_action: 'awaiting_requester_input' });
       expect(tickets.assertVisible).toHaveBeenCalledWith(sam, ticket.ticket_id);
       expect(commands.askRequester).toHaveBeenCalledWith(ticket.ticket_id, sam, 'Which laptop model do you have?');
-      expect(queue.queued).not.toHaveBeenCalled();
+      expect(queue.announceQueuedRuns).not.toHaveBeenCalled();
     });
 
     it('answers 404 for a ticket the user may not see, asking nothing', async () => {
@@ -380,8 +380,8 @@ describe(WorkflowService.name, () => {
 
       await expect(sut.retry(sam, ticket.ticket_id)).resolves.toMatchObject({ status: 'in_progress', decision: 'pending' });
       expect(commands.retry).toHaveBeenCalledWith(ticket.ticket_id, sam);
-      expect(queue.queued).toHaveBeenCalledTimes(1);
-      expect(queue.queued.mock.invocationCallOrder[0]).toBeGreaterThan(commands.retry.mock.invocationCallOrder[0]);
+      expect(queue.announceQueuedRuns).toHaveBeenCalledTimes(1);
+      expect(queue.announceQueuedRuns.mock.invocationCallOrder[0]).toBeGreaterThan(commands.retry.mock.invocationCallOrder[0]);
     });
 
     it('wakes no queue when the retry is refused, or the ticket is not visible', async () => {
@@ -392,7 +392,7 @@ describe(WorkflowService.name, () => {
       await expect(sut.retry(sam, ticket.ticket_id)).rejects.toBe(held);
       await expect(sut.retry(alice, ticket.ticket_id)).rejects.toThrow(NotFoundException);
       expect(commands.retry).toHaveBeenCalledTimes(1);
-      expect(queue.queued).not.toHaveBeenCalled();
+      expect(queue.announceQueuedRuns).not.toHaveBeenCalled();
     });
   });
 
@@ -421,7 +421,7 @@ describe(WorkflowService.name, () => {
       expect(response).toEqual({ ticket_id: created.ticket_id, decision: 'pending', plan_summary: null, status: 'pending', next_action: 'workflow_starting' });
       expect(tickets.create).toHaveBeenCalledWith(alice, { title: 'Admin access', description: 'For the CRM audit next week', request_type: RequestType.SoftwareAccess });
       expect(repository.enqueue).toHaveBeenCalledWith(created.ticket_id);
-      expect(queue.queued).toHaveBeenCalledTimes(1);
+      expect(queue.announceQueuedRuns).toHaveBeenCalledTimes(1);
       expect(ticketWriter.recordWorkflowStep).not.toHaveBeenCalled();
     });
 
@@ -472,7 +472,7 @@ describe(WorkflowService.name, () => {
       expect(response).toMatchObject({ status: 'pending', next_action: 'workflow_starting' });
       expect(tickets.create).toHaveBeenCalledTimes(1);
       expect(repository.enqueue).not.toHaveBeenCalled();
-      expect(queue.queued).not.toHaveBeenCalled();
+      expect(queue.announceQueuedRuns).not.toHaveBeenCalled();
       expect(waiter.untilSettled).not.toHaveBeenCalled();
     });
 
@@ -481,7 +481,7 @@ describe(WorkflowService.name, () => {
         status: 400, message: 'employee_id must be your own (EMP001): requests are filed for the signed-in user' });
       expect(tickets.create).not.toHaveBeenCalled();
       expect(repository.enqueue).not.toHaveBeenCalled();
-      expect(queue.queued).not.toHaveBeenCalled();
+      expect(queue.announceQueuedRuns).not.toHaveBeenCalled();
       expect(tickets.tickets.size).toBe(0);
     });
   });
@@ -491,14 +491,14 @@ describe(WorkflowService.name, () => {
       const ticketId = randomUUID();
       await sut.onTicketCreated({ ticketId });
       expect(repository.enqueue).toHaveBeenCalledWith(ticketId);
-      expect(queue.queued).toHaveBeenCalledTimes(1);
+      expect(queue.announceQueuedRuns).toHaveBeenCalledTimes(1);
     });
 
     it('queues nothing when WORKFLOW is disabled', async () => {
       sut = build(configWith(false));
       await sut.onTicketCreated({ ticketId: randomUUID() });
       expect(repository.enqueue).not.toHaveBeenCalled();
-      expect(queue.queued).not.toHaveBeenCalled();
+      expect(queue.announceQueuedRuns).not.toHaveBeenCalled();
     });
 
     it('logs instead of throwing when the run cannot be queued', async () => {

@@ -79,7 +79,7 @@ export class WorkflowService {
     const response = this.toResponse(user, ticket, run.pending, dto);
     if (dto.plan_hash !== undefined && response.kind !== 'approval') throw new BadRequestException('plan_hash belongs to an approval; this ticket waits for an answer');
     const updated = await this.commands.recordHumanResponse(ticketId, response, dto.plan_hash?.toLowerCase());
-    this.queue.queued();
+    this.queue.announceQueuedRuns();
     return wait ? this.settledResponse(ticketId, clientGone) : mapWorkflowResponse(updated);
   }
 
@@ -93,7 +93,7 @@ export class WorkflowService {
   async retry(user: AuthUser, ticketId: string): Promise<WorkflowResponseDto> {
     await this.ticketsService.assertVisible(user, ticketId);
     const ticket = await this.commands.retry(ticketId, user);
-    this.queue.queued();
+    this.queue.announceQueuedRuns();
     return mapWorkflowResponse(ticket);
   }
 
@@ -135,7 +135,7 @@ export class WorkflowService {
   /** Queues the ticket's run; true when it has to wait for a free slot (next_action `queued`). */
   private async enqueue(ticketId: string): Promise<boolean> {
     await this.workflowRepository.enqueue(ticketId);
-    this.queue.queued();
+    this.queue.announceQueuedRuns();
     // An intake-only instance leaves the run to the instances that run workflows: nothing to say yet.
     if (!this.queue.runsHere || this.queue.hasFreeSlot()) return false;
     await this.ticketWriter.recordWorkflowStep(ticketId, { nextAction: 'queued' }, { note: { step: 'queued' }, onlyIfStatus: TicketStatus.Pending });
