@@ -39,10 +39,10 @@ function build(latest: ApprovalRow | null, settles = true, ticket: Record<string
     settle: async (...args: unknown[]) => (settled.push(args), settles),
   };
   const policy = { policy_id: 'p1', version: 3, approvals: { ...defaultApprovalSettings(), request_types: { password_reset: { due: 'PT1H', reminders: [], on_expiry: 'approve', low_risk: true } } } };
-  const slaRepository = { findDefaultPolicy: async () => policy };
+  const slaPoliciesRepository = { findDefaultPolicy: async () => policy };
   const none = {} as never;
   const ticketsService = { findById: async () => ticket };
-  const sut = new ApprovalsService(repository as never, slaRepository as never, none, ticketsService as never, none, none);
+  const sut = new ApprovalsService(repository as never, slaPoliciesRepository as never, none, ticketsService as never, none, none);
   return { sut, settled };
 }
 

@@ -7,7 +7,7 @@ import type { AuthUser } from '../auth/auth-user';
 import { parseIsoDuration } from '../sla/iso-duration';
 import { ApprovalRulesDto, DEFAULT_APPROVAL_SETTINGS } from '../sla/dto/approval-settings.dto';
 import { SlaEvaluator } from '../sla/sla-evaluator';
-import { PolicyRow, SlaRepository } from '../sla/sla.repository';
+import { PolicyRow, SlaPoliciesRepository } from '../sla/sla-policies.repository';
 import { TicketEventType } from '../tickets/ticket-events';
 import { TicketWriter } from '../tickets/ticket-writer.service';
 import { TicketsService } from '../tickets/tickets.service';
@@ -38,7 +38,7 @@ export interface ApprovalDecision {
 export class ApprovalsService {
   constructor(
     private readonly approvalsRepository: ApprovalsRepository,
-    private readonly slaRepository: SlaRepository,
+    private readonly slaPoliciesRepository: SlaPoliciesRepository,
     private readonly evaluator: SlaEvaluator,
     private readonly ticketsService: TicketsService,
     private readonly ticketWriter: TicketWriter,
@@ -179,7 +179,7 @@ export class ApprovalsService {
 
   /** The rules an approval of this request type waits by, under the default policy. */
   async rulesFor(requestType: string): Promise<{ policy: PolicyRow | null; rules: ApprovalRulesDto }> {
-    const policy = await this.slaRepository.findDefaultPolicy();
+    const policy = await this.slaPoliciesRepository.findDefaultPolicy();
     const settings = policy?.approvals ?? DEFAULT_APPROVAL_SETTINGS;
     const byType = settings.request_types as Record<string, ApprovalRulesDto | undefined>;
     return { policy, rules: byType[requestType] ?? settings.default };

@@ -4,7 +4,8 @@ import { TicketWriter } from '../tickets/ticket-writer.service';
 import { TicketPriority, TicketStatus } from '../tickets/ticket.enums';
 import { Role } from '../users/role.enum';
 import { SlaEvaluator } from './sla-evaluator';
-import type { CalendarRow, PolicyRow, SlaRepository, TicketSlaRow, TicketTrail, TimerKind } from './sla.repository';
+import type { CalendarRow, PolicyRow, SlaPoliciesRepository } from './sla-policies.repository';
+import type { TicketSlaRepository, TicketSlaRow, TicketTrail, TimerKind } from './ticket-sla.repository';
 
 const TICKET = '6f1c0a52-3b7e-4a8e-9a55-3f2a7b1d9c10';
 const weekday = [{ start: '09:00', end: '17:00' }];
@@ -36,8 +37,19 @@ function policy(targets: Record<'first_response' | 'resolution', string>, calend
   };
 }
 
-/** The repository as the evaluator uses it, in memory: timers keyed as the unique index keys them. */
-class FakeSlaRepository {
+/** The configuration as the evaluator reads it: one default policy, one calendar. */
+class FakeSlaPoliciesRepository {
+  constructor(
+    private readonly activePolicy: PolicyRow,
+    private readonly calendar: CalendarRow,
+  ) {}
+
+  findDefaultPolicy = async () => this.activePolicy;
+  findCalendar = async (id: string) => (id === this.calendar.id ? this.calendar : null);
+}
+
+/** A ticket's stored service levels as the evaluator uses them, in memory: timers keyed as the unique index keys them. */
+class FakeTicketSlaRepository {
   timers = new Map<string, { dueAt: Date; firedAt: Date | null }>();
   rows = new Map<string, TicketSlaRow>();
   summary: { state: string; dueAt: Date | null } | null = null;
@@ -48,8 +60,6 @@ class FakeSlaRepository {
     private readonly calendar: CalendarRow,
   ) {}
 
-  findDefaultPolicy = async () => this.activePolicy;
-  findCalendar = async (id: string) => (id === this.calendar.id ? this.calendar : null);
   findTicketTrail = async () => ({
     ...this.trail,
     stored: [...this.rows.values()],
@@ -89,10 +99,11 @@ function setUp(activePolicy: PolicyRow, filedAt: string, moves: Array<{ at: stri
       ...moves.map((move) => ({ at: new Date(move.at), type: 'workflow_update', actorId: 's1', actorRole: Role.Support, payload: { change: 'updated', changes: { status: { to: move.to } } } })),
     ],
   };
-  const repository = new FakeSlaRepository(activePolicy, trail, calendar);
+  const repository = new FakeTicketSlaRepository(activePolicy, trail, calendar);
+  const policies = new FakeSlaPoliciesRepository(activePolicy, calendar);
   const appended: Array<{ type: string; payload: Record<string, unknown> }> = [];
   const writer = { announce: jest.fn(async (_ticketId: string, events: Array<{ type: string; payload: Record<string, unknown> }>) => void appended.push(...events.map(({ type, payload }) => ({ type, payload })))) };
-  const evaluator = new SlaEvaluator(repository as unknown as SlaRepository, writer as unknown as TicketWriter);
+  const evaluator = new SlaEvaluator(policies as unknown as SlaPoliciesRepository, repository as unknown as TicketSlaRepository, writer as unknown as TicketWriter);
   return { evaluator, repository, appended, writer };
 }
 

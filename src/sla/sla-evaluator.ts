@@ -12,7 +12,8 @@ import { parseIsoDuration } from './iso-duration';
 import { policyDurations, unreachableDurations } from './policy-reach';
 import { MetricState, replayMetric } from './sla-clock';
 import { firstResponseAt, SLA_METRICS, SlaMetric, statusHistory } from './sla-metrics';
-import { CalendarRow, DueTimer, PolicyRow, SlaRepository, TicketSlaRow, TicketTrail } from './sla.repository';
+import { CalendarRow, PolicyRow, SlaPoliciesRepository } from './sla-policies.repository';
+import { DueTimer, TicketSlaRepository, TicketSlaRow, TicketTrail } from './ticket-sla.repository';
 
 /** The policy a ticket is measured by, ready to count with. */
 export interface ActivePolicy {
@@ -42,13 +43,14 @@ export class SlaEvaluator {
   private readonly calendars = new Map<string, BusinessCalendar>();
 
   constructor(
-    private readonly slaRepository: SlaRepository,
+    private readonly slaPoliciesRepository: SlaPoliciesRepository,
+    private readonly ticketSlaRepository: TicketSlaRepository,
     private readonly ticketWriter: TicketWriter,
   ) {}
 
   /** The default policy with its calendar; null only if an admin retired every policy. */
   async activePolicy(): Promise<ActivePolicy | null> {
-    const policy = await this.slaRepository.findDefaultPolicy();
+    const policy = await this.slaPoliciesRepository.findDefaultPolicy();
     return policy ? this.withCalendar(policy) : null;
   }
 
@@ -69,7 +71,7 @@ export class SlaEvaluator {
   }
 
   private async calendarRowOf(policy: Pick<PolicyRow, 'calendar_id'> | null): Promise<CalendarRow | null> {
-    return policy?.calendar_id ? this.slaRepository.findCalendar(policy.calendar_id) : null;
+    return policy?.calendar_id ? this.slaPoliciesRepository.findCalendar(policy.calendar_id) : null;
   }
 
   /** One instance per calendar version: a calendar caches the working stretches of the days it has counted. */
@@ -112,7 +114,7 @@ export class SlaEvaluator {
    * turns across instances, and each crossing is announced once (a fired timer is never fired again).
    */
   async evaluate(ticketId: string, now = new Date()): Promise<void> {
-    const trail = await this.slaRepository.findTicketTrail(ticketId, true);
+    const trail = await this.ticketSlaRepository.findTicketTrail(ticketId, true);
     if (!trail?.policy) return;
     // Events carry the database's clock; one a moment ahead of ours must still count (a replay ignores the future).
     const latest = trail.events.at(-1)?.at.getTime() ?? 0;
@@ -128,7 +130,7 @@ export class SlaEvaluator {
       // Only the pure count failed (no statement did), so the caller's transaction commits the change itself.
       const reason = this.unknownReason(error, trail.policy, trail.calendar, trail.ticket.priority, now);
       this.logger.error(`The service levels of ticket ${ticketId} are unknown: ${reason}`, error instanceof Error ? error.stack : undefined);
-      await this.slaRepository.saveUnknown(ticketId);
+      await this.ticketSlaRepository.saveUnknown(ticketId);
       return;
     }
     const stored = new Map(trail.stored.map((row) => [row.metric, row]));
@@ -138,7 +140,7 @@ export class SlaEvaluator {
     crossings.sort((a, b) => a.at.getTime() - b.at.getTime());
     await this.ticketWriter.announce(ticketId, crossings);
     const states = measured.map((entry) => entry.state);
-    await this.slaRepository.saveEvaluation(ticketId, measured.map(({ metric, state }) => rowOf(ticketId, metric, active.policy, state, now)), summaryOf(states), nearestDue(states), timers);
+    await this.ticketSlaRepository.saveEvaluation(ticketId, measured.map(({ metric, state }) => rowOf(ticketId, metric, active.policy, state, now)), summaryOf(states), nearestDue(states), timers);
   }
 
   /**
@@ -167,11 +169,11 @@ export class SlaEvaluator {
     if (state.state === 'paused' && wasState !== 'paused') crossings.push({ at: lastPause?.from ?? now, type: TicketEventType.SlaPaused, payload: { ...base, ...left } });
     if (state.state === 'running' && wasState === 'paused') crossings.push({ at: lastPause?.to ?? now, type: TicketEventType.SlaResumed, payload: { ...base, ...left } });
     for (const warning of state.warnings) {
-      if (await this.slaRepository.fireOnce(ticketId, metric, 'warning', warning.threshold, warning.at)) {
+      if (await this.ticketSlaRepository.fireOnce(ticketId, metric, 'warning', warning.threshold, warning.at)) {
         crossings.push({ at: warning.at, type: TicketEventType.SlaWarning, payload: { ...base, threshold: warning.threshold, crossed_at: warning.at.toISOString(), ...left } });
       }
     }
-    if (state.breachedAt && (await this.slaRepository.fireOnce(ticketId, metric, 'breach', 1, state.breachedAt))) {
+    if (state.breachedAt && (await this.ticketSlaRepository.fireOnce(ticketId, metric, 'breach', 1, state.breachedAt))) {
       const payload = { ...base, breached_at: state.breachedAt.toISOString(), seconds_over: Math.max(0, Math.floor(-state.remainingSeconds)) };
       crossings.push({ at: state.breachedAt, type: TicketEventType.SlaBreached, payload });
     }

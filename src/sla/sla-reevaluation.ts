@@ -5,7 +5,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { Transactional } from '@nestjs-cls/transactional';
 import { AfterCommit } from '../database/after-commit';
 import { SlaEvaluator } from './sla-evaluator';
-import { SlaRepository } from './sla.repository';
+import { TicketSlaRepository } from './ticket-sla.repository';
 
 const PAGE = 100;
 
@@ -19,7 +19,7 @@ export class SlaReevaluation implements OnApplicationBootstrap, OnModuleDestroy 
   private onlyUnevaluated = false;
 
   constructor(
-    private readonly slaRepository: SlaRepository,
+    private readonly ticketSlaRepository: TicketSlaRepository,
     private readonly evaluator: SlaEvaluator,
     private readonly afterCommit: AfterCommit,
   ) {}
@@ -70,7 +70,7 @@ export class SlaReevaluation implements OnApplicationBootstrap, OnModuleDestroy 
     if (!active) return;
     let after: string | null = null;
     for (;;) {
-      const ids: string[] = await this.slaRepository.openTicketIds(active.policy.stop_statuses, after, PAGE, onlyUnevaluated);
+      const ids: string[] = await this.ticketSlaRepository.openTicketIds(active.policy.stop_statuses, after, PAGE, onlyUnevaluated);
       for (const id of ids) {
         if (this.stopping) return;
         await this.evaluateOne(id);

@@ -7,7 +7,7 @@ import { Transactional } from '@nestjs-cls/transactional';
 import { AppConfig } from '../config/app-config';
 import { PollingLoop } from '../common/polling-loop';
 import { SlaEvaluator } from './sla-evaluator';
-import { SlaRepository } from './sla.repository';
+import { TicketSlaRepository } from './ticket-sla.repository';
 
 /** Tickets evaluated per transaction: a backlog after an outage is worked off in short steps. */
 const BATCH = 20;
@@ -24,7 +24,7 @@ export class SlaTimers implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     private readonly config: AppConfig,
-    private readonly slaRepository: SlaRepository,
+    private readonly ticketSlaRepository: TicketSlaRepository,
     private readonly evaluator: SlaEvaluator,
   ) {}
 
@@ -44,7 +44,7 @@ export class SlaTimers implements OnApplicationBootstrap, OnModuleDestroy {
 
   @Transactional()
   private async fireDueBatch(): Promise<number> {
-    const tickets = await this.slaRepository.claimDueTickets(BATCH);
+    const tickets = await this.ticketSlaRepository.claimDueTickets(BATCH);
     for (const ticketId of tickets) await this.evaluator.evaluate(ticketId);
     return tickets.length;
   }

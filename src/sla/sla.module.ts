@@ -6,14 +6,16 @@ import { SlaEvaluator } from './sla-evaluator';
 import { SlaProjection } from './sla-projection';
 import { SlaReevaluation } from './sla-reevaluation';
 import { SlaTimers } from './sla-timers';
-import { SlaRepository } from './sla.repository';
+import { SlaPoliciesRepository } from './sla-policies.repository';
 import { SlaService } from './sla.service';
+import { TicketSlaRepository } from './ticket-sla.repository';
 import { TicketSlaController } from './ticket-sla.controller';
 
 @Module({
   imports: [TicketsModule, TrailModule],
   controllers: [SlaController, TicketSlaController],
-  providers: [SlaService, SlaEvaluator, SlaRepository, SlaTimers, SlaReevaluation, SlaProjection],
-  exports: [SlaEvaluator, SlaRepository, SlaProjection],
+  providers: [SlaService, SlaEvaluator, SlaPoliciesRepository, TicketSlaRepository, SlaTimers, SlaReevaluation, SlaProjection],
+  // Approvals time their requests by the default policy's settings; a ticket's stored clocks stay the SLA's own.
+  exports: [SlaEvaluator, SlaPoliciesRepository, SlaProjection],
 })
 export class SlaModule {}

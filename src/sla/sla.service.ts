@@ -11,14 +11,16 @@ import { TicketSlaDto } from './dto/ticket-sla.dto';
 import { EvaluatedMetric, SlaEvaluator } from './sla-evaluator';
 import { SlaReevaluation } from './sla-reevaluation';
 import { SimulationOutcomesDto, SlaSimulationDto } from './dto/sla-simulation.dto';
-import { CalendarRow, PolicyRow, SlaRepository, TicketTrail } from './sla.repository';
+import { CalendarRow, PolicyRow, SlaPoliciesRepository } from './sla-policies.repository';
+import { TicketSlaRepository, TicketTrail } from './ticket-sla.repository';
 
 const SIMULATION_PAGE = 200;
 
 @Injectable()
 export class SlaService {
   constructor(
-    private readonly slaRepository: SlaRepository,
+    private readonly slaPoliciesRepository: SlaPoliciesRepository,
+    private readonly ticketSlaRepository: TicketSlaRepository,
     private readonly evaluator: SlaEvaluator,
     private readonly reevaluation: SlaReevaluation,
   ) {}
@@ -26,7 +28,7 @@ export class SlaService {
   // ---- calendars
 
   async listCalendars(): Promise<SlaCalendarDto[]> {
-    return (await this.slaRepository.listCalendars()).map(toCalendarDto);
+    return (await this.slaPoliciesRepository.listCalendars()).map(toCalendarDto);
   }
 
   async getCalendar(id: string): Promise<SlaCalendarDto> {
@@ -44,7 +46,7 @@ export class SlaService {
   @Transactional()
   private async insertCalendar(dto: SaveCalendarDto): Promise<SlaCalendarDto> {
     await this.assertCalendar(dto, null);
-    return toCalendarDto(await this.slaRepository.insertCalendar(calendarFields(dto)));
+    return toCalendarDto(await this.slaPoliciesRepository.insertCalendar(calendarFields(dto)));
   }
 
   @Transactional()
@@ -52,7 +54,7 @@ export class SlaService {
     await this.calendarOrThrow(id);
     await this.assertCalendar(dto, id);
     await this.assertPoliciesStillReachable(id, dto);
-    const updated = toCalendarDto((await this.slaRepository.updateCalendar(id, calendarFields(dto)))!);
+    const updated = toCalendarDto((await this.slaPoliciesRepository.updateCalendar(id, calendarFields(dto)))!);
     // Working time changed: every open ticket measured in it counts again (what each earned stays its own).
     this.reevaluation.soon();
     return updated;
@@ -61,24 +63,24 @@ export class SlaService {
   @Transactional()
   async deleteCalendar(id: string): Promise<void> {
     await this.calendarOrThrow(id);
-    if (await this.slaRepository.calendarInUse(id)) throw new ConflictException(`Calendar ${id} is used by a policy (a current one or an earlier version); point the policy elsewhere first`);
-    await this.slaRepository.deleteCalendar(id);
+    if (await this.slaPoliciesRepository.calendarInUse(id)) throw new ConflictException(`Calendar ${id} is used by a policy (a current one or an earlier version); point the policy elsewhere first`);
+    await this.slaPoliciesRepository.deleteCalendar(id);
   }
 
   // ---- policies
 
   async listPolicies(): Promise<SlaPolicyDto[]> {
-    return (await this.slaRepository.listCurrentPolicies()).map(toPolicyDto);
+    return (await this.slaPoliciesRepository.listCurrentPolicies()).map(toPolicyDto);
   }
 
   async getPolicy(policyId: string, version?: number): Promise<SlaPolicyDto> {
-    const policy = await this.slaRepository.findPolicy(policyId, version);
+    const policy = await this.slaPoliciesRepository.findPolicy(policyId, version);
     if (!policy || (version === undefined && !policy.is_current)) throw new NotFoundException(`SLA policy ${policyId}${version ? ` version ${version}` : ''} not found`);
     return toPolicyDto(policy);
   }
 
   async listVersions(policyId: string): Promise<SlaPolicyDto[]> {
-    const versions = await this.slaRepository.listVersions(policyId);
+    const versions = await this.slaPoliciesRepository.listVersions(policyId);
     if (versions.length === 0) throw new NotFoundException(`SLA policy ${policyId} not found`);
     return versions.map(toPolicyDto);
   }
@@ -99,17 +101,17 @@ export class SlaService {
 
   @Transactional()
   private async addVersion(policyId: string, dto: SavePolicyDto, adminId: string): Promise<SlaPolicyDto> {
-    const current = await this.slaRepository.findPolicy(policyId);
+    const current = await this.slaPoliciesRepository.findPolicy(policyId);
     if (!current?.is_current) throw new NotFoundException(`SLA policy ${policyId} not found`);
     return this.saveVersion(policyId, dto, adminId, current.is_default);
   }
 
   @Transactional()
   async retirePolicy(policyId: string): Promise<void> {
-    const current = await this.slaRepository.findPolicy(policyId);
+    const current = await this.slaPoliciesRepository.findPolicy(policyId);
     if (!current?.is_current) throw new NotFoundException(`SLA policy ${policyId} not found`);
     if (current.is_default) throw new ConflictException('This is the default policy, which every ticket is measured by; make another policy the default first');
-    await this.slaRepository.retirePolicy(policyId);
+    await this.slaPoliciesRepository.retirePolicy(policyId);
   }
 
   /**
@@ -117,7 +119,7 @@ export class SlaService {
    * counting how many would have met or breached each target. Nothing is stored.
    */
   async simulate(policyId: string, days: number): Promise<SlaSimulationDto> {
-    const policy = await this.slaRepository.findPolicy(policyId);
+    const policy = await this.slaPoliciesRepository.findPolicy(policyId);
     if (!policy?.is_current) throw new NotFoundException(`SLA policy ${policyId} not found`);
     const active = await this.evaluator.withCalendar(policy);
     const now = new Date();
@@ -131,7 +133,7 @@ export class SlaService {
     let tickets = 0;
     let after: string | null = null;
     for (;;) {
-      const trails: TicketTrail[] = await this.slaRepository.trailsFiledSince(since, after, SIMULATION_PAGE);
+      const trails: TicketTrail[] = await this.ticketSlaRepository.trailsFiledSince(since, after, SIMULATION_PAGE);
       for (const trail of trails) {
         tickets++;
         for (const { metric, state } of this.evaluator.measure(trail, active, now)) {
@@ -149,7 +151,7 @@ export class SlaService {
 
   /** The ticket's clocks read now from its audit trail (stored evaluations may be a poll behind). */
   async ticketSla(ticketId: string): Promise<TicketSlaDto> {
-    const trail = await this.slaRepository.findTicketTrail(ticketId, false);
+    const trail = await this.ticketSlaRepository.findTicketTrail(ticketId, false);
     if (!trail) throw new NotFoundException(`Ticket ${ticketId} not found`);
     const { policy } = trail;
     if (!policy) throw new ConflictException('No SLA policy is the default one');
@@ -192,14 +194,14 @@ export class SlaService {
       throw new BadRequestException(`An expiry may approve only a request type an admin marks low_risk: set low_risk on ${autoApproved.map(([type]) => type).join(', ')}, or choose escalate or deny`);
     }
     if (dto.stop_statuses.length === 0) throw new BadRequestException('stop_statuses must name at least one status (resolved, say): a clock nothing stops would run for ever');
-    const calendar = dto.calendar_id ? await this.slaRepository.findCalendar(dto.calendar_id) : null;
+    const calendar = dto.calendar_id ? await this.slaPoliciesRepository.findCalendar(dto.calendar_id) : null;
     if (dto.calendar_id && !calendar) throw new BadRequestException(`calendar_id ${dto.calendar_id} is not a calendar`);
     const unreachable = unreachableDurations(policyDurations(dto), calendar && new BusinessCalendar(calendar), calendar?.name ?? '', new Date());
     if (unreachable.length) throw new BadRequestException(unreachable);
-    if (await this.slaRepository.policyNameTaken(dto.name, policyId)) throw new ConflictException(`A policy named “${dto.name}” exists already`);
+    if (await this.slaPoliciesRepository.policyNameTaken(dto.name, policyId)) throw new ConflictException(`A policy named “${dto.name}” exists already`);
     const isDefault = dto.is_default ?? wasDefault;
     if (wasDefault && !isDefault) throw new ConflictException('Every install has a default policy: make another one the default instead');
-    const saved = await this.slaRepository.insertPolicyVersion({
+    const saved = await this.slaPoliciesRepository.insertPolicyVersion({
       policy_id: policyId,
       name: dto.name,
       calendar_id: dto.calendar_id ?? null,
@@ -217,14 +219,14 @@ export class SlaService {
   }
 
   private async calendarOrThrow(id: string): Promise<CalendarRow> {
-    const calendar = await this.slaRepository.findCalendar(id);
+    const calendar = await this.slaPoliciesRepository.findCalendar(id);
     if (!calendar) throw new NotFoundException(`SLA calendar ${id} not found`);
     return calendar;
   }
 
   /** A calendar changed so that a current policy counting in it could no longer reach its targets is refused (400). */
   private async assertPoliciesStillReachable(id: string, dto: SaveCalendarDto): Promise<void> {
-    const policies = await this.slaRepository.listCurrentPoliciesIn(id);
+    const policies = await this.slaPoliciesRepository.listCurrentPoliciesIn(id);
     if (policies.length === 0) return;
     const calendar = new BusinessCalendar(calendarFields(dto));
     const now = new Date();
@@ -235,7 +237,7 @@ export class SlaService {
   private async assertCalendar(dto: SaveCalendarDto, exceptId: string | null): Promise<void> {
     const problems = BusinessCalendar.validate(calendarFields(dto));
     if (problems.length) throw new BadRequestException(problems);
-    if (await this.slaRepository.calendarNameTaken(dto.name, exceptId)) throw new ConflictException(`A calendar named “${dto.name}” exists already`);
+    if (await this.slaPoliciesRepository.calendarNameTaken(dto.name, exceptId)) throw new ConflictException(`A calendar named “${dto.name}” exists already`);
   }
 }
 
