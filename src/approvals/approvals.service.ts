@@ -8,6 +8,7 @@ import { parseIsoDuration } from '../sla/iso-duration';
 import { ApprovalRulesDto, DEFAULT_APPROVAL_SETTINGS } from '../sla/dto/approval-settings.dto';
 import { SlaEvaluator } from '../sla/sla-evaluator';
 import { PolicyRow, SlaPoliciesRepository } from '../sla/sla-policies.repository';
+import type { TicketDto } from '../tickets/dto/ticket.dto';
 import { TicketEventType } from '../tickets/ticket-events';
 import { TicketWriter } from '../tickets/ticket-writer.service';
 import { TicketsService } from '../tickets/tickets.service';
@@ -64,7 +65,7 @@ export class ApprovalsService {
    * Settles the open request a decision is for, after the ticket's lock: 409 when it was settled first (an
    * expiry, another approver) or its plan is not the one the approver read.
    */
-  async settle(ticketId: string, decision: ApprovalDecision, planHashRead: string | undefined): Promise<void> {
+  async settle(ticketId: string, decision: ApprovalDecision, planHashRead: string | undefined, locked?: TicketDto): Promise<void> {
     const request = await this.approvalsRepository.findLatestFor(ticketId, decision.pendingId);
     // Paused before approvals had requests (an upgrade): nothing to settle.
     if (!request) return;
@@ -78,7 +79,7 @@ export class ApprovalsService {
     }
     // The request is raised again by a projection moments after a change of its plan; a decision arriving
     // before that must not approve what the approver no longer sees.
-    if (!decision.expired && (await this.planChanged(ticketId, request))) {
+    if (!decision.expired && (await this.planChanged(ticketId, request, locked))) {
       throw new ConflictException(
         `The plan changed since approval request ${request.id} was raised: a request for the current plan is being raised; read it (GET /api/v1/approvals) in a moment and decide again`,
       );
@@ -199,8 +200,9 @@ export class ApprovalsService {
     await this.raise(ticketId, open.pending_id, plan, open);
   }
 
-  private async planChanged(ticketId: string, request: ApprovalRow): Promise<boolean> {
-    const ticket = await this.ticketsService.findById(ticketId);
+  /** `locked`: the ticket as its caller read it under its lock (else it is read here). */
+  private async planChanged(ticketId: string, request: ApprovalRow, locked?: TicketDto): Promise<boolean> {
+    const ticket = locked ?? (await this.ticketsService.findById(ticketId));
     return ticket !== null && planHash(approvalPlan(ticket, request.plan.steps)) !== request.plan_hash;
   }
 
