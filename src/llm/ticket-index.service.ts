@@ -1,5 +1,5 @@
 // Keeps each ticket's vector (for "similar past tickets"): on creation, and again once it is resolved.
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { CoalescingBatch } from '../common/coalescing-batch';
 import { TICKET_CREATED, TICKET_UPDATED, TicketCreatedSignal, TicketUpdatedSignal } from '../tickets/ticket-events';
@@ -8,7 +8,7 @@ import { EMBEDDING_BATCH, Embedder } from './embedder.service';
 import { EmbeddingsRepository } from './embeddings.repository';
 
 @Injectable()
-export class TicketIndex {
+export class TicketIndex implements OnModuleDestroy {
   private readonly logger = new Logger(TicketIndex.name);
   private readonly ticketIndexing = new CoalescingBatch<string>((ticketIds) => this.indexTickets(ticketIds), EMBEDDING_BATCH);
 
@@ -17,6 +17,11 @@ export class TicketIndex {
     private readonly ticketsService: TicketsService,
     private readonly embedder: Embedder,
   ) {}
+
+  /** The batch in progress finishes (or fails and says so) before the database closes. */
+  onModuleDestroy(): Promise<void> {
+    return this.ticketIndexing.idle();
+  }
 
   @OnEvent(TICKET_CREATED, { async: true, promisify: true })
   async onTicketCreated({ ticketId }: TicketCreatedSignal): Promise<void> {

@@ -25,7 +25,7 @@ export class SlaReevaluation implements OnApplicationBootstrap, OnModuleDestroy 
   ) {}
 
   /** Starts a pass over every open ticket once the current transaction commits (another is queued if one is running). */
-  soon(): void {
+  reevaluateOpenTicketsAfterCommit(): void {
     this.afterCommit.run(() => void this.start());
   }
 

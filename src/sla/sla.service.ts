@@ -56,7 +56,7 @@ export class SlaService {
     await this.assertPoliciesStillReachable(id, dto);
     const updated = toCalendarDto((await this.slaPoliciesRepository.updateCalendar(id, calendarFields(dto)))!);
     // Working time changed: every open ticket measured in it counts again (what each earned stays its own).
-    this.reevaluation.soon();
+    this.reevaluation.reevaluateOpenTicketsAfterCommit();
     return updated;
   }
 
@@ -214,7 +214,7 @@ export class SlaService {
       is_default: isDefault,
       created_by: adminId,
     });
-    if (isDefault) this.reevaluation.soon();
+    if (isDefault) this.reevaluation.reevaluateOpenTicketsAfterCommit();
     return toPolicyDto(saved);
   }
 
