@@ -102,7 +102,7 @@ function setUp(activePolicy: PolicyRow, filedAt: string, moves: Array<{ at: stri
   const repository = new FakeTicketSlaRepository(activePolicy, trail, calendar);
   const policies = new FakeSlaPoliciesRepository(activePolicy, calendar);
   const appended: Array<{ type: string; payload: Record<string, unknown> }> = [];
-  const writer = { announce: jest.fn(async (_ticketId: string, events: Array<{ type: string; payload: Record<string, unknown> }>) => void appended.push(...events.map(({ type, payload }) => ({ type, payload })))) };
+  const writer = { lockIfExists: jest.fn(async () => true), announce: jest.fn(async (_ticketId: string, events: Array<{ type: string; payload: Record<string, unknown> }>) => void appended.push(...events.map(({ type, payload }) => ({ type, payload })))) };
   const evaluator = new SlaEvaluator(policies as unknown as SlaPoliciesRepository, repository as unknown as TicketSlaRepository, writer as unknown as TicketWriter);
   return { evaluator, repository, appended, writer };
 }

@@ -114,7 +114,11 @@ export class SlaEvaluator {
    * turns across instances, and each crossing is announced once (a fired timer is never fired again).
    */
   async evaluate(ticketId: string, now = new Date()): Promise<void> {
-    const trail = await this.ticketSlaRepository.findTicketTrail(ticketId, true);
+    // The ticket's lock first, in a statement of its own: a read that waits for the lock inside its own
+    // statement would see the stored clocks as they were before the holder (another evaluation) committed,
+    // and announce its crossings again.
+    if (!(await this.ticketWriter.lockIfExists(ticketId))) return;
+    const trail = await this.ticketSlaRepository.findTicketTrail(ticketId, false);
     if (!trail?.policy) return;
     // Events carry the database's clock; one a moment ahead of ours must still count (a replay ignores the future).
     const latest = trail.events.at(-1)?.at.getTime() ?? 0;

@@ -216,6 +216,11 @@ export class TicketWriter {
     await this.lock(ticketId);
   }
 
+  /** Like lockTicket, for work derived from the trail: false (nothing locked) when the ticket is gone. */
+  async lockIfExists(ticketId: string): Promise<boolean> {
+    return (await this.ticketsRepository.findByIdForUpdate(ticketId)) !== null;
+  }
+
   /** Tells the event pump and the projections that rows were appended, once they are committed. */
   private signalAppended(): void {
     this.afterCommit.run(() => this.events.emit(TICKET_EVENTS_APPENDED));
