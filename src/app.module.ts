@@ -16,6 +16,7 @@ import { LlmModule } from './llm/llm.module';
 import { StaleVectorsCheckModule } from './llm/stale-vectors-check.module';
 import { SlaModule } from './sla/sla.module';
 import { ApprovalsModule } from './approvals/approvals.module';
+import { ProjectionsModule } from './projections/projections.module';
 import { TicketsModule } from './tickets/tickets.module';
 import { InitialAdminModule } from './users/initial-admin.module';
 import { UsersModule } from './users/users.module';
@@ -41,6 +42,7 @@ import { WorkflowModule } from './workflow/workflow.module';
     StaleVectorsCheckModule,
     WorkflowModule,
     DemoModule,
+    ProjectionsModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -189,6 +189,8 @@ describe('Approvals (e2e)', () => {
 
     const stale = await respond(url, support.token, ticketId, { approval: true, plan_hash: before.plan_hash }).expect(409);
     expect(stale.body.message).toContain(after.approval_id);
+    // A refusal clients can branch on without reading the message.
+    expect(stale.body.code).toBe('plan_changed');
     expect((await request(url).get(`/api/v1/tickets/${ticketId}`).auth(support.token, { type: 'bearer' }).expect(200)).body.status).toBe('waiting_for_approval');
     await respond(url, support.token, ticketId, { approval: true, plan_hash: 'ab'.repeat(31) }).expect(400);
 

@@ -6,7 +6,6 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Server } from 'node:http';
 import pg from 'pg';
 import request from 'supertest';
-import { SlaProjection } from '../src/sla/sla-projection';
 import { signInAdmin, signUp, signUpAs, SignedIn } from './support/http';
 import { NEW_TICKET } from './support/tickets';
 import { bootTestApp, TestApp } from './support/test-app';
@@ -45,7 +44,7 @@ onServer('Statement budget (PostgreSQL)', () => {
   let current: string[] | undefined;
   /** The statements one request sends while it is handled. */
   async function statementsOf(send: () => Promise<unknown>): Promise<string[]> {
-    await testApp.app.get(SlaProjection).caughtUp();
+    await testApp.caughtUp();
     const counted: string[] = [];
     current = counted;
     try {

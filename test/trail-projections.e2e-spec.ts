@@ -18,7 +18,7 @@ describe('Projections of the trail (e2e)', () => {
 
   const clocksOf = async (ticketId: string) =>
     (await testApp.sql<{ metric: string }>(`SELECT metric FROM ticket_slas WHERE ticket_id = $1 ORDER BY metric`, [ticketId])).map((row) => row.metric);
-  const checkpoint = async () => Number((await testApp.sql(`SELECT last_event_id FROM trail_checkpoints WHERE consumer = 'sla'`))[0].last_event_id);
+  const checkpoint = async () => Number((await testApp.sql(`SELECT last_event_id FROM trail_checkpoints WHERE consumer = 'projections'`))[0].last_event_id);
 
   it('derives a new ticket’s clocks after its commit, and moves its checkpoint past the ticket’s event', async () => {
     const ticket = await createTicket(testApp.url, employee.token);
@@ -34,7 +34,7 @@ describe('Projections of the trail (e2e)', () => {
     // As if the instance had stopped after the ticket's commit, before the projection applied it.
     const [{ id: created }] = await testApp.sql(`SELECT min(id) AS id FROM ticket_events WHERE ticket_id = $1`, [ticket.ticket_id]);
     await testApp.sql(`DELETE FROM ticket_slas WHERE ticket_id = $1`, [ticket.ticket_id]);
-    await testApp.sql(`UPDATE trail_checkpoints SET last_event_id = $1 WHERE consumer = 'sla'`, [Number(created) - 1]);
+    await testApp.sql(`UPDATE trail_checkpoints SET last_event_id = $1 WHERE consumer = 'projections'`, [Number(created) - 1]);
     testApp = await testApp.restart();
     await testApp.caughtUp();
     expect(await clocksOf(ticket.ticket_id)).toEqual(['first_response', 'resolution']);

@@ -4,6 +4,7 @@
 import request from 'supertest';
 import { LlmService } from '../src/llm/llm.service';
 import { RunWaiter } from '../src/workflow/run-waiter';
+import { TicketsRepository } from '../src/tickets/tickets.repository';
 import { WorkflowQueue } from '../src/workflow/workflow.queue';
 import { WorkflowRepository } from '../src/workflow/workflow.repository';
 import { signInAdmin, signUp, signUpAs, SignedIn } from './support/http';
@@ -263,13 +264,14 @@ describe('The workflow owns its state (e2e)', () => {
       expect(await runOf(ticketId)).toEqual(before.run);
     });
 
-    it('leaves the ticket untouched when a workflow step fails its claim check after writing', async () => {
-      jest.spyOn(testApp.app.get(WorkflowRepository), 'holdsClaim').mockResolvedValueOnce(false);
+    it('leaves the ticket untouched when a workflow step finds its claim superseded', async () => {
+      // The step locks the ticket under its claim in one statement: as if another claim had taken the run.
+      jest.spyOn(testApp.app.get(TicketsRepository), 'findByIdForUpdateUnderClaim').mockResolvedValueOnce(null);
       const ticketId = (await fileRequest(url, alice.token, ACCESS_REQUEST).expect(201)).body.ticket_id as string;
       const queue = testApp.app.get(WorkflowQueue);
       await until(async () => (await runOf(ticketId))?.state === 'running' || (await runOf(ticketId))?.state === 'waiting', 'the run starts');
       await until(() => queue.executing === 0, 'the execution stops');
-      // The `start` step wrote in_progress, then found its claim gone: that write was rolled back.
+      // The `start` step found its claim gone before writing in_progress: nothing was written.
       expect(await steps(ticketId)).toEqual(['created']);
       expect((await request(url).get(`/api/v1/tickets/${ticketId}`).auth(alice.token, { type: 'bearer' }).expect(200)).body.status).toBe('pending');
       await testApp.sql(`UPDATE workflow_runs SET state = 'done', locked_by = NULL WHERE ticket_id = $1`, [ticketId]);

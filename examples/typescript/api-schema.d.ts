@@ -412,41 +412,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/auth/register": {
+    "/api/v1/approvals": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** What waits for a decision, oldest first, with the time left before it expires; `mine=true`: what waits for you. */
+        get: operations["approvalsList"];
         put?: never;
-        /** Register a new user (role `user`). */
-        post: operations["authRegister"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/auth/login": {
+    "/api/v1/approvals/delegations": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Your delegations that have not ended: those you gave and those you received. */
+        get: operations["approvalsListDelegations"];
         put?: never;
-        /** Sign in with email and password; returns a bearer access token and a refresh token. */
-        post: operations["authLogin"];
+        /**
+         * Hand your approvals to another support user for a period (starting now or later): they appear in their
+         *     `mine=true` list, and reminders name them. 409 beyond 10 delegations not yet ended, or when it would
+         *     overlap one from that user back to you. A delegation ends early when its delegate loses the support role.
+         */
+        post: operations["approvalsDelegate"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/auth/refresh": {
+    "/api/v1/approvals/delegations/{delegation_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -455,26 +460,9 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Exchange a refresh token for a new token pair; each refresh token works once. */
-        post: operations["authRefresh"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/auth/logout": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** End this sign-in session: its access and refresh tokens stop working at once. */
-        post: operations["authLogout"];
-        delete?: never;
+        post?: never;
+        /** End a delegation (who gave it, or an admin). */
+        delete: operations["approvalsRevoke"];
         options?: never;
         head?: never;
         patch?: never;
@@ -610,46 +598,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/approvals": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** What waits for a decision, oldest first, with the time left before it expires; `mine=true`: what waits for you. */
-        get: operations["approvalsList"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/approvals/delegations": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Your delegations that have not ended: those you gave and those you received. */
-        get: operations["approvalsListDelegations"];
-        put?: never;
-        /**
-         * Hand your approvals to another support user for a period (starting now or later): they appear in their
-         *     `mine=true` list, and reminders name them. 409 beyond 10 delegations not yet ended, or when it would
-         *     overlap one from that user back to you. A delegation ends early when its delegate loses the support role.
-         */
-        post: operations["approvalsDelegate"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/approvals/delegations/{delegation_id}": {
+    "/api/v1/auth/register": {
         parameters: {
             query?: never;
             header?: never;
@@ -658,9 +607,60 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post?: never;
-        /** End a delegation (who gave it, or an admin). */
-        delete: operations["approvalsRevoke"];
+        /** Register a new user (role `user`). */
+        post: operations["authRegister"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in with email and password; returns a bearer access token and a refresh token. */
+        post: operations["authLogin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Exchange a refresh token for a new token pair; each refresh token works once. */
+        post: operations["authRefresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End this sign-in session: its access and refresh tokens stop working at once. */
+        post: operations["authLogout"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -798,6 +798,12 @@ export interface components {
              * @example A user with this email already exists
              */
             detail: string;
+            /**
+             * @description Why a command refused, for clients to branch on (only on refusals that have one): `ticket_closed`,
+             *     `stale_claim`, `no_longer_waiting`, `approval_settled`, `plan_changed`.
+             * @example approval_settled
+             */
+            code?: string;
         };
         CreateRequestDto: {
             /**
@@ -1317,52 +1323,70 @@ export interface components {
             suggested_at: string;
             ticket_id: string;
         };
-        RegisterDto: {
-            /**
-             * Format: email
-             * @example jane.doe@example.com
-             */
-            email: string;
-            /**
-             * @description At least 8 characters with a letter and a digit; at most 72 bytes (the bcrypt limit).
-             * @example Correct-Horse-42
-             */
-            password: string;
-            /** @example Jane Doe */
-            full_name: string;
-            /** @example EMP001 */
-            employee_id: string;
+        ApprovalPlanDto: {
+            summary: string;
+            steps: string[];
+            request_type: string;
+            priority: string;
+            business_justification: string | null;
         };
-        LoginDto: {
-            /**
-             * Format: email
-             * @example jane.doe@example.com
-             */
-            email?: string;
-            /**
-             * Format: email
-             * @description The email, under the OAuth2 form's name for it.
-             */
-            username?: string;
-            /** @example Correct-Horse-42 */
-            password: string;
+        ApprovalDto: {
             /** @enum {string} */
-            grant_type?: "password";
-            scope?: string;
-            client_id?: string;
-            client_secret?: string;
+            on_expiry: "escalate" | "deny" | "approve";
+            approval_id: string;
+            ticket_id: string;
+            title: string;
+            request_type: string;
+            priority: string;
+            requester_id: string;
+            /** @description Whose approval it is: the ticket's assignee, or null for the shared queue. */
+            assignee_id: string | null;
+            /** @description Set when it is yours because this approver delegated to you. */
+            delegated_by: string | null;
+            /** @description The plan to approve; send its `plan_hash` with POST /hil so that a plan changed meanwhile is not approved. */
+            plan: components["schemas"]["ApprovalPlanDto"];
+            plan_hash: string;
+            requested_at: string;
+            /** @description null: this request type's approvals never expire. */
+            due_at: string | null;
+            /** @description Seconds until `due_at` (negative once overdue, until the expiry is applied); null without a due time. */
+            time_left_seconds: number | null;
+            reminders_sent: number;
+            next_reminder_at: string | null;
         };
-        TokenDto: {
-            access_token: string;
-            /** @example bearer */
-            token_type: string;
-            /** @description Seconds until the access token expires. */
-            expires_in: number;
-            /** @description Single use: exchange it at /auth/refresh for a new pair. */
-            refresh_token: string;
+        ApprovalListDto: {
+            approvals: components["schemas"]["ApprovalDto"][];
+            count: number;
         };
-        RefreshDto: {
-            refresh_token: string;
+        DelegationDto: {
+            delegation_id: string;
+            delegator_id: string;
+            delegate_id: string;
+            starts_at: string;
+            ends_at: string;
+            created_at: string;
+        };
+        DelegationListDto: {
+            delegations: components["schemas"]["DelegationDto"][];
+        };
+        CreateDelegationDto: {
+            /**
+             * Format: uuid
+             * @description The support (or admin) user who decides your approvals meanwhile.
+             */
+            delegate_id: string;
+            /**
+             * Format: date-time
+             * @description From when (ISO 8601); now if absent.
+             * @example 2026-12-20T00:00:00Z
+             */
+            starts_at?: string;
+            /**
+             * Format: date-time
+             * @description Until when (ISO 8601), at most a year after the start.
+             * @example 2027-01-04T00:00:00Z
+             */
+            ends_at: string;
         };
         WorkingIntervalDto: {
             /**
@@ -1647,70 +1671,52 @@ export interface components {
              */
             unknown_reason: string | null;
         };
-        ApprovalPlanDto: {
-            summary: string;
-            steps: string[];
-            request_type: string;
-            priority: string;
-            business_justification: string | null;
+        RegisterDto: {
+            /**
+             * Format: email
+             * @example jane.doe@example.com
+             */
+            email: string;
+            /**
+             * @description At least 8 characters with a letter and a digit; at most 72 bytes (the bcrypt limit).
+             * @example Correct-Horse-42
+             */
+            password: string;
+            /** @example Jane Doe */
+            full_name: string;
+            /** @example EMP001 */
+            employee_id: string;
         };
-        ApprovalDto: {
+        LoginDto: {
+            /**
+             * Format: email
+             * @example jane.doe@example.com
+             */
+            email?: string;
+            /**
+             * Format: email
+             * @description The email, under the OAuth2 form's name for it.
+             */
+            username?: string;
+            /** @example Correct-Horse-42 */
+            password: string;
             /** @enum {string} */
-            on_expiry: "escalate" | "deny" | "approve";
-            approval_id: string;
-            ticket_id: string;
-            title: string;
-            request_type: string;
-            priority: string;
-            requester_id: string;
-            /** @description Whose approval it is: the ticket's assignee, or null for the shared queue. */
-            assignee_id: string | null;
-            /** @description Set when it is yours because this approver delegated to you. */
-            delegated_by: string | null;
-            /** @description The plan to approve; send its `plan_hash` with POST /hil so that a plan changed meanwhile is not approved. */
-            plan: components["schemas"]["ApprovalPlanDto"];
-            plan_hash: string;
-            requested_at: string;
-            /** @description null: this request type's approvals never expire. */
-            due_at: string | null;
-            /** @description Seconds until `due_at` (negative once overdue, until the expiry is applied); null without a due time. */
-            time_left_seconds: number | null;
-            reminders_sent: number;
-            next_reminder_at: string | null;
+            grant_type?: "password";
+            scope?: string;
+            client_id?: string;
+            client_secret?: string;
         };
-        ApprovalListDto: {
-            approvals: components["schemas"]["ApprovalDto"][];
-            count: number;
+        TokenDto: {
+            access_token: string;
+            /** @example bearer */
+            token_type: string;
+            /** @description Seconds until the access token expires. */
+            expires_in: number;
+            /** @description Single use: exchange it at /auth/refresh for a new pair. */
+            refresh_token: string;
         };
-        DelegationDto: {
-            delegation_id: string;
-            delegator_id: string;
-            delegate_id: string;
-            starts_at: string;
-            ends_at: string;
-            created_at: string;
-        };
-        DelegationListDto: {
-            delegations: components["schemas"]["DelegationDto"][];
-        };
-        CreateDelegationDto: {
-            /**
-             * Format: uuid
-             * @description The support (or admin) user who decides your approvals meanwhile.
-             */
-            delegate_id: string;
-            /**
-             * Format: date-time
-             * @description From when (ISO 8601); now if absent.
-             * @example 2026-12-20T00:00:00Z
-             */
-            starts_at?: string;
-            /**
-             * Format: date-time
-             * @description Until when (ISO 8601), at most a year after the start.
-             * @example 2027-01-04T00:00:00Z
-             */
-            ends_at: string;
+        RefreshDto: {
+            refresh_token: string;
         };
     };
     responses: never;
@@ -3288,7 +3294,96 @@ export interface operations {
             };
         };
     };
-    authRegister: {
+    approvalsList: {
+        parameters: {
+            query: {
+                /** @description Only what waits for you: tickets assigned to you or to someone who delegated to you, and the shared queue (unassigned) — never your own requests. */
+                mine: boolean;
+                /** @description Only the request of this ticket (what a ticket's page shows). */
+                ticket_id?: string;
+                limit: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalListDto"];
+                };
+            };
+            /** @description Invalid input: `message` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    approvalsListDelegations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationListDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    approvalsDelegate: {
         parameters: {
             query?: never;
             header?: never;
@@ -3297,7 +3392,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RegisterDto"];
+                "application/json": components["schemas"]["CreateDelegationDto"];
             };
         };
         responses: {
@@ -3306,11 +3401,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserDto"];
+                    "application/json": components["schemas"]["DelegationDto"];
                 };
             };
             /** @description Invalid input: `message` lists each problem */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3327,123 +3440,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Too many requests (per address for sign-in, per user elsewhere); retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
         };
     };
-    authLogin: {
+    approvalsRevoke: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["LoginDto"];
-                "application/x-www-form-urlencoded": components["schemas"]["LoginDto"];
+            path: {
+                delegation_id: string;
             };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TokenDto"];
-                };
-            };
-            /** @description Invalid input: `message` lists each problem */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Too many requests (per address for sign-in, per user elsewhere); retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-        };
-    };
-    authRefresh: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RefreshDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TokenDto"];
-                };
-            };
-            /** @description Invalid input: `message` lists each problem */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Too many requests (per address for sign-in, per user elsewhere); retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-        };
-    };
-    authLogout: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -3454,8 +3459,35 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Invalid input: `message` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Missing, invalid or expired access token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4234,96 +4266,7 @@ export interface operations {
             };
         };
     };
-    approvalsList: {
-        parameters: {
-            query: {
-                /** @description Only what waits for you: tickets assigned to you or to someone who delegated to you, and the shared queue (unassigned) — never your own requests. */
-                mine: boolean;
-                /** @description Only the request of this ticket (what a ticket's page shows). */
-                ticket_id?: string;
-                limit: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApprovalListDto"];
-                };
-            };
-            /** @description Invalid input: `message` lists each problem */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Your role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-        };
-    };
-    approvalsListDelegations: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DelegationListDto"];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Your role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-        };
-    };
-    approvalsDelegate: {
+    authRegister: {
         parameters: {
             query?: never;
             header?: never;
@@ -4332,7 +4275,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateDelegationDto"];
+                "application/json": components["schemas"]["RegisterDto"];
             };
         };
         responses: {
@@ -4341,29 +4284,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DelegationDto"];
+                    "application/json": components["schemas"]["UserDto"];
                 };
             };
             /** @description Invalid input: `message` lists each problem */
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Your role may not do this */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4380,24 +4305,38 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-        };
-    };
-    approvalsRevoke: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                delegation_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            204: {
+            /** @description Too many requests (per address for sign-in, per user elsewhere); retry after `Retry-After` seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    authLogin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginDto"];
+                "application/x-www-form-urlencoded": components["schemas"]["LoginDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenDto"];
+                };
             };
             /** @description Invalid input: `message` lists each problem */
             400: {
@@ -4417,8 +4356,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Your role may not do this */
-            403: {
+            /** @description Too many requests (per address for sign-in, per user elsewhere); retry after `Retry-After` seconds */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4426,8 +4365,75 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Not found (or not visible to you) */
-            404: {
+        };
+    };
+    authRefresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenDto"];
+                };
+            };
+            /** @description Invalid input: `message` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many requests (per address for sign-in, per user elsewhere); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    authLogout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

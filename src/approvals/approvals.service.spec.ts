@@ -1,4 +1,5 @@
 import { ConflictException } from '@nestjs/common';
+import { ApprovalSettledError } from './approval-errors';
 import { defaultApprovalSettings } from '../sla/dto/approval-settings.dto';
 import type { ApprovalRow } from './approvals.repository';
 import { approvalPlan, planHash } from './approval-plan';
@@ -62,7 +63,7 @@ describe(ApprovalsService.name, () => {
 
     it('refuses with 409 a request settled already, naming how', async () => {
       const { sut, settled } = build(request({ state: 'expired', decided_at: new Date('2026-12-01T17:00:01Z') }));
-      await expect(sut.settle('t1', decision(), undefined)).rejects.toThrow(new ConflictException('This approval request was expired at 2026-12-01T17:00:01.000Z: nothing was changed'));
+      await expect(sut.settle('t1', decision(), undefined)).rejects.toThrow(new ApprovalSettledError('This approval request was expired at 2026-12-01T17:00:01.000Z: nothing was changed'));
       expect(settled).toEqual([]);
     });
 
@@ -85,7 +86,7 @@ describe(ApprovalsService.name, () => {
 
     it('refuses with 409 when the compare-and-set finds it settled a moment ago', async () => {
       const { sut } = build(request(), false);
-      await expect(sut.settle('t1', decision(), undefined)).rejects.toBeInstanceOf(ConflictException);
+      await expect(sut.settle('t1', decision(), undefined)).rejects.toBeInstanceOf(ApprovalSettledError);
     });
 
     it('lets a decision through for a pause raised before approvals had requests', async () => {

@@ -14,6 +14,7 @@ import { TicketWriter } from '../tickets/ticket-writer.service';
 import { TicketsService } from '../tickets/tickets.service';
 import { Role } from '../users/role.enum';
 import { UsersService } from '../users/users.service';
+import { ApprovalSettledError, PlanChangedError } from './approval-errors';
 import { approvalPlan, planHash } from './approval-plan';
 import { ApprovalListDto, ApprovalsQueryDto, CreateDelegationDto, DelegationDto, DelegationListDto, toApprovalDto, toDelegationDto } from './dto/approval.dto';
 import { ApprovalRow, ApprovalsRepository, NewApproval } from './approvals.repository';
@@ -50,15 +51,13 @@ export class ApprovalsService {
    * The run paused for an approval (`pendingId`) with the steps it drafted: its request, once per pause (a
    * segment that runs again finds it raised).
    */
-  async requested(ticketId: string, pendingId: string, steps: string[]): Promise<void> {
+  async requested(ticket: TicketDto, pendingId: string, steps: string[]): Promise<void> {
+    const ticketId = ticket.ticket_id;
     const open = await this.approvalsRepository.findPending(ticketId);
     if (open?.pending_id === pendingId) return;
     // A request of an earlier pause that nobody settled (its ticket was closed and reopened, say) is over.
     if (open) await this.approvalsRepository.settle(open.id, 'closed', null);
-    const ticket = await this.ticketsService.findById(ticketId);
-    if (!ticket) return;
-    const plan = approvalPlan(ticket, steps);
-    await this.raise(ticketId, pendingId, plan, null);
+    await this.raise(ticketId, pendingId, approvalPlan(ticket, steps), null);
   }
 
   /**
@@ -70,23 +69,23 @@ export class ApprovalsService {
     // Paused before approvals had requests (an upgrade): nothing to settle.
     if (!request) return;
     if (request.state !== 'pending') {
-      throw new ConflictException(`This approval request was ${request.state}${request.decided_at ? ` at ${new Date(request.decided_at).toISOString()}` : ''}: nothing was changed`);
+      throw new ApprovalSettledError(`This approval request was ${request.state}${request.decided_at ? ` at ${new Date(request.decided_at).toISOString()}` : ''}: nothing was changed`);
     }
     if (planHashRead !== undefined && planHashRead !== request.plan_hash) {
-      throw new ConflictException(
+      throw new PlanChangedError(
         `The plan changed since you read it: approval request ${request.id} is for the current plan (plan_hash ${request.plan_hash}); read it (GET /api/v1/approvals) and decide again`,
       );
     }
     // The request is raised again by a projection moments after a change of its plan; a decision arriving
     // before that must not approve what the approver no longer sees.
     if (!decision.expired && (await this.planChanged(ticketId, request, locked))) {
-      throw new ConflictException(
+      throw new PlanChangedError(
         `The plan changed since approval request ${request.id} was raised: a request for the current plan is being raised; read it (GET /api/v1/approvals) in a moment and decide again`,
       );
     }
     const state = decision.expired ? 'expired' : decision.approval ? 'approved' : 'denied';
     if (!(await this.approvalsRepository.settle(request.id, state, decision.responderId, decision.expired))) {
-      throw new ConflictException('This approval request was settled a moment ago: nothing was changed');
+      throw new ApprovalSettledError('This approval request was settled a moment ago: nothing was changed');
     }
   }
 

@@ -14,4 +14,10 @@ export class ErrorDto {
   message: string | string[];
   /** The message(s) as one string. @example "A user with this email already exists" */
   detail: string;
+  /**
+   * Why a command refused, for clients to branch on (only on refusals that have one): `ticket_closed`,
+   * `stale_claim`, `no_longer_waiting`, `approval_settled`, `plan_changed`.
+   * @example "approval_settled"
+   */
+  code?: string;
 }

@@ -5,6 +5,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { STATUS_CODES } from 'node:http';
 import type { Response } from 'express';
 import { isDatabaseUnavailable } from '../database/database-unavailable';
+import { DomainError } from './domain-error';
 import { TooManyRequestsException } from './too-many-requests.exception';
 
 /** What a client is told to wait when the database is out of reach (s). */
@@ -44,6 +45,7 @@ export class HttpErrorFilter implements ExceptionFilter {
   }
 
   private toBody(exception: unknown): ErrorBody {
+    if (exception instanceof DomainError) return { ...errorBody(exception.status, exception.message), code: exception.code };
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const payload = exception.getResponse();

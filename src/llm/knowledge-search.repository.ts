@@ -1,6 +1,7 @@
 // What retrieval reads: the passages nearest a query (vectors and full text, fused) and the tickets nearest it.
 import { Injectable } from '@nestjs/common';
 import pgvector from 'pgvector';
+import { VECTOR_SEARCH_DEPTH } from '../database/database-pool';
 import { TransactionalRepository } from '../database/transactional.repository';
 import { TicketStatus } from '../tickets/ticket.enums';
 
@@ -91,25 +92,19 @@ export class KnowledgeSearchRepository extends TransactionalRepository {
    * full-text rank (title and heading weigh most, then the document's opening, then the text), fused by
    * reciprocal rank fusion; then the best chunk of each document, so one long manual cannot take every place.
    */
-  hybridSearch(queryEmbedding: number[], tsquery: string, k: number, depth: { vector: number; text: number }): Promise<ChunkHit[]> {
-    return this.manager.transaction(async (manager) => {
-      // An HNSW scan returns at most ef_search rows (default 40): let it return the whole candidate list.
-      await manager.query(`SELECT set_config('hnsw.ef_search', $1, true)`, [String(Math.max(depth.vector, 40))]);
-      const rows: Array<{ id: string; document_id: string; title: string; heading: string | null; page: number | null; text: string; score: string }> =
-        await manager.query(
-          HYBRID_SEARCH,
-          [pgvector.toSql(queryEmbedding), tsquery, depth.vector, k, depth.text],
-        );
-      return rows.map((row) => ({
-        chunkId: row.id,
-        documentId: row.document_id,
-        title: row.title,
-        heading: row.heading,
-        page: row.page,
-        text: row.text,
-        score: Number(row.score),
-      }));
-    });
+  async hybridSearch(queryEmbedding: number[], tsquery: string, k: number, depth: { vector: number; text: number }): Promise<ChunkHit[]> {
+    // The HNSW scan returns up to the session's ef_search (VECTOR_SEARCH_DEPTH, set as each connection opens).
+    const rows: Array<{ id: string; document_id: string; title: string; heading: string | null; page: number | null; text: string; score: string }> =
+      await this.manager.query(HYBRID_SEARCH, [pgvector.toSql(queryEmbedding), tsquery, Math.min(depth.vector, VECTOR_SEARCH_DEPTH), k, depth.text]);
+    return rows.map((row) => ({
+      chunkId: row.id,
+      documentId: row.document_id,
+      title: row.title,
+      heading: row.heading,
+      page: row.page,
+      text: row.text,
+      score: Number(row.score),
+    }));
   }
 
   /** The tickets nearest to `embedding`, whatever their status; only `requesterId`'s when given. */
@@ -128,26 +123,23 @@ export class KnowledgeSearchRepository extends TransactionalRepository {
    * The resolved tickets with a resolution nearest to `embedding`, except `excludeTicketId`. Filtered in
    * the query, before the limit: most tickets near a new one are still open, and teach nothing.
    */
-  similarResolvedTickets(embedding: number[], options: { limit: number; excludeTicketId?: string }): Promise<ResolvedTicketHit[]> {
-    return this.manager.transaction(async (manager) => {
-      // An HNSW scan filters only the ef_search (40) nearest rows; an iterative scan goes on until it has `limit` rows.
-      await manager.query(`SELECT set_config('hnsw.iterative_scan', 'strict_order', true)`);
-      const rows: ResolvedTicketRow[] = await manager.query(
+  async similarResolvedTickets(embedding: number[], options: { limit: number; excludeTicketId?: string }): Promise<ResolvedTicketHit[]> {
+    // Filtered after the HNSW scan: the session's iterative scan (set as each connection opens) goes on until it has `limit` rows.
+    const rows: ResolvedTicketRow[] = await this.manager.query(
         `SELECT t.id AS ticket_id, t.title, t.description, t.business_justification, t.status, t.resolution, t.requester_id,
                 e.embedding <=> $1::vector AS distance
          FROM ticket_embeddings e JOIN tickets t ON t.id = e.ticket_id
          WHERE t.status = $2::ticket_status AND btrim(t.resolution) <> '' AND ($3::uuid IS NULL OR t.id <> $3::uuid)
          ORDER BY e.embedding <=> $1::vector LIMIT $4`,
         [pgvector.toSql(embedding), TicketStatus.Resolved, options.excludeTicketId ?? null, options.limit],
-      );
-      return rows.map((row) => ({
-        ticketId: row.ticket_id,
-        resolution: row.resolution,
-        title: row.title,
-        description: row.description,
-        businessJustification: row.business_justification,
-        similarity: similarityOf(row.distance),
-      }));
-    });
+    );
+    return rows.map((row) => ({
+      ticketId: row.ticket_id,
+      resolution: row.resolution,
+      title: row.title,
+      description: row.description,
+      businessJustification: row.business_justification,
+      similarity: similarityOf(row.distance),
+    }));
   }
 }

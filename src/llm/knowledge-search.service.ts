@@ -1,13 +1,14 @@
 // GET /llm/search: the best passage of each matching document, and the tickets nearest the question.
 import { Injectable } from '@nestjs/common';
+import { VECTOR_SEARCH_DEPTH } from '../database/database-pool';
 import { isStaff, Viewer } from '../tickets/tickets.service';
 import { SearchMode, SearchResultDto } from './dto/search.dto';
 import { Embedder } from './embedder.service';
 import { KnowledgeSearchRepository } from './knowledge-search.repository';
 import { toSearchQuery } from './search-query';
 
-/** How many candidates each ranking contributes before fusion (the assistant's retrieval uses it too). */
-export const CANDIDATE_DEPTH = 100;
+/** How many candidates each ranking contributes before fusion (the assistant's retrieval uses it too): what each session's vector scan returns. */
+export const CANDIDATE_DEPTH = VECTOR_SEARCH_DEPTH;
 
 @Injectable()
 export class KnowledgeSearch {

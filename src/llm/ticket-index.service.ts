@@ -43,7 +43,8 @@ export class TicketIndex implements OnModuleDestroy {
 
   private async indexTickets(ticketIds: string[]): Promise<void> {
     try {
-      const tickets = await this.ticketsService.findByIds([...new Set(ticketIds)]);
+      // In id order: two instances storing overlapping batches lock their rows in the same order, never in a deadlock.
+      const tickets = (await this.ticketsService.findByIds([...new Set(ticketIds)])).sort((a, b) => (a.ticket_id < b.ticket_id ? -1 : a.ticket_id > b.ticket_id ? 1 : 0));
       if (tickets.length === 0) return;
       const vectors = await this.embedder.embedDocuments(tickets.map((ticket) => [ticket.title, ticket.description, ticket.resolution ?? ''].join('\n')));
       await this.embeddingsRepository.upsertTicketEmbeddings(tickets.map((ticket, index) => ({ ticketId: ticket.ticket_id, embedding: vectors[index] })), this.embedder.modelName);

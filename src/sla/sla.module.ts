@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TicketsModule } from '../tickets/tickets.module';
-import { TrailModule } from '../trail/trail.module';
 import { SlaController } from './sla.controller';
 import { SlaEvaluator } from './sla-evaluator';
 import { SlaProjection } from './sla-projection';
@@ -12,7 +11,7 @@ import { TicketSlaRepository } from './ticket-sla.repository';
 import { TicketSlaController } from './ticket-sla.controller';
 
 @Module({
-  imports: [TicketsModule, TrailModule],
+  imports: [TicketsModule],
   controllers: [SlaController, TicketSlaController],
   providers: [SlaService, SlaEvaluator, SlaPoliciesRepository, TicketSlaRepository, SlaTimers, SlaReevaluation, SlaProjection],
   // Approvals time their requests by the default policy's settings; a ticket's stored clocks stay the SLA's own.

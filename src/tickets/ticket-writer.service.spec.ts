@@ -9,7 +9,8 @@ import { REQUESTER_FAILURE_MESSAGE } from './ticket-audience';
 import { TICKET_EVENTS_APPENDED, TICKET_UPDATED } from './ticket-events';
 import { TicketSuggestion } from './ticket-suggestion';
 import { FINAL_STATUSES } from './ticket-transitions';
-import { HumanResponseRecord, TicketClosedError, TicketWriter } from './ticket-writer.service';
+import { TicketClosedError } from './ticket-errors';
+import { HumanResponseRecord, TicketWriter } from './ticket-writer.service';
 import { RequestType, TicketCategory, TicketPriority, TicketStatus, TicketUrgency } from './ticket.enums';
 import { Ticket } from './ticket.entity';
 import { NewTicketEvent, TicketsRepository } from './tickets.repository';
@@ -286,7 +287,7 @@ describe(TicketWriter.name, () => {
       const refused = sut.recordWorkflowStep(ticket.id, { status: TicketStatus.Resolved, decision: 'resolved' }, { note: { step: 'resolve' } });
 
       await expect(refused).rejects.toThrow(new TicketClosedError(ticket.id, status));
-      await expect(refused).rejects.toMatchObject({ status, message: `Ticket ${ticket.id} was closed (${status}) while its workflow ran` });
+      await expect(refused).rejects.toMatchObject({ code: 'ticket_closed', ticketStatus: status, message: `Ticket ${ticket.id} was closed (${status}) while its workflow ran` });
       expect(stored(ticket.id)).toMatchObject({ status, decision: 'pending' });
       nothingWritten();
     });

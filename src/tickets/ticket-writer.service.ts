@@ -11,19 +11,13 @@ import { TicketDto } from './dto/ticket.dto';
 import { assertNotOwnRequest, assertResolvableByHand, assertWorkflowStatusesKept } from './decision-rights';
 import { AudienceEvent, failureEvents, suggestionEvent, toStaffView } from './ticket-audience';
 import { TicketComment } from './ticket-comment.entity';
+import { StaleClaimError, TicketClosedError } from './ticket-errors';
 import { TICKET_CREATED, TICKET_EVENTS_APPENDED, TICKET_UPDATED, TicketCreatedSignal, TicketEventType, TicketUpdatedSignal } from './ticket-events';
 import { TicketSuggestion } from './ticket-suggestion';
 import { allowedNextStatuses, canTransition, FINAL_STATUSES, NEXT_ACTION } from './ticket-transitions';
 import { TicketStatus } from './ticket.enums';
 import { Ticket } from './ticket.entity';
 import { TicketsRepository } from './tickets.repository';
-
-/** The workflow tried to change a ticket that a person closed while it ran: the run ends there. */
-export class TicketClosedError extends Error {
-  constructor(ticketId: string, readonly status: TicketStatus) {
-    super(`Ticket ${ticketId} was closed (${status}) while its workflow ran`);
-  }
-}
 
 /** The fields a change may touch, as the workflow and support set them. */
 export type TicketChanges = Partial<Pick<Ticket, 'status' | 'priority' | 'category' | 'assigneeId' | 'decision' | 'planSummary' | 'resolution' | 'nextAction'>>;
@@ -131,16 +125,18 @@ export class TicketWriter {
   }
 
   /**
-   * A step of the workflow (no actor). With `onlyIfStatus`, changes nothing unless the ticket is still in
-   * it. A ticket a person closed meanwhile is never changed by the workflow: TicketClosedError.
+   * A step of the workflow (no actor). Under a run segment's `claimFence`, the ticket and its run are locked
+   * in one statement, and a superseded claim writes nothing (StaleClaimError). With `onlyIfStatus`, changes
+   * nothing unless the ticket is still in it. A ticket a person closed meanwhile is never changed by the
+   * workflow: TicketClosedError.
    */
   @Transactional()
   async recordWorkflowStep(
     ticketId: string,
     requested: TicketChanges,
-    options: { note: Record<string, unknown>; comment?: string; onlyIfStatus?: TicketStatus },
+    options: { note: Record<string, unknown>; comment?: string; onlyIfStatus?: TicketStatus; claimFence?: number },
   ): Promise<TicketDto> {
-    const current = await this.lock(ticketId);
+    const current = options.claimFence === undefined ? await this.lock(ticketId) : await this.lockUnderClaim(ticketId, options.claimFence);
     if (options.onlyIfStatus !== undefined && current.status !== options.onlyIfStatus) return toStaffView(current);
     if (FINAL_STATUSES.includes(current.status)) throw new TicketClosedError(ticketId, current.status);
     const comment = options.comment === undefined ? undefined : { body: options.comment, authorId: null };
@@ -211,9 +207,9 @@ export class TicketWriter {
     return toStaffView(updated);
   }
 
-  /** Locks the ticket's row for the caller's transaction: the first lock every writer of a ticket takes. */
-  async lockTicket(ticketId: string): Promise<void> {
-    await this.lock(ticketId);
+  /** Locks the ticket's row for the caller's transaction (the first lock every writer of a ticket takes); returns it as locked. */
+  async lockTicket(ticketId: string): Promise<TicketDto> {
+    return toStaffView(await this.lock(ticketId));
   }
 
   /** Like lockTicket, for work derived from the trail: false (nothing locked) when the ticket is gone. */
@@ -234,6 +230,12 @@ export class TicketWriter {
       throw new ConflictException(`Cannot ${what} while the ticket is ${current.status}; that is possible when it is ${allowed.join(' or ')}`);
     }
     return current;
+  }
+
+  private async lockUnderClaim(ticketId: string, fence: number): Promise<Ticket> {
+    const ticket = await this.ticketsRepository.findByIdForUpdateUnderClaim(ticketId, fence);
+    if (!ticket) throw new StaleClaimError(ticketId);
+    return ticket;
   }
 
   private async lock(ticketId: string): Promise<Ticket> {

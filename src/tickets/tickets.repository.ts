@@ -59,7 +59,6 @@ export class TicketsRepository extends TransactionalRepository {
     return ids.length === 0 ? Promise.resolve([]) : this.manager.findBy(Ticket, { id: In(ids) });
   }
 
-  /** Reads the ticket and locks its row until the transaction ends: changes to one ticket are serial. */
   /**
    * Locks the ticket and reads, in the same statement, where its workflow run stands (a person's status
    * move must not take a status the workflow holds; the run changes hands only under this lock).
@@ -79,6 +78,20 @@ export class TicketsRepository extends TransactionalRepository {
     return { ticket, hold: run?.run_state ? { state: run.run_state, pendingKind: run.run_pending_kind } : null };
   }
 
+  /**
+   * Locks the ticket and the workflow run that holds it under `fence`, in one statement, in the order every
+   * writer takes them (the ticket's row, then the run's): null when that claim no longer holds the run.
+   */
+  findByIdForUpdateUnderClaim(id: string, fence: number): Promise<Ticket | null> {
+    return this.manager
+      .createQueryBuilder(Ticket, 'ticket')
+      .innerJoin('workflow_runs', 'run', `run.ticket_id = ticket.id AND run.state = 'running' AND run.fence = :fence`, { fence })
+      .where('ticket.id = :id', { id })
+      .setLock('pessimistic_write', undefined, ['ticket', 'run'])
+      .getOne();
+  }
+
+  /** Reads the ticket and locks its row until the transaction ends: changes to one ticket are serial. */
   findByIdForUpdate(id: string): Promise<Ticket | null> {
     return this.manager.createQueryBuilder(Ticket, 'ticket').where('ticket.id = :id', { id }).setLock('pessimistic_write').getOne();
   }

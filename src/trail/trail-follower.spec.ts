@@ -11,9 +11,13 @@ class FakeTrail {
   writers = new Set<string>();
 
   async startConsumer(): Promise<void> {}
-  async claimAndRead(_consumer: string, limit: number) {
+  /** Each projection's condition is a type it ignores, as the SQL would judge `event.type <> '…'`. */
+  async claimAndRead(_consumer: string, limit: number, concerns: string[]) {
     if (this.claimedBy) return null;
-    const rows = this.events.filter((event) => event.id > this.checkpoint).slice(0, limit).map((event) => ({ ...event, concerns: event.type !== 'sla_warning' }));
+    const rows = this.events
+      .filter((event) => event.id > this.checkpoint)
+      .slice(0, limit)
+      .map((event) => ({ ...event, concerns: concerns.map((ignored) => event.type !== ignored) }));
     return { checkpoint: this.checkpoint, read: { rows, running: this.running } };
   }
   async moveCheckpoint(_consumer: string, id: number): Promise<void> {
@@ -28,7 +32,8 @@ function build(apply: (entries: TrailEntry[]) => Promise<void> = async () => und
   const trail = new FakeTrail();
   const applied: number[][] = [];
   const projection: TrailProjection = {
-    consumer: 'test',
+    name: 'test',
+    concerns: 'sla_warning',
     apply: async (entries) => {
       applied.push(entries.map((entry) => entry.id));
       await apply(entries);
@@ -44,7 +49,7 @@ function build(apply: (entries: TrailEntry[]) => Promise<void> = async () => und
       throw error;
     }
   };
-  const follower = new TrailFollower(projection, trail as never, inTransaction, () => undefined);
+  const follower = new TrailFollower('test', [projection], trail as never, inTransaction, () => undefined);
   return { trail, applied, follower };
 }
 
@@ -116,5 +121,24 @@ describe(TrailFollower.name, () => {
     for (let i = 0; i < 100 && trail.checkpoint < 3; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
     await follower.stop();
     expect(applied).toEqual([[1, 2, 3]]);
+  });
+
+  it('gives each of its projections the events that concern it, in one read and one checkpoint for all, in their order', async () => {
+    const trail = new FakeTrail();
+    const calls: string[] = [];
+    const projection = (name: string, ignored: string): TrailProjection => ({
+      name,
+      concerns: ignored,
+      apply: async (entries) => void calls.push(`${name}:${entries.map((entry) => entry.id).join(',')}`),
+    });
+    const reads = jest.spyOn(trail, 'claimAndRead');
+    const moves = jest.spyOn(trail, 'moveCheckpoint');
+    const follower = new TrailFollower('both', [projection('clocks', 'sla_warning'), projection('plans', 'comment')], trail as never, (work) => work(), () => undefined);
+    trail.events = [event(1), event(2, 't2', 'sla_warning'), event(3, 't2', 'comment')];
+    await follower.caughtUp();
+    expect(calls).toEqual(['clocks:1,3', 'plans:1,2']);
+    expect(reads).toHaveBeenCalledTimes(1);
+    expect(reads).toHaveBeenCalledWith('both', expect.any(Number), ['sla_warning', 'comment']);
+    expect(moves.mock.calls).toEqual([['both', 3]]);
   });
 });

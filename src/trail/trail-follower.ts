@@ -1,11 +1,12 @@
-// A projection of the committed trail: what can be derived from a ticket's events (its SLA clocks, whether
+// Projections of the committed trail: what can be derived from a ticket's events (its SLA clocks, whether
 // its approval's plan still holds) is not computed inside the write that records them, but by a consumer
 // that reads `ticket_events` behind the commit frontier (never past an id a transaction in flight could
 // still commit below), applies a batch — each ticket once, however many of its events the batch holds —
-// and moves its durable checkpoint in the same transaction. The checkpoint row is claimed with SKIP LOCKED,
-// so one instance at a time works a projection; a failed batch rolls back with its checkpoint and is tried
-// again; a restart continues from the checkpoint. Projections must be idempotent: a batch may be applied
-// again after a crash between its work and its commit.
+// and moves its durable checkpoint in the same transaction. The projections it is given share that pass:
+// one claim, one read and one checkpoint for all of them, whatever their number. The checkpoint row is
+// claimed with SKIP LOCKED, so one instance at a time works the projections; a failed batch rolls back
+// with its checkpoint and is tried again; a restart continues from the checkpoint. Projections must be
+// idempotent: a batch may be applied again after a crash between its work and its commit.
 import { WakeLoop } from '../common/wake-loop';
 import { CommitFrontier } from './commit-frontier';
 import { TrailEntry, TrailRepository } from './trail.repository';
@@ -20,13 +21,13 @@ const BUSY_RECHECK_MS = 100;
 const GATHER_MS = 20;
 
 export interface TrailProjection {
-  /** The checkpoint's name. */
-  readonly consumer: string;
+  /** What it derives, for logs. */
+  readonly name: string;
   /**
    * Which events concern it, as an SQL condition on `event` (a row of ticket_events), judged in the read
    * itself: the others move the checkpoint without costing a statement more.
    */
-  readonly concerns?: string;
+  readonly concerns: string;
   /** Applies a batch in the caller's transaction; the tickets concerned, each once, in the order of their first event. */
   apply(entries: TrailEntry[]): Promise<void>;
 }
@@ -40,8 +41,13 @@ export class TrailFollower {
   private poller?: NodeJS.Timeout;
   private stopped = false;
 
+  /**
+   * @param consumer the checkpoint's name
+   * @param projections applied in this order, each to the events that concern it
+   */
   constructor(
-    private readonly projection: TrailProjection,
+    private readonly consumer: string,
+    private readonly projections: readonly TrailProjection[],
     private readonly trail: TrailRepository,
     private readonly inTransaction: <T>(work: () => Promise<T>) => Promise<T>,
     onError: (error: unknown) => void,
@@ -51,7 +57,7 @@ export class TrailFollower {
 
   /** Creates the checkpoint if it is new, catches up, and looks again every `pollMs` (what a missed wake-up left). */
   async start(pollMs: number): Promise<void> {
-    await this.trail.startConsumer(this.projection.consumer);
+    await this.trail.startConsumer(this.consumer);
     this.poller = setInterval(() => this.wake(), pollMs);
     this.poller.unref();
     this.passes.start(true);
@@ -91,7 +97,7 @@ export class TrailFollower {
   }
 
   private async step(): Promise<Outcome> {
-    const claimed = await this.trail.claimAndRead(this.projection.consumer, BATCH, this.projection.concerns);
+    const claimed = await this.trail.claimAndRead(this.consumer, BATCH, this.projections.map((projection) => projection.concerns));
     if (!claimed) return 'busy';
     // Another instance moved the checkpoint since this one last looked: start from where it stands.
     if (this.frontier?.last !== claimed.checkpoint) this.frontier = new CommitFrontier(claimed.checkpoint);
@@ -99,15 +105,17 @@ export class TrailFollower {
     const entries = frontier.advance(claimed.read);
     if (frontier.needsWriters) frontier.holdGap(await this.trail.eventWriters());
     if (entries.length > 0) {
-      const concerning = entries.filter((entry) => entry.concerns);
       try {
-        if (concerning.length > 0) await this.projection.apply(concerning);
+        for (const [index, projection] of this.projections.entries()) {
+          const concerning = entries.filter((entry) => entry.concerns[index]);
+          if (concerning.length > 0) await projection.apply(concerning);
+        }
       } catch (error) {
         // Rolled back with the checkpoint: the next pass starts again from it.
         this.frontier = undefined;
         throw error;
       }
-      await this.trail.moveCheckpoint(this.projection.consumer, frontier.last);
+      await this.trail.moveCheckpoint(this.consumer, frontier.last);
     }
     if (claimed.read.rows.length === BATCH && entries.length === BATCH) return 'more';
     return frontier.holding ? 'held' : 'caught-up';

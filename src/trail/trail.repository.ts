@@ -7,8 +7,8 @@ export interface TrailEntry {
   id: number;
   ticketId: string;
   type: string;
-  /** Whether it concerns the projection reading it (TrailProjection.concerns). */
-  concerns: boolean;
+  /** Whether it concerns each projection reading it (TrailProjection.concerns), in their order. */
+  concerns: boolean[];
 }
 
 /**
@@ -45,13 +45,14 @@ export class TrailRepository extends TransactionalRepository {
    * In one statement: claims the consumer's checkpoint for the caller's transaction (null when another
    * instance holds it) and reads the events after it, in id order, with the snapshot's transactions in flight.
    */
-  async claimAndRead(consumer: string, limit: number, concerns = 'true'): Promise<{ checkpoint: number; read: CommittedRead<TrailEntry> } | null> {
+  async claimAndRead(consumer: string, limit: number, concerns: readonly string[]): Promise<{ checkpoint: number; read: CommittedRead<TrailEntry> } | null> {
     // Every id is read (the frontier must see the gaps); `concerns` only marks the rows.
-    const rows = await this.manager.query<Array<{ checkpoint: string; id: string | null; ticket_id: string | null; type: string | null; concerns: boolean; running: string }>>(
+    const marks = concerns.length > 0 ? `ARRAY[${concerns.map((condition) => `(${condition})`).join(', ')}]` : `ARRAY[]::boolean[]`;
+    const rows = await this.manager.query<Array<{ checkpoint: string; id: string | null; ticket_id: string | null; type: string | null; concerns: boolean[]; running: string }>>(
       `WITH claimed AS (SELECT last_event_id FROM trail_checkpoints WHERE consumer = $1 FOR UPDATE SKIP LOCKED)
        SELECT claimed.last_event_id AS checkpoint, event.id, event.ticket_id, event.type, event.concerns, ${RUNNING_TRANSACTIONS} AS running
          FROM claimed
-         LEFT JOIN LATERAL (SELECT event.id, event.ticket_id, event.type, (${concerns}) AS concerns
+         LEFT JOIN LATERAL (SELECT event.id, event.ticket_id, event.type, ${marks} AS concerns
                               FROM ticket_events AS event WHERE event.id > claimed.last_event_id ORDER BY event.id LIMIT $2) AS event ON true
         ORDER BY event.id`,
       [consumer, limit],

@@ -4,15 +4,16 @@
 // compare-and-set in that transaction, and an expiry is stored as the run's response to its interrupt
 // (the queue resumes the graph with Command({ resume: { [interrupt_id]: … } })). Timers are rows: they
 // survive restarts and crashes, and one missed while every instance was down fires at the next look.
-import { ConflictException, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Transactional } from '@nestjs-cls/transactional';
 import { randomUUID } from 'node:crypto';
 import { PollingLoop } from '../common/polling-loop';
 import { AppConfig } from '../config/app-config';
 import { formatIsoDuration } from '../sla/iso-duration';
+import { ApprovalSettledError } from '../approvals/approval-errors';
 import type { ApprovalRow } from '../approvals/approvals.repository';
 import { ApprovalsService } from '../approvals/approvals.service';
-import { WorkflowCommands } from './workflow.commands';
+import { NoLongerWaitingError, WorkflowCommands } from './workflow.commands';
 import { WorkflowQueue } from './workflow.queue';
 import { WorkflowRepository } from './workflow.repository';
 import type { HumanResponse } from './workflow.types';
@@ -104,7 +105,7 @@ export class ApprovalTimers implements OnApplicationBootstrap, OnModuleDestroy {
       await this.commands.recordHumanResponse(request.ticket_id, response);
     } catch (error) {
       // A person decided first: their decision stands (the whole transaction, event included, rolls back).
-      if (error instanceof ConflictException) throw new ExpiryLost(request.id);
+      if (error instanceof ApprovalSettledError || error instanceof NoLongerWaitingError) throw new ExpiryLost(request.id);
       throw error;
     }
     return true;

@@ -5,10 +5,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { AppConfig } from '../config/app-config';
 import { DatabaseNotifications } from '../database/database-notifications';
-import { TicketClosedError } from '../tickets/ticket-writer.service';
+import { StaleClaimError, TicketClosedError } from '../tickets/ticket-errors';
 import { errorMessage } from './error-message';
 import { RUN_SETTLED, RunSettledSignal } from './run-waiter';
-import { StaleClaimError, WorkflowCommands } from './workflow.commands';
+import { WorkflowCommands } from './workflow.commands';
 import { SegmentResult, WorkflowEngine } from './workflow.engine';
 import { ClaimedRun, WorkflowRepository } from './workflow.repository';
 

@@ -4,21 +4,24 @@ import { ConflictException, Injectable } from '@nestjs/common';
 import { Transactional } from '@nestjs-cls/transactional';
 import { randomUUID } from 'node:crypto';
 import { ApprovalsService } from '../approvals/approvals.service';
+import { DomainError } from '../common/domain-error';
 import type { AuthUser } from '../auth/auth-user';
 import { TicketDto } from '../tickets/dto/ticket.dto';
+import { StaleClaimError } from '../tickets/ticket-errors';
 import { TicketChanges, TicketWriter } from '../tickets/ticket-writer.service';
 import { TicketStatus } from '../tickets/ticket.enums';
 import { ClaimedRun, WorkflowRepository } from './workflow.repository';
 import type { HumanResponse, PendingRequest, WorkflowSummary } from './workflow.types';
 
-/** A segment whose claim was superseded (its lease lapsed and another claim took the run): it must stop. */
-export class StaleClaimError extends Error {
-  constructor(ticketId: string) {
-    super(`The run of ticket ${ticketId} was claimed again elsewhere; this execution stops without writing`);
+export type Claim = Pick<ClaimedRun, 'ticketId' | 'fence'>;
+
+/** What a person answered was answered (or its ticket closed) a moment before. */
+export class NoLongerWaitingError extends DomainError {
+  readonly code = 'no_longer_waiting';
+  constructor() {
+    super('This ticket no longer waits for that: it was answered or closed a moment ago');
   }
 }
-
-export type Claim = Pick<ClaimedRun, 'ticketId' | 'fence'>;
 
 /** Where support may ask the requester something: tickets people work on, not ones the workflow holds. */
 const ASKABLE: readonly TicketStatus[] = [TicketStatus.Escalated, TicketStatus.InProgress];
@@ -34,22 +37,27 @@ export class WorkflowCommands {
     private readonly approvals: ApprovalsService,
   ) {}
 
-  /** A run segment ends: paused for `pending`, or done. A pause for an approval raises its request with it. False when the claim is stale. */
+  /**
+   * A run segment ends: paused for `pending`, or done. A pause for an approval raises its request with it,
+   * in one transaction; any other end is the run's row alone, one statement. False when the claim is stale.
+   */
+  finishSegment(claim: Claim, pending: PendingRequest | null, summary: WorkflowSummary | null): Promise<boolean> {
+    if (pending?.kind === 'approval') return this.finishWithApprovalRequest(claim, pending, summary);
+    return this.workflowRepository.finish(claim, pending, summary);
+  }
+
   @Transactional()
-  async finishSegment(claim: Claim, pending: PendingRequest | null, summary: WorkflowSummary | null): Promise<boolean> {
+  private async finishWithApprovalRequest(claim: Claim, pending: PendingRequest, summary: WorkflowSummary | null): Promise<boolean> {
     // The request's event joins the ticket's trail: the ticket's lock first, as everywhere.
-    if (pending?.kind === 'approval') await this.ticketWriter.lockTicket(claim.ticketId);
+    const ticket = await this.ticketWriter.lockTicket(claim.ticketId);
     if (!(await this.workflowRepository.finish(claim, pending, summary))) return false;
-    if (pending?.kind === 'approval') await this.approvals.requested(claim.ticketId, pending.id, summary?.plan?.steps ?? []);
+    await this.approvals.requested(ticket, pending.id, summary?.plan?.steps ?? []);
     return true;
   }
 
   /** A step of a run segment changes the ticket, under the segment's claim; returns the ticket as written, for the segment's next steps. */
-  @Transactional()
-  async recordStep(claim: Claim, changes: TicketChanges, note: { step: string; rule?: string }, comment?: string): Promise<TicketDto> {
-    const ticket = await this.ticketWriter.recordWorkflowStep(claim.ticketId, changes, { note, comment });
-    await this.assertClaim(claim);
-    return ticket;
+  recordStep(claim: Claim, changes: TicketChanges, note: { step: string; rule?: string }, comment?: string): Promise<TicketDto> {
+    return this.ticketWriter.recordWorkflowStep(claim.ticketId, changes, { note, comment, claimFence: claim.fence });
   }
 
   /**
@@ -88,7 +96,7 @@ export class WorkflowCommands {
       await this.approvals.settle(ticketId, decision, planHash, ticket);
     }
     if (!(await this.workflowRepository.answerPending(ticketId, response.pending_id, response))) {
-      throw new ConflictException('This ticket no longer waits for that: it was answered or closed a moment ago');
+      throw new NoLongerWaitingError();
     }
     return ticket;
   }
@@ -108,10 +116,6 @@ export class WorkflowCommands {
     const ticket = await this.ticketWriter.recordRetry(ticketId, actor.id, RETRYABLE);
     if (!(await this.workflowRepository.queueRetry(ticketId))) throw workflowHolds(ticketId, 'retry');
     return ticket;
-  }
-
-  private async assertClaim(claim: Claim): Promise<void> {
-    if (!(await this.workflowRepository.holdsClaim(claim))) throw new StaleClaimError(claim.ticketId);
   }
 }
 

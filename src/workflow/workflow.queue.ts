@@ -39,6 +39,12 @@ export class WorkflowQueue implements OnApplicationBootstrap, BeforeApplicationS
   private readonly timers: NodeJS.Timeout[] = [];
   private claiming: Promise<void> | null = null;
   private claimAgain = false;
+  /**
+   * Whether queued runs may wait that no look claimed: the last look filled every free slot, or a look was
+   * asked for while none was free. Only then does a run's end look at the queue; otherwise whatever is
+   * queued later announces itself (here, or by notification), and the poll is the safety net.
+   */
+  private runsMayWait = true;
   private recoveringLapsedRuns: Promise<void> | null = null;
   private stopping = false;
 
@@ -160,11 +166,13 @@ export class WorkflowQueue implements OnApplicationBootstrap, BeforeApplicationS
       do {
         this.claimAgain = false;
         const free = this.config.workflow.maxConcurrent - this.executingRuns.count;
+        if (free <= 0) this.runsMayWait = true;
         if (free <= 0 || this.stopping) break;
         const { instanceId } = this.executingRuns;
         const runs = await this.workflowRepository.claim(instanceId, this.config.workflow.leaseSeconds, free, this.executingRuns.ticketIds());
         for (const run of runs) this.launch(run);
-        if (runs.length === free) this.claimAgain = true;
+        this.runsMayWait = runs.length === free;
+        if (this.runsMayWait) this.claimAgain = true;
       } while (this.claimAgain);
     } catch (error) {
       this.logger.warn(`Could not claim runs: ${errorMessage(error)}`);
@@ -178,7 +186,7 @@ export class WorkflowQueue implements OnApplicationBootstrap, BeforeApplicationS
     const done = this.segmentExecutor.execute(claim, abort).finally(() => {
       this.executingRuns.remove(claim.ticketId);
       this.segmentExecutor.announceSettled(claim.ticketId);
-      this.claimQueuedRuns();
+      if (this.runsMayWait) this.claimQueuedRuns();
     });
     this.executingRuns.add({ claim, done, abort });
   }

@@ -84,15 +84,6 @@ export class WorkflowRepository extends TransactionalRepository {
     return rows.map((row) => ({ ticketId: row.ticket_id, fence: Number(row.fence), resume: row.resume, attempts: row.attempts }));
   }
 
-  /** Whether this claim still holds the run; locks the run row, so the caller's writes commit under it. */
-  async holdsClaim(claim: Pick<ClaimedRun, 'ticketId' | 'fence'>): Promise<boolean> {
-    const rows: unknown[] = await this.manager.query(
-      `SELECT 1 FROM workflow_runs WHERE ticket_id = $1 AND state = 'running' AND fence = $2 FOR UPDATE`,
-      [claim.ticketId, claim.fence],
-    );
-    return rows.length > 0;
-  }
-
   /** Keeps the runs this instance is executing its own for another lease (never a superseded claim). */
   async renewLeases(instanceId: string, leaseSeconds: number, claims: Array<Pick<ClaimedRun, 'ticketId' | 'fence'>>): Promise<void> {
     if (claims.length === 0) return;

@@ -70,8 +70,7 @@ async function start(env: Record<string, string>, dropDatabase: () => Promise<vo
       await app.close();
       throw error;
     }
-    const { SlaProjection } = await import('../../src/sla/sla-projection');
-    const { ApprovalPlanProjection } = await import('../../src/approvals/approval-plan-projection');
+    const { TrailProjections } = await import('../../src/projections/trail-projections');
     const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     let closed = false;
     const close = async () => {
@@ -84,10 +83,7 @@ async function start(env: Record<string, string>, dropDatabase: () => Promise<vo
       url,
       env,
       sql: (query, parameters = []) => app.get(DataSource).query(query, parameters),
-      caughtUp: async () => {
-        await app.get(SlaProjection).caughtUp();
-        await app.get(ApprovalPlanProjection).caughtUp();
-      },
+      caughtUp: () => app.get(TrailProjections).caughtUp(),
       close: async () => {
         await close();
         await dropDatabase();
