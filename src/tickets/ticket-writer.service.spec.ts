@@ -48,6 +48,9 @@ class FakeTicketsRepository extends TransactionalFake {
     this.events.push(event);
     return { ...event };
   });
+  appendEvents = this.noted('appendEvents', async (events: NewTicketEvent[]) => {
+    for (const fields of events) this.events.push({ id: String(this.events.length + 1), createdAt: new Date(), ...fields });
+  });
   lastApprovalWasDenial = this.noted('lastApprovalWasDenial', async (ticketId: string) => {
     const decisions = this.events.filter((e) => e.ticketId === ticketId && e.type === 'hil_response' && e.payload.kind === 'approval' && typeof e.payload.approval === 'boolean');
     return decisions.at(-1)?.payload.approval === false;
@@ -120,7 +123,7 @@ describe(TicketWriter.name, () => {
         changes: { status: { from: 'pending', to: 'in_progress' }, priority: { from: 'medium', to: 'high' },
           next_action: { from: 'workflow_starting', to: 'workflow_in_progress' } },
       });
-      expect(repository.transactions()).toEqual([['findByIdForUpdateWithHold', 'updateTicket', 'appendEvent']]);
+      expect(repository.transactions()).toEqual([['findByIdForUpdateWithHold', 'updateTicket', 'appendEvents']]);
       expect(heard).toEqual(signalledChange(ticket.id, TicketStatus.InProgress, sam.id));
     });
 
@@ -133,7 +136,7 @@ describe(TicketWriter.name, () => {
       expect(repository.comments).toEqual([expect.objectContaining({ ticketId: ticket.id, authorId: sam.id, body: 'Reinstalled the client', internal: false })]);
       expect(lastEvent()).toMatchObject({ actorId: sam.id, payload: { change: 'updated', comment: 'Reinstalled the client', status: 'resolved',
         changes: { resolution: { from: null, to: 'Reinstalled the client' } } } });
-      expect(repository.transactions()).toEqual([['findByIdForUpdateWithHold', 'lastApprovalWasDenial', 'updateTicket', 'insertComment', 'appendEvent']]);
+      expect(repository.transactions()).toEqual([['findByIdForUpdateWithHold', 'lastApprovalWasDenial', 'updateTicket', 'insertComment', 'appendEvents']]);
       expect(heard).toEqual(signalledChange(ticket.id, TicketStatus.Resolved, sam.id));
     });
 
@@ -255,7 +258,7 @@ describe(TicketWriter.name, () => {
         next_action: { from: 'workflow_starting', to: 'awaiting_approval' },
       });
       expect(lastEvent().payload).not.toHaveProperty('comment');
-      expect(repository.transactions()).toEqual([['findByIdForUpdate', 'updateTicket', 'appendEvent']]);
+      expect(repository.transactions()).toEqual([['findByIdForUpdate', 'updateTicket', 'appendEvents']]);
       expect(heard).toEqual(signalledChange(ticket.id, TicketStatus.WaitingForApproval, null));
     });
 
@@ -306,7 +309,7 @@ describe(TicketWriter.name, () => {
         responder_employee_id: 'EMP100' } });
       expect(lastEvent()).toMatchObject({ actorId: sam.id, payload: { status: 'in_progress', decision: 'approved', step: 'approval' } });
       expect(repository.comments).toEqual([]);
-      expect(repository.transactions()).toEqual([['findByIdForUpdate', 'updateTicket', 'appendEvent', 'appendEvent']]);
+      expect(repository.transactions()).toEqual([['findByIdForUpdate', 'updateTicket', 'appendEvents']]);
       expect(heard).toEqual(signalledChange(ticket.id, TicketStatus.InProgress, sam.id, 2));
     });
 
@@ -330,7 +333,7 @@ describe(TicketWriter.name, () => {
       expect(repository.events[0]).toMatchObject({ actorId: alice.id, payload: { kind: 'answer', approval: null, approver_id: null,
         answer: 'Since Monday, error 809', responder_id: alice.id, responder_employee_id: 'EMP001' } });
       expect(lastEvent().payload).toMatchObject({ comment: 'Since Monday, error 809', step: 'ask_user' });
-      expect(repository.transactions()).toEqual([['findByIdForUpdate', 'updateTicket', 'insertComment', 'appendEvent', 'appendEvent']]);
+      expect(repository.transactions()).toEqual([['findByIdForUpdate', 'updateTicket', 'insertComment', 'appendEvents']]);
     });
   });
 
@@ -348,7 +351,7 @@ describe(TicketWriter.name, () => {
         expect.objectContaining({ ticketId: ticket.id, authorId: sam.id, body: 'Which laptop model do you have?', internal: false }),
       ]);
       expect(lastEvent()).toMatchObject({ type: 'workflow_update', actorId: sam.id, payload: { step: 'ask', comment: 'Which laptop model do you have?' } });
-      expect(repository.transactions()).toEqual([['findByIdForUpdate', 'updateTicket', 'insertComment', 'appendEvent']]);
+      expect(repository.transactions()).toEqual([['findByIdForUpdate', 'updateTicket', 'insertComment', 'appendEvents']]);
       expect(heard).toEqual(signalledChange(ticket.id, TicketStatus.WaitingForUser, sam.id));
     });
 
@@ -384,7 +387,7 @@ describe(TicketWriter.name, () => {
         next_action: 'workflow_in_progress' });
       expect(lastEvent()).toMatchObject({ type: 'workflow_update', actorId: sam.id, payload: { step: 'retry',
         changes: { status: { from: 'error', to: 'in_progress' }, decision: { from: 'error', to: 'pending' } } } });
-      expect(repository.transactions()).toEqual([['findByIdForUpdate', 'updateTicket', 'appendEvent']]);
+      expect(repository.transactions()).toEqual([['findByIdForUpdate', 'updateTicket', 'appendEvents']]);
       expect(heard).toEqual(signalledChange(ticket.id, TicketStatus.InProgress, sam.id));
     });
 
@@ -413,7 +416,7 @@ describe(TicketWriter.name, () => {
     expect(repository.events[1].payload).toEqual({ message: REQUESTER_FAILURE_MESSAGE });
     expect(lastEvent().payload).toMatchObject({ status: 'error', step: 'error' });
     expect(JSON.stringify(lastEvent().payload)).not.toContain('quota');
-    expect(repository.transactions()).toEqual([['findByIdForUpdate', 'updateTicket', 'appendEvent', 'appendEvent', 'appendEvent']]);
+    expect(repository.transactions()).toEqual([['findByIdForUpdate', 'updateTicket', 'appendEvents']]);
     expect(heard).toEqual(signalledChange(ticket.id, TicketStatus.Error, null, 3));
   });
 

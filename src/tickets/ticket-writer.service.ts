@@ -40,6 +40,16 @@ export interface HumanResponseRecord {
   expired?: boolean;
 }
 
+interface WorkflowStepOptions {
+  note: Record<string, unknown>;
+  comment?: string;
+  onlyIfStatus?: TicketStatus;
+  /** The run segment's claim: its steps write only while it holds the run. */
+  claimFence?: number;
+  /** The ticket as the segment last read or wrote it. */
+  known?: TicketDto;
+}
+
 interface WriteOptions {
   comment?: { body: string; authorId: string | null };
   /** Events written before the workflow_update (a hil_response, a failure's). */
@@ -57,22 +67,14 @@ export class TicketWriter {
     private readonly config: AppConfig,
   ) {}
 
-  /** A new ticket, `pending`, with the workflow_update that opens its trail. */
-  @Transactional()
+  /** A new ticket, `pending`, with the workflow_update that opens its trail: one statement. */
   async fileTicket(requesterId: string, fields: NewTicketFields): Promise<Ticket> {
-    const created = await this.ticketsRepository.insertTicket({
-      ...fields,
-      status: TicketStatus.Pending,
-      decision: 'pending',
-      nextAction: NEXT_ACTION[TicketStatus.Pending],
-      requesterId,
-    });
-    await this.ticketsRepository.appendEvent({
-      ticketId: created.id,
+    const filed = { ...fields, status: TicketStatus.Pending, decision: 'pending', nextAction: NEXT_ACTION[TicketStatus.Pending], requesterId };
+    const created = await this.ticketsRepository.insertTicketWithEvent(filed, {
       type: TicketEventType.WorkflowUpdate,
       actorId: requesterId,
       staffOnly: false,
-      payload: { ...snapshot(created), change: 'created' },
+      payload: { ...snapshot({ ...filed, planSummary: null, assigneeId: null } as Ticket), change: 'created' },
     });
     this.signalAppended();
     this.afterCommit.run(() => this.events.emit(TICKET_CREATED, { ticketId: created.id } satisfies TicketCreatedSignal));
@@ -101,7 +103,7 @@ export class TicketWriter {
    */
   async announce(ticketId: string, events: Array<{ type: TicketEventType; payload: Record<string, unknown> }>): Promise<void> {
     if (events.length === 0) return;
-    for (const { type, payload } of events) await this.ticketsRepository.appendEvent({ ticketId, type, actorId: null, staffOnly: true, payload });
+    await this.ticketsRepository.appendEvents(events.map(({ type, payload }) => ({ ticketId, type, actorId: null, staffOnly: true, payload })));
     this.signalAppended();
   }
 
@@ -125,22 +127,55 @@ export class TicketWriter {
   }
 
   /**
-   * A step of the workflow (no actor). Under a run segment's `claimFence`, the ticket and its run are locked
-   * in one statement, and a superseded claim writes nothing (StaleClaimError). With `onlyIfStatus`, changes
-   * nothing unless the ticket is still in it. A ticket a person closed meanwhile is never changed by the
-   * workflow: TicketClosedError.
+   * A step of the workflow (no actor). Under a run segment's `claimFence`, a superseded claim writes nothing
+   * (StaleClaimError); given the ticket as the segment `known` it, the step is one statement when the ticket
+   * is still that (recordStepAsKnown). With `onlyIfStatus`, changes nothing unless the ticket is still in it.
+   * A ticket a person closed meanwhile is never changed by the workflow: TicketClosedError.
    */
+  async recordWorkflowStep(ticketId: string, requested: TicketChanges, options: WorkflowStepOptions): Promise<TicketDto> {
+    const { known, claimFence } = options;
+    if (known && claimFence !== undefined && options.comment === undefined && options.onlyIfStatus === undefined) {
+      const written = await this.recordStepAsKnown(known, requested, options.note, claimFence);
+      if (written) return written;
+    }
+    return this.recordWorkflowStepLocked(ticketId, requested, options);
+  }
+
   @Transactional()
-  async recordWorkflowStep(
-    ticketId: string,
-    requested: TicketChanges,
-    options: { note: Record<string, unknown>; comment?: string; onlyIfStatus?: TicketStatus; claimFence?: number },
-  ): Promise<TicketDto> {
+  private async recordWorkflowStepLocked(ticketId: string, requested: TicketChanges, options: WorkflowStepOptions): Promise<TicketDto> {
     const current = options.claimFence === undefined ? await this.lock(ticketId) : await this.lockUnderClaim(ticketId, options.claimFence);
     if (options.onlyIfStatus !== undefined && current.status !== options.onlyIfStatus) return toStaffView(current);
     if (FINAL_STATUSES.includes(current.status)) throw new TicketClosedError(ticketId, current.status);
     const comment = options.comment === undefined ? undefined : { body: options.comment, authorId: null };
     return toStaffView(await this.write(current, null, withoutUnchanged(current, requested), { note: options.note, comment }));
+  }
+
+  /**
+   * A workflow step's common case, in one statement and no transaction block: the change and its event are
+   * computed from the ticket as the segment knows it, and written only if the ticket is still exactly that
+   * and the claim still holds the run. Null, with nothing written, whenever the full path must decide: the
+   * ticket changed meanwhile, the claim is gone, it is closed, or the change is not a plain transition.
+   */
+  private async recordStepAsKnown(known: TicketDto, requested: TicketChanges, note: Record<string, unknown>, fence: number): Promise<TicketDto | null> {
+    if (FINAL_STATUSES.includes(known.status)) return null;
+    const current = asTicket(known);
+    const changes = withoutUnchanged(current, requested);
+    if (Object.keys(changes).length === 0) return null;
+    if (changes.status !== undefined) {
+      if (!canTransition(current.status, changes.status)) return null;
+      changes.nextAction = NEXT_ACTION[changes.status];
+    }
+    const payload = { ...snapshot({ ...current, ...changes } as Ticket), change: 'updated', changes: describeChanges(current, changes), ...note };
+    const updated = await this.ticketsRepository.updateAsExpectedUnderClaim(known.ticket_id, fence, { status: known.status, updatedAt: known.updated_at }, changes, {
+      type: TicketEventType.WorkflowUpdate,
+      actorId: null,
+      staffOnly: false,
+      payload,
+    });
+    if (!updated) return null;
+    this.signalAppended();
+    this.afterCommit.run(() => this.events.emit(TICKET_UPDATED, { ticketId: updated.id, status: updated.status, actorId: null } satisfies TicketUpdatedSignal));
+    return toStaffView(updated);
   }
 
   /** A person answered or approved: the ticket runs again, with the hil_response before its workflow_update. */
@@ -262,20 +297,23 @@ export class TicketWriter {
     const ticketId = current.id;
     const updated = Object.keys(changes).length > 0 ? await this.ticketsRepository.updateTicket(ticketId, changes) : current;
     if (options.comment) await this.ticketsRepository.insertComment({ ticketId, authorId: options.comment.authorId, body: options.comment.body, internal: false });
-    for (const event of options.events ?? []) await this.ticketsRepository.appendEvent({ ticketId, actorId, ...event });
-    await this.ticketsRepository.appendEvent({
-      ticketId,
-      type: TicketEventType.WorkflowUpdate,
-      actorId,
-      staffOnly: false,
-      payload: {
-        ...snapshot(updated),
-        change: 'updated',
-        changes: describeChanges(current, changes),
-        ...(options.comment ? { comment: options.comment.body } : {}),
-        ...options.note,
+    // The events the change brings (a hil_response, a failure's), then its workflow_update: one statement.
+    await this.ticketsRepository.appendEvents([
+      ...(options.events ?? []).map((event) => ({ ticketId, actorId, ...event })),
+      {
+        ticketId,
+        type: TicketEventType.WorkflowUpdate,
+        actorId,
+        staffOnly: false,
+        payload: {
+          ...snapshot(updated),
+          change: 'updated',
+          changes: describeChanges(current, changes),
+          ...(options.comment ? { comment: options.comment.body } : {}),
+          ...options.note,
+        },
       },
-    });
+    ]);
     this.signalAppended();
     this.afterCommit.run(() => this.events.emit(TICKET_UPDATED, { ticketId, status: updated.status, actorId } satisfies TicketUpdatedSignal));
     return updated;
@@ -293,6 +331,21 @@ export function snapshot(ticket: Ticket): Record<string, unknown> {
     category: ticket.category,
     assignee_id: ticket.assigneeId,
   };
+}
+
+/** The fields a change may touch, from the staff view of a ticket. */
+function asTicket(ticket: TicketDto): Ticket {
+  return {
+    id: ticket.ticket_id,
+    status: ticket.status,
+    priority: ticket.priority,
+    category: ticket.category,
+    assigneeId: ticket.assignee_id,
+    decision: ticket.decision,
+    planSummary: ticket.plan_summary,
+    resolution: ticket.resolution,
+    nextAction: ticket.next_action,
+  } as Ticket;
 }
 
 function withoutUnchanged(current: Ticket, requested: TicketChanges): TicketChanges {

@@ -47,8 +47,33 @@ type TicketEventRow = { id: string; ticket_id: string; type: string; actor_id: s
 
 @Injectable()
 export class TicketsRepository extends TransactionalRepository {
-  insertTicket(ticket: Partial<Ticket>): Promise<Ticket> {
-    return this.manager.save(Ticket, this.manager.create(Ticket, ticket));
+  /**
+   * Files a ticket with the event that opens its trail, in one statement and no transaction block (both
+   * rows or neither). The event is appended as appendEvent does, after the ticket's row.
+   */
+  async insertTicketWithEvent(ticket: Partial<Ticket>, event: Omit<NewTicketEvent, 'ticketId'>): Promise<Ticket> {
+    const metadata = this.manager.connection.getMetadata(Ticket);
+    const parameters: unknown[] = [event.type, event.actorId, event.staffOnly, JSON.stringify(event.payload)];
+    const columns = Object.entries(ticket)
+      .filter(([, value]) => value !== undefined)
+      .map(([property, value]) => {
+        const column = metadata.findColumnWithPropertyPath(property)!;
+        parameters.push(this.manager.connection.driver.preparePersistentValue(value, column));
+        return `"${column.databaseName}"`;
+      });
+    const [row] = await this.manager.query<Array<Record<string, unknown>>>(
+      `WITH created AS (
+         INSERT INTO tickets (${columns.join(', ')}) VALUES (${columns.map((_, index) => `$${index + 5}`).join(', ')})
+         RETURNING ${this.selectedColumns()}
+       ), appended AS (
+         INSERT INTO ticket_events (ticket_id, type, actor_id, staff_only, payload)
+         SELECT created.id, $1, $2, $3, $4::jsonb FROM created, (SELECT pg_current_xact_id() AS xid OFFSET 0) AS writer WHERE writer.xid IS NOT NULL
+         RETURNING id
+       )
+       SELECT created.* FROM created WHERE EXISTS (SELECT 1 FROM appended)`,
+      parameters,
+    );
+    return this.hydrate(row);
   }
 
   findById(id: string): Promise<Ticket | null> {
@@ -107,6 +132,46 @@ export class TicketsRepository extends TransactionalRepository {
     return rows.map((row) => row.id);
   }
 
+  /**
+   * In one statement, without a transaction block: changes the ticket and appends `event` — only if the
+   * ticket is still as `expected` (its status and its last change, stored to the millisecond) and
+   * the workflow run holds it under `fence`; both rows are locked first, the ticket's then the run's, as
+   * every writer takes them. Null, with nothing written, otherwise. The event is appended as appendEvent does.
+   */
+  async updateAsExpectedUnderClaim(
+    id: string,
+    fence: number,
+    expected: { status: TicketStatus; updatedAt: Date },
+    changes: Partial<Ticket>,
+    event: Omit<NewTicketEvent, 'ticketId'>,
+  ): Promise<Ticket | null> {
+    const metadata = this.manager.connection.getMetadata(Ticket);
+    const parameters: unknown[] = [id, fence, expected.status, expected.updatedAt, event.type, event.actorId, event.staffOnly, JSON.stringify(event.payload)];
+    const assignments = Object.entries(changes).map(([property, value]) => {
+      const column = metadata.findColumnWithPropertyPath(property)!;
+      parameters.push(this.manager.connection.driver.preparePersistentValue(value, column));
+      return `"${column.databaseName}" = $${parameters.length}`;
+    });
+    const rows = await this.manager.query<Array<Record<string, unknown>>>(
+      `WITH claimed AS (
+         SELECT ticket.id FROM tickets AS ticket JOIN workflow_runs AS run ON run.ticket_id = ticket.id
+          WHERE ticket.id = $1 AND run.state = 'running' AND run.fence = $2
+            AND ticket.status = $3 AND ticket.updated_at = $4
+            FOR UPDATE OF ticket, run
+       ), updated AS (
+         UPDATE tickets SET ${assignments.join(', ')}, "updated_at" = CURRENT_TIMESTAMP FROM claimed WHERE tickets.id = claimed.id
+         RETURNING ${this.selectedColumns('tickets')}
+       ), appended AS (
+         INSERT INTO ticket_events (ticket_id, type, actor_id, staff_only, payload)
+         SELECT updated.id, $5, $6, $7, $8::jsonb FROM updated, (SELECT pg_current_xact_id() AS xid OFFSET 0) AS writer WHERE writer.xid IS NOT NULL
+         RETURNING id
+       )
+       SELECT updated.* FROM updated WHERE EXISTS (SELECT 1 FROM appended)`,
+      parameters,
+    );
+    return rows[0] ? this.hydrate(rows[0]) : null;
+  }
+
   /** Changes the ticket and returns it as stored, in one statement: the columns a read selects come back with the UPDATE. */
   async updateTicket(id: string, changes: Partial<Ticket>): Promise<Ticket> {
     const metadata = this.manager.connection.getMetadata(Ticket);
@@ -121,8 +186,26 @@ export class TicketsRepository extends TransactionalRepository {
       .execute();
     const [row] = raw as Array<Record<string, unknown>>;
     if (!row) throw new EntityNotFoundError(Ticket, { id });
+    return this.hydrate(row);
+  }
+
+  /** The columns a read of a ticket selects, for a RETURNING clause. */
+  private selectedColumns(table?: string): string {
+    const prefix = table ? `${table}.` : '';
+    return this.manager.connection
+      .getMetadata(Ticket)
+      .columns.filter((column) => column.isSelect)
+      .map((column) => `${prefix}"${column.databaseName}"`)
+      .join(', ');
+  }
+
+  /** A ticket from a row that returned its selectable columns. */
+  private hydrate(row: Record<string, unknown>): Ticket {
+    const metadata = this.manager.connection.getMetadata(Ticket);
     const ticket = metadata.create() as Ticket;
-    for (const column of columns) column.setEntityValue(ticket, this.manager.connection.driver.prepareHydratedValue(row[column.databaseName], column));
+    for (const column of metadata.columns.filter((candidate) => candidate.isSelect)) {
+      column.setEntityValue(ticket, this.manager.connection.driver.prepareHydratedValue(row[column.databaseName], column));
+    }
     return ticket;
   }
 
@@ -217,6 +300,26 @@ export class TicketsRepository extends TransactionalRepository {
       payload: row.payload,
       createdAt: row.created_at,
     });
+  }
+
+  /** Appends several events in one statement, in the order given, as appendEvent appends one. */
+  async appendEvents(events: NewTicketEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.manager.query(
+      `INSERT INTO ticket_events (ticket_id, type, actor_id, staff_only, payload)
+       SELECT event.ticket_id, event.type, event.actor_id, event.staff_only, event.payload
+         FROM (SELECT pg_current_xact_id() AS xid OFFSET 0) AS writer,
+              unnest($1::uuid[], $2::text[], $3::uuid[], $4::boolean[], $5::jsonb[]) WITH ORDINALITY AS event (ticket_id, type, actor_id, staff_only, payload, position)
+        WHERE writer.xid IS NOT NULL
+        ORDER BY event.position`,
+      [
+        events.map((event) => event.ticketId),
+        events.map((event) => event.type),
+        events.map((event) => event.actorId),
+        events.map((event) => event.staffOnly),
+        events.map((event) => JSON.stringify(event.payload)),
+      ],
+    );
   }
 
   /** Whether the ticket's last approval decision (a person's, or an expiry that denied) was a denial. */

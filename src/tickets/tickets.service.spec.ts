@@ -35,7 +35,11 @@ class FakeTicketsRepository extends TransactionalFake {
     super({ outsideTransactions: 'leave out' });
   }
 
-  insertTicket = this.noted('insertTicket', async (fields: Partial<Ticket>) => ({ ...this.add(fields) }));
+  insertTicketWithEvent = this.noted('insertTicketWithEvent', async (fields: Partial<Ticket>, event: Omit<NewTicketEvent, 'ticketId'>) => {
+    const ticket = this.add(fields);
+    keep(this.rows.events, { id: String(this.rows.events.length + 1), createdAt: new Date(), ticketId: ticket.id, ...event });
+    return { ...ticket };
+  });
   findById = this.noted('findById', async (id: string) => this.read(id));
   findByIdForUpdate = this.noted('findByIdForUpdate', async (id: string) => this.read(id));
   findByIdForUpdateWithHold = this.noted('findByIdForUpdateWithHold', async (id: string) => {
@@ -59,6 +63,9 @@ class FakeTicketsRepository extends TransactionalFake {
   });
   appendEvent = this.noted('appendEvent', async (fields: NewTicketEvent) =>
     keep(this.rows.events, { id: String(this.rows.events.length + 1), createdAt: new Date(), ...fields }));
+  appendEvents = this.noted('appendEvents', async (events: NewTicketEvent[]) => {
+    for (const fields of events) keep(this.rows.events, { id: String(this.rows.events.length + 1), createdAt: new Date(), ...fields });
+  });
   lastApprovalWasDenial = this.noted('lastApprovalWasDenial', async (ticketId: string) =>
     this.rows.events.filter((e) => e.ticketId === ticketId && e.type === 'hil_response' && e.payload.kind === 'approval' && typeof e.payload.approval === 'boolean').at(-1)?.payload.approval === false);
   findEvents = this.noted('findEvents', async (ticketId: string, { includeStaffOnly, after, limit }: Options<'findEvents'>) =>
@@ -111,7 +118,7 @@ describe(TicketsService.name, () => {
   const lastEvent = () => repository.rows.events.at(-1)!;
   const heardOf = (signal: string) => heard.filter((heardSignal) => heardSignal.signal === signal);
   const nothingWritten = () => {
-    expect(repository.insertTicket).not.toHaveBeenCalled();
+    expect(repository.insertTicketWithEvent).not.toHaveBeenCalled();
     expect(repository.updateTicket).not.toHaveBeenCalled();
     expect([repository.rows.comments, repository.rows.events, heard]).toEqual([[], [], []]);
   };
@@ -119,18 +126,19 @@ describe(TicketsService.name, () => {
   describe('create', () => {
     const dto = { title: 'Admin access', description: 'For the CRM', request_type: RequestType.SoftwareAccess } as CreateTicketDto;
 
-    it('files a pending ticket for the viewer with the defaults, records it in the same transaction, and only then signals it', async () => {
+    it('files a pending ticket for the viewer with the defaults and the event that opens its trail, in one statement, and only then signals it', async () => {
       const created = await sut.create(alice, dto);
 
       expect(created).toMatchObject({
         requester_id: alice.id, employee_id: 'EMP001', title: 'Admin access', category: 'access', priority: 'medium', urgency: 'normal',
         status: 'pending', decision: 'pending', next_action: 'workflow_starting', business_justification: null, assignee_id: null,
       });
-      expect(repository.appendEvent).toHaveBeenCalledWith({
-        ticketId: created.ticket_id, type: 'workflow_update', actorId: alice.id, staffOnly: false, payload: { status: 'pending', decision: 'pending',
+      expect(repository.insertTicketWithEvent).toHaveBeenCalledTimes(1);
+      expect(repository.insertTicketWithEvent.mock.calls[0][1]).toEqual({
+        type: 'workflow_update', actorId: alice.id, staffOnly: false, payload: { status: 'pending', decision: 'pending',
           plan_summary: null, next_action: 'workflow_starting', priority: 'medium', category: 'access', assignee_id: null, change: 'created' },
       });
-      expect(repository.transactions()).toEqual([['insertTicket', 'appendEvent']]);
+      expect(repository.rows.events).toEqual([expect.objectContaining({ ticketId: created.ticket_id, type: 'workflow_update' })]);
       expect(heardOf(TICKET_EVENTS_APPENDED)).toEqual([appended(1)]);
       expect(heardOf(TICKET_CREATED)).toEqual([{ signal: TICKET_CREATED, value: { ticketId: created.ticket_id }, afterCommit: true, recordedEvents: 1 }]);
     });
@@ -143,11 +151,10 @@ describe(TicketsService.name, () => {
       await expect(sut.create(alice, { ...dto, request_type: requestType, ...asked })).resolves.toMatchObject(expected);
     });
 
-    it('signals nothing when recording the creation fails, in the transaction that rolls the ticket back', async () => {
-      repository.failNext('appendEvent', new Error('disk full'));
+    it('signals nothing when filing fails', async () => {
+      repository.failNext('insertTicketWithEvent', new Error('disk full'));
 
       await expect(sut.create(alice, dto)).rejects.toThrow('disk full');
-      expect(repository.transactions()).toEqual([['insertTicket', 'appendEvent']]);
       expect(afterCommit.run).not.toHaveBeenCalled();
       expect(heard).toEqual([]);
     });

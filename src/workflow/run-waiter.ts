@@ -14,6 +14,8 @@ import { WorkflowRepository } from './workflow.repository';
 export const RUN_SETTLED = 'workflow.run-settled';
 export interface RunSettledSignal {
   ticketId: string;
+  /** True when the segment that ended left the run waiting or done (false: unknown, or queued again). */
+  settled: boolean;
 }
 
 /** How often a waiter looks at the database for a run that another instance may have settled. */
@@ -25,7 +27,7 @@ export function isBusy(run: WorkflowRun | null): boolean {
 
 @Injectable()
 export class RunWaiter implements OnModuleInit {
-  private readonly wakers = new Map<string, Set<() => void>>();
+  private readonly wakers = new Map<string, Set<(settled?: boolean) => void>>();
   private waits = 0;
 
   constructor(
@@ -35,8 +37,9 @@ export class RunWaiter implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    // Another instance's word carries no state: the waiter reads the run.
     this.notifications.on('workflow_settled', (ticketId) => {
-      if (ticketId) this.wake({ ticketId });
+      if (ticketId) this.wake({ ticketId, settled: false });
     });
   }
 
@@ -45,8 +48,12 @@ export class RunWaiter implements OnModuleInit {
     return this.waits;
   }
 
-  /** The run once it is no longer queued or running, or as it is when `limitMs` pass or `signal` aborts. */
-  async untilSettled(ticketId: string, limitMs: number, signal?: AbortSignal): Promise<WorkflowRun | null> {
+  /**
+   * The run once it is no longer queued or running, or as it is when `limitMs` pass or `signal` aborts. A
+   * caller that only waits (`needsRun` false) is not given the run when this instance's own signal says it
+   * settled: it is not read again.
+   */
+  async untilSettled(ticketId: string, limitMs: number, signal?: AbortSignal, needsRun = true): Promise<WorkflowRun | null> {
     // Inside a transaction (an Idempotency-Key's), a wait would hold it — on the embedded database, its only
     // connection — while the run needs the database to move, and could not see a run it queued: it looks once.
     if (this.txHost.isTransactionActive()) return this.workflowRepository.findRun(ticketId);
@@ -57,7 +64,7 @@ export class RunWaiter implements OnModuleInit {
         const run = await this.workflowRepository.findRun(ticketId);
         const left = deadline - Date.now();
         if (!isBusy(run) || left <= 0 || signal?.aborted) return run;
-        await this.nextWake(ticketId, Math.min(COARSE_POLL_MS, left), signal);
+        if ((await this.nextWake(ticketId, Math.min(COARSE_POLL_MS, left), signal)) && !needsRun) return null;
       }
     } finally {
       this.waits -= 1;
@@ -65,23 +72,25 @@ export class RunWaiter implements OnModuleInit {
   }
 
   @OnEvent(RUN_SETTLED)
-  wake({ ticketId }: RunSettledSignal): void {
-    this.wakers.get(ticketId)?.forEach((wake) => wake());
+  wake({ ticketId, settled }: RunSettledSignal): void {
+    this.wakers.get(ticketId)?.forEach((wake) => wake(settled));
   }
 
-  private nextWake(ticketId: string, ms: number, signal?: AbortSignal): Promise<void> {
+  /** Resolves at the next wake-up: true when this instance's signal said the run settled. */
+  private nextWake(ticketId: string, ms: number, signal?: AbortSignal): Promise<boolean> {
     return new Promise((resolve) => {
-      const wakers = this.wakers.get(ticketId) ?? new Set<() => void>();
+      const wakers = this.wakers.get(ticketId) ?? new Set<(settled?: boolean) => void>();
       this.wakers.set(ticketId, wakers);
-      const done = () => {
+      const done = (settled = false) => {
         clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
+        signal?.removeEventListener('abort', aborted);
         wakers.delete(done);
         if (wakers.size === 0) this.wakers.delete(ticketId);
-        resolve();
+        resolve(settled);
       };
+      const aborted = () => done();
       const timer = setTimeout(done, ms);
-      signal?.addEventListener('abort', done);
+      signal?.addEventListener('abort', aborted);
       wakers.add(done);
     });
   }

@@ -31,25 +31,26 @@ export class SegmentExecutor {
     private readonly notifications: DatabaseNotifications,
   ) {}
 
-  async execute(claim: ClaimedRun, abort: AbortController): Promise<void> {
+  /** Runs the segment and ends it; true when it left the run waiting for a person or done (false: failed, handed back, or unknown). */
+  async execute(claim: ClaimedRun, abort: AbortController): Promise<boolean> {
     const { timeoutMs } = this.config.workflow;
     const timer = setTimeout(() => abort.abort(new Error(`The workflow took longer than WORKFLOW_TIMEOUT (${timeoutMs / 1000} s) and was stopped`)), timeoutMs);
     let result: SegmentResult;
     try {
       if (claim.attempts > MAX_ATTEMPTS) {
         await this.fail(claim, `The workflow was interrupted ${MAX_ATTEMPTS} times by a server stop and was given up; support will take over`);
-        return;
+        return false;
       }
       result = await this.engine.runSegment(claim, abort.signal);
     } catch (error) {
       // At shutdown the run is handed back to the queue, not failed: the next start resumes it.
-      if (abort.signal.reason instanceof ShutdownAbort) return;
+      if (abort.signal.reason instanceof ShutdownAbort) return false;
       if (error instanceof TicketClosedError) {
         result = { outcome: 'finished', pending: null, summary: null };
       } else {
         const message = abort.signal.aborted ? String((abort.signal.reason as Error).message) : errorMessage(error);
         await this.fail(claim, message, error);
-        return;
+        return false;
       }
     } finally {
       clearTimeout(timer);
@@ -60,9 +61,11 @@ export class SegmentExecutor {
       // Closed by a person while this segment ran: the close found the run busy, so it is ended here.
       const closedAs = result.outcome === 'paused' ? await this.engine.closedStatus(claim.ticketId) : null;
       if (closedAs) await this.closeRun(claim.ticketId, closedAs, null);
+      return true;
     } catch (error) {
       // A stale claim writes nothing; otherwise the lease lapses and another look at the queue picks the run up.
       this.logger.warn(`Could not finish the run of ticket ${claim.ticketId}: ${errorMessage(error)}`);
+      return false;
     }
   }
 
@@ -70,12 +73,12 @@ export class SegmentExecutor {
   async closeRun(ticketId: string, status: string, actorId: string | null): Promise<void> {
     await this.engine.close(ticketId, status, actorId);
     await this.workflowRepository.markDone(ticketId, await this.engine.describe(ticketId));
-    this.announceSettled(ticketId);
+    this.announceSettled(ticketId, true);
   }
 
-  /** The run paused or ended: `?wait=true` requests for its ticket, here or on another instance, answer now. */
-  announceSettled(ticketId: string): void {
-    this.signals.emit(RUN_SETTLED, { ticketId } satisfies RunSettledSignal);
+  /** A segment ended (`settled`: the run waits for a person or is done): `?wait=true` requests for its ticket, here or on another instance, answer now. */
+  announceSettled(ticketId: string, settled: boolean): void {
+    this.signals.emit(RUN_SETTLED, { ticketId, settled } satisfies RunSettledSignal);
     this.notifications.notify('workflow_settled', ticketId);
   }
 

@@ -34,10 +34,17 @@ export interface SupportGraphDeps {
    * Writes under the run segment's claim (`fence`, from the invocation's config): a superseded segment's writes
    * are refused. Returns the ticket as written.
    */
-  change(claim: { ticketId: string; fence: number }, changes: TicketChanges, note: { step: string; rule?: string }, comment?: string): Promise<TicketDto>;
+  change(step: StepClaim, changes: TicketChanges, note: { step: string; rule?: string }, comment?: string): Promise<TicketDto>;
   triage(ticket: TicketDto): Promise<TriageResult>;
   retrieve(query: string, ticketId: string): Promise<RetrievedContext>;
   plan(ticket: TicketDto, context: RetrievedContext, audience: TicketAudience): Promise<TicketSuggestion>;
+}
+
+/** Who writes a step: the segment's claim on the run, and the ticket as the segment last read or wrote it. */
+export interface StepClaim {
+  ticketId: string;
+  fence: number;
+  known?: TicketDto;
 }
 
 /**
@@ -81,8 +88,8 @@ export function buildSupportGraph(deps: SupportGraphDeps, checkpointer: BaseChec
   /** Writes only while the run is still wanted: a timed-out run must not change the ticket after its error. */
   const change = async (config: LangGraphRunnableConfig, ticketId: string, ...args: DropFirst<Parameters<SupportGraphDeps['change']>>) => {
     config.signal?.throwIfAborted();
-    const written = await deps.change({ ticketId, fence: Number(config.configurable?.fence) }, ...args);
     const segment = segmentOf(config);
+    const written = await deps.change({ ticketId, fence: Number(config.configurable?.fence), known: segment?.ticket }, ...args);
     if (segment) segment.ticket = written;
   };
   const answers = (state: SupportStateValues) => state.responses.filter((response) => response.kind === 'answer');

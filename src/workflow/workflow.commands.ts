@@ -10,6 +10,7 @@ import { TicketDto } from '../tickets/dto/ticket.dto';
 import { StaleClaimError } from '../tickets/ticket-errors';
 import { TicketChanges, TicketWriter } from '../tickets/ticket-writer.service';
 import { TicketStatus } from '../tickets/ticket.enums';
+import type { StepClaim } from './support.graph';
 import { ClaimedRun, WorkflowRepository } from './workflow.repository';
 import type { HumanResponse, PendingRequest, WorkflowSummary } from './workflow.types';
 
@@ -56,8 +57,8 @@ export class WorkflowCommands {
   }
 
   /** A step of a run segment changes the ticket, under the segment's claim; returns the ticket as written, for the segment's next steps. */
-  recordStep(claim: Claim, changes: TicketChanges, note: { step: string; rule?: string }, comment?: string): Promise<TicketDto> {
-    return this.ticketWriter.recordWorkflowStep(claim.ticketId, changes, { note, comment, claimFence: claim.fence });
+  recordStep(step: StepClaim, changes: TicketChanges, note: { step: string; rule?: string }, comment?: string): Promise<TicketDto> {
+    return this.ticketWriter.recordWorkflowStep(step.ticketId, changes, { note, comment, claimFence: step.fence, known: step.known });
   }
 
   /**

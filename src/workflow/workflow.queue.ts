@@ -183,11 +183,14 @@ export class WorkflowQueue implements OnApplicationBootstrap, BeforeApplicationS
     // Claimed while shutting down: left `running` here, so the release at shutdown hands it back.
     if (this.stopping) return;
     const abort = new AbortController();
-    const done = this.segmentExecutor.execute(claim, abort).finally(() => {
-      this.executingRuns.remove(claim.ticketId);
-      this.segmentExecutor.announceSettled(claim.ticketId);
-      if (this.runsMayWait) this.claimQueuedRuns();
-    });
+    const done = this.segmentExecutor
+      .execute(claim, abort)
+      .catch(() => false)
+      .then((settled) => {
+        this.executingRuns.remove(claim.ticketId);
+        this.segmentExecutor.announceSettled(claim.ticketId, settled);
+        if (this.runsMayWait) this.claimQueuedRuns();
+      });
     this.executingRuns.add({ claim, done, abort });
   }
 }

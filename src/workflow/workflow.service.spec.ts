@@ -350,7 +350,7 @@ describe(WorkflowService.name, () => {
 
       await expect(sut.respond(sam, ticket.ticket_id, hil({ approval: true }), true, clientGone)).resolves.toEqual({
         ticket_id: ticket.ticket_id, decision: 'resolved', plan_summary: 'Grant software access', status: 'resolved', next_action: 'none' });
-      expect(waiter.untilSettled).toHaveBeenCalledWith(ticket.ticket_id, 2000, clientGone);
+      expect(waiter.untilSettled).toHaveBeenCalledWith(ticket.ticket_id, 2000, clientGone, false);
       expect(waiter.untilSettled.mock.invocationCallOrder[0]).toBeGreaterThan(queue.announceQueuedRuns.mock.invocationCallOrder[0]);
     });
   });
@@ -460,7 +460,7 @@ describe(WorkflowService.name, () => {
       const response = await sut.createRequest(alice, dto(), true, clientGone);
 
       expect(response).toMatchObject({ status: 'waiting_for_approval', decision: 'pending_approval', next_action: 'awaiting_approval' });
-      expect(waiter.untilSettled).toHaveBeenCalledWith(response.ticket_id, 2000, clientGone);
+      expect(waiter.untilSettled).toHaveBeenCalledWith(response.ticket_id, 2000, clientGone, false);
       expect(tickets.findById).toHaveBeenCalledWith(response.ticket_id);
     });
 

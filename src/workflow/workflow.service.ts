@@ -144,7 +144,7 @@ export class WorkflowService {
 
   /** `?wait=true`: the ticket once its run has paused or ended (or WORKFLOW_TIMEOUT passed, or the client left); null if it is gone. */
   async settledTicket(ticketId: string, clientGone?: AbortSignal): Promise<TicketDto | null> {
-    await this.waiter.untilSettled(ticketId, this.config.workflow.timeoutMs, clientGone);
+    await this.waiter.untilSettled(ticketId, this.config.workflow.timeoutMs, clientGone, false);
     return this.ticketsService.findById(ticketId);
   }
 
