@@ -4,7 +4,7 @@
 // PostgreSQL; it is the test any replacement of the event-order lock must pass.
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { Client } from 'pg';
-import { EventsService } from '../src/events/events.service';
+import { EventPump } from '../src/events/event-pump';
 import { TicketEventType } from '../src/tickets/ticket-events';
 import { TicketsRepository } from '../src/tickets/tickets.repository';
 import { signInAdmin, signUp } from './support/http';
@@ -36,7 +36,7 @@ onServer('Event order under concurrent appends (e2e, PostgreSQL)', () => {
   async function appendConcurrently(ticketIds: string[], writers: number): Promise<number[]> {
     const txHost = testApp.app.get(TransactionHost);
     const repository = testApp.app.get(TicketsRepository);
-    const events = testApp.app.get(EventsService);
+    const events = testApp.app.get(EventPump);
     const written: number[] = [];
     await Promise.all(
       Array.from({ length: writers }, async (_, writer) => {
@@ -95,7 +95,7 @@ onServer('Event order under concurrent appends (e2e, PostgreSQL)', () => {
     // which PostgreSQL counts as in flight without listing it.
     const txHost = testApp.app.get(TransactionHost);
     const repository = testApp.app.get(TicketsRepository);
-    const events = testApp.app.get(EventsService);
+    const events = testApp.app.get(EventPump);
     const admin = await signInAdmin(url);
     const alice = await signUp(url);
     const { ticket_id: ticketId } = await createTicket(url, alice.token);

@@ -6,7 +6,7 @@
 // are paused while an operation is counted: their passes serve every commit of a burst at once, so they
 // are counted on their own — one catch-up pass of the projections, after the operation.
 import pg from 'pg';
-import { EventsService } from '../src/events/events.service';
+import { EventPump } from '../src/events/event-pump';
 import { TicketIndex } from '../src/llm/ticket-index.service';
 import { TrailProjections } from '../src/projections/trail-projections';
 import { signInAdmin, signUp, signUpAs, SignedIn } from './support/http';
@@ -31,7 +31,7 @@ onServer('Statement budget of the workflow (PostgreSQL)', () => {
     support = await signUpAs(testApp.url, admin.token, 'support');
     employee = await signUp(testApp.url);
     await testApp.app.get(TrailProjections).onModuleDestroy();
-    await testApp.app.get(EventsService).beforeApplicationShutdown();
+    await testApp.app.get(EventPump).beforeApplicationShutdown();
     const query = pg.Client.prototype.query;
     jest.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
       const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string })?.text;

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { TicketsModule } from '../tickets/tickets.module';
+import { EventPump } from './event-pump';
 import { EventsController } from './events.controller';
 import { EventsRepository } from './events.repository';
 import { EventsService } from './events.service';
@@ -8,7 +9,7 @@ import { EventsService } from './events.service';
 @Module({
   imports: [TicketsModule, AuthModule],
   controllers: [EventsController],
-  providers: [EventsService, EventsRepository],
-  exports: [EventsService],
+  providers: [EventPump, EventsService, EventsRepository],
+  exports: [EventsService, EventPump],
 })
 export class EventsModule {}

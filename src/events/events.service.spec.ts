@@ -9,6 +9,7 @@ import { TicketsService, Viewer } from '../tickets/tickets.service';
 import { StreamViewer } from './open-streams';
 import { Role } from '../users/role.enum';
 import { EventScope, EventsRepository, StreamableEvent } from './events.repository';
+import { EventPump } from './event-pump';
 import { EventsService } from './events.service';
 
 /**
@@ -54,6 +55,7 @@ const deferred = () => {
 
 describe(EventsService.name, () => {
   let sut: EventsService;
+  let pump: EventPump;
   let repository: FakeEventsRepository;
   let ticketsService: { assertVisible: jest.Mock };
   /** The sessions alive in the database, with their user's role now. */
@@ -85,13 +87,16 @@ describe(EventsService.name, () => {
     liveSessions = new Map();
     authService = { liveSessions: jest.fn(async (ids: string[]) => new Map(ids.filter((id) => liveSessions.has(id)).map((id) => [id, liveSessions.get(id)]))) };
     subscriptions = [];
-    sut = new EventsService(repository as unknown as EventsRepository, ticketsService as unknown as TicketsService, authService as unknown as AuthService, config, new DatabaseNotifications(config));
-    await sut.onModuleInit();
+    pump = new EventPump(repository as unknown as EventsRepository, config, new DatabaseNotifications(config));
+    sut = new EventsService(pump, repository as unknown as EventsRepository, ticketsService as unknown as TicketsService, authService as unknown as AuthService, config);
+    await pump.onModuleInit();
+    sut.onModuleInit();
   });
 
   afterEach(async () => {
     subscriptions.forEach((subscription) => subscription.unsubscribe());
-    await sut.beforeApplicationShutdown();
+    sut.beforeApplicationShutdown();
+    await pump.beforeApplicationShutdown();
     jest.useRealTimers();
     jest.restoreAllMocks();
   });
@@ -109,7 +114,7 @@ describe(EventsService.name, () => {
     repository.append(bobsTicket, { payload: { status: 'resolved', type: 'spoofed', ticket_id: 'spoofed' } });
     repository.append(alicesTicket, { type: 'comment', actorId: sam.id, payload: { body: 'On it' } });
 
-    await sut.pump();
+    await pump.pump();
 
     expect(stream.messages.slice(1)).toEqual([
       { id: '4', data: { type: 'workflow_update', ticket_id: bobsTicket.id, event_id: '4', actor_id: null, timestamp: '2025-03-01T10:00:00.000Z',
@@ -140,7 +145,7 @@ describe(EventsService.name, () => {
       const stream = open(sut.streamAll(sam, 1));
 
       repository.append(alicesTicket);
-      await sut.pump();
+      await pump.pump();
       expect(stream.ids).toEqual([]);
       reading.release();
       await settle();
@@ -155,7 +160,7 @@ describe(EventsService.name, () => {
       repository.append(alicesTicket, { staffOnly: true });
       repository.append(bobsTicket);
       repository.append(alicesTicket);
-      await sut.pump();
+      await pump.pump();
     };
     if (from !== undefined) await appendAndPump();
     const [userStream, staffStream] = [open(sut.streamAll(alice, from)), open(sut.streamAll(sam, from))];
@@ -176,7 +181,7 @@ describe(EventsService.name, () => {
     repository.append(bobsTicket);
     repository.append(alicesTicket);
 
-    await sut.pump();
+    await pump.pump();
 
     expect(ticketsService.assertVisible).toHaveBeenCalledWith(alice, alicesTicket.id);
     expect(stream.messages[0]).toMatchObject({ id: '3', data: { type: 'connected', ticket_id: alicesTicket.id } });
@@ -196,7 +201,7 @@ describe(EventsService.name, () => {
     expect(stream.messages).toHaveLength(1);
     jest.advanceTimersByTime(1);
     repository.append(alicesTicket);
-    await sut.pump();
+    await pump.pump();
     jest.advanceTimersByTime(30_000);
 
     expect(stream.messages.slice(1).map(({ id, data }) => [id, (data as { type: string }).type])).toEqual([
@@ -228,16 +233,17 @@ describe(EventsService.name, () => {
     for (let i = 0; i < 10_000; i += 1) sut.streamAll(i % 2 ? alice : sam, i % 3 ? undefined : 3).subscribe().unsubscribe();
 
     expect(sut.activeStreams).toBe(0);
-    expect(sut['published'].observed).toBe(false); // no stream is left listening to the event bus
+    expect(pump['published'].observed).toBe(false); // no stream is left listening to the event bus
     expect(jest.getTimerCount()).toBe(timers);
   });
 
   it('completes every open stream on shutdown and reads nothing more', async () => {
     const streams = [open(sut.streamAll(alice)), open(sut.streamAll(sam))];
 
-    await sut.beforeApplicationShutdown();
+    sut.beforeApplicationShutdown();
+    await pump.beforeApplicationShutdown();
     repository.append(alicesTicket);
-    await sut.pump();
+    await pump.pump();
 
     expect(streams.map((stream) => stream.completed)).toEqual([true, true]);
     expect(sut.activeStreams).toBe(0);
@@ -256,9 +262,9 @@ describe(EventsService.name, () => {
       return rows;
     });
 
-    const pumps = [sut.pump()];
+    const pumps = [pump.pump()];
     repository.append(alicesTicket); // committed after the running read began: only another round can see it
-    pumps.push(sut.pump(), sut.pump());
+    pumps.push(pump.pump(), pump.pump());
     expect(repository.readCommitted).toHaveBeenCalledTimes(1);
     reading.release();
     await Promise.all(pumps);
@@ -271,7 +277,7 @@ describe(EventsService.name, () => {
   it('reads a large backlog in batches of 500 until a short one', async () => {
     const stream = open(sut.streamAll(sam));
     for (let i = 0; i < 1000; i += 1) repository.append(bobsTicket);
-    await sut.pump();
+    await pump.pump();
     expect(repository.readCommitted.mock.calls).toEqual([[3, 500], [503, 500], [1003, 500]]);
     expect(stream.ids).toEqual(Array.from({ length: 1000 }, (_, i) => String(i + 4)));
   });
@@ -288,7 +294,7 @@ describe(EventsService.name, () => {
     });
     repository.eventWriters.mockResolvedValue(new Set(['77']));
 
-    await sut.pump();
+    await pump.pump();
     expect(stream.ids).toEqual([]);
     const replay = open(sut.streamAll(sam, 3));
     await settle();
@@ -304,7 +310,7 @@ describe(EventsService.name, () => {
     const streams = [open(sut.streamAll(sam)), open(sut.streamAll(sam)), open(sut.streamAll(alice))];
     repository.append(alicesTicket);
     const stringify = jest.spyOn(JSON, 'stringify');
-    await sut.pump();
+    await pump.pump();
     expect(streams.map((stream) => stream.ids)).toEqual([['4'], ['4'], ['4']]);
     expect(stringify).toHaveBeenCalledTimes(1);
   });
@@ -315,10 +321,10 @@ describe(EventsService.name, () => {
     repository.append(alicesTicket);
     repository.readCommitted.mockRejectedValueOnce(new Error('connection lost'));
 
-    await expect(sut.pump()).resolves.toBeUndefined();
+    await expect(pump.pump()).resolves.toBeUndefined();
     expect(warn).toHaveBeenCalledWith('Could not read new ticket events: connection lost');
     expect(stream.ids).toEqual([]);
-    await sut.pump();
+    await pump.pump();
 
     expect(stream.ids).toEqual(['4']);
   });
@@ -340,7 +346,7 @@ describe(EventsService.name, () => {
       const stream = open(sut.streamAll(sam));
       sut.onAccessChanged({ userId: sam.id, reason: 'access_changed' });
       repository.append(alicesTicket, { staffOnly: true });
-      await sut.pump();
+      await pump.pump();
       expect(stream.ids).toEqual([]);
     });
 
@@ -393,8 +399,8 @@ describe(EventsService.name, () => {
     });
 
     it('refuses a user more streams than allowed with 429, and counts a closed stream out', () => {
-      const limited = new EventsService(repository as unknown as EventsRepository, ticketsService as unknown as TicketsService, authService as unknown as AuthService,
-        { events: { ...config.events, maxStreamsPerUser: 2 } } as AppConfig, new DatabaseNotifications(config));
+      const limited = new EventsService(pump, repository as unknown as EventsRepository, ticketsService as unknown as TicketsService, authService as unknown as AuthService,
+        { events: { ...config.events, maxStreamsPerUser: 2 } } as AppConfig);
       const streams = [limited.streamAll(bob), limited.streamAll(bob)].map((stream) => stream.subscribe());
       expect(() => limited.streamAll(bob)).toThrow(expect.objectContaining({ status: 429, retryAfterSeconds: expect.any(Number) }));
       expect(() => limited.streamAll(alice)).not.toThrow();

@@ -2,7 +2,7 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { CoalescingBatch } from '../common/coalescing-batch';
-import { TICKET_CREATED, TICKET_UPDATED, TicketCreatedSignal, TicketUpdatedSignal } from '../tickets/ticket-events';
+import { TICKET_CREATED, TICKET_UPDATED, TicketCreatedSignal, TicketUpdatedSignal } from '../tickets/ticket-signals';
 import { TicketsService } from '../tickets/tickets.service';
 import { EMBEDDING_BATCH, Embedder } from './embedder.service';
 import { EmbeddingsRepository } from './embeddings.repository';

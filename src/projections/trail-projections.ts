@@ -10,7 +10,7 @@ import { ApprovalPlanProjection } from '../approvals/approval-plan-projection';
 import { AppConfig } from '../config/app-config';
 import { DatabaseNotifications } from '../database/database-notifications';
 import { SlaProjection } from '../sla/sla-projection';
-import { TICKET_EVENTS_APPENDED } from '../tickets/ticket-events';
+import { TICKET_EVENTS_APPENDED } from '../tickets/ticket-signals';
 import { TrailFollower } from '../trail/trail-follower';
 import { TrailRepository } from '../trail/trail.repository';
 

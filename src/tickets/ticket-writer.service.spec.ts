@@ -6,7 +6,7 @@ import { AfterCommit } from '../database/after-commit';
 import { TicketComment } from './ticket-comment.entity';
 import { TicketEvent } from './ticket-event.entity';
 import { REQUESTER_FAILURE_MESSAGE } from './ticket-audience';
-import { TICKET_EVENTS_APPENDED, TICKET_UPDATED } from './ticket-events';
+import { TICKET_EVENTS_APPENDED, TICKET_UPDATED } from './ticket-signals';
 import { TicketSuggestion } from './ticket-suggestion';
 import { FINAL_STATUSES } from './ticket-transitions';
 import { TicketClosedError } from './ticket-errors';

@@ -12,7 +12,8 @@ import { assertNotOwnRequest, assertResolvableByHand, assertWorkflowStatusesKept
 import { AudienceEvent, failureEvents, suggestionEvent, toStaffView } from './ticket-audience';
 import { TicketComment } from './ticket-comment.entity';
 import { StaleClaimError, TicketClosedError } from './ticket-errors';
-import { TICKET_CREATED, TICKET_EVENTS_APPENDED, TICKET_UPDATED, TicketCreatedSignal, TicketEventType, TicketUpdatedSignal } from './ticket-events';
+import { TicketEventType } from './ticket-events';
+import { TICKET_CREATED, TICKET_EVENTS_APPENDED, TICKET_UPDATED, TicketCreatedSignal, TicketUpdatedSignal } from './ticket-signals';
 import { TicketSuggestion } from './ticket-suggestion';
 import { allowedNextStatuses, canTransition, FINAL_STATUSES, NEXT_ACTION } from './ticket-transitions';
 import { TicketStatus } from './ticket.enums';
@@ -62,7 +63,7 @@ interface WriteOptions {
 export class TicketWriter {
   constructor(
     private readonly ticketsRepository: TicketsRepository,
-    private readonly events: EventEmitter2,
+    private readonly signals: EventEmitter2,
     private readonly afterCommit: AfterCommit,
     private readonly config: AppConfig,
   ) {}
@@ -77,7 +78,7 @@ export class TicketWriter {
       payload: { ...snapshot({ ...filed, planSummary: null, assigneeId: null } as Ticket), change: 'created' },
     });
     this.signalAppended();
-    this.afterCommit.run(() => this.events.emit(TICKET_CREATED, { ticketId: created.id } satisfies TicketCreatedSignal));
+    this.afterCommit.run(() => this.signals.emit(TICKET_CREATED, { ticketId: created.id } satisfies TicketCreatedSignal));
     return created;
   }
 
@@ -174,7 +175,7 @@ export class TicketWriter {
     });
     if (!updated) return null;
     this.signalAppended();
-    this.afterCommit.run(() => this.events.emit(TICKET_UPDATED, { ticketId: updated.id, status: updated.status, actorId: null } satisfies TicketUpdatedSignal));
+    this.afterCommit.run(() => this.signals.emit(TICKET_UPDATED, { ticketId: updated.id, status: updated.status, actorId: null } satisfies TicketUpdatedSignal));
     return toStaffView(updated);
   }
 
@@ -254,7 +255,7 @@ export class TicketWriter {
 
   /** Tells the event pump and the projections that rows were appended, once they are committed. */
   private signalAppended(): void {
-    this.afterCommit.run(() => this.events.emit(TICKET_EVENTS_APPENDED));
+    this.afterCommit.run(() => this.signals.emit(TICKET_EVENTS_APPENDED));
   }
 
   /** Locks a ticket a staff command acts on: never one the actor filed, and only in the statuses the command allows. */
@@ -315,7 +316,7 @@ export class TicketWriter {
       },
     ]);
     this.signalAppended();
-    this.afterCommit.run(() => this.events.emit(TICKET_UPDATED, { ticketId, status: updated.status, actorId } satisfies TicketUpdatedSignal));
+    this.afterCommit.run(() => this.signals.emit(TICKET_UPDATED, { ticketId, status: updated.status, actorId } satisfies TicketUpdatedSignal));
     return updated;
   }
 }

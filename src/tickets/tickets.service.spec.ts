@@ -12,7 +12,7 @@ import { ListTicketEventsQueryDto } from './dto/ticket-event.dto';
 import { TicketComment } from './ticket-comment.entity';
 import { decodeCursor } from './ticket-cursor';
 import { TicketEvent } from './ticket-event.entity';
-import { TICKET_CREATED, TICKET_EVENTS_APPENDED, TICKET_UPDATED } from './ticket-events';
+import { TICKET_CREATED, TICKET_EVENTS_APPENDED, TICKET_UPDATED } from './ticket-signals';
 import { REQUESTER_FAILURE_MESSAGE } from './ticket-audience';
 import { TicketSuggestion } from './ticket-suggestion';
 import { TicketWriter } from './ticket-writer.service';

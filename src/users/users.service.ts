@@ -26,7 +26,7 @@ export class UsersService {
   constructor(
     private readonly usersRepository: UsersRepository,
     private readonly passwordHasher: PasswordHasher,
-    private readonly events: EventEmitter2,
+    private readonly signals: EventEmitter2,
     private readonly afterCommit: AfterCommit,
   ) {}
 
@@ -94,7 +94,7 @@ export class UsersService {
 
   /** Tells open event streams (after commit) that a user's access shrank. */
   signalAccessChanged(signal: AccessChangedSignal): void {
-    this.afterCommit.run(() => this.events.emit(ACCESS_CHANGED, signal));
+    this.afterCommit.run(() => this.signals.emit(ACCESS_CHANGED, signal));
   }
 
   countActiveAdmins(): Promise<number> {

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuthUser } from '../auth/auth-user';
 import { AppConfig } from '../config/app-config';
 import { TicketDto } from '../tickets/dto/ticket.dto';
-import { TICKET_CREATED, TICKET_UPDATED, TicketCreatedSignal, TicketUpdatedSignal } from '../tickets/ticket-events';
+import { TICKET_CREATED, TICKET_UPDATED, TicketCreatedSignal, TicketUpdatedSignal } from '../tickets/ticket-signals';
 import { assertNotOwnRequest } from '../tickets/decision-rights';
 import { FINAL_STATUSES } from '../tickets/ticket-transitions';
 import { TicketWriter } from '../tickets/ticket-writer.service';

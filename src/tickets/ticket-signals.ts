@@ -1,0 +1,17 @@
+// In-process signals (@nestjs/event-emitter) about tickets, emitted after the transaction that caused them
+// commits: what this instance's listeners (the event pump, the projections, the workflow, the search index)
+// wake on. Not to be confused with a ticket's trail (ticket-events.ts), which is what they then read.
+export const TICKET_EVENTS_APPENDED = 'ticket.events-appended';
+export const TICKET_CREATED = 'ticket.created';
+export const TICKET_UPDATED = 'ticket.updated';
+
+export interface TicketCreatedSignal {
+  ticketId: string;
+}
+
+export interface TicketUpdatedSignal {
+  ticketId: string;
+  status: string;
+  /** Who changed it; null for the system (the workflow). */
+  actorId: string | null;
+}
