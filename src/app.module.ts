@@ -13,7 +13,7 @@ import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { LimitsModule } from './limits/limits.module';
 import { LlmModule } from './llm/llm.module';
-import { StaleVectorsCheckModule } from './llm/stale-vectors-check.module';
+import { StaleVectorsCheckModule } from './knowledge/stale-vectors-check.module';
 import { SlaModule } from './sla/sla.module';
 import { ApprovalsModule } from './approvals/approvals.module';
 import { ProjectionsModule } from './projections/projections.module';

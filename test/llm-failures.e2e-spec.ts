@@ -6,15 +6,15 @@ import { randomUUID } from 'node:crypto';
 import pgvector from 'pgvector';
 import { DataSource } from 'typeorm';
 import request from 'supertest';
-import { Reembedding } from '../src/llm/reembedding.service';
-import { EMBEDDING_MODEL, EmbeddingModel } from '../src/llm/providers/model.factory';
-import { ModelUnavailableError, RESOLUTION_MODEL, ResolutionModel } from '../src/llm/providers/resolution-model';
+import { Reembedding } from '../src/knowledge/reembedding.service';
+import { EMBEDDING_MODEL, EmbeddingModel } from '../src/models/model.factory';
+import { ModelUnavailableError, RESOLUTION_MODEL, ResolutionModel } from '../src/models/resolution-model';
 import { bootTestApp, startContext, TestApp, WITHOUT_WORKFLOW } from './support/test-app';
 import { signInAdmin, signUpAs, SignedIn } from './support/http';
 import { createTicket } from './support/tickets';
 
 /** Modules that only the server may start: the workflow queue, the event pump, sign-in and its start-up checks. */
-const APP_ONLY_MODULES = ['WorkflowModule', 'EventsModule', 'AuthModule', 'InitialAdminModule', 'StaleVectorsCheckModule'];
+const APP_ONLY_MODULES = ['WorkflowModule', 'EventsModule', 'AuthModule', 'InitialAdminModule', 'StaleVectorsCheckModule', 'LlmModule', 'ProjectionsModule'];
 
 const MANUAL = Buffer.from('# Badge readers\n\nHold the badge flat against the reader for two seconds until it beeps.\n');
 
@@ -75,9 +75,9 @@ describe('Knowledge base failures (e2e)', () => {
     expect(response.body.confidence).toBe(1);
   });
 
-  /** What `npm run kb:reembed` does (src/llm/reembed.ts) on this file's database; `inside` runs in its context before it closes. */
+  /** What `npm run kb:reembed` does (src/knowledge/reembed.ts) on this file's database; `inside` runs in its context before it closes. */
   const reembed = async (overrides: Record<string, string> = {}, inside?: (context: INestApplicationContext) => Promise<void>) => {
-    const context = await startContext({ ...testApp.env, ...overrides }, () => import('../src/llm/reembed.module').then((module) => module.ReembedModule));
+    const context = await startContext({ ...testApp.env, ...overrides }, () => import('../src/knowledge/reembed.module').then((module) => module.ReembedModule));
     try {
       await context.get(Reembedding).reembedAll();
       await inside?.(context);
@@ -151,7 +151,7 @@ describe('Knowledge base failures (e2e)', () => {
 
     await reembed({ WORKFLOW_ENABLED: 'true', MAX_CONCURRENT_WORKFLOWS: '2', ADMIN_EMAIL: 'reembed-admin@example.com' }, async (context) => {
       const modules = [...context.get(ModulesContainer).values()].map((module) => module.metatype.name);
-      expect(modules).toEqual(expect.arrayContaining(['DatabaseModule', 'LlmModule']));
+      expect(modules).toEqual(expect.arrayContaining(['DatabaseModule', 'KnowledgeModule']));
       expect(modules.filter((name) => APP_ONLY_MODULES.includes(name))).toEqual([]);
       const after = await snapshot(context.get(DataSource));
       expect(after.users).toEqual(before.users);

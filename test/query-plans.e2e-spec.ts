@@ -2,7 +2,7 @@
 // the statements the app runs, over enough rows that reading all of them costs more than using an index.
 // The timings at 100k rows are measured by `npm run bench`; this suite says why they hold.
 import { DataSource } from 'typeorm';
-import { HYBRID_SEARCH } from '../src/llm/knowledge-search.repository';
+import { HYBRID_SEARCH } from '../src/knowledge/knowledge-search.repository';
 import { TicketsRepository, TicketFilters } from '../src/tickets/tickets.repository';
 import { TicketStatus } from '../src/tickets/ticket.enums';
 import { signInAdmin } from './support/http';

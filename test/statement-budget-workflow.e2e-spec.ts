@@ -7,7 +7,7 @@
 // are counted on their own — one catch-up pass of the projections, after the operation.
 import pg from 'pg';
 import { EventPump } from '../src/events/event-pump';
-import { TicketIndex } from '../src/llm/ticket-index.service';
+import { TicketIndex } from '../src/knowledge/ticket-index.service';
 import { TrailProjections } from '../src/projections/trail-projections';
 import { signInAdmin, signUp, signUpAs, SignedIn } from './support/http';
 import { bootTestApp, TestApp } from './support/test-app';

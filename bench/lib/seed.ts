@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { seededRandom } from '../../src/common/seeded-random';
-import { embedText } from '../../src/llm/providers/offline-embeddings';
+import { embedText } from '../../src/models/offline-embeddings';
 
 const PROBLEMS = [
   'VPN disconnects every few minutes', 'Laptop will not boot after the update', 'Printer on the third floor jams',

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import pgvector from 'pgvector';
-import { embedText } from '../../src/llm/providers/offline-embeddings';
+import { embedText } from '../../src/models/offline-embeddings';
 import { BenchContext } from '../lib/context';
 import { percentile } from '../lib/load';
 import { ms, Row } from '../lib/report';

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuthUser } from '../auth/auth-user';
 import { AppConfig } from '../config/app-config';
-import { DocumentIngestion } from '../llm/document-ingestion.service';
+import { DocumentIngestion } from '../knowledge/document-ingestion.service';
 import { ListTicketsQueryDto } from '../tickets/dto/list-tickets.dto';
 import { TicketsService } from '../tickets/tickets.service';
 import { UserDto } from '../users/dto/user.dto';

@@ -6,13 +6,13 @@ import { ApiErrors } from '../common/api-errors.decorator';
 import { CursorPageQueryDto } from '../common/pagination.dto';
 import { LimitPerUser } from '../limits/user-limit.guard';
 import { Role } from '../users/role.enum';
-import { DocumentUploadInterceptor } from './document-upload.interceptor';
-import { DocumentDetailDto, DocumentListDto, IngestDocumentFieldsDto, IngestedDocumentDto } from './dto/document.dto';
+import { DocumentUploadInterceptor } from '../knowledge/document-upload.interceptor';
+import { DocumentDetailDto, DocumentListDto, IngestDocumentFieldsDto, IngestedDocumentDto } from '../knowledge/dto/document.dto';
 import { ResolutionDto } from './dto/resolution.dto';
-import { SearchQueryDto, SearchResultDto } from './dto/search.dto';
-import { DocumentIngestion } from './document-ingestion.service';
-import { DocumentsService } from './documents.service';
-import { KnowledgeSearch } from './knowledge-search.service';
+import { SearchQueryDto, SearchResultDto } from '../knowledge/dto/search.dto';
+import { DocumentIngestion } from '../knowledge/document-ingestion.service';
+import { DocumentsService } from '../knowledge/documents.service';
+import { KnowledgeSearch } from '../knowledge/knowledge-search.service';
 import { LlmService } from './llm.service';
 
 @ApiTags('llm')

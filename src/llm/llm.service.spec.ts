@@ -6,13 +6,14 @@ import { TicketSuggestion } from '../tickets/ticket-suggestion';
 import { TicketWriter } from '../tickets/ticket-writer.service';
 import { TicketsService, Viewer } from '../tickets/tickets.service';
 import { Role } from '../users/role.enum';
-import { Embedder } from './embedder.service';
-import { ChunkHit, KnowledgeSearchRepository, ResolvedTicketHit } from './knowledge-search.repository';
+import { Embedder } from '../knowledge/embedder.service';
+import { ChunkHit, KnowledgeSearchRepository, ResolvedTicketHit } from '../knowledge/knowledge-search.repository';
+import { KnowledgeSearch } from '../knowledge/knowledge-search.service';
 import { LlmService } from './llm.service';
-import { LangChainResolutionModel } from './providers/langchain-resolution-model';
-import { EmbeddingModel } from './providers/model.factory';
-import { ResolutionModel, ResolutionRequest } from './providers/resolution-model';
-import { TriageModel } from './providers/triage-model';
+import { LangChainResolutionModel } from '../models/langchain-resolution-model';
+import { EmbeddingModel } from '../models/model.factory';
+import { ResolutionModel, ResolutionRequest } from '../models/resolution-model';
+import { TriageModel } from '../models/triage-model';
 
 /** What retrieval finds: one passage, and the resolved tickets it is given. */
 class FakeKnowledgeSearchRepository {
@@ -49,10 +50,9 @@ describe(LlmService.name, () => {
   const embeddings = { name: 'fake', embeddings: { embedQuery: async () => new Array(768).fill(0.01), embedDocuments: async () => [] } } as unknown as EmbeddingModel;
   const service = (resolutionModel: ResolutionModel, extras: { tickets?: Partial<TicketsService>; writer?: Partial<TicketWriter> } = {}) =>
     new LlmService(
-      repository as unknown as KnowledgeSearchRepository,
+      new KnowledgeSearch(repository as unknown as KnowledgeSearchRepository, new Embedder(embeddings)),
       (extras.tickets ?? {}) as TicketsService,
       (extras.writer ?? {}) as TicketWriter,
-      new Embedder(embeddings),
       resolutionModel,
       {} as TriageModel,
     );

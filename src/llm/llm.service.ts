@@ -7,12 +7,10 @@ import type { TicketAudience } from '../tickets/ticket-audience';
 import { TicketWriter } from '../tickets/ticket-writer.service';
 import { TicketsService, Viewer } from '../tickets/tickets.service';
 import { ResolutionDto } from './dto/resolution.dto';
-import { Embedder } from './embedder.service';
-import { KnowledgeSearchRepository, ResolvedTicketHit } from './knowledge-search.repository';
-import { CANDIDATE_DEPTH } from './knowledge-search.service';
-import { ModelUnavailableError, Passage, RESOLUTION_MODEL, ResolutionModel } from './providers/resolution-model';
-import { TRIAGE_MODEL, TriageModel, TriageResult } from './providers/triage-model';
-import { toSearchQuery } from './search-query';
+import type { ResolvedTicketHit } from '../knowledge/knowledge-search.repository';
+import { KnowledgeSearch } from '../knowledge/knowledge-search.service';
+import { ModelUnavailableError, Passage, RESOLUTION_MODEL, ResolutionModel } from '../models/resolution-model';
+import { TRIAGE_MODEL, TriageModel, TriageResult } from '../models/triage-model';
 
 /** What retrieval found for a ticket: passages (with their fused score) and similar resolved tickets. */
 export interface RetrievedContext {
@@ -21,16 +19,17 @@ export interface RetrievedContext {
   similarTickets: Array<{ ticketId: string; resolution: string; similarity: number }>;
 }
 
+/** How many passages a plan may draw on. */
+const PASSAGES = 5;
 /** How many similar resolved tickets a plan may draw on. */
 const SIMILAR_RESOLVED_TICKETS = 3;
 
 @Injectable()
 export class LlmService {
   constructor(
-    private readonly knowledgeSearchRepository: KnowledgeSearchRepository,
+    private readonly knowledgeSearch: KnowledgeSearch,
     private readonly ticketsService: TicketsService,
     private readonly ticketWriter: TicketWriter,
-    private readonly embedder: Embedder,
     @Inject(RESOLUTION_MODEL) private readonly resolutionModel: ResolutionModel,
     @Inject(TRIAGE_MODEL) private readonly triageModel: TriageModel,
   ) {}
@@ -62,9 +61,7 @@ export class LlmService {
 
   /** The knowledge a plan may draw on: the best passages and similar resolved tickets (never the ticket itself). */
   async retrieveContext(query: string, ticketId?: string): Promise<RetrievedContext> {
-    const queryVector = await this.embedder.embedQuery(query);
-    const hits = await this.knowledgeSearchRepository.hybridSearch(queryVector, toSearchQuery(query), 5, { vector: CANDIDATE_DEPTH, text: CANDIDATE_DEPTH });
-    const similar = await this.knowledgeSearchRepository.similarResolvedTickets(queryVector, { limit: SIMILAR_RESOLVED_TICKETS, excludeTicketId: ticketId });
+    const { hits, resolved: similar } = await this.knowledgeSearch.retrieve(query, { passages: PASSAGES, resolved: SIMILAR_RESOLVED_TICKETS }, ticketId);
     return {
       passages: hits.map(({ chunkId, documentId, title, heading, page, text, score }) => ({ chunkId, documentId, title, heading, page, text, score })),
       similarTickets: similar.map((hit) => ({ ticketId: hit.ticketId, resolution: withoutOwnWords(hit), similarity: hit.similarity })),

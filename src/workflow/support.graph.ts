@@ -17,7 +17,7 @@
 import { Annotation, END, interrupt, LangGraphRunnableConfig, START, StateGraph } from '@langchain/langgraph';
 import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
 import type { RetrievedContext } from '../llm/llm.service';
-import type { TriageResult } from '../llm/providers/triage-model';
+import type { TriageResult } from '../models/triage-model';
 import type { TicketAudience } from '../tickets/ticket-audience';
 import type { TicketSuggestion } from '../tickets/ticket-suggestion';
 import { TicketStatus } from '../tickets/ticket.enums';

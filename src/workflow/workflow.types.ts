@@ -1,5 +1,5 @@
 // The shapes the workflow keeps in its graph state and run records (all plain JSON, as checkpoints store them).
-import type { TriageResult } from '../llm/providers/triage-model';
+import type { TriageResult } from '../models/triage-model';
 import type { TicketSuggestion } from '../tickets/ticket-suggestion';
 
 /** What a person sent to POST /hil, as the graph receives it when it resumes. */

@@ -1,6 +1,6 @@
 // Embeddings that need no model and no network: lexical feature hashing, for offline use and tests.
 import { Embeddings } from '@langchain/core/embeddings';
-import { porterStem, STOP_WORDS, tokenize } from '../text-processing';
+import { porterStem, STOP_WORDS, tokenize } from '../knowledge/text-processing';
 
 export const OFFLINE_EMBEDDING_DIMENSIONS = 768;
 

@@ -7,7 +7,7 @@ import { Piscina } from 'piscina';
 import { AppConfig } from '../../config/app-config';
 import { DocumentError } from '../parsers/document-error';
 import { ExpansionBudget } from '../parsers/expansion-budget';
-import { OFFLINE_EMBEDDING_DIMENSIONS } from '../providers/offline-embeddings';
+import { OFFLINE_EMBEDDING_DIMENSIONS } from '../../models/offline-embeddings';
 import type { PrepareReply, PreparedDocument } from './document-worker';
 
 /** Built, the worker is document-worker.js beside this file; from the sources (Jest), a loader that compiles the .ts one. */

@@ -8,7 +8,7 @@ import { DocumentError, DocumentErrorCode } from '../parsers/document-error';
 import { DocumentKind } from '../parsers/detect-type';
 import { ExpansionBudget } from '../parsers/expansion-budget';
 import { extractDocument } from '../parsers/extract-text';
-import { embedText, OFFLINE_EMBEDDING_DIMENSIONS } from '../providers/offline-embeddings';
+import { embedText, OFFLINE_EMBEDDING_DIMENSIONS } from '../../models/offline-embeddings';
 
 try {
   // On Linux this lowers this thread alone: with as many threads as cores but one, the event loop still

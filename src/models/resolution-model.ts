@@ -1,6 +1,6 @@
 // The seam between the Llm module and whichever model writes resolution suggestions: Gemini or Ollama
 // through LangChain, or the offline extractive composer. Chosen by LLM_PROVIDER.
-import type { TicketAudience } from '../../tickets/ticket-audience';
+import type { TicketAudience } from '../tickets/ticket-audience';
 import { ModelTimeoutError } from './model-call-limits';
 
 /** A knowledge-base passage the model may cite. */

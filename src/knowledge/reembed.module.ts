@@ -5,7 +5,7 @@ import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { LimitsModule } from '../limits/limits.module';
-import { LlmModule } from './llm.module';
+import { KnowledgeModule } from './knowledge.module';
 
 /**
  * What `npm run kb:reembed` starts: configuration, logs, the database and the knowledge base. Not the
@@ -14,6 +14,6 @@ import { LlmModule } from './llm.module';
  * the tickets service (which the knowledge base uses) emits signals; the limits and idempotency because its controllers' guards and interceptors need them.
  */
 @Module({
-  imports: [ConfigModule, LoggerModule, DatabaseModule, EventEmitterModule.forRoot(), LimitsModule, IdempotencyModule, LlmModule],
+  imports: [ConfigModule, LoggerModule, DatabaseModule, EventEmitterModule.forRoot(), LimitsModule, IdempotencyModule, KnowledgeModule],
 })
 export class ReembedModule {}

@@ -1,7 +1,7 @@
 import { GoogleGenerativeAIEmbeddings } from '@langchain/google-genai';
 import { OllamaEmbeddings } from '@langchain/ollama';
-import { AppConfig } from '../../config/app-config';
-import { validateEnvironment } from '../../config/environment';
+import { AppConfig } from '../config/app-config';
+import { validateEnvironment } from '../config/environment';
 import { LangChainResolutionModel } from './langchain-resolution-model';
 import { LangChainTriageModel } from './langchain-triage-model';
 import { createEmbeddingModel, createResolutionModel, createTriageModel } from './model.factory';

@@ -1,5 +1,5 @@
 import { Injectable, Module, OnModuleInit } from '@nestjs/common';
-import { LlmModule } from './llm.module';
+import { KnowledgeModule } from './knowledge.module';
 import { Reembedding } from './reembedding.service';
 
 /**
@@ -18,7 +18,7 @@ class StaleVectorsCheck implements OnModuleInit {
 
 /** Imported by the app only: `npm run kb:reembed` must start on stale vectors, to replace them. */
 @Module({
-  imports: [LlmModule],
+  imports: [KnowledgeModule],
   providers: [StaleVectorsCheck],
 })
 export class StaleVectorsCheckModule {}

@@ -5,7 +5,7 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { StructuredOutputParser } from '@langchain/core/output_parsers';
 import { ChatPromptTemplate } from '@langchain/core/prompts';
 import { z } from 'zod';
-import type { TicketAudience } from '../../tickets/ticket-audience';
+import type { TicketAudience } from '../tickets/ticket-audience';
 import { QUOTED_DATA_RULE, quoted, quotedAll } from './quoted-data';
 import { ResolutionDraft, ResolutionModel, ResolutionRequest, toModelUnavailable } from './resolution-model';
 import { callWithLimits, ModelCallLimits } from './model-call-limits';

@@ -4,7 +4,7 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { StructuredOutputParser } from '@langchain/core/output_parsers';
 import { ChatPromptTemplate } from '@langchain/core/prompts';
 import { z } from 'zod';
-import { TicketCategory, TicketPriority } from '../../tickets/ticket.enums';
+import { TicketCategory, TicketPriority } from '../tickets/ticket.enums';
 import { QUOTED_DATA_RULE, quoted } from './quoted-data';
 import { toModelUnavailable } from './resolution-model';
 import { hasPrivilegedWording, higherPriority, TriageModel, TriageRequest, TriageResult } from './triage-model';

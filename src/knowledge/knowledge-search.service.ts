@@ -1,10 +1,11 @@
-// GET /llm/search: the best passage of each matching document, and the tickets nearest the question.
+// Reading the knowledge base: GET /llm/search (the best passage of each matching document, and the tickets
+// nearest the question), and what the assistant retrieves for a ticket.
 import { Injectable } from '@nestjs/common';
 import { VECTOR_SEARCH_DEPTH } from '../database/database-pool';
 import { isStaff, Viewer } from '../tickets/tickets.service';
 import { SearchMode, SearchResultDto } from './dto/search.dto';
 import { Embedder } from './embedder.service';
-import { KnowledgeSearchRepository } from './knowledge-search.repository';
+import { ChunkHit, KnowledgeSearchRepository, ResolvedTicketHit } from './knowledge-search.repository';
 import { toSearchQuery } from './search-query';
 
 /** How many candidates each ranking contributes before fusion (the assistant's retrieval uses it too): what each session's vector scan returns. */
@@ -36,5 +37,13 @@ export class KnowledgeSearch {
       })),
       similar_tickets: similar.map((ticket) => ({ ticket_id: ticket.ticketId, title: ticket.title, status: ticket.status, similarity: ticket.similarity })),
     };
+  }
+
+  /** What a plan may draw on: the `passages` best passages for `query`, and the `resolved` nearest resolved tickets other than `excludeTicketId`. */
+  async retrieve(query: string, counts: { passages: number; resolved: number }, excludeTicketId?: string): Promise<{ hits: ChunkHit[]; resolved: ResolvedTicketHit[] }> {
+    const queryVector = await this.embedder.embedQuery(query);
+    const hits = await this.knowledgeSearchRepository.hybridSearch(queryVector, toSearchQuery(query), counts.passages, { vector: CANDIDATE_DEPTH, text: CANDIDATE_DEPTH });
+    const resolved = await this.knowledgeSearchRepository.similarResolvedTickets(queryVector, { limit: counts.resolved, excludeTicketId });
+    return { hits, resolved };
   }
 }

@@ -2,7 +2,7 @@
 // errors, and every vector checked against the dimensions the columns hold.
 import { BadGatewayException, Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { EMBEDDING_DIMENSIONS } from './document-chunk.entity';
-import { EMBEDDING_MODEL, EmbeddingModel } from './providers/model.factory';
+import { EMBEDDING_MODEL, EmbeddingModel } from '../models/model.factory';
 
 /** Texts per call to the embedding model; also the size of a batch of chunks or tickets stored together. */
 export const EMBEDDING_BATCH = 64;
