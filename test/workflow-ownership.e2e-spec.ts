@@ -265,8 +265,10 @@ describe('The workflow owns its state (e2e)', () => {
     });
 
     it('leaves the ticket untouched when a workflow step finds its claim superseded', async () => {
-      // The step locks the ticket under its claim in one statement: as if another claim had taken the run.
-      jest.spyOn(testApp.app.get(TicketsRepository), 'findByIdForUpdateUnderClaim').mockResolvedValueOnce(null);
+      // The step writes under its claim in one statement, or locks the ticket under it: as if another claim had taken the run.
+      const tickets = testApp.app.get(TicketsRepository);
+      jest.spyOn(tickets, 'updateAsExpectedUnderClaim').mockResolvedValueOnce(null);
+      jest.spyOn(tickets, 'findByIdForUpdateUnderClaim').mockResolvedValueOnce(null);
       const ticketId = (await fileRequest(url, alice.token, ACCESS_REQUEST).expect(201)).body.ticket_id as string;
       const queue = testApp.app.get(WorkflowQueue);
       await until(async () => (await runOf(ticketId))?.state === 'running' || (await runOf(ticketId))?.state === 'waiting', 'the run starts');

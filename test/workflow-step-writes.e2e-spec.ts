@@ -1,0 +1,72 @@
+// A workflow step's write on the real database: one compare-and-set statement when the run segment knows
+// the ticket as it stands, the locking path when a person changed it meanwhile (the event then describes
+// the ticket as it is, not as the segment remembered it), and nothing at all under a superseded claim.
+import { TicketDto } from '../src/tickets/dto/ticket.dto';
+import { StaleClaimError } from '../src/tickets/ticket-errors';
+import { TicketWriter } from '../src/tickets/ticket-writer.service';
+import { TicketPriority, TicketStatus } from '../src/tickets/ticket.enums';
+import { TicketsRepository } from '../src/tickets/tickets.repository';
+import { TicketsService } from '../src/tickets/tickets.service';
+import { signInAdmin, signUp, signUpAs, SignedIn } from './support/http';
+import { createTicket, patchTicket } from './support/tickets';
+import { bootTestApp, TestApp, WITHOUT_WORKFLOW } from './support/test-app';
+
+describe('Workflow step writes (e2e)', () => {
+  let testApp: TestApp;
+  let employee: SignedIn;
+  let support: SignedIn;
+  let writer: TicketWriter;
+  let tickets: TicketsService;
+
+  beforeAll(async () => {
+    testApp = await bootTestApp(WITHOUT_WORKFLOW);
+    const admin = await signInAdmin(testApp.url);
+    support = await signUpAs(testApp.url, admin.token, 'support');
+    employee = await signUp(testApp.url);
+    writer = testApp.app.get(TicketWriter);
+    tickets = testApp.app.get(TicketsService);
+  });
+  afterAll(() => testApp?.close());
+
+  /** A ticket whose run this test holds as a running segment would, under fence 1. */
+  async function heldTicket(): Promise<TicketDto> {
+    const { ticket_id: ticketId } = await createTicket(testApp.url, employee.token);
+    await testApp.sql(`INSERT INTO workflow_runs (ticket_id, state, queued_at, fence) VALUES ($1, 'running', now(), 1)`, [ticketId]);
+    return (await tickets.findById(ticketId))!;
+  }
+  const trail = async (ticketId: string) =>
+    testApp.sql<{ type: string; payload: Record<string, any> }>(`SELECT type, payload FROM ticket_events WHERE ticket_id = $1 ORDER BY id`, [ticketId]);
+
+  it('writes a step the segment knows the ticket for, with its event, in one statement', async () => {
+    const known = await heldTicket();
+    const statements = jest.spyOn(testApp.app.get(TicketsRepository), 'updateAsExpectedUnderClaim');
+    const written = await writer.recordWorkflowStep(known.ticket_id, { status: TicketStatus.InProgress }, { note: { step: 'start' }, claimFence: 1, known });
+    expect(statements).toHaveBeenCalledTimes(1);
+    expect(await statements.mock.results[0].value).not.toBeNull();
+    expect(written).toMatchObject({ status: 'in_progress', next_action: 'workflow_in_progress' });
+    expect((await trail(known.ticket_id)).at(-1)).toEqual({
+      type: 'workflow_update',
+      payload: expect.objectContaining({ status: 'in_progress', step: 'start', change: 'updated', changes: { status: { from: 'pending', to: 'in_progress' }, next_action: expect.any(Object) } }),
+    });
+    statements.mockRestore();
+  });
+
+  it('takes the locking path when a person changed the ticket since the segment read it, describing the ticket as it is', async () => {
+    const known = await heldTicket();
+    await patchTicket(testApp.url, support.token, known.ticket_id, { category: 'security' }).expect(200);
+    const written = await writer.recordWorkflowStep(known.ticket_id, { priority: TicketPriority.Low }, { note: { step: 'triage' }, claimFence: 1, known });
+    expect(written).toMatchObject({ priority: 'low', category: 'security' });
+    const update = (await trail(known.ticket_id)).at(-1)!;
+    // Described from the ticket as locked, not as the segment remembered it (category `access`).
+    expect(update.payload).toMatchObject({ step: 'triage', category: 'security', priority: 'low', changes: { priority: { from: 'high', to: 'low' } } });
+  });
+
+  it('writes nothing under a superseded claim, whichever path it takes', async () => {
+    const known = await heldTicket();
+    await testApp.sql(`UPDATE workflow_runs SET fence = 2 WHERE ticket_id = $1`, [known.ticket_id]);
+    const before = await trail(known.ticket_id);
+    await expect(writer.recordWorkflowStep(known.ticket_id, { status: TicketStatus.InProgress }, { note: { step: 'start' }, claimFence: 1, known })).rejects.toBeInstanceOf(StaleClaimError);
+    expect(await trail(known.ticket_id)).toEqual(before);
+    expect((await tickets.findById(known.ticket_id))!.status).toBe('pending');
+  });
+});
