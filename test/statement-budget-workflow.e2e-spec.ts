@@ -65,23 +65,23 @@ onServer('Statement budget of the workflow (PostgreSQL)', () => {
 
   let ticketId: string;
 
-  it('POST /request to waiting_for_approval: at most 27 in all; the projections’ pass after it, at most 12', async () => {
+  it('POST /request to waiting_for_approval: at most 25 in all; the projections’ pass after it, at most 12', async () => {
     const sent = await statementsOf(async () => {
       const filed = await fileRequest(testApp.url, employee.token, ACCESS_REQUEST, true).expect(201);
       expect(filed.body.status).toBe('waiting_for_approval');
       ticketId = filed.body.ticket_id;
     });
-    expect(withinBudget(sent, 27)).toEqual(sent);
+    expect(withinBudget(sent, 25)).toEqual(sent);
     const pass = await statementsOf(() => testApp.caughtUp(), false);
     expect(withinBudget(pass, 12)).toEqual(pass);
   });
 
-  it('POST /hil approval to resolved: at most 27 in all; the projections’ pass after it, at most 9', async () => {
+  it('POST /hil approval to resolved: at most 25 in all; the projections’ pass after it, at most 9', async () => {
     const sent = await statementsOf(async () => {
       const approved = await respond(testApp.url, support.token, ticketId, { approval: true, comments: 'Granted' }, true).expect(200);
       expect(approved.body.status).toBe('resolved');
     });
-    expect(withinBudget(sent, 27)).toEqual(sent);
+    expect(withinBudget(sent, 25)).toEqual(sent);
     const pass = await statementsOf(() => testApp.caughtUp(), false);
     expect(withinBudget(pass, 9)).toEqual(pass);
   });

@@ -5,8 +5,16 @@ export const TICKET_EVENTS_APPENDED = 'ticket.events-appended';
 export const TICKET_CREATED = 'ticket.created';
 export const TICKET_UPDATED = 'ticket.updated';
 
+/** What a ticket says about itself, as its commit wrote it (what the search index embeds). */
+export interface TicketText {
+  title: string;
+  description: string;
+  resolution: string | null;
+}
+
 export interface TicketCreatedSignal {
   ticketId: string;
+  text: TicketText;
 }
 
 export interface TicketUpdatedSignal {
@@ -14,4 +22,5 @@ export interface TicketUpdatedSignal {
   status: string;
   /** Who changed it; null for the system (the workflow). */
   actorId: string | null;
+  text: TicketText;
 }

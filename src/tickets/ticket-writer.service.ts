@@ -13,7 +13,7 @@ import { AudienceEvent, failureEvents, suggestionEvent, toStaffView } from './ti
 import { TicketComment } from './ticket-comment.entity';
 import { StaleClaimError, TicketClosedError } from './ticket-errors';
 import { TicketEventType } from './ticket-events';
-import { TICKET_CREATED, TICKET_EVENTS_APPENDED, TICKET_UPDATED, TicketCreatedSignal, TicketUpdatedSignal } from './ticket-signals';
+import { TICKET_CREATED, TICKET_EVENTS_APPENDED, TICKET_UPDATED, TicketCreatedSignal, TicketText, TicketUpdatedSignal } from './ticket-signals';
 import { TicketSuggestion } from './ticket-suggestion';
 import { allowedNextStatuses, canTransition, FINAL_STATUSES, NEXT_ACTION } from './ticket-transitions';
 import { TicketStatus } from './ticket.enums';
@@ -78,7 +78,7 @@ export class TicketWriter {
       payload: { ...snapshot({ ...filed, planSummary: null, assigneeId: null } as Ticket), change: 'created' },
     });
     this.signalAppended();
-    this.afterCommit.run(() => this.signals.emit(TICKET_CREATED, { ticketId: created.id } satisfies TicketCreatedSignal));
+    this.afterCommit.run(() => this.signals.emit(TICKET_CREATED, { ticketId: created.id, text: textOf(created) } satisfies TicketCreatedSignal));
     return created;
   }
 
@@ -175,7 +175,7 @@ export class TicketWriter {
     });
     if (!updated) return null;
     this.signalAppended();
-    this.afterCommit.run(() => this.signals.emit(TICKET_UPDATED, { ticketId: updated.id, status: updated.status, actorId: null } satisfies TicketUpdatedSignal));
+    this.afterCommit.run(() => this.signals.emit(TICKET_UPDATED, { ticketId: updated.id, status: updated.status, actorId: null, text: textOf(updated) } satisfies TicketUpdatedSignal));
     return toStaffView(updated);
   }
 
@@ -316,7 +316,7 @@ export class TicketWriter {
       },
     ]);
     this.signalAppended();
-    this.afterCommit.run(() => this.signals.emit(TICKET_UPDATED, { ticketId, status: updated.status, actorId } satisfies TicketUpdatedSignal));
+    this.afterCommit.run(() => this.signals.emit(TICKET_UPDATED, { ticketId, status: updated.status, actorId, text: textOf(updated) } satisfies TicketUpdatedSignal));
     return updated;
   }
 }
@@ -332,6 +332,10 @@ export function snapshot(ticket: Ticket): Record<string, unknown> {
     category: ticket.category,
     assignee_id: ticket.assigneeId,
   };
+}
+
+function textOf(ticket: Ticket): TicketText {
+  return { title: ticket.title, description: ticket.description, resolution: ticket.resolution };
 }
 
 /** The fields a change may touch, from the staff view of a ticket. */

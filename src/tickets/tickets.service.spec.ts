@@ -140,7 +140,7 @@ describe(TicketsService.name, () => {
       });
       expect(repository.rows.events).toEqual([expect.objectContaining({ ticketId: created.ticket_id, type: 'workflow_update' })]);
       expect(heardOf(TICKET_EVENTS_APPENDED)).toEqual([appended(1)]);
-      expect(heardOf(TICKET_CREATED)).toEqual([{ signal: TICKET_CREATED, value: { ticketId: created.ticket_id }, afterCommit: true, recordedEvents: 1 }]);
+      expect(heardOf(TICKET_CREATED)).toEqual([{ signal: TICKET_CREATED, value: { ticketId: created.ticket_id, text: { title: 'Admin access', description: 'For the CRM', resolution: null } }, afterCommit: true, recordedEvents: 1 }]);
     });
 
     it.each([

@@ -51,19 +51,21 @@ export class RunWaiter implements OnModuleInit {
   /**
    * The run once it is no longer queued or running, or as it is when `limitMs` pass or `signal` aborts. A
    * caller that only waits (`needsRun` false) is not given the run when this instance's own signal says it
-   * settled: it is not read again.
+   * settled: it is not read again. A caller that has just queued the run (`queuedNow`) does not have it
+   * read first: the wait starts at once (a run that settled before it would be found by the next look).
    */
-  async untilSettled(ticketId: string, limitMs: number, signal?: AbortSignal, needsRun = true): Promise<WorkflowRun | null> {
+  async untilSettled(ticketId: string, limitMs: number, signal?: AbortSignal, options: { needsRun?: boolean; queuedNow?: boolean } = {}): Promise<WorkflowRun | null> {
+    const { needsRun = true, queuedNow = false } = options;
     // Inside a transaction (an Idempotency-Key's), a wait would hold it — on the embedded database, its only
     // connection — while the run needs the database to move, and could not see a run it queued: it looks once.
     if (this.txHost.isTransactionActive()) return this.workflowRepository.findRun(ticketId);
     const deadline = Date.now() + limitMs;
     this.waits += 1;
     try {
-      for (;;) {
-        const run = await this.workflowRepository.findRun(ticketId);
+      for (let look = 0; ; look += 1) {
+        const run = look === 0 && queuedNow ? null : await this.workflowRepository.findRun(ticketId);
         const left = deadline - Date.now();
-        if (!isBusy(run) || left <= 0 || signal?.aborted) return run;
+        if (!(look === 0 && queuedNow) && (!isBusy(run) || left <= 0 || signal?.aborted)) return run;
         if ((await this.nextWake(ticketId, Math.min(COARSE_POLL_MS, left), signal)) && !needsRun) return null;
       }
     } finally {

@@ -350,7 +350,7 @@ describe(WorkflowService.name, () => {
 
       await expect(sut.respond(sam, ticket.ticket_id, hil({ approval: true }), true, clientGone)).resolves.toEqual({
         ticket_id: ticket.ticket_id, decision: 'resolved', plan_summary: 'Grant software access', status: 'resolved', next_action: 'none' });
-      expect(waiter.untilSettled).toHaveBeenCalledWith(ticket.ticket_id, 2000, clientGone, false);
+      expect(waiter.untilSettled).toHaveBeenCalledWith(ticket.ticket_id, 2000, clientGone, { needsRun: false, queuedNow: true });
       expect(waiter.untilSettled.mock.invocationCallOrder[0]).toBeGreaterThan(queue.announceQueuedRuns.mock.invocationCallOrder[0]);
     });
   });
@@ -460,7 +460,7 @@ describe(WorkflowService.name, () => {
       const response = await sut.createRequest(alice, dto(), true, clientGone);
 
       expect(response).toMatchObject({ status: 'waiting_for_approval', decision: 'pending_approval', next_action: 'awaiting_approval' });
-      expect(waiter.untilSettled).toHaveBeenCalledWith(response.ticket_id, 2000, clientGone, false);
+      expect(waiter.untilSettled).toHaveBeenCalledWith(response.ticket_id, 2000, clientGone, { needsRun: false, queuedNow: true });
       expect(tickets.findById).toHaveBeenCalledWith(response.ticket_id);
     });
 
@@ -486,17 +486,19 @@ describe(WorkflowService.name, () => {
     });
   });
 
+  const text = { title: 'Printer jam', description: 'Tray 2 jams', resolution: null };
+
   describe('onTicketCreated', () => {
     it('queues the run of a ticket filed by any endpoint', async () => {
       const ticketId = randomUUID();
-      await sut.onTicketCreated({ ticketId });
+      await sut.onTicketCreated({ ticketId, text });
       expect(repository.enqueue).toHaveBeenCalledWith(ticketId);
       expect(queue.announceQueuedRuns).toHaveBeenCalledTimes(1);
     });
 
     it('queues nothing when WORKFLOW is disabled', async () => {
       sut = build(configWith(false));
-      await sut.onTicketCreated({ ticketId: randomUUID() });
+      await sut.onTicketCreated({ ticketId: randomUUID(), text });
       expect(repository.enqueue).not.toHaveBeenCalled();
       expect(queue.announceQueuedRuns).not.toHaveBeenCalled();
     });
@@ -506,7 +508,7 @@ describe(WorkflowService.name, () => {
       const ticketId = randomUUID();
       repository.enqueue.mockRejectedValueOnce(new Error('database down'));
 
-      await expect(sut.onTicketCreated({ ticketId })).resolves.toBeUndefined();
+      await expect(sut.onTicketCreated({ ticketId, text })).resolves.toBeUndefined();
 
       expect(warn).toHaveBeenCalledWith(`Could not queue the workflow of ticket ${ticketId}: Error: database down`);
       warn.mockRestore();
@@ -526,7 +528,7 @@ describe(WorkflowService.name, () => {
       async (status) => {
         const ticketId = runIn('waiting');
 
-        await sut.onTicketUpdated({ ticketId, status, actorId: sam.id });
+        await sut.onTicketUpdated({ ticketId, status, actorId: sam.id, text });
 
         expect(queue.closeRun).toHaveBeenCalledWith(ticketId, status, sam.id);
       },
@@ -534,13 +536,13 @@ describe(WorkflowService.name, () => {
 
     it('ends a queued run too when a person closes its ticket', async () => {
       const ticketId = runIn('queued');
-      await sut.onTicketUpdated({ ticketId, status: TicketStatus.Denied, actorId: ada.id });
+      await sut.onTicketUpdated({ ticketId, status: TicketStatus.Denied, actorId: ada.id, text });
       expect(queue.closeRun).toHaveBeenCalledWith(ticketId, TicketStatus.Denied, ada.id);
     });
 
     it('leaves the workflow alone when the workflow itself (no actor) closed the ticket', async () => {
       const ticketId = runIn('waiting');
-      await sut.onTicketUpdated({ ticketId, status: TicketStatus.Resolved, actorId: null });
+      await sut.onTicketUpdated({ ticketId, status: TicketStatus.Resolved, actorId: null, text });
       expect(repository.findRun).not.toHaveBeenCalled();
       nothingEnded();
     });
@@ -549,7 +551,7 @@ describe(WorkflowService.name, () => {
       'leaves the workflow alone when a person moves the ticket to %s, which is not final',
       async (status) => {
         const ticketId = runIn('waiting');
-        await sut.onTicketUpdated({ ticketId, status, actorId: sam.id });
+        await sut.onTicketUpdated({ ticketId, status, actorId: sam.id, text });
         expect(repository.findRun).not.toHaveBeenCalled();
         nothingEnded();
       },
@@ -557,13 +559,13 @@ describe(WorkflowService.name, () => {
 
     it.each<RunState>(['running', 'done'])('leaves a %s run alone: it ends by itself', async (state) => {
       const ticketId = runIn(state);
-      await sut.onTicketUpdated({ ticketId, status: TicketStatus.Resolved, actorId: sam.id });
+      await sut.onTicketUpdated({ ticketId, status: TicketStatus.Resolved, actorId: sam.id, text });
       expect(repository.findRun).toHaveBeenCalledWith(ticketId);
       nothingEnded();
     });
 
     it('does nothing for a ticket that has no run', async () => {
-      await sut.onTicketUpdated({ ticketId: randomUUID(), status: TicketStatus.Resolved, actorId: sam.id });
+      await sut.onTicketUpdated({ ticketId: randomUUID(), status: TicketStatus.Resolved, actorId: sam.id, text });
       nothingEnded();
     });
 
@@ -572,7 +574,7 @@ describe(WorkflowService.name, () => {
       const ticketId = runIn('waiting');
       queue.closeRun.mockRejectedValueOnce(new Error('checkpoint store down'));
 
-      await expect(sut.onTicketUpdated({ ticketId, status: TicketStatus.Denied, actorId: sam.id })).resolves.toBeUndefined();
+      await expect(sut.onTicketUpdated({ ticketId, status: TicketStatus.Denied, actorId: sam.id, text })).resolves.toBeUndefined();
 
       expect(warn).toHaveBeenCalledWith(`Could not end the workflow of closed ticket ${ticketId}: Error: checkpoint store down`);
       warn.mockRestore();

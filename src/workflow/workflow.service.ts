@@ -58,7 +58,7 @@ export class WorkflowService {
     if (!this.config.workflow.enabled) return mapWorkflowResponse(ticket);
     this.markQueuedByRequest(ticket.ticket_id);
     const queued = await this.enqueue(ticket.ticket_id);
-    if (wait) return this.settledResponse(ticket.ticket_id, clientGone);
+    if (wait) return this.settledResponse(ticket.ticket_id, clientGone, true);
     return { ...mapWorkflowResponse(ticket), next_action: queued ? 'queued' : 'workflow_starting' };
   }
 
@@ -80,7 +80,7 @@ export class WorkflowService {
     if (dto.plan_hash !== undefined && response.kind !== 'approval') throw new BadRequestException('plan_hash belongs to an approval; this ticket waits for an answer');
     const updated = await this.commands.recordHumanResponse(ticketId, response, dto.plan_hash?.toLowerCase());
     this.queue.announceQueuedRuns();
-    return wait ? this.settledResponse(ticketId, clientGone) : mapWorkflowResponse(updated);
+    return wait ? this.settledResponse(ticketId, clientGone, true) : mapWorkflowResponse(updated);
   }
 
   /** Support asks the requester on a ticket people work on; the answer through POST /hil resumes the assistant. */
@@ -143,13 +143,14 @@ export class WorkflowService {
   }
 
   /** `?wait=true`: the ticket once its run has paused or ended (or WORKFLOW_TIMEOUT passed, or the client left); null if it is gone. */
-  async settledTicket(ticketId: string, clientGone?: AbortSignal): Promise<TicketDto | null> {
-    await this.waiter.untilSettled(ticketId, this.config.workflow.timeoutMs, clientGone, false);
+  async settledTicket(ticketId: string, clientGone?: AbortSignal, queuedNow = false): Promise<TicketDto | null> {
+    await this.waiter.untilSettled(ticketId, this.config.workflow.timeoutMs, clientGone, { needsRun: false, queuedNow });
     return this.ticketsService.findById(ticketId);
   }
 
-  private async settledResponse(ticketId: string, clientGone?: AbortSignal): Promise<WorkflowResponseDto> {
-    const ticket = await this.settledTicket(ticketId, clientGone);
+  /** `queuedNow`: the caller has just queued the run. */
+  private async settledResponse(ticketId: string, clientGone?: AbortSignal, queuedNow = false): Promise<WorkflowResponseDto> {
+    const ticket = await this.settledTicket(ticketId, clientGone, queuedNow);
     if (!ticket) throw new Error(`Ticket ${ticketId} vanished`);
     return mapWorkflowResponse(ticket);
   }
