@@ -158,8 +158,9 @@ describe('Workflow operations (e2e)', () => {
     expect(await settledRun(ticketId, 'done')).toMatchObject({ state: 'done', resume: null, pending: null });
   });
 
-  it('runs at most MAX_CONCURRENT_WORKFLOWS at once and loses none of 30 simultaneous requests', async () => {
-    await useEnv({ MAX_CONCURRENT_WORKFLOWS: '5' });
+  it('runs at most MAX_CONCURRENT_WORKFLOWS at once and loses none of 30 simultaneous requests, each slot taken again as a run ends', async () => {
+    // No safety poll to lean on: a run's end must look at the queue itself while runs wait for a slot.
+    await useEnv({ MAX_CONCURRENT_WORKFLOWS: '5', WORKFLOW_POLL_MS: '60000' });
     const [{ now: startedAt }] = await testApp.sql<{ now: Date }>(`SELECT now()`);
     let sampling = true;
     const seen: number[] = [];
@@ -181,7 +182,8 @@ describe('Workflow operations (e2e)', () => {
       const ids = responses.map((response) => response.body.ticket_id as string);
       expect(new Set(ids).size).toBe(30);
 
-      const finals = await Promise.all(ids.map((id) => waitForStatus(testApp.url, alice.token, id, ['waiting_for_approval', 'escalated', 'error', 'resolved'])));
+      // A deadline only a stalled queue reaches (it would wait for the 60 s poll between rounds of five).
+      const finals = await Promise.all(ids.map((id) => waitForStatus(testApp.url, alice.token, id, ['waiting_for_approval', 'escalated', 'error', 'resolved'], 50_000)));
       expect(finals.map((ticket) => ticket.status)).toEqual(bodies.map((body) => (body === ACCESS_REQUEST ? 'waiting_for_approval' : 'escalated')));
 
       // A run's record is closed just after its ticket's last change.
