@@ -290,6 +290,10 @@ describe('Idempotency-Key (e2e)', () => {
       expect(waitedInTransaction.filter(Boolean)).toEqual([]);
       release();
       await waitForStatus(url, alice.token, ticketId, ['waiting_for_approval']);
+      // The ticket shows waiting_for_approval a moment before its run records the pause: wait for the run.
+      for (let tries = 0; tries < 600 && (await testApp.sql(`SELECT state FROM workflow_runs WHERE ticket_id = $1`, [ticketId]))[0]?.state !== 'waiting'; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       const approved = await post(support.token, `/hil/${ticketId}`, key, { approval: true }).expect(200);
       expect(approved.headers['idempotent-replayed']).toBeUndefined();
       expect(approved.body.decision).toBe('approved');

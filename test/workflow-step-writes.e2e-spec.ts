@@ -1,6 +1,8 @@
 // A workflow step's write on the real database: one compare-and-set statement when the run segment knows
 // the ticket as it stands, the locking path when a person changed it meanwhile (the event then describes
 // the ticket as it is, not as the segment remembered it), and nothing at all under a superseded claim.
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { EmbeddingsRepository } from '../src/knowledge/embeddings.repository';
 import { TicketDto } from '../src/tickets/dto/ticket.dto';
 import { StaleClaimError } from '../src/tickets/ticket-errors';
 import { TicketWriter } from '../src/tickets/ticket-writer.service';
@@ -68,5 +70,30 @@ describe('Workflow step writes (e2e)', () => {
     await expect(writer.recordWorkflowStep(known.ticket_id, { status: TicketStatus.InProgress }, { note: { step: 'start' }, claimFence: 1, known })).rejects.toBeInstanceOf(StaleClaimError);
     expect(await trail(known.ticket_id)).toEqual(before);
     expect((await tickets.findById(known.ticket_id))!.status).toBe('pending');
+  });
+
+  const onServer = process.env.TEST_DATABASE_URL ? it : it.skip;
+  onServer('holds a ticket without standing in the way of an insert that points at it (its vector): no wait, so no deadlock with the search index', async () => {
+    const { ticket_id: ticketId } = await createTicket(testApp.url, employee.token);
+    const txHost = testApp.app.get(TransactionHost);
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holder = txHost.withTransaction(async () => {
+      await writer.lockTicket(ticketId);
+      locked();
+      await released;
+    });
+    await isLocked;
+    try {
+      const stored = testApp.app.get(EmbeddingsRepository).upsertTicketEmbeddings([{ ticketId, embedding: new Array(768).fill(0.01) }], 'test-model');
+      // A deadline only a blocked insert reaches; a FOR UPDATE lock on the ticket blocks it until the holder ends.
+      const outcome = await Promise.race([stored.then(() => 'stored'), new Promise((resolve) => setTimeout(() => resolve('blocked'), 10_000))]);
+      expect(outcome).toBe('stored');
+    } finally {
+      release();
+      await holder;
+    }
   });
 });

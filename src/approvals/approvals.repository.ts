@@ -123,7 +123,7 @@ export class ApprovalsRepository extends TransactionalRepository {
     const [row] = await this.manager.query<ApprovalRow[]>(
       `SELECT ${COLUMNS} FROM approvals a JOIN tickets t ON t.id = a.ticket_id
         WHERE a.state = 'pending' AND a.next_timer_at <= clock_timestamp()
-        ORDER BY a.next_timer_at LIMIT 1 FOR UPDATE OF t SKIP LOCKED`,
+        ORDER BY a.next_timer_at LIMIT 1 FOR NO KEY UPDATE OF t SKIP LOCKED`,
     );
     if (!row) return null;
     // Read again now that the ticket is ours: a decision committed just before may have settled it.

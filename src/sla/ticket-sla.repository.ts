@@ -62,7 +62,7 @@ export class TicketSlaRepository extends TransactionalRepository {
               coalesce((SELECT json_agg(s) FROM ticket_slas s WHERE s.ticket_id = t.id), '[]'::json) AS stored,
               (SELECT row_to_json(p) FROM sla_policies p WHERE p.is_current AND p.is_default) AS policy,
               (SELECT row_to_json(c) FROM sla_calendars c JOIN sla_policies p ON p.calendar_id = c.id WHERE p.is_current AND p.is_default) AS calendar
-       FROM tickets t WHERE t.id = $1${lock ? ' FOR UPDATE OF t' : ''}`,
+       FROM tickets t WHERE t.id = $1${lock ? ' FOR NO KEY UPDATE OF t' : ''}`,
       [ticketId],
     );
     if (!row) return null;

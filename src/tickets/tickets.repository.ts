@@ -95,7 +95,7 @@ export class TicketsRepository extends TransactionalRepository {
       .addSelect('run.state', 'run_state')
       .addSelect(`run.pending->>'kind'`, 'run_pending_kind')
       .where('ticket.id = :id', { id })
-      .setLock('pessimistic_write', undefined, ['ticket'])
+      .setLock('for_no_key_update', undefined, ['ticket'])
       .getRawAndEntities<{ run_state: string | null; run_pending_kind: string | null }>();
     const ticket = entities[0];
     if (!ticket) return null;
@@ -112,13 +112,18 @@ export class TicketsRepository extends TransactionalRepository {
       .createQueryBuilder(Ticket, 'ticket')
       .innerJoin('workflow_runs', 'run', `run.ticket_id = ticket.id AND run.state = 'running' AND run.fence = :fence`, { fence })
       .where('ticket.id = :id', { id })
-      .setLock('pessimistic_write', undefined, ['ticket', 'run'])
+      .setLock('for_no_key_update', undefined, ['ticket', 'run'])
       .getOne();
   }
 
-  /** Reads the ticket and locks its row until the transaction ends: changes to one ticket are serial. */
+  /**
+   * Reads the ticket and locks its row until the transaction ends: changes to one ticket are serial. Every
+   * ticket lock is FOR NO KEY UPDATE: exclusive among the ticket's writers, but not in the way of the key
+   * share an insert referencing the ticket takes (its events, comments, vector), so a writer holding one
+   * ticket never waits on, or deadlocks with, another transaction's insert that merely points at it.
+   */
   findByIdForUpdate(id: string): Promise<Ticket | null> {
-    return this.manager.createQueryBuilder(Ticket, 'ticket').where('ticket.id = :id', { id }).setLock('pessimistic_write').getOne();
+    return this.manager.createQueryBuilder(Ticket, 'ticket').where('ticket.id = :id', { id }).setLock('for_no_key_update').getOne();
   }
 
   async findIdsAfter(afterId: string | null, limit: number): Promise<string[]> {
@@ -157,7 +162,7 @@ export class TicketsRepository extends TransactionalRepository {
          SELECT ticket.id FROM tickets AS ticket JOIN workflow_runs AS run ON run.ticket_id = ticket.id
           WHERE ticket.id = $1 AND run.state = 'running' AND run.fence = $2
             AND ticket.status = $3 AND ticket.updated_at = $4
-            FOR UPDATE OF ticket, run
+            FOR NO KEY UPDATE OF ticket, run
        ), updated AS (
          UPDATE tickets SET ${assignments.join(', ')}, "updated_at" = CURRENT_TIMESTAMP FROM claimed WHERE tickets.id = claimed.id
          RETURNING ${this.selectedColumns('tickets')}
