@@ -10,6 +10,7 @@ import { EventPump } from '../src/events/event-pump';
 import { TicketIndex } from '../src/knowledge/ticket-index.service';
 import { TrailProjections } from '../src/projections/trail-projections';
 import { signInAdmin, signUp, signUpAs, SignedIn } from './support/http';
+import { withinBudget } from './support/statement-budget';
 import { bootTestApp, TestApp } from './support/test-app';
 import { ACCESS_REQUEST, fileRequest, respond } from './support/workflow';
 
@@ -86,8 +87,3 @@ onServer('Statement budget of the workflow (PostgreSQL)', () => {
     expect(withinBudget(pass, 9)).toEqual(pass);
   });
 });
-
-/** The statements if they fit the budget; else the first `budget` of them and the count, so that a failure shows what was sent. */
-function withinBudget(sent: string[], budget: number): string[] {
-  return sent.length <= budget ? sent : [...sent.slice(0, budget), `… ${sent.length} in all`];
-}

@@ -8,6 +8,7 @@ import pg from 'pg';
 import request from 'supertest';
 import { signInAdmin, signUp, signUpAs, SignedIn } from './support/http';
 import { NEW_TICKET } from './support/tickets';
+import { withinBudget } from './support/statement-budget';
 import { bootTestApp, TestApp } from './support/test-app';
 
 const onServer = process.env.TEST_DATABASE_URL ? describe : describe.skip;
@@ -78,8 +79,3 @@ onServer('Statement budget (PostgreSQL)', () => {
     expect(withinBudget(sent, 6)).toEqual(sent);
   });
 });
-
-/** The statements if they fit the budget; else the first `budget` of them, so that a failure lists what was sent. */
-function withinBudget(sent: string[], budget: number): string[] {
-  return sent.length <= budget ? sent : sent.slice(0, budget);
-}

@@ -3,15 +3,11 @@ import { Injectable } from '@nestjs/common';
 import pgvector from 'pgvector';
 import { VECTOR_SEARCH_DEPTH } from '../database/database-pool';
 import { TransactionalRepository } from '../database/transactional.repository';
+import type { Passage } from '../models/resolution-model';
 import { TicketStatus } from '../tickets/ticket.enums';
 
-export interface ChunkHit {
-  chunkId: string;
-  documentId: string;
-  title: string;
-  heading: string | null;
-  page: number | null;
-  text: string;
+/** A passage the search found, with its fused score. */
+export interface ChunkHit extends Passage {
   score: number;
 }
 

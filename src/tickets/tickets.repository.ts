@@ -43,33 +43,42 @@ const SORT_COLUMNS: Record<string, { column: string; cast: string }> = {
   sla_due: { column: `coalesce(ticket.sla_due_at, 'infinity'::timestamptz)`, cast: 'timestamptz' },
 };
 
-type TicketEventRow = { id: string; ticket_id: string; type: string; actor_id: string | null; staff_only: boolean; payload: Record<string, unknown>; created_at: Date };
+/**
+ * The one way event rows are inserted — alone or inside a larger statement — from `rows`, a FROM item named
+ * `event` with ticket_id, type, actor_id, staff_only and payload. Events are appended without ordering
+ * commits: event readers hold back at a gap in the ids until its writers have ended (see CommitFrontier).
+ * That relies on what this statement does in this order: it locks ticket_events (as any INSERT does, when
+ * it is planned), takes the transaction's id (pg_current_xact_id, in a subquery evaluated before the rows),
+ * and only then draws the event ids. Changes to one ticket are serialised by its row lock, so a ticket's own
+ * events also commit in id order.
+ */
+function appendEventsFrom(rows: string, orderBy?: string): string {
+  return `INSERT INTO ticket_events (ticket_id, type, actor_id, staff_only, payload)
+    SELECT event.ticket_id, event.type, event.actor_id, event.staff_only, event.payload
+      FROM (SELECT pg_current_xact_id() AS xid OFFSET 0) AS writer, ${rows}
+     WHERE writer.xid IS NOT NULL${orderBy ? ` ORDER BY ${orderBy}` : ''}`;
+}
+
+/** One event, of the ticket the statement's `source` row names, from parameters `$first`…`$first+3`. */
+function eventOf(source: string, first: number): string {
+  const [type, actor, staffOnly, payload] = [0, 1, 2, 3].map((offset) => `$${first + offset}`);
+  return `(SELECT ${source}.id AS ticket_id, ${type}::varchar AS type, ${actor}::uuid AS actor_id, ${staffOnly}::boolean AS staff_only, ${payload}::jsonb AS payload FROM ${source}) AS event`;
+}
 
 @Injectable()
 export class TicketsRepository extends TransactionalRepository {
   /**
    * Files a ticket with the event that opens its trail, in one statement and no transaction block (both
-   * rows or neither). The event is appended as appendEvent does, after the ticket's row.
+   * rows or neither).
    */
   async insertTicketWithEvent(ticket: Partial<Ticket>, event: Omit<NewTicketEvent, 'ticketId'>): Promise<Ticket> {
-    const metadata = this.manager.connection.getMetadata(Ticket);
     const parameters: unknown[] = [event.type, event.actorId, event.staffOnly, JSON.stringify(event.payload)];
-    const columns = Object.entries(ticket)
-      .filter(([, value]) => value !== undefined)
-      .map(([property, value]) => {
-        const column = metadata.findColumnWithPropertyPath(property)!;
-        parameters.push(this.manager.connection.driver.preparePersistentValue(value, column));
-        return `"${column.databaseName}"`;
-      });
+    const fields = this.fieldParameters(ticket, parameters);
     const [row] = await this.manager.query<Array<Record<string, unknown>>>(
       `WITH created AS (
-         INSERT INTO tickets (${columns.join(', ')}) VALUES (${columns.map((_, index) => `$${index + 5}`).join(', ')})
+         INSERT INTO tickets (${fields.map((field) => field.column).join(', ')}) VALUES (${fields.map((field) => field.parameter).join(', ')})
          RETURNING ${this.selectedColumns()}
-       ), appended AS (
-         INSERT INTO ticket_events (ticket_id, type, actor_id, staff_only, payload)
-         SELECT created.id, $1, $2, $3, $4::jsonb FROM created, (SELECT pg_current_xact_id() AS xid OFFSET 0) AS writer WHERE writer.xid IS NOT NULL
-         RETURNING id
-       )
+       ), appended AS (${appendEventsFrom(eventOf('created', 1))} RETURNING id)
        SELECT created.* FROM created WHERE EXISTS (SELECT 1 FROM appended)`,
       parameters,
     );
@@ -141,7 +150,7 @@ export class TicketsRepository extends TransactionalRepository {
    * In one statement, without a transaction block: changes the ticket and appends `event` — only if the
    * ticket is still as `expected` (its status and its last change, stored to the millisecond) and
    * the workflow run holds it under `fence`; both rows are locked first, the ticket's then the run's, as
-   * every writer takes them. Null, with nothing written, otherwise. The event is appended as appendEvent does.
+   * every writer takes them. Null, with nothing written, otherwise.
    */
   async updateAsExpectedUnderClaim(
     id: string,
@@ -150,13 +159,8 @@ export class TicketsRepository extends TransactionalRepository {
     changes: Partial<Ticket>,
     event: Omit<NewTicketEvent, 'ticketId'>,
   ): Promise<Ticket | null> {
-    const metadata = this.manager.connection.getMetadata(Ticket);
     const parameters: unknown[] = [id, fence, expected.status, expected.updatedAt, event.type, event.actorId, event.staffOnly, JSON.stringify(event.payload)];
-    const assignments = Object.entries(changes).map(([property, value]) => {
-      const column = metadata.findColumnWithPropertyPath(property)!;
-      parameters.push(this.manager.connection.driver.preparePersistentValue(value, column));
-      return `"${column.databaseName}" = $${parameters.length}`;
-    });
+    const assignments = this.fieldParameters(changes, parameters).map((field) => `${field.column} = ${field.parameter}`);
     const rows = await this.manager.query<Array<Record<string, unknown>>>(
       `WITH claimed AS (
          SELECT ticket.id FROM tickets AS ticket JOIN workflow_runs AS run ON run.ticket_id = ticket.id
@@ -166,11 +170,7 @@ export class TicketsRepository extends TransactionalRepository {
        ), updated AS (
          UPDATE tickets SET ${assignments.join(', ')}, "updated_at" = CURRENT_TIMESTAMP FROM claimed WHERE tickets.id = claimed.id
          RETURNING ${this.selectedColumns('tickets')}
-       ), appended AS (
-         INSERT INTO ticket_events (ticket_id, type, actor_id, staff_only, payload)
-         SELECT updated.id, $5, $6, $7, $8::jsonb FROM updated, (SELECT pg_current_xact_id() AS xid OFFSET 0) AS writer WHERE writer.xid IS NOT NULL
-         RETURNING id
-       )
+       ), appended AS (${appendEventsFrom(eventOf('updated', 5))} RETURNING id)
        SELECT updated.* FROM updated WHERE EXISTS (SELECT 1 FROM appended)`,
       parameters,
     );
@@ -192,6 +192,18 @@ export class TicketsRepository extends TransactionalRepository {
     const [row] = raw as Array<Record<string, unknown>>;
     if (!row) throw new EntityNotFoundError(Ticket, { id });
     return this.hydrate(row);
+  }
+
+  /** The columns of `fields` (a ticket's properties) with their parameters, each value pushed to `parameters` as the driver stores it. */
+  private fieldParameters(fields: Partial<Ticket>, parameters: unknown[]): Array<{ column: string; parameter: string }> {
+    const metadata = this.manager.connection.getMetadata(Ticket);
+    return Object.entries(fields)
+      .filter(([, value]) => value !== undefined)
+      .map(([property, value]) => {
+        const column = metadata.findColumnWithPropertyPath(property)!;
+        parameters.push(this.manager.connection.driver.preparePersistentValue(value, column));
+        return { column: `"${column.databaseName}"`, parameter: `$${parameters.length}` };
+      });
   }
 
   /** The columns a read of a ticket selects, for a RETURNING clause. */
@@ -282,41 +294,20 @@ export class TicketsRepository extends TransactionalRepository {
     return [comments, total];
   }
 
-  /**
-   * Appends an event in the caller's transaction, without ordering commits: event readers hold back at a gap
-   * in the ids until its writers have ended (see CommitFrontier). That relies on what this statement does
-   * in this order: it locks ticket_events (as any INSERT does, when it is planned), takes the transaction's
-   * id (pg_current_xact_id, in a subquery evaluated before the row), and only then draws the event id.
-   * Changes to one ticket are serialised by its row lock, so a ticket's own events also commit in id order.
-   */
-  async appendEvent(event: NewTicketEvent): Promise<TicketEvent> {
-    const [row] = await this.manager.query<TicketEventRow[]>(
-      `INSERT INTO ticket_events (ticket_id, type, actor_id, staff_only, payload)
-       SELECT $1, $2, $3, $4, $5::jsonb FROM (SELECT pg_current_xact_id() AS xid OFFSET 0) AS writer WHERE writer.xid IS NOT NULL
-       RETURNING id, ticket_id, type, actor_id, staff_only, payload, created_at`,
-      [event.ticketId, event.type, event.actorId, event.staffOnly, JSON.stringify(event.payload)],
-    );
-    return this.manager.create(TicketEvent, {
-      id: String(row.id),
-      ticketId: row.ticket_id,
-      type: row.type,
-      actorId: row.actor_id,
-      staffOnly: row.staff_only,
-      payload: row.payload,
-      createdAt: row.created_at,
-    });
+  /** Appends an event in the caller's transaction (see appendEventsFrom); its id. */
+  async appendEvent(event: NewTicketEvent): Promise<Pick<TicketEvent, 'id'>> {
+    const [id] = await this.appendEvents([event]);
+    return { id };
   }
 
-  /** Appends several events in one statement, in the order given, as appendEvent appends one. */
-  async appendEvents(events: NewTicketEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    await this.manager.query(
-      `INSERT INTO ticket_events (ticket_id, type, actor_id, staff_only, payload)
-       SELECT event.ticket_id, event.type, event.actor_id, event.staff_only, event.payload
-         FROM (SELECT pg_current_xact_id() AS xid OFFSET 0) AS writer,
-              unnest($1::uuid[], $2::text[], $3::uuid[], $4::boolean[], $5::jsonb[]) WITH ORDINALITY AS event (ticket_id, type, actor_id, staff_only, payload, position)
-        WHERE writer.xid IS NOT NULL
-        ORDER BY event.position`,
+  /** Appends several events in one statement, in the order given; their ids, in that order. */
+  async appendEvents(events: NewTicketEvent[]): Promise<string[]> {
+    if (events.length === 0) return [];
+    const rows = await this.manager.query<Array<{ id: string }>>(
+      `${appendEventsFrom(
+        `unnest($1::uuid[], $2::text[], $3::uuid[], $4::boolean[], $5::jsonb[]) WITH ORDINALITY AS event (ticket_id, type, actor_id, staff_only, payload, position)`,
+        'event.position',
+      )} RETURNING id`,
       [
         events.map((event) => event.ticketId),
         events.map((event) => event.type),
@@ -325,6 +316,7 @@ export class TicketsRepository extends TransactionalRepository {
         events.map((event) => JSON.stringify(event.payload)),
       ],
     );
+    return rows.map((row) => String(row.id));
   }
 
   /** Whether the ticket's last approval decision (a person's, or an expiry that denied) was a denial. */

@@ -6,7 +6,7 @@
 // readers use, narrowed to the transactions writing ticket events.
 //
 // Why that is enough: every writer takes its transaction id before it draws an event id (see
-// TicketsRepository.appendEvent) and holds a lock on ticket_events from before it draws the id until it
+// appendEventsFrom in tickets.repository.ts) and holds a lock on ticket_events from before it draws the id until it
 // ends. So when a read sees event M but not some id k < M, k was drawn before M was, its writer has a
 // transaction id and was in progress at the read's snapshot. Once none of the writers in flight at that
 // read is still running, every id up to M is final: committed and visible to the next read, or never.

@@ -62,11 +62,13 @@ export class RunWaiter implements OnModuleInit {
     const deadline = Date.now() + limitMs;
     this.waits += 1;
     try {
-      for (let look = 0; ; look += 1) {
-        const run = look === 0 && queuedNow ? null : await this.workflowRepository.findRun(ticketId);
+      // undefined: not read yet (a run queued just now is known to be busy).
+      let run = queuedNow ? undefined : await this.workflowRepository.findRun(ticketId);
+      for (;;) {
         const left = deadline - Date.now();
-        if (!(look === 0 && queuedNow) && (!isBusy(run) || left <= 0 || signal?.aborted)) return run;
+        if (run !== undefined && (!isBusy(run) || left <= 0 || signal?.aborted)) return run;
         if ((await this.nextWake(ticketId, Math.min(COARSE_POLL_MS, left), signal)) && !needsRun) return null;
+        run = await this.workflowRepository.findRun(ticketId);
       }
     } finally {
       this.waits -= 1;
