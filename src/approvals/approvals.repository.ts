@@ -61,13 +61,32 @@ export class ApprovalsRepository extends TransactionalRepository {
     return row ?? null;
   }
 
-  /** The newest request raised for one pause of the run. */
-  async findLatestFor(ticketId: string, pendingId: string): Promise<ApprovalRow | null> {
-    const [row] = await this.manager.query<ApprovalRow[]>(
-      `SELECT ${COLUMNS} FROM approvals a WHERE a.ticket_id = $1 AND a.pending_id = $2 ORDER BY a.requested_at DESC, (a.state = 'pending') DESC LIMIT 1`,
-      [ticketId, pendingId],
+  /**
+   * Settles the latest request raised for the pause `pendingId` — if it is still pending, for the plan
+   * `planHash` (when given) and, for an expiry (`onlyIfDue`), due by the database's clock — in one
+   * statement. The request as it was before (null if none was raised), and whether this call settled it.
+   */
+  async settleLatestFor(
+    ticketId: string,
+    pendingId: string,
+    decision: { state: Exclude<ApprovalState, 'pending'>; decidedBy: string | null; onlyIfDue: boolean; planHash: string | null },
+  ): Promise<{ request: ApprovalRow; settled: boolean } | null> {
+    const [row] = await this.manager.query<Array<ApprovalRow & { settled: boolean }>>(
+      `WITH latest AS (
+         SELECT ${COLUMNS} FROM approvals a WHERE a.ticket_id = $1 AND a.pending_id = $2 ORDER BY a.requested_at DESC, (a.state = 'pending') DESC LIMIT 1
+       ), settled AS (
+         UPDATE approvals SET state = $3, decided_at = clock_timestamp(), decided_by = $4, next_timer_at = NULL
+           FROM latest
+          WHERE approvals.id = latest.id AND approvals.state = 'pending'
+            AND (NOT $5 OR approvals.due_at <= clock_timestamp()) AND ($6::text IS NULL OR approvals.plan_hash = $6)
+         RETURNING approvals.id
+       )
+       SELECT latest.*, EXISTS (SELECT 1 FROM settled) AS settled FROM latest`,
+      [ticketId, pendingId, decision.state, decision.decidedBy, decision.onlyIfDue, decision.planHash],
     );
-    return row ?? null;
+    if (!row) return null;
+    const { settled, ...request } = row;
+    return { request, settled };
   }
 
   async insert(approval: NewApproval): Promise<ApprovalRow> {

@@ -36,8 +36,13 @@ const decision = (overrides: Partial<ApprovalDecision> = {}): ApprovalDecision =
 function build(latest: ApprovalRow | null, settles = true, ticket: Record<string, unknown> | null = null) {
   const settled: unknown[][] = [];
   const repository = {
-    findLatestFor: async () => latest,
-    settle: async (...args: unknown[]) => (settled.push(args), settles),
+    // The statement's conditions: the latest request, still pending, for the plan given (when given).
+    settleLatestFor: async (_ticketId: string, _pendingId: string, given: { state: string; decidedBy: string | null; onlyIfDue: boolean; planHash: string | null }) => {
+      if (!latest) return null;
+      const applies = settles && latest.state === 'pending' && (given.planHash === null || given.planHash === latest.plan_hash);
+      if (applies) settled.push([latest.id, given.state, given.decidedBy, given.onlyIfDue]);
+      return { request: latest, settled: applies };
+    },
   };
   const policy = { policy_id: 'p1', version: 3, approvals: { ...defaultApprovalSettings(), request_types: { password_reset: { due: 'PT1H', reminders: [], on_expiry: 'approve', low_risk: true } } } };
   const slaPoliciesRepository = { findDefaultPolicy: async () => policy };
@@ -79,9 +84,9 @@ describe(ApprovalsService.name, () => {
       const { sut: unchanged, settled } = build(request({ plan_hash: current }), true, ticket);
       await unchanged.settle('t1', decision(), current);
       expect(settled).toHaveLength(1);
-      const { sut: changed, settled: none } = build(request({ plan_hash: current }), true, { ...ticket, priority: 'critical' });
+      // Refused after the statement settled it: the throw rolls the caller's transaction back.
+      const { sut: changed } = build(request({ plan_hash: current }), true, { ...ticket, priority: 'critical' });
       await expect(changed.settle('t1', decision(), current)).rejects.toThrow(/The plan changed since approval request a1 was raised/);
-      expect(none).toEqual([]);
     });
 
     it('refuses with 409 when the compare-and-set finds it settled a moment ago', async () => {

@@ -65,9 +65,17 @@ export class ApprovalsService {
    * expiry, another approver) or its plan is not the one the approver read.
    */
   async settle(ticketId: string, decision: ApprovalDecision, planHashRead: string | undefined, locked?: TicketDto): Promise<void> {
-    const request = await this.approvalsRepository.findLatestFor(ticketId, decision.pendingId);
+    const state = decision.expired ? 'expired' : decision.approval ? 'approved' : 'denied';
+    // Checked and settled in one statement; a refusal below throws, which rolls the caller's transaction back.
+    const latest = await this.approvalsRepository.settleLatestFor(ticketId, decision.pendingId, {
+      state,
+      decidedBy: decision.responderId,
+      onlyIfDue: decision.expired,
+      planHash: planHashRead ?? null,
+    });
     // Paused before approvals had requests (an upgrade): nothing to settle.
-    if (!request) return;
+    if (!latest) return;
+    const { request, settled } = latest;
     if (request.state !== 'pending') {
       throw new ApprovalSettledError(`This approval request was ${request.state}${request.decided_at ? ` at ${new Date(request.decided_at).toISOString()}` : ''}: nothing was changed`);
     }
@@ -83,10 +91,7 @@ export class ApprovalsService {
         `The plan changed since approval request ${request.id} was raised: a request for the current plan is being raised; read it (GET /api/v1/approvals) in a moment and decide again`,
       );
     }
-    const state = decision.expired ? 'expired' : decision.approval ? 'approved' : 'denied';
-    if (!(await this.approvalsRepository.settle(request.id, state, decision.responderId, decision.expired))) {
-      throw new ApprovalSettledError('This approval request was settled a moment ago: nothing was changed');
-    }
+    if (!settled) throw new ApprovalSettledError('This approval request was settled a moment ago: nothing was changed');
   }
 
   /** GET /approvals: what waits for a decision (`mine`: for the viewer), oldest first, with time left. */
