@@ -2,13 +2,26 @@
 // graph's state), the checkpoint row and COMMIT: seventeen round trips for one save, on the pool every
 // request shares; a task's pending writes likewise as BEGIN, one INSERT per write and COMMIT. This saver
 // writes the same rows with the same statements' semantics in one statement each (a single statement is
-// atomic, so no transaction block is needed). Reading is the library's own.
+// atomic, so no transaction block is needed). Reading is the library's own, but a run segment reads its
+// thread's latest checkpoint once: LangGraph reads it for the state the engine inspects and again when the
+// invocation starts, with nothing written between.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { RunnableConfig } from '@langchain/core/runnables';
-import { WRITES_IDX_MAP, type ChannelVersions, type Checkpoint, type CheckpointMetadata, type PendingWrite } from '@langchain/langgraph-checkpoint';
+import {
+  copyCheckpoint,
+  WRITES_IDX_MAP,
+  type ChannelVersions,
+  type Checkpoint,
+  type CheckpointMetadata,
+  type CheckpointTuple,
+  type PendingWrite,
+} from '@langchain/langgraph-checkpoint';
 import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
 import pg from 'pg';
 
 export class BatchedPostgresSaver extends PostgresSaver {
+  /** Inside `readingOnce`: a thread's latest checkpoint as last read, kept for the next read if nothing is written first. */
+  private readonly lastRead = new AsyncLocalStorage<Map<string, CheckpointTuple | undefined>>();
   private readonly putSql: string;
   private readonly putWritesSql: { upsert: string; insert: string };
 
@@ -40,8 +53,33 @@ export class BatchedPostgresSaver extends PostgresSaver {
     };
   }
 
+  /**
+   * Runs `work` — one run segment, which alone writes its thread under its claim — so that a read of a
+   * thread's latest checkpoint that follows another, with no write between, is served from the first.
+   */
+  readingOnce<T>(work: () => Promise<T>): Promise<T> {
+    return this.lastRead.run(new Map(), work);
+  }
+
+  override async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
+    const reads = this.lastRead.getStore();
+    const { thread_id: threadId, checkpoint_ns: checkpointNs = '', checkpoint_id: checkpointId } = (config.configurable ?? {}) as Record<string, string | undefined>;
+    if (!reads || checkpointId !== undefined) return super.getTuple(config);
+    const key = `${threadId}\u0000${checkpointNs}`;
+    if (reads.has(key)) {
+      const kept = reads.get(key);
+      reads.delete(key);
+      return kept;
+    }
+    const tuple = await super.getTuple(config);
+    // A copy: the state LangGraph builds from a tuple applies pending writes to its checkpoint in place.
+    reads.set(key, tuple && { ...tuple, checkpoint: copyCheckpoint(tuple.checkpoint), metadata: tuple.metadata && { ...tuple.metadata }, pendingWrites: tuple.pendingWrites && [...tuple.pendingWrites] });
+    return tuple;
+  }
+
   override async put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata, newVersions: ChannelVersions): Promise<RunnableConfig> {
     if (config.configurable === undefined) throw new Error('Missing "configurable" field in "config" param');
+    this.lastRead.getStore()?.clear();
     const { thread_id: threadId, checkpoint_ns: checkpointNs = '', checkpoint_id: parentId } = config.configurable as Record<string, string | undefined>;
     const [blobs, serializedMetadata] = await Promise.all([
       this._dumpBlobs(threadId!, checkpointNs, checkpoint.channel_values, newVersions),
@@ -64,6 +102,7 @@ export class BatchedPostgresSaver extends PostgresSaver {
 
   override async putWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string): Promise<void> {
     const { thread_id: threadId, checkpoint_ns: checkpointNs, checkpoint_id: checkpointId } = (config.configurable ?? {}) as Record<string, string>;
+    this.lastRead.getStore()?.clear();
     const dumped = await this._dumpWrites(threadId, checkpointNs, checkpointId, taskId, writes);
     const upsert = writes.every(([channel]) => channel in WRITES_IDX_MAP);
     // One statement cannot upsert the same row twice (two writes of one special channel): the library's loop can.

@@ -3,11 +3,11 @@
 // database (schema `langgraph`), through the same connection pool as everything else.
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { Command, INTERRUPT, isInterrupted, StateSnapshot } from '@langchain/langgraph';
-import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
 import { BatchedPostgresSaver } from './batched-postgres-saver';
 import type pg from 'pg';
 import { DATABASE_POOL } from '../database/database-pool';
 import { LlmService } from '../llm/llm.service';
+import type { TicketDto } from '../tickets/dto/ticket.dto';
 import { FINAL_STATUSES } from '../tickets/ticket-transitions';
 import { TicketStatus } from '../tickets/ticket.enums';
 import { TicketsService } from '../tickets/tickets.service';
@@ -23,6 +23,8 @@ export interface SegmentResult {
   /** What the paused run now waits for. */
   pending: PendingRequest | null;
   summary: WorkflowSummary | null;
+  /** The ticket as the segment last read or wrote it; null when it found none. */
+  ticket: TicketDto | null;
 }
 
 /** One run segment: its claim, its abort signal, and the context its graph steps share (the ticket as last read or written). */
@@ -40,7 +42,7 @@ const RESPONSE_KIND = { answer: 'question', approval: 'approval' } as const;
 
 @Injectable()
 export class WorkflowEngine implements OnModuleInit {
-  private readonly checkpointer: PostgresSaver;
+  private readonly checkpointer: BatchedPostgresSaver;
   private readonly graph: SupportGraph;
 
   constructor(
@@ -78,18 +80,22 @@ export class WorkflowEngine implements OnModuleInit {
    * applied, the decision is never lost. Other segments have no human input to lose and idempotent steps,
    * so they checkpoint once, when they pause or end ("exit"): after a crash such a segment simply runs again.
    */
-  async runSegment(claim: ClaimedRun, signal: AbortSignal): Promise<SegmentResult> {
+  runSegment(claim: ClaimedRun, signal: AbortSignal): Promise<SegmentResult> {
+    return this.checkpointer.readingOnce(() => this.runSegmentReadingOnce(claim, signal));
+  }
+
+  private async runSegmentReadingOnce(claim: ClaimedRun, signal: AbortSignal): Promise<SegmentResult> {
     const response = claim.resume;
     // Read once per segment, fresh (a person may have changed it while the run waited); the steps pass it on.
     const ticket = await this.ticketsService.findById(claim.ticketId);
-    if (!ticket || isClosed(ticket.status)) return { outcome: 'finished', pending: null, summary: null };
+    if (!ticket || isClosed(ticket.status)) return { outcome: 'finished', pending: null, summary: null, ticket };
     const segment: Segment = { claim, signal, context: { ticket } };
     const state = await this.graph.getState(threadOf(claim));
     const unapplied = response && !(state.values as SupportStateValues).responses?.some((applied) => applied.id === response.id) ? response : null;
-    if (!unapplied && pendingInterrupts(state).length > 0) return segmentResult(pointOf(state));
+    if (!unapplied && pendingInterrupts(state).length > 0) return segmentResult(pointOf(state), ticket);
     // The invocation's output is where the run now stands: no second read of its checkpoint.
     const output = unapplied ? await this.apply(segment, state, unapplied) : await this.advance(segment, state);
-    return segmentResult(pointAfter(output));
+    return segmentResult(pointAfter(output), segment.context.ticket ?? ticket);
   }
 
   /** The ticket's status if a person closed it (or it failed), else null. */
@@ -177,9 +183,10 @@ function pointAfter(output: SegmentOutput): RunPoint {
   return { values: output, waiting: waiting as RunPoint['waiting'] };
 }
 
-function segmentResult(point: RunPoint | null): SegmentResult {
+function segmentResult(point: RunPoint | null, ticket: TicketDto): SegmentResult {
   const waiting = point?.waiting;
   return {
+    ticket,
     outcome: waiting ? 'paused' : 'finished',
     pending: waiting ? { ...waiting.value, id: waiting.id, source: 'workflow' } : null,
     summary: summarize(point),
