@@ -7,6 +7,7 @@ import { OnEvent } from '@nestjs/event-emitter';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { DatabaseNotifications } from '../database/database-notifications';
+import type { TicketDto } from '../tickets/dto/ticket.dto';
 import { WorkflowRun } from './workflow-run.entity';
 import { WorkflowRepository } from './workflow.repository';
 
@@ -16,6 +17,14 @@ export interface RunSettledSignal {
   ticketId: string;
   /** True when the segment that ended left the run waiting or done (false: unknown, or queued again). */
   settled: boolean;
+  /** The ticket as that segment left it (its last read or write), when it settled the run. */
+  ticket?: TicketDto;
+}
+
+/** Where a wait ended: the run as last read, or this instance's own word that it settled. */
+interface WaitEnd {
+  run?: WorkflowRun | null;
+  settledHere?: RunSettledSignal;
 }
 
 /** How often a waiter looks at the database for a run that another instance may have settled. */
@@ -27,7 +36,7 @@ export function isBusy(run: WorkflowRun | null): boolean {
 
 @Injectable()
 export class RunWaiter implements OnModuleInit {
-  private readonly wakers = new Map<string, Set<(settled?: boolean) => void>>();
+  private readonly wakers = new Map<string, Set<(settled?: RunSettledSignal) => void>>();
   private waits = 0;
 
   constructor(
@@ -48,26 +57,37 @@ export class RunWaiter implements OnModuleInit {
     return this.waits;
   }
 
+  /** The run once it is no longer queued or running, or as it is when `limitMs` pass or `signal` aborts. */
+  async untilSettled(ticketId: string, limitMs: number, signal?: AbortSignal): Promise<WorkflowRun | null> {
+    const end = await this.wait(ticketId, limitMs, signal, { needsRun: true, queuedNow: false });
+    return end.run ?? null;
+  }
+
   /**
-   * The run once it is no longer queued or running, or as it is when `limitMs` pass or `signal` aborts. A
-   * caller that only waits (`needsRun` false) is not given the run when this instance's own signal says it
-   * settled: it is not read again. A caller that has just queued the run (`queuedNow`) does not have it
-   * read first: the wait starts at once (a run that settled before it would be found by the next look).
+   * For a caller that only waits (`?wait=true`): the ticket as the segment that settled the run left it,
+   * when this instance's own signal says so — nothing is read again; undefined otherwise (the caller reads
+   * it). A caller that has just queued the run (`queuedNow`) does not have it read first: the wait starts at
+   * once (a run that settled before it would be found by the next look).
    */
-  async untilSettled(ticketId: string, limitMs: number, signal?: AbortSignal, options: { needsRun?: boolean; queuedNow?: boolean } = {}): Promise<WorkflowRun | null> {
-    const { needsRun = true, queuedNow = false } = options;
+  async untilSettledTicket(ticketId: string, limitMs: number, signal?: AbortSignal, queuedNow = false): Promise<TicketDto | undefined> {
+    const end = await this.wait(ticketId, limitMs, signal, { needsRun: false, queuedNow });
+    return end.settledHere?.ticket;
+  }
+
+  private async wait(ticketId: string, limitMs: number, signal: AbortSignal | undefined, options: { needsRun: boolean; queuedNow: boolean }): Promise<WaitEnd> {
     // Inside a transaction (an Idempotency-Key's), a wait would hold it — on the embedded database, its only
     // connection — while the run needs the database to move, and could not see a run it queued: it looks once.
-    if (this.txHost.isTransactionActive()) return this.workflowRepository.findRun(ticketId);
+    if (this.txHost.isTransactionActive()) return { run: await this.workflowRepository.findRun(ticketId) };
     const deadline = Date.now() + limitMs;
     this.waits += 1;
     try {
       // undefined: not read yet (a run queued just now is known to be busy).
-      let run = queuedNow ? undefined : await this.workflowRepository.findRun(ticketId);
+      let run = options.queuedNow ? undefined : await this.workflowRepository.findRun(ticketId);
       for (;;) {
         const left = deadline - Date.now();
-        if (run !== undefined && (!isBusy(run) || left <= 0 || signal?.aborted)) return run;
-        if ((await this.nextWake(ticketId, Math.min(COARSE_POLL_MS, left), signal)) && !needsRun) return null;
+        if (run !== undefined && (!isBusy(run) || left <= 0 || signal?.aborted)) return { run };
+        const settledHere = await this.nextWake(ticketId, Math.min(COARSE_POLL_MS, left), signal);
+        if (settledHere && !options.needsRun) return { settledHere };
         run = await this.workflowRepository.findRun(ticketId);
       }
     } finally {
@@ -76,24 +96,24 @@ export class RunWaiter implements OnModuleInit {
   }
 
   @OnEvent(RUN_SETTLED)
-  wake({ ticketId, settled }: RunSettledSignal): void {
-    this.wakers.get(ticketId)?.forEach((wake) => wake(settled));
+  wake(settled: RunSettledSignal): void {
+    this.wakers.get(settled.ticketId)?.forEach((wake) => wake(settled));
   }
 
-  /** Resolves at the next wake-up: true when this instance's signal said the run settled. */
-  private nextWake(ticketId: string, ms: number, signal?: AbortSignal): Promise<boolean> {
+  /** Resolves at the next wake-up: with this instance's signal when it said the run settled, else null. */
+  private nextWake(ticketId: string, ms: number, signal?: AbortSignal): Promise<RunSettledSignal | null> {
     return new Promise((resolve) => {
-      const wakers = this.wakers.get(ticketId) ?? new Set<(settled?: boolean) => void>();
+      const wakers = this.wakers.get(ticketId) ?? new Set<(settled?: RunSettledSignal) => void>();
       this.wakers.set(ticketId, wakers);
-      const done = (settled = false) => {
+      const done = (woken?: RunSettledSignal) => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', aborted);
         wakers.delete(done);
         if (wakers.size === 0) this.wakers.delete(ticketId);
-        resolve(settled);
+        resolve(woken?.settled ? woken : null);
       };
       const aborted = () => done();
-      const timer = setTimeout(done, ms);
+      const timer = setTimeout(() => done(), ms);
       signal?.addEventListener('abort', aborted);
       wakers.add(done);
     });

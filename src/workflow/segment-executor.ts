@@ -15,6 +15,10 @@ import { ClaimedRun, WorkflowRepository } from './workflow.repository';
 /** A run claimed this many times without pausing or ending keeps killing its process: it is stopped. */
 const MAX_ATTEMPTS = 3;
 
+/** How a segment ended, for those waiting for its run: whether it settled it, and the ticket as it left it. */
+export type SegmentEnd = Omit<RunSettledSignal, 'ticketId'>;
+const UNSETTLED: SegmentEnd = { settled: false };
+
 /** Why a segment is aborted at shutdown: its run goes back to the queue instead of failing. */
 export class ShutdownAbort extends Error {}
 
@@ -31,26 +35,26 @@ export class SegmentExecutor {
     private readonly notifications: DatabaseNotifications,
   ) {}
 
-  /** Runs the segment and ends it; true when it left the run waiting for a person or done (false: failed, handed back, or unknown). */
-  async execute(claim: ClaimedRun, abort: AbortController): Promise<boolean> {
+  /** Runs the segment and ends it; settled when it left the run waiting for a person or done (not: failed, handed back, or unknown). */
+  async execute(claim: ClaimedRun, abort: AbortController): Promise<SegmentEnd> {
     const { timeoutMs } = this.config.workflow;
     const timer = setTimeout(() => abort.abort(new Error(`The workflow took longer than WORKFLOW_TIMEOUT (${timeoutMs / 1000} s) and was stopped`)), timeoutMs);
     let result: SegmentResult;
     try {
       if (claim.attempts > MAX_ATTEMPTS) {
         await this.fail(claim, `The workflow was interrupted ${MAX_ATTEMPTS} times by a server stop and was given up; support will take over`);
-        return false;
+        return UNSETTLED;
       }
       result = await this.engine.runSegment(claim, abort.signal);
     } catch (error) {
       // At shutdown the run is handed back to the queue, not failed: the next start resumes it.
-      if (abort.signal.reason instanceof ShutdownAbort) return false;
+      if (abort.signal.reason instanceof ShutdownAbort) return UNSETTLED;
       if (error instanceof TicketClosedError) {
-        result = { outcome: 'finished', pending: null, summary: null };
+        result = { outcome: 'finished', pending: null, summary: null, ticket: null };
       } else {
         const message = abort.signal.aborted ? String((abort.signal.reason as Error).message) : errorMessage(error);
         await this.fail(claim, message, error);
-        return false;
+        return UNSETTLED;
       }
     } finally {
       clearTimeout(timer);
@@ -60,12 +64,15 @@ export class SegmentExecutor {
       if (!(await this.commands.finishSegment(claim, result.pending, summary))) throw new StaleClaimError(claim.ticketId);
       // Closed by a person while this segment ran: the close found the run busy, so it is ended here.
       const closedAs = result.outcome === 'paused' ? await this.engine.closedStatus(claim.ticketId) : null;
-      if (closedAs) await this.closeRun(claim.ticketId, closedAs, null);
-      return true;
+      if (closedAs) {
+        await this.closeRun(claim.ticketId, closedAs, null);
+        return { settled: true };
+      }
+      return { settled: true, ticket: result.ticket ?? undefined };
     } catch (error) {
       // A stale claim writes nothing; otherwise the lease lapses and another look at the queue picks the run up.
       this.logger.warn(`Could not finish the run of ticket ${claim.ticketId}: ${errorMessage(error)}`);
-      return false;
+      return UNSETTLED;
     }
   }
 
@@ -73,12 +80,12 @@ export class SegmentExecutor {
   async closeRun(ticketId: string, status: string, actorId: string | null): Promise<void> {
     await this.engine.close(ticketId, status, actorId);
     await this.workflowRepository.markDone(ticketId, await this.engine.describe(ticketId));
-    this.announceSettled(ticketId, true);
+    this.announceSettled(ticketId, { settled: true });
   }
 
-  /** A segment ended (`settled`: the run waits for a person or is done): `?wait=true` requests for its ticket, here or on another instance, answer now. */
-  announceSettled(ticketId: string, settled: boolean): void {
-    this.signals.emit(RUN_SETTLED, { ticketId, settled } satisfies RunSettledSignal);
+  /** A segment ended (settled: the run waits for a person or is done): `?wait=true` requests for its ticket, here or on another instance, answer now. */
+  announceSettled(ticketId: string, end: SegmentEnd): void {
+    this.signals.emit(RUN_SETTLED, { ticketId, ...end } satisfies RunSettledSignal);
     this.notifications.notify('workflow_settled', ticketId);
   }
 

@@ -185,10 +185,10 @@ export class WorkflowQueue implements OnApplicationBootstrap, BeforeApplicationS
     const abort = new AbortController();
     const done = this.segmentExecutor
       .execute(claim, abort)
-      .catch(() => false)
-      .then((settled) => {
+      .catch(() => ({ settled: false }))
+      .then((end) => {
         this.executingRuns.remove(claim.ticketId);
-        this.segmentExecutor.announceSettled(claim.ticketId, settled);
+        this.segmentExecutor.announceSettled(claim.ticketId, end);
         if (this.runsMayWait) this.claimQueuedRuns();
       });
     this.executingRuns.add({ claim, done, abort });

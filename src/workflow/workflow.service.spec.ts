@@ -78,6 +78,9 @@ class FakeRunWaiter {
     if (next) this.repository.put(ticketId, next.state, next.pending ?? null);
     return this.repository.findRun(ticketId);
   });
+
+  /** As if another instance settled the run: no ticket from a segment of this one. */
+  untilSettledTicket = jest.fn(async (_ticketId: string, _limitMs: number, _signal?: AbortSignal, _queuedNow?: boolean): Promise<TicketDto | undefined> => undefined);
 }
 
 const person = (role: Role, employeeId: string): AuthUser =>
@@ -158,7 +161,7 @@ describe(WorkflowService.name, () => {
       expect(commands.recordHumanResponse).toHaveBeenCalledWith(ticket.ticket_id, {
         id: expect.any(String), pending_id: pending.id, source: 'workflow', kind: 'approval', answer: null, approval: true,
         comments: 'Granted for 30 days', responder_id: sam.id, responder_employee_id: 'EMP100', responded_at: expect.any(String),
-      }, undefined);
+      }, undefined, expect.objectContaining({ ticket_id: ticket.ticket_id, status: 'waiting_for_approval' }));
       expect(queue.announceQueuedRuns).toHaveBeenCalledTimes(1);
       expect(queue.announceQueuedRuns.mock.invocationCallOrder[0]).toBeGreaterThan(commands.recordHumanResponse.mock.invocationCallOrder[0]);
       expect(waiter.untilSettled).not.toHaveBeenCalled();
@@ -195,7 +198,7 @@ describe(WorkflowService.name, () => {
 
         expect(commands.recordHumanResponse).toHaveBeenCalledWith(ticket.ticket_id, expect.objectContaining({
           pending_id: pending.id, source, kind: 'answer', answer: 'Since Monday, error 809', approval: null, comments: null,
-          responder_id: alice.id, responder_employee_id: 'EMP001' }), undefined);
+          responder_id: alice.id, responder_employee_id: 'EMP001' }), undefined, expect.objectContaining({ ticket_id: ticket.ticket_id }));
         expect(queue.announceQueuedRuns).toHaveBeenCalledTimes(1);
       },
     );
@@ -230,7 +233,7 @@ describe(WorkflowService.name, () => {
 
       expect(waiter.untilSettled).toHaveBeenCalledTimes(1);
       expect(waiter.untilSettled).toHaveBeenCalledWith(ticket.ticket_id, 300, clientGone);
-      expect(commands.recordHumanResponse).toHaveBeenCalledWith(ticket.ticket_id, expect.objectContaining({ pending_id: pending.id }), undefined);
+      expect(commands.recordHumanResponse).toHaveBeenCalledWith(ticket.ticket_id, expect.objectContaining({ pending_id: pending.id }), undefined, expect.objectContaining({ ticket_id: ticket.ticket_id }));
       expect(queue.announceQueuedRuns).toHaveBeenCalledTimes(1);
     });
 
@@ -343,15 +346,15 @@ describe(WorkflowService.name, () => {
     it('with wait, answers with the ticket as it is once its run has settled', async () => {
       const ticket = waitingFor(approvalRequest());
       const clientGone = new AbortController().signal;
-      waiter.untilSettled.mockImplementationOnce(async (ticketId: string) => {
+      waiter.untilSettledTicket.mockImplementationOnce(async (ticketId: string) => {
         tickets.change(ticketId, { status: TicketStatus.Resolved, decision: 'resolved' });
-        return null;
+        return undefined;
       });
 
       await expect(sut.respond(sam, ticket.ticket_id, hil({ approval: true }), true, clientGone)).resolves.toEqual({
         ticket_id: ticket.ticket_id, decision: 'resolved', plan_summary: 'Grant software access', status: 'resolved', next_action: 'none' });
-      expect(waiter.untilSettled).toHaveBeenCalledWith(ticket.ticket_id, 2000, clientGone, { needsRun: false, queuedNow: true });
-      expect(waiter.untilSettled.mock.invocationCallOrder[0]).toBeGreaterThan(queue.announceQueuedRuns.mock.invocationCallOrder[0]);
+      expect(waiter.untilSettledTicket).toHaveBeenCalledWith(ticket.ticket_id, 2000, clientGone, true);
+      expect(waiter.untilSettledTicket.mock.invocationCallOrder[0]).toBeGreaterThan(queue.announceQueuedRuns.mock.invocationCallOrder[0]);
     });
   });
 
@@ -452,16 +455,29 @@ describe(WorkflowService.name, () => {
 
     it('with wait, answers with the ticket as it is once its run has settled', async () => {
       const clientGone = new AbortController().signal;
-      waiter.untilSettled.mockImplementationOnce(async (ticketId: string) => {
+      waiter.untilSettledTicket.mockImplementationOnce(async (ticketId: string) => {
         tickets.change(ticketId, { status: TicketStatus.WaitingForApproval, decision: 'pending_approval' });
-        return null;
+        return undefined;
       });
 
       const response = await sut.createRequest(alice, dto(), true, clientGone);
 
       expect(response).toMatchObject({ status: 'waiting_for_approval', decision: 'pending_approval', next_action: 'awaiting_approval' });
-      expect(waiter.untilSettled).toHaveBeenCalledWith(response.ticket_id, 2000, clientGone, { needsRun: false, queuedNow: true });
+      expect(waiter.untilSettledTicket).toHaveBeenCalledWith(response.ticket_id, 2000, clientGone, true);
       expect(tickets.findById).toHaveBeenCalledWith(response.ticket_id);
+    });
+
+    it('with wait, answers with the ticket as the segment that settled its run here left it, without reading it again', async () => {
+      waiter.untilSettledTicket.mockImplementationOnce(async (ticketId: string) => {
+        const left = { ...(await tickets.findById(ticketId))!, status: TicketStatus.WaitingForApproval, decision: 'pending_approval', next_action: 'awaiting_approval' };
+        tickets.findById.mockClear();
+        return left;
+      });
+
+      const response = await sut.createRequest(alice, dto(), true);
+
+      expect(response).toMatchObject({ status: 'waiting_for_approval', decision: 'pending_approval', next_action: 'awaiting_approval' });
+      expect(tickets.findById).not.toHaveBeenCalled();
     });
 
     it('only files the ticket when WORKFLOW is disabled: no run is queued and nothing is waited for', async () => {

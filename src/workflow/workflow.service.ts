@@ -78,7 +78,7 @@ export class WorkflowService {
     }
     const response = this.toResponse(user, ticket, run.pending, dto);
     if (dto.plan_hash !== undefined && response.kind !== 'approval') throw new BadRequestException('plan_hash belongs to an approval; this ticket waits for an answer');
-    const updated = await this.commands.recordHumanResponse(ticketId, response, dto.plan_hash?.toLowerCase());
+    const updated = await this.commands.recordHumanResponse(ticketId, response, dto.plan_hash?.toLowerCase(), ticket);
     this.queue.announceQueuedRuns();
     return wait ? this.settledResponse(ticketId, clientGone, true) : mapWorkflowResponse(updated);
   }
@@ -142,10 +142,13 @@ export class WorkflowService {
     return true;
   }
 
-  /** `?wait=true`: the ticket once its run has paused or ended (or WORKFLOW_TIMEOUT passed, or the client left); null if it is gone. */
+  /**
+   * `?wait=true`: the ticket once its run has paused or ended (or WORKFLOW_TIMEOUT passed, or the client
+   * left) — as the segment that settled it here left it, or as read; null if it is gone.
+   */
   async settledTicket(ticketId: string, clientGone?: AbortSignal, queuedNow = false): Promise<TicketDto | null> {
-    await this.waiter.untilSettled(ticketId, this.config.workflow.timeoutMs, clientGone, { needsRun: false, queuedNow });
-    return this.ticketsService.findById(ticketId);
+    const leftBySegment = await this.waiter.untilSettledTicket(ticketId, this.config.workflow.timeoutMs, clientGone, queuedNow);
+    return leftBySegment ?? this.ticketsService.findById(ticketId);
   }
 
   /** `queuedNow`: the caller has just queued the run. */
