@@ -77,12 +77,12 @@ onServer('Statement budget of the workflow (PostgreSQL)', () => {
     expect(withinBudget(pass, 12)).toEqual(pass);
   });
 
-  it('POST /hil approval to resolved: at most 25 in all; the projections’ pass after it, at most 9', async () => {
+  it('POST /hil approval to resolved: at most 20 in all; the projections’ pass after it, at most 9', async () => {
     const sent = await statementsOf(async () => {
       const approved = await respond(testApp.url, support.token, ticketId, { approval: true, comments: 'Granted' }, true).expect(200);
       expect(approved.body.status).toBe('resolved');
     });
-    expect(withinBudget(sent, 25)).toEqual(sent);
+    expect(withinBudget(sent, 20)).toEqual(sent);
     const pass = await statementsOf(() => testApp.caughtUp(), false);
     expect(withinBudget(pass, 9)).toEqual(pass);
   });

@@ -267,7 +267,7 @@ describe('The workflow owns its state (e2e)', () => {
     it('leaves the ticket untouched when a workflow step finds its claim superseded', async () => {
       // The step writes under its claim in one statement, or locks the ticket under it: as if another claim had taken the run.
       const tickets = testApp.app.get(TicketsRepository);
-      jest.spyOn(tickets, 'updateAsExpectedUnderClaim').mockResolvedValueOnce(null);
+      jest.spyOn(tickets, 'updateAsExpected').mockResolvedValueOnce(null);
       jest.spyOn(tickets, 'findByIdForUpdateUnderClaim').mockResolvedValueOnce(null);
       const ticketId = (await fileRequest(url, alice.token, ACCESS_REQUEST).expect(201)).body.ticket_id as string;
       const queue = testApp.app.get(WorkflowQueue);

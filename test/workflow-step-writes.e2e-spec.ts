@@ -1,6 +1,7 @@
 // A workflow step's write on the real database: one compare-and-set statement when the run segment knows
 // the ticket as it stands, the locking path when a person changed it meanwhile (the event then describes
 // the ticket as it is, not as the segment remembered it), and nothing at all under a superseded claim.
+// A person's approval takes the same compare-and-set, on the ticket as the approver read it.
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { EmbeddingsRepository } from '../src/knowledge/embeddings.repository';
 import { TicketDto } from '../src/tickets/dto/ticket.dto';
@@ -41,7 +42,7 @@ describe('Workflow step writes (e2e)', () => {
 
   it('writes a step the segment knows the ticket for, with its event, in one statement', async () => {
     const known = await heldTicket();
-    const statements = jest.spyOn(testApp.app.get(TicketsRepository), 'updateAsExpectedUnderClaim');
+    const statements = jest.spyOn(testApp.app.get(TicketsRepository), 'updateAsExpected');
     const written = await writer.recordWorkflowStep(known.ticket_id, { status: TicketStatus.InProgress }, { note: { step: 'start' }, claimFence: 1, known });
     expect(statements).toHaveBeenCalledTimes(1);
     expect(await statements.mock.results[0].value).not.toBeNull();
@@ -70,6 +71,41 @@ describe('Workflow step writes (e2e)', () => {
     await expect(writer.recordWorkflowStep(known.ticket_id, { status: TicketStatus.InProgress }, { note: { step: 'start' }, claimFence: 1, known })).rejects.toBeInstanceOf(StaleClaimError);
     expect(await trail(known.ticket_id)).toEqual(before);
     expect((await tickets.findById(known.ticket_id))!.status).toBe('pending');
+  });
+
+  describe('an approval, on the ticket as the approver read it', () => {
+    const approval = { kind: 'approval' as const, approval: true, answer: null, comments: 'Granted', responderEmployeeId: 'EMP100' };
+    async function awaitingApproval(): Promise<TicketDto> {
+      const { ticket_id: ticketId } = await createTicket(testApp.url, employee.token);
+      await testApp.sql(`UPDATE tickets SET status = 'waiting_for_approval', decision = 'pending_approval' WHERE id = $1`, [ticketId]);
+      return (await tickets.findById(ticketId))!;
+    }
+
+    it('is one statement while the ticket is still that', async () => {
+      const known = await awaitingApproval();
+      const statements = jest.spyOn(testApp.app.get(TicketsRepository), 'updateAsExpected');
+      try {
+        const written = await writer.recordHumanResponse(known.ticket_id, { ...approval, responderId: support.id }, { step: 'approval' }, known);
+        expect(await statements.mock.results[0].value).not.toBeNull();
+        expect(written).toMatchObject({ status: 'in_progress', decision: 'approved' });
+      } finally {
+        statements.mockRestore();
+      }
+      expect((await trail(known.ticket_id)).slice(-2).map((event) => event.type)).toEqual(['hil_response', 'workflow_update']);
+    });
+
+    it('takes the locking path when a person changed the ticket since, describing the ticket as it is', async () => {
+      const known = await awaitingApproval();
+      await patchTicket(testApp.url, support.token, known.ticket_id, { priority: 'low' }).expect(200);
+      const statements = jest.spyOn(testApp.app.get(TicketsRepository), 'updateAsExpected');
+      try {
+        await writer.recordHumanResponse(known.ticket_id, { ...approval, responderId: support.id }, { step: 'approval' }, known);
+        expect(await statements.mock.results[0].value).toBeNull();
+      } finally {
+        statements.mockRestore();
+      }
+      expect((await trail(known.ticket_id)).at(-1)!.payload).toMatchObject({ status: 'in_progress', decision: 'approved', priority: 'low' });
+    });
   });
 
   const onServer = process.env.TEST_DATABASE_URL ? it : it.skip;

@@ -5,7 +5,7 @@ import { FakeAfterCommit, TransactionalFake } from '../../test/support/unit-tran
 import { AfterCommit } from '../database/after-commit';
 import { TicketComment } from './ticket-comment.entity';
 import { TicketEvent } from './ticket-event.entity';
-import { REQUESTER_FAILURE_MESSAGE } from './ticket-audience';
+import { REQUESTER_FAILURE_MESSAGE, toStaffView } from './ticket-audience';
 import { TICKET_EVENTS_APPENDED, TICKET_UPDATED } from './ticket-signals';
 import { TicketSuggestion } from './ticket-suggestion';
 import { FINAL_STATUSES } from './ticket-transitions';
@@ -34,9 +34,13 @@ class FakeTicketsRepository extends TransactionalFake {
     const ticket = this.read(id);
     return ticket ? { ticket, hold: this.holds.get(id) ?? null } : null;
   });
-  updateTicket = this.noted('updateTicket', async (id: string, changes: Partial<Ticket>) => {
-    Object.assign(this.tickets.get(id)!, changes, { updatedAt: new Date() });
-    return this.read(id)!;
+  updateWithEvents = this.noted('updateWithEvents', async (id: string, changes: Partial<Ticket>, events: Array<Omit<NewTicketEvent, 'ticketId'>>) =>
+    this.change(id, changes, events));
+  /** The statement's condition: the ticket still has the status and last change the caller knew (no claim here). */
+  updateAsExpected = this.noted('updateAsExpected', async (id: string, expected: { status: TicketStatus; updatedAt: Date }, changes: Partial<Ticket>, events: Array<Omit<NewTicketEvent, 'ticketId'>>) => {
+    const ticket = this.tickets.get(id);
+    if (!ticket || ticket.status !== expected.status || ticket.updatedAt.getTime() !== expected.updatedAt.getTime()) return null;
+    return this.change(id, changes, events);
   });
   insertComment = this.noted('insertComment', async (fields: Pick<TicketComment, 'ticketId' | 'authorId' | 'body' | 'internal'>) => {
     const comment = { id: randomUUID(), createdAt: new Date(), ...fields };
@@ -63,6 +67,12 @@ class FakeTicketsRepository extends TransactionalFake {
       requesterId: randomUUID(), employeeId: 'EMP001', assigneeId: null, createdAt: new Date(), updatedAt: new Date(), ...fields } as Ticket;
     this.tickets.set(ticket.id, ticket);
     return { ...ticket };
+  }
+
+  private change(id: string, changes: Partial<Ticket>, events: Array<Omit<NewTicketEvent, 'ticketId'>>): Ticket {
+    Object.assign(this.tickets.get(id)!, changes, { updatedAt: new Date() });
+    for (const fields of events) this.events.push({ id: String(this.events.length + 1), createdAt: new Date(), ticketId: id, ...fields });
+    return this.read(id)!;
   }
 
   private read = (id: string): Ticket | null => (this.tickets.has(id) ? { ...this.tickets.get(id)! } : null);
@@ -105,7 +115,7 @@ describe(TicketWriter.name, () => {
     { signal: TICKET_UPDATED, value: { ticketId, status, actorId, text: expect.objectContaining({ title: expect.any(String) }) }, afterCommit: true, recordedEvents },
   ];
   const nothingWritten = () => {
-    expect(repository.updateTicket).not.toHaveBeenCalled();
+    expect(repository.updateWithEvents).not.toHaveBeenCalled();
     expect([repository.comments, repository.events, heard]).toEqual([[], [], []]);
   };
 
@@ -123,7 +133,7 @@ describe(TicketWriter.name, () => {
         changes: { status: { from: 'pending', to: 'in_progress' }, priority: { from: 'medium', to: 'high' },
           next_action: { from: 'workflow_starting', to: 'workflow_in_progress' } },
       });
-      expect(repository.transactions()).toEqual([['findByIdForUpdateWithHold', 'updateTicket', 'appendEvents']]);
+      expect(repository.transactions()).toEqual([['findByIdForUpdateWithHold', 'updateWithEvents']]);
       expect(heard).toEqual(signalledChange(ticket.id, TicketStatus.InProgress, sam.id));
     });
 
@@ -136,7 +146,7 @@ describe(TicketWriter.name, () => {
       expect(repository.comments).toEqual([expect.objectContaining({ ticketId: ticket.id, authorId: sam.id, body: 'Reinstalled the client', internal: false })]);
       expect(lastEvent()).toMatchObject({ actorId: sam.id, payload: { change: 'updated', comment: 'Reinstalled the client', status: 'resolved',
         changes: { resolution: { from: null, to: 'Reinstalled the client' } } } });
-      expect(repository.transactions()).toEqual([['findByIdForUpdateWithHold', 'lastApprovalWasDenial', 'updateTicket', 'insertComment', 'appendEvents']]);
+      expect(repository.transactions()).toEqual([['findByIdForUpdateWithHold', 'lastApprovalWasDenial', 'insertComment', 'updateWithEvents']]);
       expect(heard).toEqual(signalledChange(ticket.id, TicketStatus.Resolved, sam.id));
     });
 
@@ -173,7 +183,7 @@ describe(TicketWriter.name, () => {
       const ticket = repository.add();
 
       await expect(sut.changeByStaff(sam.id, ticket.id, {}, 'Looking into it')).resolves.toMatchObject({ status: 'pending' });
-      expect(repository.updateTicket).not.toHaveBeenCalled();
+      expect(repository.updateWithEvents).not.toHaveBeenCalled();
       expect(repository.comments).toEqual([expect.objectContaining({ body: 'Looking into it' })]);
       expect(lastEvent().payload).toMatchObject({ change: 'updated', changes: {}, comment: 'Looking into it' });
     });
@@ -258,7 +268,7 @@ describe(TicketWriter.name, () => {
         next_action: { from: 'workflow_starting', to: 'awaiting_approval' },
       });
       expect(lastEvent().payload).not.toHaveProperty('comment');
-      expect(repository.transactions()).toEqual([['findByIdForUpdate', 'updateTicket', 'appendEvents']]);
+      expect(repository.transactions()).toEqual([['findByIdForUpdate', 'updateWithEvents']]);
       expect(heard).toEqual(signalledChange(ticket.id, TicketStatus.WaitingForApproval, null));
     });
 
@@ -309,7 +319,7 @@ describe(TicketWriter.name, () => {
         responder_employee_id: 'EMP100' } });
       expect(lastEvent()).toMatchObject({ actorId: sam.id, payload: { status: 'in_progress', decision: 'approved', step: 'approval' } });
       expect(repository.comments).toEqual([]);
-      expect(repository.transactions()).toEqual([['findByIdForUpdate', 'updateTicket', 'appendEvents']]);
+      expect(repository.transactions()).toEqual([['findByIdForUpdate', 'updateWithEvents']]);
       expect(heard).toEqual(signalledChange(ticket.id, TicketStatus.InProgress, sam.id, 2));
     });
 
@@ -333,7 +343,31 @@ describe(TicketWriter.name, () => {
       expect(repository.events[0]).toMatchObject({ actorId: alice.id, payload: { kind: 'answer', approval: null, approver_id: null,
         answer: 'Since Monday, error 809', responder_id: alice.id, responder_employee_id: 'EMP001' } });
       expect(lastEvent().payload).toMatchObject({ comment: 'Since Monday, error 809', step: 'ask_user' });
-      expect(repository.transactions()).toEqual([['findByIdForUpdate', 'updateTicket', 'insertComment', 'appendEvents']]);
+      expect(repository.transactions()).toEqual([['findByIdForUpdate', 'insertComment', 'updateWithEvents']]);
+    });
+
+    it('writes an approval in one statement, without the lock’s read, when the ticket is still as the approver read it', async () => {
+      const ticket = repository.add({ status: TicketStatus.WaitingForApproval, decision: 'pending_approval', nextAction: 'awaiting_approval' });
+
+      const updated = await sut.recordHumanResponse(ticket.id, approval(), { step: 'approval' }, toStaffView(ticket));
+
+      expect(updated).toMatchObject({ status: 'in_progress', decision: 'approved', next_action: 'workflow_in_progress' });
+      expect(repository.events.map((event) => event.type)).toEqual(['hil_response', 'workflow_update']);
+      expect(lastEvent()).toMatchObject({ actorId: sam.id, payload: { status: 'in_progress', decision: 'approved', step: 'approval',
+        changes: { status: { from: 'waiting_for_approval', to: 'in_progress' }, decision: { from: 'pending_approval', to: 'approved' } } } });
+      expect(repository.transactions()).toEqual([['updateAsExpected']]);
+      expect(heard).toEqual(signalledChange(ticket.id, TicketStatus.InProgress, sam.id, 2));
+    });
+
+    it('takes the locking path when the ticket changed since the approver read it, describing the ticket as it is', async () => {
+      const ticket = repository.add({ status: TicketStatus.WaitingForApproval, decision: 'pending_approval', priority: TicketPriority.Medium });
+      const read = toStaffView(ticket);
+      Object.assign(repository.tickets.get(ticket.id)!, { priority: TicketPriority.High, updatedAt: new Date(ticket.updatedAt.getTime() + 5) });
+
+      await sut.recordHumanResponse(ticket.id, approval(), { step: 'approval' }, read);
+
+      expect(lastEvent().payload).toMatchObject({ status: 'in_progress', priority: 'high' });
+      expect(repository.transactions()).toEqual([['updateAsExpected', 'findByIdForUpdate', 'updateWithEvents']]);
     });
   });
 
@@ -351,7 +385,7 @@ describe(TicketWriter.name, () => {
         expect.objectContaining({ ticketId: ticket.id, authorId: sam.id, body: 'Which laptop model do you have?', internal: false }),
       ]);
       expect(lastEvent()).toMatchObject({ type: 'workflow_update', actorId: sam.id, payload: { step: 'ask', comment: 'Which laptop model do you have?' } });
-      expect(repository.transactions()).toEqual([['findByIdForUpdate', 'updateTicket', 'insertComment', 'appendEvents']]);
+      expect(repository.transactions()).toEqual([['findByIdForUpdate', 'insertComment', 'updateWithEvents']]);
       expect(heard).toEqual(signalledChange(ticket.id, TicketStatus.WaitingForUser, sam.id));
     });
 
@@ -387,7 +421,7 @@ describe(TicketWriter.name, () => {
         next_action: 'workflow_in_progress' });
       expect(lastEvent()).toMatchObject({ type: 'workflow_update', actorId: sam.id, payload: { step: 'retry',
         changes: { status: { from: 'error', to: 'in_progress' }, decision: { from: 'error', to: 'pending' } } } });
-      expect(repository.transactions()).toEqual([['findByIdForUpdate', 'updateTicket', 'appendEvents']]);
+      expect(repository.transactions()).toEqual([['findByIdForUpdate', 'updateWithEvents']]);
       expect(heard).toEqual(signalledChange(ticket.id, TicketStatus.InProgress, sam.id));
     });
 
@@ -416,7 +450,7 @@ describe(TicketWriter.name, () => {
     expect(repository.events[1].payload).toEqual({ message: REQUESTER_FAILURE_MESSAGE });
     expect(lastEvent().payload).toMatchObject({ status: 'error', step: 'error' });
     expect(JSON.stringify(lastEvent().payload)).not.toContain('quota');
-    expect(repository.transactions()).toEqual([['findByIdForUpdate', 'updateTicket', 'appendEvents']]);
+    expect(repository.transactions()).toEqual([['findByIdForUpdate', 'updateWithEvents']]);
     expect(heard).toEqual(signalledChange(ticket.id, TicketStatus.Error, null, 3));
   });
 
@@ -441,7 +475,7 @@ describe(TicketWriter.name, () => {
       expect(repository.events).toEqual([expect.objectContaining({ ticketId: ticket.id, type: 'workflow_update', actorId: sam.id, staffOnly: true,
         payload: { status: 'escalated', decision: 'pending', plan_summary: null, next_action: 'workflow_starting', priority: 'medium',
           category: 'network', assignee_id: null, change: 'suggestion', suggestion } })]);
-      expect(repository.transactions()).toEqual([['findByIdForUpdate', 'updateTicket', 'appendEvent']]);
+      expect(repository.transactions()).toEqual([['findByIdForUpdate', 'updateWithEvents']]);
       expect(heard).toEqual([{ signal: TICKET_EVENTS_APPENDED, value: undefined, afterCommit: true, recordedEvents: 1 }]);
     });
 

@@ -157,7 +157,16 @@ export class TicketWriter {
    * and the claim still holds the run. Null, with nothing written, whenever the full path must decide: the
    * ticket changed meanwhile, the claim is gone, it is closed, or the change is not a plain transition.
    */
-  private async recordStepAsKnown(known: TicketDto, requested: TicketChanges, note: Record<string, unknown>, fence: number): Promise<TicketDto | null> {
+  private recordStepAsKnown(known: TicketDto, requested: TicketChanges, note: Record<string, unknown>, fence: number): Promise<TicketDto | null> {
+    return this.writeAsKnown(known, null, requested, { note }, fence);
+  }
+
+  /**
+   * A change computed from the ticket as the caller `known` it, written with its events in one statement
+   * only if the ticket is still exactly that (and, given `claimFence`, the claim still holds its run): the
+   * ticket as written, or null with nothing written, for the locking path to decide.
+   */
+  private async writeAsKnown(known: TicketDto, actorId: string | null, requested: TicketChanges, options: Pick<WriteOptions, 'events' | 'note'>, claimFence?: number): Promise<TicketDto | null> {
     if (FINAL_STATUSES.includes(known.status)) return null;
     const current = asTicket(known);
     const changes = withoutUnchanged(current, requested);
@@ -166,24 +175,26 @@ export class TicketWriter {
       if (!canTransition(current.status, changes.status)) return null;
       changes.nextAction = NEXT_ACTION[changes.status];
     }
-    const payload = { ...snapshot({ ...current, ...changes } as Ticket), change: 'updated', changes: describeChanges(current, changes), ...note };
-    const updated = await this.ticketsRepository.updateAsExpectedUnderClaim(known.ticket_id, fence, { status: known.status, updatedAt: known.updated_at }, changes, {
-      type: TicketEventType.WorkflowUpdate,
-      actorId: null,
-      staffOnly: false,
-      payload,
-    });
+    const updated = await this.ticketsRepository.updateAsExpected(
+      known.ticket_id,
+      { status: known.status, updatedAt: known.updated_at, claimFence },
+      changes,
+      eventsOfChange(current, changes, actorId, options),
+    );
     if (!updated) return null;
     this.signalAppended();
-    this.afterCommit.run(() => this.signals.emit(TICKET_UPDATED, { ticketId: updated.id, status: updated.status, actorId: null, text: textOf(updated) } satisfies TicketUpdatedSignal));
+    this.afterCommit.run(() => this.signals.emit(TICKET_UPDATED, { ticketId: updated.id, status: updated.status, actorId, text: textOf(updated) } satisfies TicketUpdatedSignal));
     return toStaffView(updated);
   }
 
-  /** A person answered or approved: the ticket runs again, with the hil_response before its workflow_update. */
+  /**
+   * A person answered or approved: the ticket runs again, with the hil_response before its workflow_update.
+   * Given the ticket as the responder `known` it, an approval is one statement when the ticket is still that.
+   */
   @Transactional()
-  async recordHumanResponse(ticketId: string, response: HumanResponseRecord, note: Record<string, unknown>): Promise<TicketDto> {
-    const current = await this.lock(ticketId);
+  async recordHumanResponse(ticketId: string, response: HumanResponseRecord, note: Record<string, unknown>, known?: TicketDto): Promise<TicketDto> {
     const decision = response.kind === 'approval' ? (response.expired && response.approval === null ? 'expired' : response.approval ? 'approved' : 'denied') : 'pending';
+    const requested: TicketChanges = { status: TicketStatus.InProgress, decision };
     const event: AudienceEvent = {
       type: TicketEventType.HilResponse,
       staffOnly: false,
@@ -200,8 +211,12 @@ export class TicketWriter {
     };
     // An answer joins the ticket's conversation, where the question was asked.
     const comment = response.kind === 'answer' && response.answer ? { body: response.answer, authorId: response.responderId } : undefined;
-    const changes = withoutUnchanged(current, { status: TicketStatus.InProgress, decision });
-    return toStaffView(await this.write(current, response.responderId, changes, { events: [event], comment, note }));
+    if (known && !comment) {
+      const written = await this.writeAsKnown(known, response.responderId, requested, { events: [event], note });
+      if (written) return written;
+    }
+    const current = await this.lock(ticketId);
+    return toStaffView(await this.write(current, response.responderId, withoutUnchanged(current, requested), { events: [event], comment, note }));
   }
 
   /** Support asks the requester something: the ticket waits for them, and the question joins the conversation. */
@@ -236,9 +251,8 @@ export class TicketWriter {
   /** Stores an AI suggestion on the ticket and shows it to support and admin (a staff-only workflow_update). */
   @Transactional()
   async recordSuggestion(ticketId: string, actorId: string | null, suggestion: TicketSuggestion): Promise<TicketDto> {
-    await this.lock(ticketId);
-    const updated = await this.ticketsRepository.updateTicket(ticketId, { suggestion });
-    await this.ticketsRepository.appendEvent({ ticketId, actorId, ...suggestionEvent(snapshot(updated), suggestion) });
+    const current = await this.lock(ticketId);
+    const updated = await this.ticketsRepository.updateWithEvents(ticketId, { suggestion }, [{ actorId, ...suggestionEvent(snapshot(current), suggestion) }]);
     this.signalAppended();
     return toStaffView(updated);
   }
@@ -296,25 +310,12 @@ export class TicketWriter {
       changes.nextAction = NEXT_ACTION[changes.status];
     }
     const ticketId = current.id;
-    const updated = Object.keys(changes).length > 0 ? await this.ticketsRepository.updateTicket(ticketId, changes) : current;
+    const events = eventsOfChange(current, changes, actorId, options);
     if (options.comment) await this.ticketsRepository.insertComment({ ticketId, authorId: options.comment.authorId, body: options.comment.body, internal: false });
-    // The events the change brings (a hil_response, a failure's), then its workflow_update: one statement.
-    await this.ticketsRepository.appendEvents([
-      ...(options.events ?? []).map((event) => ({ ticketId, actorId, ...event })),
-      {
-        ticketId,
-        type: TicketEventType.WorkflowUpdate,
-        actorId,
-        staffOnly: false,
-        payload: {
-          ...snapshot(updated),
-          change: 'updated',
-          changes: describeChanges(current, changes),
-          ...(options.comment ? { comment: options.comment.body } : {}),
-          ...options.note,
-        },
-      },
-    ]);
+    // The change and its events in one statement; with nothing to change, the events alone.
+    let updated = current;
+    if (Object.keys(changes).length > 0) updated = await this.ticketsRepository.updateWithEvents(ticketId, changes, events);
+    else await this.ticketsRepository.appendEvents(events.map((event) => ({ ticketId, ...event })));
     this.signalAppended();
     this.afterCommit.run(() => this.signals.emit(TICKET_UPDATED, { ticketId, status: updated.status, actorId, text: textOf(updated) } satisfies TicketUpdatedSignal));
     return updated;
@@ -332,6 +333,28 @@ export function snapshot(ticket: Ticket): Record<string, unknown> {
     category: ticket.category,
     assignee_id: ticket.assigneeId,
   };
+}
+
+/**
+ * The events a change brings (a hil_response, a failure's), then its workflow_update, which describes the
+ * ticket as the change leaves it.
+ */
+function eventsOfChange(current: Ticket, changes: TicketChanges, actorId: string | null, options: Pick<WriteOptions, 'events' | 'note' | 'comment'>) {
+  return [
+    ...(options.events ?? []).map((event) => ({ actorId, ...event })),
+    {
+      type: TicketEventType.WorkflowUpdate,
+      actorId,
+      staffOnly: false,
+      payload: {
+        ...snapshot({ ...current, ...changes } as Ticket),
+        change: 'updated',
+        changes: describeChanges(current, changes),
+        ...(options.comment ? { comment: options.comment.body } : {}),
+        ...options.note,
+      },
+    },
+  ];
 }
 
 function textOf(ticket: Ticket): TicketText {

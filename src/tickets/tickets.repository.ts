@@ -65,6 +65,19 @@ function eventOf(source: string, first: number): string {
   return `(SELECT ${source}.id AS ticket_id, ${type}::varchar AS type, ${actor}::uuid AS actor_id, ${staffOnly}::boolean AS staff_only, ${payload}::jsonb AS payload FROM ${source}) AS event`;
 }
 
+/** Event rows of the ticket the statement's `source` row names, in order, from arrays at parameters `$first`…`$first+3`. */
+function eventsOf(source: string, first: number): string {
+  const [type, actor, staffOnly, payload] = [0, 1, 2, 3].map((offset) => `$${first + offset}`);
+  return `(SELECT ${source}.id AS ticket_id, given.type, given.actor_id, given.staff_only, given.payload, given.position
+             FROM ${source}, unnest(${type}::text[], ${actor}::uuid[], ${staffOnly}::boolean[], ${payload}::jsonb[])
+                  WITH ORDINALITY AS given (type, actor_id, staff_only, payload, position)) AS event`;
+}
+
+/** The events' fields as the four arrays eventsOf reads. */
+function eventArrays(events: Array<Omit<NewTicketEvent, 'ticketId'>>): unknown[] {
+  return [events.map((event) => event.type), events.map((event) => event.actorId), events.map((event) => event.staffOnly), events.map((event) => JSON.stringify(event.payload))];
+}
+
 @Injectable()
 export class TicketsRepository extends TransactionalRepository {
   /**
@@ -147,51 +160,54 @@ export class TicketsRepository extends TransactionalRepository {
   }
 
   /**
-   * In one statement, without a transaction block: changes the ticket and appends `event` — only if the
-   * ticket is still as `expected` (its status and its last change, stored to the millisecond) and
-   * the workflow run holds it under `fence`; both rows are locked first, the ticket's then the run's, as
-   * every writer takes them. Null, with nothing written, otherwise.
+   * In one statement: changes the ticket and appends `events` — only if the ticket is still as `expected`
+   * (its status and its last change, stored to the millisecond) and, given a `claimFence`, the workflow run
+   * holds it under that fence; the rows are locked first, the ticket's then the run's, as every writer takes
+   * them. Null, with nothing written, otherwise.
    */
-  async updateAsExpectedUnderClaim(
+  async updateAsExpected(
     id: string,
-    fence: number,
-    expected: { status: TicketStatus; updatedAt: Date },
+    expected: { status: TicketStatus; updatedAt: Date; claimFence?: number },
     changes: Partial<Ticket>,
-    event: Omit<NewTicketEvent, 'ticketId'>,
+    events: Array<Omit<NewTicketEvent, 'ticketId'>>,
   ): Promise<Ticket | null> {
-    const parameters: unknown[] = [id, fence, expected.status, expected.updatedAt, event.type, event.actorId, event.staffOnly, JSON.stringify(event.payload)];
+    const parameters: unknown[] = [id, expected.status, expected.updatedAt, ...eventArrays(events)];
+    const underClaim = expected.claimFence !== undefined;
+    if (underClaim) parameters.push(expected.claimFence);
     const assignments = this.fieldParameters(changes, parameters).map((field) => `${field.column} = ${field.parameter}`);
     const rows = await this.manager.query<Array<Record<string, unknown>>>(
-      `WITH claimed AS (
-         SELECT ticket.id FROM tickets AS ticket JOIN workflow_runs AS run ON run.ticket_id = ticket.id
-          WHERE ticket.id = $1 AND run.state = 'running' AND run.fence = $2
-            AND ticket.status = $3 AND ticket.updated_at = $4
-            FOR NO KEY UPDATE OF ticket, run
+      `WITH expected AS (
+         SELECT ticket.id FROM tickets AS ticket
+                ${underClaim ? `JOIN workflow_runs AS run ON run.ticket_id = ticket.id AND run.state = 'running' AND run.fence = $8` : ''}
+          WHERE ticket.id = $1 AND ticket.status = $2 AND ticket.updated_at = $3
+            FOR NO KEY UPDATE OF ticket${underClaim ? ', run' : ''}
        ), updated AS (
-         UPDATE tickets SET ${assignments.join(', ')}, "updated_at" = CURRENT_TIMESTAMP FROM claimed WHERE tickets.id = claimed.id
+         UPDATE tickets SET ${assignments.join(', ')}, "updated_at" = CURRENT_TIMESTAMP FROM expected WHERE tickets.id = expected.id
          RETURNING ${this.selectedColumns('tickets')}
-       ), appended AS (${appendEventsFrom(eventOf('updated', 5))} RETURNING id)
+       ), appended AS (${appendEventsFrom(eventsOf('updated', 4), 'event.position')} RETURNING id)
        SELECT updated.* FROM updated WHERE EXISTS (SELECT 1 FROM appended)`,
       parameters,
     );
     return rows[0] ? this.hydrate(rows[0]) : null;
   }
 
-  /** Changes the ticket and returns it as stored, in one statement: the columns a read selects come back with the UPDATE. */
-  async updateTicket(id: string, changes: Partial<Ticket>): Promise<Ticket> {
-    const metadata = this.manager.connection.getMetadata(Ticket);
-    const columns = metadata.columns.filter((column) => column.isSelect);
-    const { raw } = await this.manager
-      .createQueryBuilder()
-      .update(Ticket)
-      .set(changes)
-      .where('id = :id', { id })
-      .returning(columns.map((column) => column.propertyPath))
-      .updateEntity(false)
-      .execute();
-    const [row] = raw as Array<Record<string, unknown>>;
-    if (!row) throw new EntityNotFoundError(Ticket, { id });
-    return this.hydrate(row);
+  /**
+   * Changes the ticket (locked by the caller) and appends `events` for it, in order, in one statement; the
+   * ticket as stored.
+   */
+  async updateWithEvents(id: string, changes: Partial<Ticket>, events: Array<Omit<NewTicketEvent, 'ticketId'>>): Promise<Ticket> {
+    const parameters: unknown[] = [id, ...eventArrays(events)];
+    const assignments = this.fieldParameters(changes, parameters).map((field) => `${field.column} = ${field.parameter}`);
+    const rows = await this.manager.query<Array<Record<string, unknown>>>(
+      `WITH updated AS (
+         UPDATE tickets SET ${assignments.join(', ')}, "updated_at" = CURRENT_TIMESTAMP WHERE tickets.id = $1
+         RETURNING ${this.selectedColumns('tickets')}
+       ), appended AS (${appendEventsFrom(eventsOf('updated', 2), 'event.position')} RETURNING id)
+       SELECT updated.* FROM updated WHERE EXISTS (SELECT 1 FROM appended)`,
+      parameters,
+    );
+    if (!rows[0]) throw new EntityNotFoundError(Ticket, { id });
+    return this.hydrate(rows[0]);
   }
 
   /** The columns of `fields` (a ticket's properties) with their parameters, each value pushed to `parameters` as the driver stores it. */

@@ -46,8 +46,9 @@ class FakeTicketsRepository extends TransactionalFake {
     const ticket = this.read(id);
     return ticket ? { ticket, hold: null } : null;
   });
-  updateTicket = this.noted('updateTicket', async (id: string, changes: Partial<Ticket>) => {
+  updateWithEvents = this.noted('updateWithEvents', async (id: string, changes: Partial<Ticket>, events: Array<Omit<NewTicketEvent, 'ticketId'>>) => {
     Object.assign(this.rows.tickets.get(id)!, changes, { updatedAt: new Date() });
+    for (const fields of events) this.rows.events.push({ id: String(this.rows.events.length + 1), createdAt: new Date(), ticketId: id, ...fields });
     return this.read(id)!;
   });
   findPage = this.noted('findPage', async (filters: TicketFilters, page: TicketPageRequest) => {
@@ -119,7 +120,7 @@ describe(TicketsService.name, () => {
   const heardOf = (signal: string) => heard.filter((heardSignal) => heardSignal.signal === signal);
   const nothingWritten = () => {
     expect(repository.insertTicketWithEvent).not.toHaveBeenCalled();
-    expect(repository.updateTicket).not.toHaveBeenCalled();
+    expect(repository.updateWithEvents).not.toHaveBeenCalled();
     expect([repository.rows.comments, repository.rows.events, heard]).toEqual([[], [], []]);
   };
 

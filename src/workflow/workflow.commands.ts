@@ -75,9 +75,10 @@ export class WorkflowCommands {
    * A person answered or approved what the run waits for — or an approval expired: stored with the ticket's
    * change, applied by the queue. An approval first settles its request (compare-and-set, after the ticket's
    * lock, so a decision and an expiry take turns): the second of two gets a 409 and nothing is written.
+   * `known`: the ticket as the responder read it, which saves the lock's read while it is still that.
    */
   @Transactional()
-  async recordHumanResponse(ticketId: string, response: HumanResponse, planHash?: string): Promise<TicketDto> {
+  async recordHumanResponse(ticketId: string, response: HumanResponse, planHash?: string, known?: TicketDto): Promise<TicketDto> {
     const ticket = await this.ticketWriter.recordHumanResponse(
       ticketId,
       {
@@ -90,6 +91,7 @@ export class WorkflowCommands {
         expired: Boolean(response.expiry),
       },
       { step: response.kind === 'approval' ? 'approval' : 'ask_user' },
+      known,
     );
     if (response.kind === 'approval') {
       const decision = { pendingId: response.pending_id, approval: response.approval, responderId: response.responder_id, expired: Boolean(response.expiry) };
