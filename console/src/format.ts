@@ -76,3 +76,8 @@ export function duration(seconds: number | null | undefined): string {
 export function ago(iso: string): string {
   return `${duration((Date.now() - Date.parse(iso)) / 1000)} ago`;
 }
+
+/** "1 passage", "3 passages". */
+export function counted(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}

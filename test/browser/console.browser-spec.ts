@@ -168,7 +168,7 @@ describe('Console (browser)', () => {
     await admin.page.getByLabel('Document (PDF, DOCX, Markdown or text)').setInputFiles({ name: 'quiet-room.md', mimeType: 'text/markdown', buffer: Buffer.from(body) });
     await admin.page.getByRole('button', { name: 'Upload' }).click();
     await admin.page.getByRole('progressbar', { name: 'Upload progress' }).waitFor();
-    await admin.page.getByText(/is in the knowledge base: \d+ chunks, searchable now/).waitFor({ timeout: 60000 });
+    await admin.page.getByText(/is in the knowledge base: \d+ passages, searchable now/).waitFor({ timeout: 60000 });
     await admin.page.locator('[data-document-title="Book the quiet room on floor 4"]').waitFor();
 
     await admin.page.getByRole('searchbox', { name: 'Question' }).fill('zebrafish poster quiet room');
@@ -184,6 +184,74 @@ describe('Console (browser)', () => {
     await admin.page.getByRole('button', { name: 'Search' }).click();
     await admin.page.locator('[data-mode="text"] .hits a', { hasText: 'Book the quiet room on floor 4' }).waitFor({ state: 'detached' });
     expect(await admin.page.locator('.hits a', { hasText: 'Book the quiet room on floor 4' }).count()).toBe(0);
+  });
+
+  it('a document’s Markdown reads as formatted text with its HTML escaped, and a search shows snippets with the query’s words marked', async () => {
+    const admin = await world.signedIn('admin');
+    const cspViolations: string[] = [];
+    admin.page.on('console', (message) => {
+      if (message.text().includes('Content Security Policy')) cspViolations.push(message.text());
+    });
+    await admin.page.getByRole('link', { name: 'Knowledge base' }).click();
+    const markdown = [
+      '# Badge printer ribbons',
+      '',
+      'The **badge printer** on floor 2 takes `YMCKO` ribbons only.',
+      '',
+      '## Replacing the ribbon',
+      '',
+      '1. Open the side door and lift the print head.',
+      '2. Slide the old ribbon out; the new one clicks in.',
+      '',
+      "<script>window.__injected = 'script'</script>",
+      '',
+      `<img src="x" onerror="window.__injected = 'img'">`,
+      '',
+      'Order ribbons on the [vendor’s site](https://example.com/ribbons), never through [this link](javascript:alert(1)).',
+      '',
+      // A retried test uploads a file of its own (the same file twice is refused as a duplicate).
+      `Checked on ${new Date().toISOString()}.`,
+    ].join('\n');
+    await admin.page.getByLabel('Document (PDF, DOCX, Markdown or text)').setInputFiles({ name: 'badge-printer.md', mimeType: 'text/markdown', buffer: Buffer.from(markdown) });
+    await admin.page.getByRole('button', { name: 'Upload' }).click();
+    await admin.page.getByText('“Badge printer ribbons” is in the knowledge base: 1 passage, searchable now.').waitFor({ timeout: 60000 });
+
+    await admin.page.getByRole('searchbox', { name: 'Question' }).fill('replacing ribbons');
+    await admin.page.getByRole('button', { name: 'Search' }).click();
+    const hit = admin.page.locator('[data-mode="text"] .hits li', { hasText: 'Badge printer ribbons' }).first();
+    await hit.waitFor();
+    const marked = (await hit.locator('mark').allTextContents()).map((word) => word.toLowerCase());
+    expect(marked.length).toBeGreaterThan(0);
+    for (const word of marked) expect(word).toMatch(/^(replac|ribbon)/);
+    expect(await hit.textContent()).not.toMatch(/\*\*|`|#|score/i);
+    expect(await admin.page.getByRole('region', { name: 'Search the knowledge base' }).textContent()).not.toMatch(/score/i);
+
+    await hit.getByRole('link', { name: 'Badge printer ribbons' }).click();
+    await admin.page.getByRole('heading', { level: 1, name: 'Badge printer ribbons' }).waitFor();
+    const document = admin.page.locator('article.document');
+    expect(await document.locator('p.muted').first().textContent()).toContain('· 1 passage ·');
+    const passage = document.locator('.passage').first();
+    await passage.getByRole('heading', { level: 3, name: 'Replacing the ribbon' }).waitFor();
+    expect(await passage.locator('strong').textContent()).toBe('badge printer');
+    expect(await passage.locator('code').textContent()).toBe('YMCKO');
+    expect(await passage.locator('ol li').count()).toBe(2);
+    // The raw HTML is text, shown as written; nothing of it runs or loads.
+    const text = (await passage.textContent())!;
+    expect(text).toContain("<script>window.__injected = 'script'</script>");
+    expect(text).toContain('<img src="x"');
+    expect(text).not.toMatch(/\*\*|^#|\n#/);
+    expect(await document.locator('script, img, [onerror]').count()).toBe(0);
+    expect(await admin.page.evaluate(() => (window as unknown as { __injected?: string }).__injected)).toBeUndefined();
+    const vendor = passage.getByRole('link', { name: 'vendor’s site' });
+    expect(await vendor.getAttribute('href')).toBe('https://example.com/ribbons');
+    expect(await vendor.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(await passage.locator('a[href^="javascript:"]').count()).toBe(0);
+    expect(cspViolations).toEqual([]);
+
+    await admin.page.getByRole('link', { name: 'Knowledge base' }).click();
+    admin.page.once('dialog', (dialog) => void dialog.accept());
+    await admin.page.getByRole('button', { name: 'Delete Badge printer ribbons' }).first().click();
+    await admin.page.locator('[data-document-title="Badge printer ribbons"]').first().waitFor({ state: 'detached' });
   });
 
   it('an admin makes an employee a support person, and the dashboard draws the API’s own figures', async () => {

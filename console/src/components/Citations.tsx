@@ -1,4 +1,5 @@
 import type { Schemas } from '../api/client';
+import { plainLine } from '../markdown';
 import { href } from '../router';
 
 /** The knowledge-base passages an answer rests on, each opening its document at the cited passage. */
@@ -10,7 +11,7 @@ export function Citations({ citations }: { citations: Schemas['CitationDto'][] }
       <ol>
         {citations.map((citation) => (
           <li key={citation.chunk_id}>
-            <a href={href(`/kb/${citation.document_id}?chunk=${citation.chunk_id}`)}>{citation.title}</a>
+            <a href={href(`/kb/${citation.document_id}?chunk=${citation.chunk_id}`)}>{plainLine(citation.title)}</a>
           </li>
         ))}
       </ol>

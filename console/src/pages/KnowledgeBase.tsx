@@ -1,12 +1,14 @@
-// The knowledge base: upload (with progress), the documents and their chunk counts, and a search that
-// shows what each retrieval method finds for the same question, side by side.
+// The knowledge base: upload (with progress), the documents and their passage counts, and a search that
+// shows what each retrieval method finds for the same question, side by side, as snippets to read.
 import { useState } from 'preact/hooks';
 import { api, type Document, errorMessages, type Schemas } from '../api/client';
 import { fetchWithUploadProgress } from '../api/upload';
 import { Alert, Loading } from '../components/ui';
 import { asPage, LoadMore, useCursorList } from '../cursor-list';
-import { when } from '../format';
+import { counted, when } from '../format';
+import { plainLine, plainText } from '../markdown';
 import { href } from '../router';
+import { snippet } from '../snippet';
 
 const MODES = ['hybrid', 'vector', 'text'] as const;
 type Mode = (typeof MODES)[number];
@@ -20,7 +22,7 @@ export function KnowledgeBase() {
   );
 
   const remove = async (document: Document) => {
-    if (!confirm(`Delete “${document.title}” and its ${document.chunks} chunks from the knowledge base?`)) return;
+    if (!confirm(`Delete “${plainLine(document.title)}” and its ${counted(document.chunks, 'passage')} from the knowledge base?`)) return;
     const { error } = await api.DELETE('/api/v1/llm/documents/{document_id}', { params: { path: { document_id: document.document_id } } });
     if (error) return setErrors(errorMessages(error));
     setDocuments((list) => list?.filter((d) => d.document_id !== document.document_id) ?? null);
@@ -43,12 +45,12 @@ export function KnowledgeBase() {
             <table class="documents">
               <caption class="visually-hidden">Documents in the knowledge base, newest first</caption>
               <thead>
-                <tr><th scope="col">Title</th><th scope="col">File</th><th scope="col">Chunks</th><th scope="col">Size</th><th scope="col">Added</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr>
+                <tr><th scope="col">Title</th><th scope="col">File</th><th scope="col">Passages</th><th scope="col">Size</th><th scope="col">Added</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr>
               </thead>
               <tbody>
                 {documents.map((document) => (
                   <tr key={document.document_id} data-document-title={document.title}>
-                    <td><a href={href(`/kb/${document.document_id}`)}>{document.title}</a></td>
+                    <td><a href={href(`/kb/${document.document_id}`)}>{plainLine(document.title)}</a></td>
                     <td>{document.filename}</td>
                     <td class="number">{document.chunks}</td>
                     <td class="number">{kilobytes(document.size_bytes)}</td>
@@ -99,7 +101,7 @@ function Upload({ onUploaded }: { onUploaded: () => void }) {
       setProgress(null);
       return setErrors(errorMessages(error));
     }
-    setDone([`“${data.title}” is in the knowledge base: ${data.chunks} chunks, searchable now.`]);
+    setDone([`“${plainLine(data.title)}” is in the knowledge base: ${counted(data.chunks, 'passage')}, searchable now.`]);
     setFile(null);
     (document.getElementById('kb-file') as HTMLInputElement).value = '';
     onUploaded();
@@ -128,6 +130,8 @@ function Upload({ onUploaded }: { onUploaded: () => void }) {
 
 function Search() {
   const [q, setQ] = useState('');
+  // The question the results answer (the field may have changed since): its words are marked in them.
+  const [searched, setSearched] = useState('');
   const [results, setResults] = useState<Partial<Record<Mode, Schemas['SearchHitDto'][]>>>({});
   const [errors, setErrors] = useState<string[]>([]);
 
@@ -138,6 +142,7 @@ function Search() {
     const failed = answers.find((answer) => !answer.data);
     if (failed) return setErrors(errorMessages(failed.error));
     setErrors([]);
+    setSearched(q.trim());
     setResults(Object.fromEntries(MODES.map((mode, i) => [mode, answers[i].data!.results])));
   };
 
@@ -161,10 +166,12 @@ function Search() {
               <ol class="hits">
                 {results[mode]!.map((hit) => (
                   <li key={hit.chunk_id}>
-                    <a href={href(`/kb/${hit.document_id}?chunk=${hit.chunk_id}`)}>{hit.title}</a>
-                    {hit.heading ? <span class="muted"> › {hit.heading}</span> : null}
-                    <span class="score"> score {hit.score.toFixed(3)}</span>
-                    <p class="small">{hit.text.length > 220 ? `${hit.text.slice(0, 217)}…` : hit.text}</p>
+                    <a href={href(`/kb/${hit.document_id}?chunk=${hit.chunk_id}`)}>{plainLine(hit.title)}</a>
+                    {hit.heading ? <span class="muted"> › {plainLine(hit.heading)}</span> : null}
+                    {hit.page ? <span class="muted"> · page {hit.page}</span> : null}
+                    <p class="small snippet">
+                      {snippet(plainText(hit.text), searched).map((part, i) => (part.marked ? <mark key={i}>{part.text}</mark> : part.text))}
+                    </p>
                   </li>
                 ))}
               </ol>

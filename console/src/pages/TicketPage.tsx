@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, errorMessages, type Comment, type Ticket, type TicketEvent, type User, type WorkflowState } from '../api/client';
 import { Citations } from '../components/Citations';
+import { LineMarkdown, MessageMarkdown } from '../components/Markdown';
 import { SlaPanel } from '../components/SlaPanel';
 import { Timeline } from '../components/Timeline';
 import { Alert, LiveIndicator, Loading, StatusBadge } from '../components/ui';
@@ -94,9 +95,9 @@ export function TicketPage({ ticketId, user }: { ticketId: string; user: User })
           {ticket.resolution || ticket.status === 'resolved' || ticket.status === 'denied' ? (
             <section class="card outcome" aria-labelledby="outcome-heading">
               <h2 id="outcome-heading">{ticket.status === 'denied' ? 'Decision' : 'Resolution'}</h2>
-              <p class="prewrap" data-testid="resolution">{ticket.resolution ?? ticket.plan_summary ?? '—'}</p>
+              <MessageMarkdown testId="resolution" text={ticket.resolution ?? ticket.plan_summary ?? '—'} />
               {plan?.steps?.length ? (
-                <ol class="steps">{plan.steps.map((step) => <li key={step}>{step.replace(/^#+\s*/, '')}</li>)}</ol>
+                <ol class="steps">{plan.steps.map((step) => <li key={step}><LineMarkdown text={step} /></li>)}</ol>
               ) : null}
               <Citations citations={citations} />
             </section>
@@ -107,10 +108,10 @@ export function TicketPage({ ticketId, user }: { ticketId: string; user: User })
               <h2 id="assistant-heading">The assistant's plan</h2>
               {workflow ? (
                 <>
-                  <p>{workflow.plan_summary ?? 'No plan yet — the workflow is still working on this request.'}</p>
+                  {workflow.plan_summary ? <MessageMarkdown text={workflow.plan_summary} /> : <p>No plan yet — the workflow is still working on this request.</p>}
                   {pending ? (
                     <p class="awaiting">
-                      <strong>Waiting for {pending.kind === 'approval' ? 'approval' : 'the requester'}:</strong> {pending.question}
+                      <strong>Waiting for {pending.kind === 'approval' ? 'approval' : 'the requester'}:</strong> <LineMarkdown text={pending.question} />
                     </p>
                   ) : null}
                   {staff && plan ? <Citations citations={plan.citations} /> : null}
@@ -160,7 +161,7 @@ function AnswerQuestion({ ticketId, question, onDone }: { ticketId: string; ques
   return (
     <form class="card question" onSubmit={submit} aria-labelledby="question-heading">
       <h2 id="question-heading">A question for you</h2>
-      <p class="prewrap">{question}</p>
+      <MessageMarkdown text={question} />
       <Alert messages={errors} />
       <label for="answer">Your answer</label>
       <textarea id="answer" rows={3} value={answer} onInput={(event) => setAnswer(event.currentTarget.value)} />
