@@ -1,7 +1,9 @@
 // `npm run eval:kb`: retrieval quality on ../shared/kb-sample (or KB_SAMPLE_DIR). Ingests every document
 // through the API, asks every question through GET /api/v1/llm/search, and prints recall@5 and MRR@5 by
-// document (a hit is a result from the page that answers the question).
-import { readdirSync, readFileSync } from 'node:fs';
+// document (a hit is a result from the page that answers the question). `KB_SAMPLE_DIR=demo` measures
+// the demo knowledge base (demo/knowledge-base) on demo/questions.tsv, questions that mostly use other
+// words than their page (synonyms, paraphrases), which only a semantic embedding can match.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { startLocalServer } from './local-server';
 
@@ -9,6 +11,7 @@ const K = 5;
 
 async function main(): Promise<void> {
   const sampleDir = resolve(process.env.KB_SAMPLE_DIR ?? join(__dirname, '..', '..', '..', 'shared', 'kb-sample'));
+  const docsDir = ['docs', 'knowledge-base'].map((name) => join(sampleDir, name)).find((dir) => existsSync(dir)) ?? join(sampleDir, 'docs');
   const questions = readFileSync(join(sampleDir, 'questions.tsv'), 'utf8')
     .split('\n')
     .filter((line) => line.trim())
@@ -21,9 +24,9 @@ async function main(): Promise<void> {
   try {
     const pageOfDocument = new Map<string, string>();
     const started = Date.now();
-    for (const file of readdirSync(join(sampleDir, 'docs')).sort()) {
+    for (const file of readdirSync(docsDir).sort()) {
       const form = new FormData();
-      form.append('file', new Blob([readFileSync(join(sampleDir, 'docs', file))]), file);
+      form.append('file', new Blob([readFileSync(join(docsDir, file))]), file);
       const response = await fetch(`${server.url}/api/v1/llm/ingest_doc`, { method: 'POST', headers: auth, body: form });
       const body = (await response.json()) as { document_id: string; detail?: string };
       if (!response.ok) throw new Error(`ingesting ${file}: ${response.status} ${body.detail}`);
