@@ -225,7 +225,7 @@ describe('Knowledge base and LLM (e2e)', () => {
     it('says plainly when the knowledge base has nothing relevant', async () => {
       const ticket = await createTicket(url, user.token, { title: 'Zzyzx qwertyuiop', description: 'Xylophone marmalade', request_type: 'other' });
       const response = await request(url).post(`/api/v1/llm/resolve_ticket/${ticket.ticket_id}`).auth(support.token, { type: 'bearer' }).expect(201);
-      expect(response.body).toMatchObject({ summary: 'No relevant knowledge found for this ticket in the knowledge base.', steps: [], citations: [], confidence: 0 });
+      expect(response.body).toMatchObject({ summary: 'I could not find a how-to for this; a support engineer will take it.', steps: [], citations: [], confidence: 0 });
     });
 
     it('is for support and admin, and 404s an unknown ticket', async () => {
