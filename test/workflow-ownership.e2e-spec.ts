@@ -137,7 +137,7 @@ describe('The workflow owns its state (e2e)', () => {
       const ticketId = (await fileRequest(url, alice.token, VAGUE_REQUEST, true).expect(201)).body.ticket_id as string;
       await respond(url, alice.token, ticketId, { answer: 'My ssh key is rejected by the build server since this morning.' }, true).expect(200);
       const conversation = await comments(alice.token, ticketId);
-      expect(conversation[0]).toMatchObject({ author_id: null, body: expect.stringContaining('please tell us') });
+      expect(conversation[0]).toMatchObject({ author_id: null, body: expect.stringContaining('Could you tell us') });
       expect(conversation[1]).toEqual(expect.objectContaining({ author_id: alice.id, body: 'My ssh key is rejected by the build server since this morning.' }));
     });
 

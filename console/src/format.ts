@@ -18,6 +18,7 @@ export const REQUEST_TYPE_LABEL: Record<string, string> = {
   network: 'Network',
   account_access: 'Account access',
   password_reset: 'Password reset',
+  question: 'Question (how do I…?)',
   other: 'Other',
 };
 

@@ -12,8 +12,8 @@ const request = (fields: Partial<TriageRequest> = {}): TriageRequest => ({
   businessJustification: null,
   ...fields,
 });
-const FULLER_DESCRIPTION = 'a fuller description: what happens, since when, and any error message you see';
-const JUSTIFICATION = 'the business justification for this access';
+const FULLER_DESCRIPTION = 'what happens, since when, and any error message you see';
+const JUSTIFICATION = 'why you need this access (the business justification)';
 /** Six words that name no category (the default description mentions a screen, i.e. hardware). */
 const NEUTRAL = 'It started this morning and nothing I try helps';
 

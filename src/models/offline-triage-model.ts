@@ -38,10 +38,10 @@ export class OfflineTriageModel implements TriageModel {
     priority = higherPriority(priority, request.priority);
     const missing: string[] = [];
     if (request.description.split(/\s+/).filter(Boolean).length < MIN_DESCRIPTION_WORDS) {
-      missing.push('a fuller description: what happens, since when, and any error message you see');
+      missing.push('what happens, since when, and any error message you see');
     }
     const isAccessRequest = request.requestType === 'software_access' || request.requestType === 'account_access';
-    if (isAccessRequest && !request.businessJustification?.trim()) missing.push('the business justification for this access');
+    if (isAccessRequest && !request.businessJustification?.trim()) missing.push('why you need this access (the business justification)');
     for (const item of missing) reasons.push(`missing: ${item}`);
     const privileged = hasPrivilegedWording(text);
     if (privileged) reasons.push('privileged: the request asks for administrator or elevated rights');

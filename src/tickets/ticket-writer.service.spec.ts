@@ -380,7 +380,7 @@ describe(TicketWriter.name, () => {
       const updated = await sut.recordStaffQuestion(ticket.id, sam.id, 'Which laptop model do you have?', allowed);
 
       expect(updated).toMatchObject({ status: 'waiting_for_user', decision: 'needs_info', next_action: 'awaiting_requester_input',
-        plan_summary: 'Waiting for the requester: Which laptop model do you have?' });
+        plan_summary: 'Waiting for your answer to our question.' });
       expect(repository.comments).toEqual([
         expect.objectContaining({ ticketId: ticket.id, authorId: sam.id, body: 'Which laptop model do you have?', internal: false }),
       ]);

@@ -223,7 +223,7 @@ export class TicketWriter {
   @Transactional()
   async recordStaffQuestion(ticketId: string, askerId: string, question: string, allowedFrom: readonly TicketStatus[]): Promise<TicketDto> {
     const current = await this.lockIn(ticketId, allowedFrom, 'ask the requester', askerId);
-    const changes = withoutUnchanged(current, { status: TicketStatus.WaitingForUser, decision: 'needs_info', planSummary: `Waiting for the requester: ${question}` });
+    const changes = withoutUnchanged(current, { status: TicketStatus.WaitingForUser, decision: 'needs_info', planSummary: 'Waiting for your answer to our question.' });
     return toStaffView(await this.write(current, askerId, changes, { comment: { body: question, authorId: askerId }, note: { step: 'ask' } }));
   }
 

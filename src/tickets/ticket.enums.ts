@@ -29,6 +29,8 @@ export enum RequestType {
   Network = 'network',
   AccountAccess = 'account_access',
   PasswordReset = 'password_reset',
+  /** A how-to question ("how do I…"): the commonest kind of request, answered from the knowledge base. */
+  Question = 'question',
   Other = 'other',
 }
 
@@ -50,5 +52,7 @@ export const DEFAULT_CATEGORY: Record<RequestType, TicketCategory> = {
   [RequestType.PasswordReset]: TicketCategory.Account,
   [RequestType.Hardware]: TicketCategory.Hardware,
   [RequestType.Network]: TicketCategory.Network,
+  // Triage reads the question's words for its category.
+  [RequestType.Question]: TicketCategory.Other,
   [RequestType.Other]: TicketCategory.Other,
 };

@@ -1,11 +1,11 @@
 import { Command, MemorySaver } from '@langchain/langgraph';
 import type { TicketDto } from '../tickets/dto/ticket.dto';
 import type { TicketChanges } from '../tickets/tickets.service';
-import { buildSupportGraph, SegmentContext, SupportGraphDeps } from './support.graph';
+import { buildSupportGraph, questionFor, SegmentContext, SupportGraphDeps } from './support.graph';
 import type { HumanResponse } from './workflow.types';
 
 /** The graph on its own, with an in-memory checkpointer and stand-ins for the app's services. */
-function harness(ticket: Partial<TicketDto>) {
+function harness(ticket: Partial<TicketDto>, overrides: Partial<SupportGraphDeps> = {}) {
   const current = { ticket_id: 't1', title: 'Access', description: 'Need access', priority: 'medium', category: 'access', plan_summary: null, business_justification: null, ...ticket } as TicketDto;
   const changes: TicketChanges[] = [];
   const deps: SupportGraphDeps = {
@@ -18,6 +18,7 @@ function harness(ticket: Partial<TicketDto>) {
     triage: async () => ({ priority: current.priority, category: current.category, privileged: false, missing: [] }) as never,
     retrieve: async () => ({ chunks: [] }) as never,
     plan: async () => ({ summary: 'Reset it from the portal', steps: ['Open the portal'], confidence: 0.9, citations: [{ document_id: 'd1' }], provider: 'offline' }) as never,
+    ...overrides,
   };
   const graph = buildSupportGraph(deps, new MemorySaver());
   return { graph, current, changes, thread: { configurable: { thread_id: 't1', fence: 1 } } };
@@ -35,7 +36,7 @@ describe('support graph', () => {
     const [waiting] = (await graph.getState(thread)).tasks.flatMap((task) => task.interrupts);
     await graph.invoke(new Command({ resume: { [waiting.id!]: expiry(waiting.id!, 'escalate') } }), thread);
     expect(changes.at(-1)).toMatchObject({ status: 'escalated' });
-    expect(changes.at(-1)!.planSummary).toContain('Escalated to the support queue: no decision within');
+    expect(changes.at(-1)!.planSummary).toBe('Nobody decided on the approval in time, so a support engineer will take it from here.');
 
     // Support retries once the request is one the assistant may answer on its own.
     current.request_type = 'other' as TicketDto['request_type'];
@@ -43,6 +44,52 @@ describe('support graph', () => {
     await graph.invoke(null, thread);
     expect(changes.at(-1)).toMatchObject({ status: 'resolved', decision: 'auto_resolved' });
     expect(changes.at(-1)!.resolution).not.toContain('Approved');
+  });
+});
+
+describe('what the requester reads', () => {
+  const decision = (pendingId: string, approval: boolean, comments: string | null): HumanResponse => ({
+    id: 'r2', pending_id: pendingId, source: 'workflow', kind: 'approval', answer: null, approval, comments, responder_id: 'u1',
+    responder_employee_id: 'EMP100', responder_name: 'Sam Support', responded_at: '2026-12-04T10:00:00Z',
+  });
+  async function decided(approval: boolean, comments: string | null) {
+    const { graph, changes, thread } = harness({ request_type: 'software_access', title: 'Admin access to the reporting database' } as Partial<TicketDto>);
+    await graph.invoke({ ticketId: 't1' }, thread);
+    const [waiting] = (await graph.getState(thread)).tasks.flatMap((task) => task.interrupts);
+    await graph.invoke(new Command({ resume: { [waiting.id!]: decision(waiting.id!, approval, comments) } }), thread);
+    return changes.at(-1)!;
+  }
+
+  it('an approval: who approved, what they said and what happens next — no knowledge-base text', async () => {
+    const resolved = await decided(true, 'Granted for 30 days.');
+    expect(resolved.resolution).toBe(
+      'Approved by Sam Support: “Granted for 30 days”. What happens next: support grants the software access you asked for (“Admin access to the reporting database”) and tells you here when it is ready.',
+    );
+    expect(resolved.resolution).not.toContain('Reset it from the portal');
+  });
+
+  it('a denial: who denied it and why', async () => {
+    await expect(decided(false, 'Contractors get read-only access')).resolves.toMatchObject({
+      status: 'denied',
+      resolution: 'Denied by Sam Support: “Contractors get read-only access”.',
+    });
+  });
+
+  it('an escalation: support takes over, in plain words, with no rule id, step name or confidence', async () => {
+    const noAnswer = { summary: 'I could not find a how-to for this; a support engineer will take it.', steps: [], confidence: 0.2, citations: [], provider: 'offline' };
+    const { graph, changes, thread } = harness({ request_type: 'other' } as Partial<TicketDto>, { plan: async () => noAnswer as never });
+    await graph.invoke({ ticketId: 't1' }, thread);
+    expect(changes.at(-1)).toMatchObject({ status: 'escalated', planSummary: 'I could not find a how-to that answers this; a support engineer will take it from here.' });
+    expect(changes.at(-1)!.planSummary).not.toMatch(/low_confidence|confidence|escalate\b|step/i);
+  });
+
+  it('the assistant’s question: one sentence of what is missing and why it is asked', () => {
+    expect(questionFor(['what happens, since when, and any error message you see'])).toBe(
+      'Could you tell us what happens, since when, and any error message you see, so that we can go on with your request?',
+    );
+    expect(questionFor(['what happens', 'why you need this access (the business justification).'])).toBe(
+      'Could you tell us what happens and why you need this access (the business justification), so that we can go on with your request?',
+    );
   });
 });
 

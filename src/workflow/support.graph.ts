@@ -132,14 +132,15 @@ export function buildSupportGraph(deps: SupportGraphDeps, checkpointer: BaseChec
       return { decision };
     })
     .addNode('request_info', async (state, config): Promise<Update> => {
-      const question = `To go on with your request, please tell us: ${(state.findings?.missing ?? []).join('; ')}.`;
+      const question = questionFor(state.findings?.missing ?? []);
       const ticket = await ticketOf(config, state.ticketId);
       // Idempotent: if this node re-runs after a crash, the question is not asked twice.
       if (ticket.status !== TicketStatus.WaitingForUser) {
         await change(
           config,
           state.ticketId,
-          { status: TicketStatus.WaitingForUser, decision: 'needs_info', planSummary: `Waiting for the requester: ${question}` },
+          // The question itself is in the conversation: the summary says what the ticket waits for, once.
+          { status: TicketStatus.WaitingForUser, decision: 'needs_info', planSummary: 'Waiting for your answer to our question.' },
           { step: 'request_info', rule: state.decision!.rule },
           question,
         );
@@ -163,8 +164,9 @@ export function buildSupportGraph(deps: SupportGraphDeps, checkpointer: BaseChec
       const ticket = await ticketOf(config, state.ticketId);
       const approval = decidingApproval(state);
       const planSummary = approval ? ticket.plan_summary : state.draft!.summary;
+      // An approval tells who approved, what they said and what happens next — no knowledge-base text.
       const resolution = approval
-        ? `${decidedBy('Approved', approval)}${approval.comments || approval.answer ? `: ${approval.comments ?? approval.answer}` : ''}. ${planSummary ?? ''}`.trim()
+        ? `${decidedBy('Approved', approval)}${said(approval)}. What happens next: ${nextAfterApproval(ticket)}`
         : [state.draft!.summary, ...state.draft!.steps.map((step, index) => `${index + 1}. ${step}`)].join('\n');
       await change(
         config,
@@ -176,11 +178,10 @@ export function buildSupportGraph(deps: SupportGraphDeps, checkpointer: BaseChec
     })
     .addNode('deny', async (state, config) => {
       const denial = decidingApproval(state)!;
-      const reason = denial.comments ?? denial.answer;
       await change(
         config,
         state.ticketId,
-        { status: TicketStatus.Denied, decision: 'denied', resolution: `${decidedBy('Denied', denial)}${reason ? `: ${reason}` : ''}` },
+        { status: TicketStatus.Denied, decision: 'denied', resolution: `${decidedBy('Denied', denial)}${said(denial)}.` },
         { step: 'deny', rule: state.decision!.rule },
       );
       return {};
@@ -188,7 +189,6 @@ export function buildSupportGraph(deps: SupportGraphDeps, checkpointer: BaseChec
     .addNode('escalate', async (state, config) => {
       const approval = decidingApproval(state);
       const expired = approval?.expiry === 'escalate' ? approval : undefined;
-      const reason = expired ? (expired.comments ?? 'the approval expired') : state.decision!.description;
       await change(
         config,
         state.ticketId,
@@ -197,7 +197,10 @@ export function buildSupportGraph(deps: SupportGraphDeps, checkpointer: BaseChec
           decision: 'escalated',
           // The support queue is every escalated ticket nobody has taken yet.
           assigneeId: null,
-          planSummary: `Escalated to the support queue: ${reason}. Best knowledge found: ${state.draft?.summary ?? 'none'}`,
+          // Plain words for the requester; the rule that fired is on the event, for staff.
+          planSummary: expired
+            ? 'Nobody decided on the approval in time, so a support engineer will take it from here.'
+            : 'I could not find a how-to that answers this; a support engineer will take it from here.',
         },
         { step: 'escalate', rule: expired ? 'approval_expired' : state.decision!.rule },
       );
@@ -233,14 +236,41 @@ function waitForPerson(state: SupportStateValues): Update {
 const ROUTE = { ask_user: 'request_info', approval: 'request_approval', resolve: 'resolve', escalate: 'escalate' } as const;
 
 function approvalPlan(ticket: TicketDto, state: SupportStateValues): string {
-  if (state.decision!.rule === 'critical_priority') return `Critical: ${state.draft?.summary ?? ticket.title}`;
+  if (state.decision!.rule === 'critical_priority') return `Handle this critical request (“${ticket.title}”) as a priority once approved.`;
   const what = ticket.request_type === 'software_access' ? 'software access' : 'account access';
   return `Grant ${what} as requested (“${ticket.title}”) once approved${ticket.business_justification ? `; justification: ${ticket.business_justification}` : ''}.`;
 }
 
-/** "Approved by EMP042", or — when nobody decided in time — what the expiry did. */
+/** "Approved by Sam Support", or — when nobody decided in time — what the expiry did. */
 function decidedBy(verb: string, response: HumanResponse): string {
-  return response.expiry ? `${verb} automatically: the approval expired` : `${verb} by ${response.responder_employee_id}`;
+  if (response.expiry) return `${verb} automatically: nobody decided in time`;
+  return `${verb} by ${response.responder_name ?? response.responder_employee_id}`;
+}
+
+/** What the approver said, quoted: their comment (or answer). */
+function said(response: HumanResponse): string {
+  // An expiry's note is for staff; "nobody decided in time" says it to the requester.
+  if (response.expiry) return '';
+  const words = (response.comments ?? response.answer)?.trim();
+  return words ? `: “${words.replace(/[.\s]+$/, '')}”` : '';
+}
+
+/** What an approved request leads to, in the requester's words. */
+function nextAfterApproval(ticket: TicketDto): string {
+  if (ticket.request_type === 'software_access') return `support grants the software access you asked for (“${ticket.title}”) and tells you here when it is ready.`;
+  if (ticket.request_type === 'account_access') return `support grants the account access you asked for (“${ticket.title}”) and tells you here when it is ready.`;
+  return `support carries out your request (“${ticket.title}”) and tells you here when it is done.`;
+}
+
+/**
+ * The assistant's question to the requester: one sentence of what is missing and why it is asked. The
+ * triage's findings are phrases ("what happens, since when…"); a model's may be whole sentences.
+ */
+export function questionFor(missing: string[]): string {
+  const items = missing.map((item) => item.trim().replace(/[.?!]+$/, '')).filter(Boolean);
+  if (items.length === 0) return 'Could you tell us a little more about what you need, so that we can help?';
+  const listed = items.length === 1 ? items[0] : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+  return `Could you tell us ${listed}, so that we can go on with your request?`;
 }
 
 /**

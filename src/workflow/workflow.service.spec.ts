@@ -160,7 +160,7 @@ describe(WorkflowService.name, () => {
       expect(commands.recordHumanResponse).toHaveBeenCalledTimes(1);
       expect(commands.recordHumanResponse).toHaveBeenCalledWith(ticket.ticket_id, {
         id: expect.any(String), pending_id: pending.id, source: 'workflow', kind: 'approval', answer: null, approval: true,
-        comments: 'Granted for 30 days', responder_id: sam.id, responder_employee_id: 'EMP100', responded_at: expect.any(String),
+        comments: 'Granted for 30 days', responder_id: sam.id, responder_employee_id: 'EMP100', responder_name: 'EMP100', responded_at: expect.any(String),
       }, undefined, expect.objectContaining({ ticket_id: ticket.ticket_id, status: 'waiting_for_approval' }));
       expect(queue.announceQueuedRuns).toHaveBeenCalledTimes(1);
       expect(queue.announceQueuedRuns.mock.invocationCallOrder[0]).toBeGreaterThan(commands.recordHumanResponse.mock.invocationCallOrder[0]);
@@ -292,6 +292,16 @@ describe(WorkflowService.name, () => {
       for (const approval of [true, false]) {
         await expect(refusal(sut.respond(approver, ticket.ticket_id, hil({ approval }), false))).resolves.toEqual({
           status: 403, message: expect.stringContaining('may not approve or deny your own request (segregation of duties)') });
+      }
+      nothingApplied();
+    });
+
+    it('refuses a denial without a reason with 400: the requester reads why', async () => {
+      const ticket = waitingFor(approvalRequest());
+
+      for (const body of [hil({ approval: false }), hil({ approval: false, comments: '   ' })]) {
+        await expect(refusal(sut.respond(sam, ticket.ticket_id, body, false))).resolves.toEqual({
+          status: 400, message: 'Say why you deny the request: send `comments` with the reason; the requester reads it' });
       }
       nothingApplied();
     });

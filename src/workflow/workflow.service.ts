@@ -166,6 +166,7 @@ export class WorkflowService {
       comments: dto.comments ?? null,
       responder_id: user.id,
       responder_employee_id: user.employeeId,
+      responder_name: user.fullName,
       responded_at: new Date().toISOString(),
     };
     if (pending.kind === 'question') {
@@ -176,6 +177,10 @@ export class WorkflowService {
     if (dto.approval === undefined) throw new BadRequestException('This ticket waits for an approval: send `approval` (true or false)');
     if (!isStaff(user)) throw new ForbiddenException('Only support and admin can approve or deny a request');
     assertNotOwnRequest({ id: ticket.ticket_id, requesterId: ticket.requester_id }, user.id, 'approve or deny');
+    // The requester reads why: a denial without a reason leaves them nowhere to go.
+    if (dto.approval === false && !(dto.comments ?? dto.answer)?.trim()) {
+      throw new BadRequestException('Say why you deny the request: send `comments` with the reason; the requester reads it');
+    }
     return { ...base, kind: 'approval', answer: dto.answer ?? null, approval: dto.approval };
   }
 }

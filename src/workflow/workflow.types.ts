@@ -17,6 +17,8 @@ export interface HumanResponse {
   /** Null when nobody decided: the approval expired and its policy decided (`expiry`). */
   responder_id: string | null;
   responder_employee_id: string | null;
+  /** The responder's name as the requester reads it ("Approved by Sam Support"); absent in responses stored before it was kept. */
+  responder_name?: string | null;
   responded_at: string;
   /** Set when the approval expired: what the policy does then (the graph escalates, denies or approves). */
   expiry?: 'escalate' | 'deny' | 'approve' | null;

@@ -816,7 +816,7 @@ export interface components {
             /** @example Need admin access to the customer database */
             description: string;
             /** @enum {string} */
-            request_type: "software_access" | "hardware" | "network" | "account_access" | "password_reset" | "other";
+            request_type: "software_access" | "hardware" | "network" | "account_access" | "password_reset" | "question" | "other";
             /**
              * @description Defaults from request_type (e.g. software_access → access).
              * @enum {string}
@@ -853,7 +853,10 @@ export interface components {
             answer?: string;
             /** @description For `waiting_for_approval`: true approves, false denies. Support and admin only, never on their own request. */
             approval?: boolean;
-            /** @example Access granted for 30 days */
+            /**
+             * @description What the approver says to the requester; required to deny (`approval: false`): the requester reads why.
+             * @example Access granted for 30 days
+             */
             comments?: string;
             /**
              * @description Optional; if sent it must be your own employee id (or user id): the approver recorded is always the signed-in user.
@@ -972,7 +975,7 @@ export interface components {
             /** @example Need admin access to the customer database */
             description: string;
             /** @enum {string} */
-            request_type: "software_access" | "hardware" | "network" | "account_access" | "password_reset" | "other";
+            request_type: "software_access" | "hardware" | "network" | "account_access" | "password_reset" | "question" | "other";
             /**
              * @description Defaults from request_type (e.g. software_access → access).
              * @enum {string}
@@ -1015,7 +1018,7 @@ export interface components {
             /** @example Need admin access to database */
             description: string;
             /** @enum {string} */
-            request_type: "software_access" | "hardware" | "network" | "account_access" | "password_reset" | "other";
+            request_type: "software_access" | "hardware" | "network" | "account_access" | "password_reset" | "question" | "other";
             /** @enum {string} */
             category: "access" | "account" | "hardware" | "software" | "network" | "email" | "security" | "other";
             /** @enum {string} */
@@ -1490,6 +1493,7 @@ export interface components {
             password_reset?: components["schemas"]["ApprovalRulesDto"];
             hardware?: components["schemas"]["ApprovalRulesDto"];
             network?: components["schemas"]["ApprovalRulesDto"];
+            question?: components["schemas"]["ApprovalRulesDto"];
             other?: components["schemas"]["ApprovalRulesDto"];
         };
         ApprovalSettingsDto: {
@@ -2191,7 +2195,7 @@ export interface operations {
                 status?: "pending" | "in_progress" | "waiting_for_user" | "waiting_for_approval" | "resolved" | "denied" | "escalated" | "error";
                 priority?: "low" | "medium" | "high" | "critical";
                 category?: "access" | "account" | "hardware" | "software" | "network" | "email" | "security" | "other";
-                request_type?: "software_access" | "hardware" | "network" | "account_access" | "password_reset" | "other";
+                request_type?: "software_access" | "hardware" | "network" | "account_access" | "password_reset" | "question" | "other";
                 assignee_id?: string;
                 /** @description Words to find in the title or description. */
                 q?: string;

@@ -4,7 +4,8 @@ import { duration, EVENT_LABEL, EXPIRY_LABEL, label, METRIC_LABEL, STATUS_LABEL,
 
 type Payload = Record<string, unknown>;
 
-export function Timeline({ events, actorName }: { events: TicketEvent[]; actorName: (actorId: string | null) => string }) {
+/** `staff`: the workflow's step and rule are shown too; a requester reads what happened, in plain words. */
+export function Timeline({ events, actorName, staff = false }: { events: TicketEvent[]; actorName: (actorId: string | null) => string; staff?: boolean }) {
   if (events.length === 0) return <p class="muted">Nothing has happened yet.</p>;
   return (
     <ol class="timeline">
@@ -14,19 +15,19 @@ export function Timeline({ events, actorName }: { events: TicketEvent[]; actorNa
             <span class="event-type">{EVENT_LABEL[event.type] ?? label(event.type)}</span>
             <span class="muted"> · {actorName(event.actor_id)} · <time datetime={event.timestamp}>{when(event.timestamp)}</time></span>
           </div>
-          <p>{describe(event.type, event.payload as Payload)}</p>
+          <p>{describe(event.type, event.payload as Payload, staff)}</p>
         </li>
       ))}
     </ol>
   );
 }
 
-function describe(type: string, payload: Payload): string {
+function describe(type: string, payload: Payload, staff: boolean): string {
   if (type === 'workflow_update') {
     if (payload.change === 'created') return 'Request filed.';
     const to = (payload.changes as Payload | undefined)?.status as Payload | undefined;
     const status = to?.to ? `Status → ${STATUS_LABEL[to.to as keyof typeof STATUS_LABEL] ?? String(to.to)}` : 'Updated';
-    const step = payload.step ? ` (step: ${label(String(payload.step))}${payload.rule ? `, rule: ${String(payload.rule)}` : ''})` : '';
+    const step = staff && payload.step ? ` (step: ${label(String(payload.step))}${payload.rule ? `, rule: ${String(payload.rule)}` : ''})` : '';
     return `${status}${step}.`;
   }
   if (type === 'hil_response') {

@@ -65,11 +65,14 @@ export function StaffActions({ ticket, workflow, user, onDone }: Props) {
               Expires {when(approval.due_at)} ({dueText(approval.due_at, 'running')}); then {EXPIRY_LABEL[approval.on_expiry]}.
             </p>
           ) : null}
-          <label for="decision-comment">Comment for the requester (optional)</label>
-          <textarea id="decision-comment" rows={2} value={comment} onInput={(event) => setComment(event.currentTarget.value)} />
+          <label for="decision-comment">Comment for the requester (to deny, say why)</label>
+          <textarea id="decision-comment" rows={2} value={comment} aria-describedby="decision-hint" onInput={(event) => setComment(event.currentTarget.value)} />
+          <p id="decision-hint" class="muted small">The requester reads your comment; a denial needs one.</p>
           <div class="button-row">
             <button type="button" disabled={busy} onClick={() => void decide(true)}>Approve</button>
-            <button type="button" class="danger" disabled={busy} onClick={() => void decide(false)}>Deny</button>
+            <button type="button" class="danger" disabled={busy || !comment.trim()} title={comment.trim() ? undefined : 'Say why first'} onClick={() => void decide(false)}>
+              Deny
+            </button>
           </div>
         </fieldset>
       ) : null}

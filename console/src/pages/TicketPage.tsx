@@ -115,9 +115,9 @@ export function TicketPage({ ticketId, user }: { ticketId: string; user: User })
                     </p>
                   ) : null}
                   {staff && plan ? <Citations citations={plan.citations} /> : null}
-                  {workflow.rule ? (
+                  {staff && workflow.rule ? (
                     <p class="rule" data-testid="policy-rule">
-                      <strong>Policy rule:</strong> <code>{workflow.rule.id}</code> — {workflow.rule.description} (outcome: {label(workflow.rule.outcome)})
+                      <strong>Why:</strong> {workflow.rule.description} (outcome: {label(workflow.rule.outcome)}; rule <code>{workflow.rule.id}</code>)
                     </p>
                   ) : null}
                   {staff && workflow.triage?.reasons?.length ? (
@@ -138,7 +138,7 @@ export function TicketPage({ ticketId, user }: { ticketId: string; user: User })
         </div>
         <aside class="side-column card" aria-labelledby="timeline-heading">
           <h2 id="timeline-heading">Timeline</h2>
-          <Timeline events={events} actorName={actorName} />
+          <Timeline events={events} actorName={actorName} staff={staff} />
         </aside>
       </div>
     </article>

@@ -38,6 +38,9 @@ export class RequestTypeApprovalsDto {
   @IsOptional() @IsObject() @ValidateNested() @Type(() => ApprovalRulesDto)
   network?: ApprovalRulesDto;
   @IsOptional() @IsObject() @ValidateNested() @Type(() => ApprovalRulesDto)
+  question?: ApprovalRulesDto;
+
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => ApprovalRulesDto)
   other?: ApprovalRulesDto;
 }
 

@@ -11,7 +11,10 @@ export class HilResponseDto {
   @IsOptional() @IsBoolean()
   approval?: boolean;
 
-  /** @example "Access granted for 30 days" */
+  /**
+   * What the approver says to the requester; required to deny (`approval: false`): the requester reads why.
+   * @example "Access granted for 30 days"
+   */
   @IsOptional() @Trim() @IsString() @MaxLength(5000)
   comments?: string;
 
