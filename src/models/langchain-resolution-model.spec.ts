@@ -1,7 +1,7 @@
 import type { BasePromptValueInterface } from '@langchain/core/prompt_values';
 import { FakeListChatModel } from '@langchain/core/utils/testing';
 import { LangChainResolutionModel } from './langchain-resolution-model';
-import { ModelUnavailableError, ResolutionRequest } from './resolution-model';
+import { ModelUnavailableError, NO_KNOWLEDGE_SUMMARY, ResolutionRequest } from './resolution-model';
 
 const request: ResolutionRequest = {
   audience: 'requester',
@@ -86,13 +86,30 @@ describe(LangChainResolutionModel.name, () => {
   it.each([
     ['text that is not JSON', 'I think you should restart the laptop.'],
     ['JSON of the wrong shape', JSON.stringify({ summary: 'x', steps: 'restart', citations: [], confidence: 3 })],
-  ])('turns %s into a ModelUnavailableError', async (_case, response) => {
-    const sut = new LangChainResolutionModel('fake', modelAnswering(response), { timeoutMs: 5000, maxRetries: 0 });
+  ])('refuses %s and asks once more, with the reason and its own answer, taking the second answer', async (_case, refused) => {
+    const valid = JSON.stringify({ summary: 'Renew the VPN certificate', steps: ['Renew'], citations: ['chunk:c1'], confidence: 0.8 });
+    const model = modelAnswering(refused, valid);
+    const invoke = jest.spyOn(model, 'invoke');
+    const sut = new LangChainResolutionModel('fake', model, { timeoutMs: 5000, maxRetries: 0 });
 
-    const error = await sut.suggest(request).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(ModelUnavailableError);
-    expect((error as ModelUnavailableError).message).toMatch(/^The language model \(fake\) failed: /);
-    expect((error as ModelUnavailableError).timedOut).toBe(false);
+    await expect(sut.suggest(request)).resolves.toEqual({ summary: 'Renew the VPN certificate', steps: ['Renew'], citedChunkIds: ['c1'], confidence: 0.8 });
+    expect(invoke).toHaveBeenCalledTimes(2);
+    const retry = (invoke.mock.calls[1][0] as BasePromptValueInterface).toChatMessages().map((message) => String(message.content));
+    expect(retry.at(-2)).toBe(refused);
+    expect(retry.at(-1)).toMatch(/^That answer was refused: .+\. Answer again with only the JSON object/);
+  });
+
+  it('takes a second answer out of shape as one that found nothing: no steps, no sources, and support takes the ticket', async () => {
+    const sut = new LangChainResolutionModel('fake', modelAnswering('Sure! Restart it.', '{"summary": 1}'), { timeoutMs: 5000, maxRetries: 0 });
+
+    await expect(sut.suggest(request)).resolves.toEqual({ summary: NO_KNOWLEDGE_SUMMARY, steps: [], citedChunkIds: [], confidence: 0 });
+  });
+
+  it('holds the composition rules: plain text, each step once, in the model’s order', async () => {
+    const answer = { summary: '**Renew** the `VPN` certificate', steps: ['1. Open **Settings**', '## Renew', '- Renew', 'Restart the [client](http://x)'], citations: ['chunk:c1'], confidence: 0.8 };
+    const sut = new LangChainResolutionModel('fake', modelAnswering(JSON.stringify(answer)), { timeoutMs: 5000, maxRetries: 0 });
+
+    await expect(sut.suggest(request)).resolves.toMatchObject({ summary: 'Renew the VPN certificate', steps: ['Open Settings', 'Renew', 'Restart the client'] });
   });
 
   it('turns a thrown provider error into a ModelUnavailableError with its message', async () => {

@@ -1,25 +1,32 @@
 // Gemini or Ollama through LangChain: a prompt with the ticket, the retrieved passages and past
 // resolutions — all quoted as data — answered as JSON that LangChain's StructuredOutputParser validates
-// against a zod schema. The system message is written for whoever reads the answer.
+// against a zod schema. The system message is written for whoever reads the answer. The composition rules
+// of the offline composer hold here too: plain text, ordered steps, no step twice, citations of passages
+// given only (checked by the Llm module). An answer that does not fit the schema is refused and asked
+// for again once, with the reason; a second misfit is an answer that found nothing, so the ticket goes to
+// support rather than failing.
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { StructuredOutputParser } from '@langchain/core/output_parsers';
 import { ChatPromptTemplate } from '@langchain/core/prompts';
 import { z } from 'zod';
+import { plainText } from './passage-sections';
 import type { TicketAudience } from '../tickets/ticket-audience';
 import { QUOTED_DATA_RULE, quoted, quotedAll } from './quoted-data';
-import { ResolutionDraft, ResolutionModel, ResolutionRequest, toModelUnavailable } from './resolution-model';
+import { NO_KNOWLEDGE_SUMMARY, ResolutionDraft, ResolutionModel, ResolutionRequest, toModelUnavailable } from './resolution-model';
 import { callWithLimits, ModelCallLimits } from './model-call-limits';
 
 const suggestionSchema = z.object({
   summary: z.string().min(1).max(2000).describe('One or two sentences: what to do about the ticket'),
-  steps: z.array(z.string().min(1).max(1000)).max(12).describe('Concrete steps, in order, for the reader the instructions name'),
-  citations: z.array(z.string()).max(12).describe('The ids of the passages the steps rely on, e.g. "chunk:…"'),
+  steps: z.array(z.string().min(1).max(1000)).max(12).describe('Concrete steps, in order, each once, as plain text (no Markdown), for the reader the instructions name'),
+  citations: z.array(z.string()).max(12).describe('The ids of the passages the answer uses, e.g. "chunk:…" — only passages given'),
   confidence: z.number().min(0).max(1).describe('0 to 1: how well the passages answer the ticket'),
 });
 
 const GROUNDING =
-  'Use ONLY the knowledge-base passages and past resolutions given. Cite the ids of the passages you used. ' +
-  'If they do not answer the ticket, say so, give no steps and a confidence below 0.3.';
+  'Use ONLY the knowledge-base passages and past resolutions given. Answer from the one passage that answers the ticket, ' +
+  'and from a second only if the ticket truly asks two things. Cite the ids of the passages you used, and only those. ' +
+  'Write plain text: no Markdown marks, no headings; give each step once, in order. ' +
+  'If the passages do not answer the ticket, say so, give no steps, no citations and a confidence below 0.3.';
 
 /** Who the answer is for decides how it is written; nothing else differs. */
 const ROLE: Record<TicketAudience, string> = {
@@ -32,9 +39,16 @@ const ROLE: Record<TicketAudience, string> = {
     'if the passages do not answer it, say that the support team will take it up.',
 };
 
-const prompt = ChatPromptTemplate.fromMessages([
+const QUESTION: Array<['system' | 'human', string]> = [
   ['system', '{role}\n{grounding}\n{quoted_data_rule}\n{format_instructions}'],
   ['human', 'The ticket ({request_type}, {category}):\n{ticket}\n\nKnowledge-base passages:\n{passages}\n\nHow similar past tickets were resolved:\n{resolutions}'],
+];
+const prompt = ChatPromptTemplate.fromMessages(QUESTION);
+/** The second chance: the answer the model gave, and why it was refused. */
+const retryPrompt = ChatPromptTemplate.fromMessages([
+  ...QUESTION,
+  ['ai', '{previous}'],
+  ['human', 'That answer was refused: {problem}. Answer again with only the JSON object in the format described, nothing else.'],
 ]);
 
 export class LangChainResolutionModel implements ResolutionModel {
@@ -47,33 +61,63 @@ export class LangChainResolutionModel implements ResolutionModel {
   ) {}
 
   async suggest(request: ResolutionRequest): Promise<ResolutionDraft> {
-    const chain = prompt.pipe(this.model).pipe(this.parser);
+    const values = {
+      role: ROLE[request.audience],
+      grounding: GROUNDING,
+      quoted_data_rule: QUOTED_DATA_RULE,
+      format_instructions: this.parser.getFormatInstructions(),
+      request_type: request.ticket.requestType,
+      category: request.ticket.category,
+      ticket: quoted('ticket', `${request.ticket.title}\n${request.ticket.description}`),
+      passages: quotedAll(
+        'kb-passage',
+        request.passages.map((p) => ({ id: `chunk:${p.chunkId}`, text: `${p.title}${p.heading ? ` › ${p.heading}` : ''}\n${p.text}` })),
+      ),
+      resolutions: quotedAll('past-resolution', request.pastResolutions.map((text) => ({ text }))),
+    };
+    const first = await this.ask(prompt, values);
+    const parsed = await this.parse(first);
+    if (parsed.answer) return draftOf(parsed.answer);
+    const second = await this.ask(retryPrompt, { ...values, previous: first, problem: parsed.problem });
+    const again = await this.parse(second);
+    // Twice out of shape: nothing usable came back, so people take the ticket.
+    return again.answer ? draftOf(again.answer) : { summary: NO_KNOWLEDGE_SUMMARY, steps: [], citedChunkIds: [], confidence: 0 };
+  }
+
+  /** One call under the limits (a timeout or a provider error is a ModelUnavailableError); the model's text. */
+  private async ask(template: ChatPromptTemplate, values: Record<string, string>): Promise<string> {
     try {
-      const answer = await callWithLimits(this.limits, (signal) => chain.invoke(
-        {
-          role: ROLE[request.audience],
-          grounding: GROUNDING,
-          quoted_data_rule: QUOTED_DATA_RULE,
-          format_instructions: this.parser.getFormatInstructions(),
-          request_type: request.ticket.requestType,
-          category: request.ticket.category,
-          ticket: quoted('ticket', `${request.ticket.title}\n${request.ticket.description}`),
-          passages: quotedAll(
-            'kb-passage',
-            request.passages.map((p) => ({ id: `chunk:${p.chunkId}`, text: `${p.title}${p.heading ? ` › ${p.heading}` : ''}\n${p.text}` })),
-          ),
-          resolutions: quotedAll('past-resolution', request.pastResolutions.map((text) => ({ text }))),
-        },
-        { signal },
-      ));
-      return {
-        summary: answer.summary,
-        steps: answer.steps,
-        citedChunkIds: answer.citations.map((citation) => citation.replace(/^chunk:/, '').trim()),
-        confidence: answer.confidence,
-      };
+      const message = await callWithLimits(this.limits, (signal) => template.pipe(this.model).invoke(values, { signal }));
+      return typeof message.content === 'string' ? message.content : message.content.map((part) => ('text' in part ? part.text : '')).join('');
     } catch (error) {
       throw toModelUnavailable(this.name, error);
     }
   }
+
+  private async parse(text: string): Promise<{ answer?: z.infer<typeof suggestionSchema>; problem: string }> {
+    try {
+      return { answer: await this.parser.parse(text), problem: '' };
+    } catch (error) {
+      return { problem: (error instanceof Error ? error.message : String(error)).split('\n')[0].slice(0, 300) };
+    }
+  }
+}
+
+/** The model's answer under the composition rules: plain text, each step once, in its order. */
+function draftOf(answer: z.infer<typeof suggestionSchema>): ResolutionDraft {
+  const seen = new Set<string>();
+  const steps = answer.steps
+    .map((step) => plainText(step.replace(/^\s*(?:#{1,6}|[-*+•]|\d{1,3}[.)])\s+/, '')))
+    .filter((step) => {
+      const key = step.toLowerCase().replace(/\W+/g, ' ').trim();
+      if (!key || seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  return {
+    summary: plainText(answer.summary),
+    steps,
+    citedChunkIds: answer.citations.map((citation) => citation.replace(/^chunk:/, '').trim()),
+    confidence: answer.confidence,
+  };
 }

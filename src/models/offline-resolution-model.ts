@@ -7,10 +7,9 @@
 import { porterStem, STOP_WORDS, tokenize } from '../knowledge/text-processing';
 import { ENGLISH_WORDS_BY_FREQUENCY } from './english-word-ranks';
 import { Block, plainText, sectionsOf, sectionText } from './passage-sections';
-import { Passage, ResolutionDraft, ResolutionModel, ResolutionRequest } from './resolution-model';
+import { NO_KNOWLEDGE_SUMMARY, Passage, ResolutionDraft, ResolutionModel, ResolutionRequest } from './resolution-model';
 
-/** What the answer says when no section is good enough: support takes the ticket. */
-export const NO_KNOWLEDGE_SUMMARY = 'I could not find a how-to for this; a support engineer will take it.';
+export { NO_KNOWLEDGE_SUMMARY };
 
 /** A section must cover at least this share of the ticket's (weighted) words to answer it. */
 export const ANSWER_COVERAGE = 0.5;

@@ -3,6 +3,9 @@
 import type { TicketAudience } from '../tickets/ticket-audience';
 import { ModelTimeoutError } from './model-call-limits';
 
+/** What an answer says when the knowledge base does not answer the ticket: support takes it. */
+export const NO_KNOWLEDGE_SUMMARY = 'I could not find a how-to for this; a support engineer will take it.';
+
 /** A knowledge-base passage the model may cite. */
 export interface Passage {
   chunkId: string;
