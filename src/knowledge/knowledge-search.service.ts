@@ -6,7 +6,7 @@ import { isStaff, Viewer } from '../tickets/tickets.service';
 import { SearchMode, SearchResultDto } from './dto/search.dto';
 import { Embedder } from './embedder.service';
 import { ChunkHit, KnowledgeSearchRepository, ResolvedTicketHit } from './knowledge-search.repository';
-import { toSearchQuery } from './search-query';
+import { toSearchQuery, withAlternatives } from './search-query';
 
 /** How many candidates each ranking contributes before fusion (the assistant's retrieval uses it too): what each session's vector scan returns. */
 export const CANDIDATE_DEPTH = VECTOR_SEARCH_DEPTH;
@@ -19,7 +19,7 @@ export class KnowledgeSearch {
   ) {}
 
   async search(viewer: Viewer, q: string, k: number, mode: SearchMode = 'hybrid'): Promise<SearchResultDto> {
-    const queryVector = await this.embedder.embedQuery(q);
+    const queryVector = await this.embedder.embedQuery(withAlternatives(q));
     // The single-ranking modes exist to measure what the fusion adds (npm run eval:kb).
     const depth = { vector: mode === 'text' ? 0 : CANDIDATE_DEPTH, text: mode === 'vector' ? 0 : CANDIDATE_DEPTH };
     const hits = await this.knowledgeSearchRepository.hybridSearch(queryVector, toSearchQuery(q), k, depth);
@@ -41,7 +41,7 @@ export class KnowledgeSearch {
 
   /** What a plan may draw on: the `passages` best passages for `query`, and the `resolved` nearest resolved tickets other than `excludeTicketId`. */
   async retrieve(query: string, counts: { passages: number; resolved: number }, excludeTicketId?: string): Promise<{ hits: ChunkHit[]; resolved: ResolvedTicketHit[] }> {
-    const queryVector = await this.embedder.embedQuery(query);
+    const queryVector = await this.embedder.embedQuery(withAlternatives(query));
     const hits = await this.knowledgeSearchRepository.hybridSearch(queryVector, toSearchQuery(query), counts.passages, { vector: CANDIDATE_DEPTH, text: CANDIDATE_DEPTH });
     const resolved = await this.knowledgeSearchRepository.similarResolvedTickets(queryVector, { limit: counts.resolved, excludeTicketId });
     return { hits, resolved };

@@ -4,6 +4,7 @@
 // and gives that section's procedure in order, as plain text, citing only the passage it came from. A
 // second document joins only when it covers what the first leaves out (the answer then says it takes
 // two). When no section covers enough of the ticket, it does not pad: it says it found no how-to.
+import { IT_THESAURUS } from '../knowledge/it-thesaurus';
 import { porterStem, STOP_WORDS, tokenize } from '../knowledge/text-processing';
 import { ENGLISH_WORDS_BY_FREQUENCY } from './english-word-ranks';
 import { Block, plainText, sectionsOf, sectionText } from './passage-sections';
@@ -41,60 +42,6 @@ const REQUEST_WORDS = new Set(
     .split(' '),
 );
 
-/**
- * Spellings of one thing that the words alone do not join: acronyms, brand names and everyday words of
- * IT requests. A ticket's word matches a passage that has any alternative (every word of it). Written by
- * hand, small on purpose: it is a thesaurus of the domain, not of the evaluation's questions.
- */
-const ALTERNATIVES: Record<string, string[]> = {
-  mfa: ['multi factor authentication', 'authenticator', '2fa'],
-  '2fa': ['multi factor authentication', 'authenticator', 'mfa'],
-  authenticator: ['mfa', 'multi factor authentication'],
-  wifi: ['wi fi', 'wireless'],
-  wireless: ['wifi', 'wi fi'],
-  login: ['sign in'],
-  logon: ['sign in'],
-  signin: ['sign in'],
-  mac: ['macos'],
-  macbook: ['macos', 'mac'],
-  pc: ['windows', 'laptop'],
-  computer: ['laptop'],
-  notebook: ['laptop'],
-  mobile: ['phone'],
-  smartphone: ['phone'],
-  iphone: ['phone'],
-  android: ['phone'],
-  cellphone: ['phone'],
-  disconnect: ['drop'],
-  cut: ['disconnect', 'drop'],
-  forever: ['slow'],
-  joined: ['first day'],
-  drop: ['disconnect'],
-  mail: ['email'],
-  outlook: ['email'],
-  pwd: ['password'],
-  remember: ['forgot'],
-  forgot: ['forgotten'],
-  forget: ['forgotten'],
-  starter: ['first day'],
-  joiner: ['first day'],
-  onboarding: ['first day'],
-  passcode: ['password'],
-  sluggish: ['slow'],
-  laggy: ['slow'],
-  visitor: ['guest'],
-  guest: ['visitor'],
-  folder: ['drive'],
-  sharepoint: ['shared drive', 'folder'],
-  install: ['software center', 'self service'],
-  licence: ['license'],
-  license: ['licence'],
-  scam: ['phishing'],
-  spam: ['phishing'],
-  suspicious: ['phishing'],
-  projector: ['screen', 'display'],
-  hdmi: ['screen', 'display'],
-};
 
 /** One thing the ticket asks about: a word (stemmed) or any of its alternatives, and how specific the word is. */
 interface Concept {
@@ -182,7 +129,7 @@ function conceptsOf(text: string): Concept[] {
   for (const word of words) {
     const stem = porterStem(word);
     if (concepts.has(stem)) continue;
-    const alternatives = (ALTERNATIVES[word] ?? ALTERNATIVES[stem] ?? []).map((phrase) => wordsOf(phrase).map(porterStem));
+    const alternatives = (IT_THESAURUS[word] ?? IT_THESAURUS[stem] ?? []).map((phrase) => wordsOf(phrase).map(porterStem));
     concepts.set(stem, { word: stem, alternatives: [[stem], ...alternatives], specificity: Math.min(specificityOf(word), specificityOf(stem)) });
   }
   return [...concepts.values()];
