@@ -133,6 +133,15 @@ describe('The workflow owns its state (e2e)', () => {
       ]);
     });
 
+    it('keeps the owner: support who took the ticket and asked still has it when the answer escalates it again', async () => {
+      const ticketId = await escalated();
+      await patch(support.token, ticketId, { assignee_id: support.id }).expect(200);
+      await command(support.token, ticketId, 'ask', { question: 'Which meeting room is it?' }).expect(200);
+      await respond(url, alice.token, ticketId, { answer: 'Room Aurora; the projector hums whenever it is on.' }, true).expect(200);
+      const after = await waitForStatus(url, alice.token, ticketId, ['escalated', 'resolved', 'error']);
+      expect(after).toMatchObject({ status: 'escalated', assignee_id: support.id });
+    });
+
     it('puts the graph’s own question and the requester’s answer in the conversation too', async () => {
       const ticketId = (await fileRequest(url, alice.token, VAGUE_REQUEST, true).expect(201)).body.ticket_id as string;
       await respond(url, alice.token, ticketId, { answer: 'My ssh key is rejected by the build server since this morning.' }, true).expect(200);

@@ -195,8 +195,10 @@ export function buildSupportGraph(deps: SupportGraphDeps, checkpointer: BaseChec
         {
           status: TicketStatus.Escalated,
           decision: 'escalated',
-          // The support queue is every escalated ticket nobody has taken yet.
-          assigneeId: null,
+          // Whoever took the ticket keeps it (support asked the requester, the answer came back to the queue);
+          // an approval nobody decided in time goes back to the shared queue, which is every escalated
+          // ticket nobody has taken.
+          ...(expired ? { assigneeId: null } : {}),
           // Plain words for the requester; the rule that fired is on the event, for staff.
           planSummary: expired
             ? 'Nobody decided on the approval in time, so a support engineer will take it from here.'

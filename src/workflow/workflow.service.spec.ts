@@ -322,15 +322,22 @@ describe(WorkflowService.name, () => {
       nothingApplied();
     });
 
+    it('refuses `approval` sent alone to a run waiting for the requester with 400, asking for `answer`', async () => {
+      const ticket = waitingFor(question());
+
+      await expect(refusal(sut.respond(sam, ticket.ticket_id, hil({ approval: true }), false))).resolves.toEqual({
+        status: 400, message: 'This ticket waits for an answer from its requester, not an approval: send `answer` instead of `approval`' });
+      nothingApplied();
+    });
+
     it.each<[string, AuthUser, HilResponseDto]>([
-      ['alone', sam, hil({ approval: true })],
       ['with an answer', sam, hil({ approval: false, answer: 'No' })],
-      ['by the requester', alice, hil({ approval: true, answer: 'Yes' })],
-    ])('refuses `approval` sent %s to a run waiting for the requester with 400', async (_, responder, dto) => {
+      ['by the requester with an answer', alice, hil({ approval: true, answer: 'Approved' })],
+    ])('refuses `approval` sent %s to a run waiting for the requester with 400 that says to leave it out, not to send the answer it has', async (_, responder, dto) => {
       const ticket = waitingFor(question());
 
       await expect(refusal(sut.respond(responder, ticket.ticket_id, dto, false))).resolves.toEqual({
-        status: 400, message: 'This ticket waits for an answer from its requester, not an approval: send `answer`' });
+        status: 400, message: 'This ticket waits for an answer from its requester, not an approval: leave out `approval` (your `answer` is what it waits for)' });
       nothingApplied();
     });
 

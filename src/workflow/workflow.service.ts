@@ -170,7 +170,10 @@ export class WorkflowService {
       responded_at: new Date().toISOString(),
     };
     if (pending.kind === 'question') {
-      if (dto.approval !== undefined) throw new BadRequestException('This ticket waits for an answer from its requester, not an approval: send `answer`');
+      if (dto.approval !== undefined) {
+        const fix = dto.answer === undefined ? 'send `answer` instead of `approval`' : 'leave out `approval` (your `answer` is what it waits for)';
+        throw new BadRequestException(`This ticket waits for an answer from its requester, not an approval: ${fix}`);
+      }
       if (dto.answer === undefined) throw new BadRequestException('This ticket waits for an answer from its requester: send `answer`');
       return { ...base, kind: 'answer', answer: dto.answer, approval: null };
     }
