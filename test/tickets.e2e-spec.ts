@@ -73,7 +73,7 @@ describe('Tickets (e2e)', () => {
       expect(response.body.message).toEqual(
         expect.arrayContaining([
           'title must be longer than or equal to 1 characters',
-          'request_type must be one of the following values: software_access, hardware, network, account_access, password_reset, other',
+          'request_type must be one of the following values: software_access, hardware, network, account_access, password_reset, question, other',
           'priority must be one of the following values: low, medium, high, critical',
           'desired_completion_date must be an ISO 8601 date-time from 0001-01-01 to 9999-12-31 (UTC)',
         ]),
@@ -288,6 +288,37 @@ describe('Tickets (e2e)', () => {
       await request(url).get(path).auth(bob.token, { type: 'bearer' }).expect(404);
       await request(url).post(path).auth(bob.token, { type: 'bearer' }).send({ body: 'hello' }).expect(404);
       await request(url).post(path).auth(alice.token, { type: 'bearer' }).send({ body: '' }).expect(400);
+    });
+  });
+
+  describe('a requester’s reply after the ticket was resolved', () => {
+    const comment = (token: string, ticketId: string, body: string) =>
+      request(url).post(`/api/v1/tickets/${ticketId}/comments`).auth(token, { type: 'bearer' }).send({ body }).expect(201);
+    async function resolvedTicket(): Promise<string> {
+      const ticket = await createTicket(url, alice.token);
+      await patchTicket(url, support.token, ticket.ticket_id, { assignee_id: support.id, status: 'in_progress' }).expect(200);
+      await patchTicket(url, support.token, ticket.ticket_id, { status: 'resolved', comment: 'Reinstalled the client' }).expect(200);
+      return ticket.ticket_id;
+    }
+
+    it('reopens it into the support queue, its assignee kept, with an event saying why', async () => {
+      const ticketId = await resolvedTicket();
+      await comment(alice.token, ticketId, 'It broke again this morning.');
+      const ticket = (await get(support.token, `/tickets/${ticketId}`).expect(200)).body;
+      expect(ticket).toMatchObject({ status: 'escalated', assignee_id: support.id, next_action: 'support_queue' });
+      const trail = (await get(alice.token, `/tickets/${ticketId}/events`).expect(200)).body.events;
+      expect(trail.slice(-2).map((event: { type: string }) => event.type)).toEqual(['comment', 'workflow_update']);
+      expect(trail.at(-1)).toMatchObject({ actor_id: alice.id, payload: { status: 'escalated', reopened: 'The requester replied after it was resolved' } });
+    });
+
+    it('does not reopen for support’s comment, an internal note, or a reply after the window', async () => {
+      const ticketId = await resolvedTicket();
+      await comment(support.token, ticketId, 'Glad it works.');
+      await request(url).post(`/api/v1/tickets/${ticketId}/comments`).auth(support.token, { type: 'bearer' }).send({ body: 'closing note', internal: true }).expect(201);
+      expect((await get(support.token, `/tickets/${ticketId}`).expect(200)).body.status).toBe('resolved');
+      await testApp.sql(`UPDATE tickets SET updated_at = now() - interval '15 days' WHERE id = $1`, [ticketId]);
+      await comment(alice.token, ticketId, 'Thanks!');
+      expect((await get(support.token, `/tickets/${ticketId}`).expect(200)).body.status).toBe('resolved');
     });
   });
 

@@ -33,6 +33,8 @@ export class AppConfig {
   readonly events: { keepaliveSeconds: number; pollSeconds: number; maxStreamsPerUser: number; accessCheckMs: number };
   /** Per-user limits: how many of each action one user may take per window. */
   readonly userLimits: { windowSeconds: number; requests: number; hil: number; uploads: number };
+  /** A requester's reply within this long of the resolution reopens the ticket (0: never). */
+  readonly reopenOnReplyMs: number;
   readonly workflow: {
     enabled: boolean;
     maxConcurrent: number;
@@ -101,6 +103,7 @@ export class AppConfig {
       hil: env.LIMIT_HIL_PER_WINDOW,
       uploads: env.LIMIT_UPLOADS_PER_WINDOW,
     };
+    this.reopenOnReplyMs = env.REOPEN_ON_REPLY_DAYS * 24 * 3600 * 1000;
     this.workflow = {
       enabled: env.WORKFLOW_ENABLED,
       maxConcurrent: env.MAX_CONCURRENT_WORKFLOWS,

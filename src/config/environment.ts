@@ -83,6 +83,10 @@ export class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(300)
   REFRESH_REUSE_GRACE_SECONDS = 10;
 
+  /** Days after a ticket is resolved during which its requester's reply reopens it into the support queue. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(365)
+  REOPEN_ON_REPLY_DAYS = 14;
+
   /** Per user and window: tickets filed (POST /request, POST /tickets); more get 429. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1)
   LIMIT_REQUESTS_PER_WINDOW = 30;

@@ -12,7 +12,8 @@ const EXPECTED: Record<S, S[]> = {
   [S.WaitingForApproval]: [S.InProgress, S.Resolved, S.Denied, S.Escalated, S.Error],
   [S.Escalated]: [S.InProgress, S.WaitingForUser, S.Resolved, S.Denied],
   [S.Error]: [S.InProgress, S.Escalated, S.Resolved, S.Denied],
-  [S.Resolved]: [S.InProgress],
+  // Escalated: the requester replied after it was resolved.
+  [S.Resolved]: [S.InProgress, S.Escalated],
   [S.Denied]: [S.InProgress],
 };
 
@@ -39,9 +40,14 @@ describe('ticket transitions', () => {
     expect([...allowedNextStatuses(S.Pending)].sort()).toEqual(STATUSES.filter((status) => status !== S.Pending).sort());
   });
 
-  it.each([S.Resolved, S.Denied])('reopens a %s ticket only to in_progress', (closed) => {
-    expect(allowedNextStatuses(closed)).toEqual([S.InProgress]);
-    expect(STATUSES.filter((to) => canTransition(closed, to))).toEqual([S.InProgress]);
+  it('reopens a denied ticket only to in_progress', () => {
+    expect(allowedNextStatuses(S.Denied)).toEqual([S.InProgress]);
+    expect(STATUSES.filter((to) => canTransition(S.Denied, to))).toEqual([S.InProgress]);
+  });
+
+  it('reopens a resolved ticket to in_progress, or into the support queue when its requester replies', () => {
+    expect(allowedNextStatuses(S.Resolved)).toEqual([S.InProgress, S.Escalated]);
+    expect(STATUSES.filter((to) => canTransition(S.Resolved, to)).sort()).toEqual([S.Escalated, S.InProgress]);
   });
 
   it('treats resolved, denied and escalated as final, and only those', () => {

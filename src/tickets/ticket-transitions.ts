@@ -11,7 +11,8 @@ const ALLOWED: Record<S, readonly S[]> = {
   // A failed run can be retried, handed to people, or closed by hand.
   [S.Error]: [S.InProgress, S.Escalated, S.Resolved, S.Denied],
   // Closed tickets can be reopened by support.
-  [S.Resolved]: [S.InProgress],
+  // A requester's reply reopens a resolved ticket into the support queue (escalated).
+  [S.Resolved]: [S.InProgress, S.Escalated],
   [S.Denied]: [S.InProgress],
 };
 

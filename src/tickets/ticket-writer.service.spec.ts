@@ -189,7 +189,7 @@ describe(TicketWriter.name, () => {
     });
 
     it.each<[TicketStatus, TicketStatus, string]>([
-      [TicketStatus.Resolved, TicketStatus.WaitingForApproval, 'in_progress'],
+      [TicketStatus.Resolved, TicketStatus.WaitingForApproval, 'in_progress, escalated'],
       [TicketStatus.Escalated, TicketStatus.Error, 'in_progress, waiting_for_user, resolved, denied'],
     ])('refuses a move from %s to %s with a conflict naming both and where it can go, writing and signalling nothing', async (from, to, allowed) => {
       const ticket = repository.add({ status: from });

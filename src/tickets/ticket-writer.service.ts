@@ -85,17 +85,22 @@ export class TicketWriter {
   /** A comment (an internal note when `internal`: staff-only on the trail). */
   @Transactional()
   async recordComment(ticketId: string, authorId: string, body: string, internal: boolean): Promise<TicketComment> {
-    await this.lock(ticketId);
+    const current = await this.lock(ticketId);
     const created = await this.ticketsRepository.insertComment({ ticketId, authorId, body, internal });
-    await this.ticketsRepository.appendEvent({
-      ticketId,
-      type: TicketEventType.Comment,
-      actorId: authorId,
-      staffOnly: internal,
-      payload: { comment_id: created.id, author_id: authorId, body: created.body, internal },
-    });
+    const event = { type: TicketEventType.Comment, staffOnly: internal, payload: { comment_id: created.id, author_id: authorId, body: created.body, internal } };
+    if (!internal && this.reopensOnReply(current, authorId)) {
+      // "The customer replied after close": back to the support queue, with whoever had it, and why.
+      await this.write(current, authorId, { status: TicketStatus.Escalated, decision: 'escalated' }, { events: [event], note: { reopened: 'The requester replied after it was resolved' } });
+      return created;
+    }
+    await this.ticketsRepository.appendEvent({ ticketId, actorId: authorId, ...event });
     this.signalAppended();
     return created;
+  }
+
+  /** A resolved ticket's requester replies within REOPEN_ON_REPLY_DAYS of its last change (its resolution). */
+  private reopensOnReply(ticket: Ticket, authorId: string): boolean {
+    return ticket.status === TicketStatus.Resolved && ticket.requesterId === authorId && Date.now() - ticket.updatedAt.getTime() <= this.config.reopenOnReplyMs;
   }
 
   /**

@@ -127,6 +127,8 @@ describe('Console (browser)', () => {
     await waitForStatus(support.page, 'waiting_for_user');
 
     await waitForStatus(employee.page, 'waiting_for_user');
+    // The conversation is live too: support's question arrives inside the status change, not as a comment event.
+    await employee.page.locator('.comment', { hasText: 'Which floor kitchen exactly' }).waitFor({ timeout: LIVE_MS });
     const question = employee.page.getByRole('form', { name: 'A question for you' });
     await question.waitFor({ timeout: LIVE_MS });
     expect(await question.textContent()).toContain('Which floor kitchen exactly');
@@ -136,6 +138,8 @@ describe('Console (browser)', () => {
     await employee.page.waitForFunction(() => document.querySelector('.heading-row [data-status]')?.getAttribute('data-status') !== 'waiting_for_user', null, { timeout: LIVE_MS });
     expect(await wasNotReloaded(employee.page)).toBe(true);
     await support.page.locator('[data-event-type="hil_response"]', { hasText: 'The west kitchen' }).waitFor({ timeout: LIVE_MS });
+    // And support's conversation shows the answer without a reload.
+    await support.page.locator('.comment', { hasText: 'The west kitchen, next to the lifts.' }).waitFor({ timeout: LIVE_MS });
 
     // Back with support once the assistant has read the answer (it cannot place a broken coffee machine).
     await waitForStatus(support.page, 'escalated');

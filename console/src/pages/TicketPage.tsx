@@ -46,8 +46,8 @@ export function TicketPage({ ticketId, user }: { ticketId: string; user: User })
   const live = useLiveEvents(ticketId, (event: LiveEvent) => {
     setEvents((known) => merge(known, [fromLive(event)]));
     setSeen((count) => count + 1);
-    if (event.type === 'comment') void loadComments();
-    else void loadTicket();
+    if (joinsConversation(event)) void loadComments();
+    if (event.type !== 'comment') void loadTicket();
   });
 
   if (!ticket) return errors.length ? <Alert messages={errors} /> : <Loading what="the ticket" />;
@@ -235,4 +235,14 @@ function merge(known: TicketEvent[], incoming: TicketEvent[]): TicketEvent[] {
   const byId = new Map(known.map((event) => [event.id, event]));
   for (const event of incoming) byId.set(event.id, event);
   return [...byId.values()].sort((a, b) => Number(a.id) - Number(b.id));
+}
+
+/**
+ * Whether an event brings a new entry to the conversation: a comment, a change that carries one (the
+ * assistant's or support's question to the requester), or the requester's answer.
+ */
+function joinsConversation(event: LiveEvent): boolean {
+  if (event.type === 'comment') return true;
+  if (event.type === 'workflow_update') return typeof event.comment === 'string';
+  return event.type === 'hil_response' && event.kind === 'answer';
 }
