@@ -355,7 +355,7 @@ describe('Tickets (e2e)', () => {
       // The clocks' sla_met events are derived after the commit: the trail is compared once they are in.
       await testApp.caughtUp();
       const before = await get(support.token, `/tickets/${ticket.ticket_id}/events`).expect(200);
-      await patchTicket(url, support.token, ticket.ticket_id, { status: 'escalated', comment: 'nope' }).expect(409);
+      await patchTicket(url, support.token, ticket.ticket_id, { status: 'waiting_for_approval', comment: 'nope' }).expect(409);
       const trail = await get(support.token, `/tickets/${ticket.ticket_id}/events`).expect(200);
       expect(trail.body.events).toEqual(before.body.events);
       expect(trail.body.events.filter((e: { type: string }) => !e.type.startsWith('sla_'))).toHaveLength(2);
