@@ -75,7 +75,10 @@ describe('Console (browser)', () => {
     expect(await support.page.getByTestId('policy-rule').textContent()).toContain('software_access');
     await support.page.locator('[data-approval-due]').waitFor();
     expect(await support.page.locator('[data-approval-due]').textContent()).toContain('then it goes to the support queue');
-    await support.page.getByLabel('Comment for the requester (optional)').fill('Approved for the Monday release');
+    // A denial needs a reason the requester reads: Deny waits for the comment.
+    expect(await support.page.getByRole('button', { name: 'Deny' }).isDisabled()).toBe(true);
+    await support.page.getByLabel('Comment for the requester (to deny, say why)').fill('Approved for the Monday release');
+    expect(await support.page.getByRole('button', { name: 'Deny' }).isDisabled()).toBe(false);
     const decision = support.page.waitForRequest((sent) => sent.method() === 'POST' && sent.url().includes('/api/v1/hil/'));
     await support.page.getByRole('button', { name: 'Approve' }).click();
     // The decision is bound to the plan the page showed.
