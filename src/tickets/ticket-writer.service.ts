@@ -135,13 +135,14 @@ export class TicketWriter {
   /**
    * A step of the workflow (no actor). Under a run segment's `claimFence`, a superseded claim writes nothing
    * (StaleClaimError); given the ticket as the segment `known` it, the step is one statement when the ticket
-   * is still that (recordStepAsKnown). With `onlyIfStatus`, changes nothing unless the ticket is still in it.
+   * is still that (writeAsKnown). With `onlyIfStatus`, changes nothing unless the ticket is still in it.
    * A ticket a person closed meanwhile is never changed by the workflow: TicketClosedError.
    */
   async recordWorkflowStep(ticketId: string, requested: TicketChanges, options: WorkflowStepOptions): Promise<TicketDto> {
     const { known, claimFence } = options;
     if (known && claimFence !== undefined && options.comment === undefined && options.onlyIfStatus === undefined) {
-      const written = await this.recordStepAsKnown(known, requested, options.note, claimFence);
+      // The common case, one statement: the ticket is still as the segment knows it, the claim holds.
+      const written = await this.writeAsKnown(known, null, requested, { note: options.note }, claimFence);
       if (written) return written;
     }
     return this.recordWorkflowStepLocked(ticketId, requested, options);
@@ -157,19 +158,10 @@ export class TicketWriter {
   }
 
   /**
-   * A workflow step's common case, in one statement and no transaction block: the change and its event are
-   * computed from the ticket as the segment knows it, and written only if the ticket is still exactly that
-   * and the claim still holds the run. Null, with nothing written, whenever the full path must decide: the
-   * ticket changed meanwhile, the claim is gone, it is closed, or the change is not a plain transition.
-   */
-  private recordStepAsKnown(known: TicketDto, requested: TicketChanges, note: Record<string, unknown>, fence: number): Promise<TicketDto | null> {
-    return this.writeAsKnown(known, null, requested, { note }, fence);
-  }
-
-  /**
    * A change computed from the ticket as the caller `known` it, written with its events in one statement
    * only if the ticket is still exactly that (and, given `claimFence`, the claim still holds its run): the
-   * ticket as written, or null with nothing written, for the locking path to decide.
+   * ticket as written, or null with nothing written, whenever the locking path must decide — the ticket
+   * changed meanwhile, the claim is gone, it is closed, or the change is not a plain transition.
    */
   private async writeAsKnown(known: TicketDto, actorId: string | null, requested: TicketChanges, options: Pick<WriteOptions, 'events' | 'note'>, claimFence?: number): Promise<TicketDto | null> {
     if (FINAL_STATUSES.includes(known.status)) return null;

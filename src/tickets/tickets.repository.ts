@@ -59,12 +59,6 @@ function appendEventsFrom(rows: string, orderBy?: string): string {
      WHERE writer.xid IS NOT NULL${orderBy ? ` ORDER BY ${orderBy}` : ''}`;
 }
 
-/** One event, of the ticket the statement's `source` row names, from parameters `$first`…`$first+3`. */
-function eventOf(source: string, first: number): string {
-  const [type, actor, staffOnly, payload] = [0, 1, 2, 3].map((offset) => `$${first + offset}`);
-  return `(SELECT ${source}.id AS ticket_id, ${type}::varchar AS type, ${actor}::uuid AS actor_id, ${staffOnly}::boolean AS staff_only, ${payload}::jsonb AS payload FROM ${source}) AS event`;
-}
-
 /** Event rows of the ticket the statement's `source` row names, in order, from arrays at parameters `$first`…`$first+3`. */
 function eventsOf(source: string, first: number): string {
   const [type, actor, staffOnly, payload] = [0, 1, 2, 3].map((offset) => `$${first + offset}`);
@@ -85,13 +79,13 @@ export class TicketsRepository extends TransactionalRepository {
    * rows or neither).
    */
   async insertTicketWithEvent(ticket: Partial<Ticket>, event: Omit<NewTicketEvent, 'ticketId'>): Promise<Ticket> {
-    const parameters: unknown[] = [event.type, event.actorId, event.staffOnly, JSON.stringify(event.payload)];
+    const parameters: unknown[] = eventArrays([event]);
     const fields = this.fieldParameters(ticket, parameters);
     const [row] = await this.manager.query<Array<Record<string, unknown>>>(
       `WITH created AS (
          INSERT INTO tickets (${fields.map((field) => field.column).join(', ')}) VALUES (${fields.map((field) => field.parameter).join(', ')})
          RETURNING ${this.selectedColumns()}
-       ), appended AS (${appendEventsFrom(eventOf('created', 1))} RETURNING id)
+       ), appended AS (${appendEventsFrom(eventsOf('created', 1))} RETURNING id)
        SELECT created.* FROM created WHERE EXISTS (SELECT 1 FROM appended)`,
       parameters,
     );
@@ -171,24 +165,14 @@ export class TicketsRepository extends TransactionalRepository {
     changes: Partial<Ticket>,
     events: Array<Omit<NewTicketEvent, 'ticketId'>>,
   ): Promise<Ticket | null> {
-    const parameters: unknown[] = [id, expected.status, expected.updatedAt, ...eventArrays(events)];
+    const parameters: unknown[] = [id, expected.status, expected.updatedAt];
     const underClaim = expected.claimFence !== undefined;
     if (underClaim) parameters.push(expected.claimFence);
-    const assignments = this.fieldParameters(changes, parameters).map((field) => `${field.column} = ${field.parameter}`);
-    const rows = await this.manager.query<Array<Record<string, unknown>>>(
-      `WITH expected AS (
-         SELECT ticket.id FROM tickets AS ticket
-                ${underClaim ? `JOIN workflow_runs AS run ON run.ticket_id = ticket.id AND run.state = 'running' AND run.fence = $8` : ''}
-          WHERE ticket.id = $1 AND ticket.status = $2 AND ticket.updated_at = $3
-            FOR NO KEY UPDATE OF ticket${underClaim ? ', run' : ''}
-       ), updated AS (
-         UPDATE tickets SET ${assignments.join(', ')}, "updated_at" = CURRENT_TIMESTAMP FROM expected WHERE tickets.id = expected.id
-         RETURNING ${this.selectedColumns('tickets')}
-       ), appended AS (${appendEventsFrom(eventsOf('updated', 4), 'event.position')} RETURNING id)
-       SELECT updated.* FROM updated WHERE EXISTS (SELECT 1 FROM appended)`,
-      parameters,
-    );
-    return rows[0] ? this.hydrate(rows[0]) : null;
+    const target = `SELECT ticket.id FROM tickets AS ticket
+        ${underClaim ? `JOIN workflow_runs AS run ON run.ticket_id = ticket.id AND run.state = 'running' AND run.fence = $4` : ''}
+       WHERE ticket.id = $1 AND ticket.status = $2 AND ticket.updated_at = $3
+         FOR NO KEY UPDATE OF ticket${underClaim ? ', run' : ''}`;
+    return this.updateTargetWithEvents(target, parameters, changes, events);
   }
 
   /**
@@ -196,18 +180,34 @@ export class TicketsRepository extends TransactionalRepository {
    * ticket as stored.
    */
   async updateWithEvents(id: string, changes: Partial<Ticket>, events: Array<Omit<NewTicketEvent, 'ticketId'>>): Promise<Ticket> {
-    const parameters: unknown[] = [id, ...eventArrays(events)];
+    const updated = await this.updateTargetWithEvents('SELECT $1::uuid AS id', [id], changes, events);
+    if (!updated) throw new EntityNotFoundError(Ticket, { id });
+    return updated;
+  }
+
+  /**
+   * The one statement that changes a ticket with its events: `target` (a query of the ticket's id, with
+   * its own `parameters`) names the row; the change and the events are written only if it does. The
+   * ticket as stored, or null.
+   */
+  private async updateTargetWithEvents(
+    target: string,
+    parameters: unknown[],
+    changes: Partial<Ticket>,
+    events: Array<Omit<NewTicketEvent, 'ticketId'>>,
+  ): Promise<Ticket | null> {
+    const firstEvent = parameters.length + 1;
+    parameters.push(...eventArrays(events));
     const assignments = this.fieldParameters(changes, parameters).map((field) => `${field.column} = ${field.parameter}`);
     const rows = await this.manager.query<Array<Record<string, unknown>>>(
-      `WITH updated AS (
-         UPDATE tickets SET ${assignments.join(', ')}, "updated_at" = CURRENT_TIMESTAMP WHERE tickets.id = $1
+      `WITH target AS (${target}), updated AS (
+         UPDATE tickets SET ${assignments.join(', ')}, "updated_at" = CURRENT_TIMESTAMP FROM target WHERE tickets.id = target.id
          RETURNING ${this.selectedColumns('tickets')}
-       ), appended AS (${appendEventsFrom(eventsOf('updated', 2), 'event.position')} RETURNING id)
+       ), appended AS (${appendEventsFrom(eventsOf('updated', firstEvent), 'event.position')} RETURNING id)
        SELECT updated.* FROM updated WHERE EXISTS (SELECT 1 FROM appended)`,
       parameters,
     );
-    if (!rows[0]) throw new EntityNotFoundError(Ticket, { id });
-    return this.hydrate(rows[0]);
+    return rows[0] ? this.hydrate(rows[0]) : null;
   }
 
   /** The columns of `fields` (a ticket's properties) with their parameters, each value pushed to `parameters` as the driver stores it. */
