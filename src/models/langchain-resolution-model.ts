@@ -9,7 +9,7 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { StructuredOutputParser } from '@langchain/core/output_parsers';
 import { ChatPromptTemplate } from '@langchain/core/prompts';
 import { z } from 'zod';
-import { plainText } from './passage-sections';
+import { distinctSteps, plainText } from './passage-sections';
 import type { TicketAudience } from '../tickets/ticket-audience';
 import { QUOTED_DATA_RULE, quoted, quotedAll } from './quoted-data';
 import { NO_KNOWLEDGE_SUMMARY, ResolutionDraft, ResolutionModel, ResolutionRequest, toModelUnavailable } from './resolution-model';
@@ -105,18 +105,9 @@ export class LangChainResolutionModel implements ResolutionModel {
 
 /** The model's answer under the composition rules: plain text, each step once, in its order. */
 function draftOf(answer: z.infer<typeof suggestionSchema>): ResolutionDraft {
-  const seen = new Set<string>();
-  const steps = answer.steps
-    .map((step) => plainText(step.replace(/^\s*(?:#{1,6}|[-*+•]|\d{1,3}[.)])\s+/, '')))
-    .filter((step) => {
-      const key = step.toLowerCase().replace(/\W+/g, ' ').trim();
-      if (!key || seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
   return {
     summary: plainText(answer.summary),
-    steps,
+    steps: distinctSteps(answer.steps.map((step) => plainText(step.replace(/^\s*(?:#{1,6}|[-*+•]|\d{1,3}[.)])\s+/, '')))),
     citedChunkIds: answer.citations.map((citation) => citation.replace(/^chunk:/, '').trim()),
     confidence: answer.confidence,
   };

@@ -7,7 +7,7 @@
 import { IT_THESAURUS } from '../knowledge/it-thesaurus';
 import { porterStem, STOP_WORDS, tokenize } from '../knowledge/text-processing';
 import { ENGLISH_WORDS_BY_FREQUENCY } from './english-word-ranks';
-import { Block, plainText, sectionsOf, sectionText } from './passage-sections';
+import { Block, distinctSteps, plainText, sectionsOf, sectionText } from './passage-sections';
 import { NO_KNOWLEDGE_SUMMARY, Passage, ResolutionDraft, ResolutionModel, ResolutionRequest } from './resolution-model';
 
 export { NO_KNOWLEDGE_SUMMARY };
@@ -73,6 +73,8 @@ interface Candidate {
   terms: Set<string>;
   /** Stems of the document's opening, which frames a section below it, and how much they count there. */
   framing: { terms: Set<string>; level: number };
+  /** Its own terms and its framing's together, for a concept whose words are split between them. */
+  framedTerms: Set<string>;
   /** Stems of the document's title and the section's heading: what it says it is for. */
   headingTerms: Set<string>;
   /** Stems of the paragraphs that lead into the section's steps or list. */
@@ -106,7 +108,7 @@ export class OfflineResolutionModel implements ResolutionModel {
 
     const second = secondDocument(best, scored, concepts, weight, total);
     const parts = second ? [best, second] : [best];
-    const steps = dedupe(parts.flatMap((part) => stepsOf(part.candidate, concepts))).slice(0, MAX_STEPS);
+    const steps = distinctSteps(parts.flatMap((part) => stepsOf(part.candidate, concepts))).slice(0, MAX_STEPS);
     const covered = new Set(parts.flatMap((part) => [...part.covered]));
     const coverage = concepts.reduce((sum, concept) => sum + (covered.has(concept.word) ? weight.get(concept.word)! : 0), 0) / total;
     return {
@@ -159,13 +161,15 @@ function candidatesOf(passage: Passage, rank: number): Candidate[] {
   const framing = { terms: opening ? stemsOf(sectionText(opening)) : new Set<string>(), level: introduction ? INTRODUCTION_FRAMING : 0.25 };
   return sections
     .filter((section) => !(introduction && section === opening))
-    .map((section) => ({
+    .map((section) => ({ section, terms: new Set([...titleTerms, ...stemsOf(sectionText(section))]) }))
+    .map(({ section, terms }) => ({
       passage,
       rank,
       heading: section.heading,
       blocks: section.blocks,
-      terms: new Set([...titleTerms, ...stemsOf(sectionText(section))]),
+      terms,
       framing: section === opening ? { terms: new Set<string>(), level: 0 } : framing,
+      framedTerms: section === opening ? terms : new Set([...terms, ...framing.terms]),
       headingTerms: new Set([...titleTerms, ...(section.heading ? stemsOf(section.heading) : [])]),
       leadTerms: stemsOf(leadOf(section.blocks).map((block) => block.text).join('\n')),
       openingLead: section === opening ? undefined : opening?.blocks.find((block) => block.kind === 'paragraph')?.text,
@@ -175,7 +179,7 @@ function candidatesOf(passage: Passage, rank: number): Candidate[] {
 /** How far a section answers a concept: 1 in its own words, the framing's level in its opening's, else 0. */
 function levelOf(concept: Concept, candidate: Candidate): number {
   if (matches(concept, candidate.terms)) return 1;
-  if (candidate.framing.level > 0 && matches(concept, new Set([...candidate.terms, ...candidate.framing.terms]))) return candidate.framing.level;
+  if (candidate.framing.level > 0 && matches(concept, candidate.framedTerms)) return candidate.framing.level;
   return 0;
 }
 
@@ -280,9 +284,9 @@ function stepsOf(candidate: Candidate, concepts: Concept[]): string[] {
  * steps (or of the document's opening, for a section that starts with them).
  */
 function summaryOf(candidate: Candidate): string {
-  const firstOther = candidate.blocks.findIndex((block) => block.kind !== 'paragraph');
   // A section of paragraphs only answers with them: no lead, or it would say the same twice.
-  const lead = firstOther > 0 ? candidate.blocks[0].text : firstOther === 0 ? candidate.openingLead : undefined;
+  const startsWithAnswer = candidate.blocks[0]?.kind !== 'paragraph';
+  const lead = leadOf(candidate.blocks)[0]?.text ?? (startsWithAnswer ? candidate.openingLead : undefined);
   const sentences = lead ? firstSentences(lead, MAX_LEAD_SENTENCES) : '';
   return `From “${sourceOf(candidate)}”${sentences ? `: ${sentences}` : '.'}`;
 }
@@ -307,15 +311,6 @@ function sameWords(a: string, b: string): boolean {
   return tokenize(a).join(' ') === tokenize(b).join(' ');
 }
 
-function dedupe(steps: string[]): string[] {
-  const seen = new Set<string>();
-  return steps.filter((step) => {
-    const key = tokenize(step).join(' ');
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
 
 function clip(text: string): string {
   if (text.length <= MAX_STEP_CHARS || text.includes('\n')) return text;

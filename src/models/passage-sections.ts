@@ -3,6 +3,7 @@
 // text. Markdown syntax is read, never shown: emphasis, inline code, links and list marks are dropped;
 // code blocks and tables are kept line for line, since a command or a row split into "sentences" means
 // nothing.
+import { tokenize } from '../knowledge/text-processing';
 
 export type BlockKind = 'step' | 'item' | 'paragraph' | 'code' | 'table';
 
@@ -140,6 +141,17 @@ function inlineText(markdown: string): string {
     .replace(/(\*\*|__)(?=\S)(.+?)(?<=\S)\1/g, '$2')
     .replace(/(^|[^\p{L}\p{N}*_])([*_])(?=\S)(.+?)(?<=\S)\2(?![\p{L}\p{N}])/gu, '$1$3')
     .replace(/\u0000(\d+)\u0000/g, (_, index: string) => escaped[Number(index)]);
+}
+
+/** Steps as an answer gives them: each once (by its words, whatever its case or punctuation), none empty. */
+export function distinctSteps(steps: string[]): string[] {
+  const seen = new Set<string>();
+  return steps.filter((step) => {
+    const key = tokenize(step).join(' ');
+    if (!key || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** The whole plain text of a section, for matching. */
