@@ -56,7 +56,7 @@ class FakeAuthRepository {
 }
 
 const jane: UserDto = {
-  id: randomUUID(), email: 'jane.doe@example.com', full_name: 'Jane Doe', employee_id: 'EMP001', role: Role.Support,
+  id: randomUUID(), email: 'jane.doe@example.com', full_name: 'Jane Doe', employee_id: 'EMP001', department: null, role: Role.Support,
   is_active: true, created_at: new Date(), updated_at: new Date(),
 };
 const GRACE_SECONDS = 10;

@@ -56,6 +56,7 @@ export class AuthService implements OnApplicationBootstrap {
       password: dto.password,
       fullName: dto.full_name,
       employeeId: dto.employee_id,
+      department: dto.department ?? null,
       role: Role.User,
     });
   }

@@ -11,9 +11,9 @@ import { RequestType, TicketPriority, TicketUrgency } from '../tickets/ticket.en
 export const DEMO_PASSWORD = 'Demo-Desk-2026!';
 
 export const DEMO_ACCOUNTS = [
-  { email: 'employee@demo.example.com', fullName: 'Erin Employee', employeeId: 'DEMO-EMP', role: Role.User },
-  { email: 'support@demo.example.com', fullName: 'Sam Support', employeeId: 'DEMO-SUP', role: Role.Support },
-  { email: 'admin@demo.example.com', fullName: 'Ada Admin', employeeId: 'DEMO-ADM', role: Role.Admin },
+  { email: 'employee@demo.example.com', fullName: 'Erin Employee', employeeId: 'DEMO-EMP', department: 'Finance', role: Role.User },
+  { email: 'support@demo.example.com', fullName: 'Sam Support', employeeId: 'DEMO-SUP', department: 'IT Service Desk', role: Role.Support },
+  { email: 'admin@demo.example.com', fullName: 'Ada Admin', employeeId: 'DEMO-ADM', department: 'IT Service Desk', role: Role.Admin },
 ] as const;
 
 export const DEMO_REQUESTS: CreateTicketDto[] = [

@@ -13,7 +13,7 @@ class FakeUsersService {
   createAccount = jest.fn(async (account: NewAccount): Promise<UserDto> => {
     this.accounts.push(account);
     const now = new Date();
-    return { id: 'a-new-id', email: account.email, full_name: account.fullName, employee_id: account.employeeId, role: account.role,
+    return { id: 'a-new-id', email: account.email, full_name: account.fullName, employee_id: account.employeeId, department: account.department ?? null, role: account.role,
       is_active: true, created_at: now, updated_at: now };
   });
 }

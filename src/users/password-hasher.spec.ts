@@ -29,7 +29,7 @@ describe('Signing in with an unknown email', () => {
     const hasher = new PasswordHasher({ bcryptRounds: ROUNDS } as AppConfig);
     const now = new Date();
     jane = {
-      id: randomUUID(), email: 'jane.doe@example.com', passwordHash: await hasher.hash('Correct-Horse-42'), fullName: 'Jane Doe', employeeId: 'EMP001',
+      id: randomUUID(), email: 'jane.doe@example.com', passwordHash: await hasher.hash('Correct-Horse-42'), fullName: 'Jane Doe', employeeId: 'EMP001', department: null,
       role: Role.User, isActive: true, deactivatedAt: null, createdAt: now, updatedAt: now,
     };
     comparisons = [];

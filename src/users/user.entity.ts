@@ -19,6 +19,10 @@ export class User {
   @Column({ name: 'employee_id', type: 'varchar', length: 64, unique: true })
   employeeId: string;
 
+  /** Where the person works ("Finance"), for staff reading a request; optional. */
+  @Column({ type: 'varchar', length: 120, nullable: true })
+  department: string | null;
+
   @Column({ type: 'enum', enum: Role, enumName: 'user_role', default: Role.User })
   role: Role;
 

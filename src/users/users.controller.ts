@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOAuth2, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../auth/auth-user';
 import { Roles } from '../auth/roles.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
+import { AssignableListDto } from './dto/assignable.dto';
 import { UpdateRoleDto } from './dto/update-role.dto';
 import { ListUsersQueryDto, UserListDto } from './dto/user-list.dto';
 import { UserDto } from './dto/user.dto';
@@ -23,6 +24,14 @@ export class UsersController {
   @Get()
   list(@Query() query: ListUsersQueryDto): Promise<UserListDto> {
     return this.usersService.list(query);
+  }
+
+  /** Who a ticket can be assigned to: active support engineers and admins, by name (support and admin). */
+  @Roles(Role.Support, Role.Admin)
+  @ApiErrors(403)
+  @Get('assignable')
+  assignable(): Promise<AssignableListDto> {
+    return this.usersService.listAssignable();
   }
 
   /** The signed-in user. */

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { PageRequest } from '../common/keyset-cursor';
 import { TransactionalRepository } from '../database/transactional.repository';
-import { Role } from './role.enum';
+import { In } from 'typeorm';
+import { Role, STAFF_ROLES } from './role.enum';
 import { User } from './user.entity';
 
 export interface NewUser {
@@ -9,6 +10,7 @@ export interface NewUser {
   passwordHash: string;
   fullName: string;
   employeeId: string;
+  department?: string | null;
   role: Role;
 }
 
@@ -20,6 +22,11 @@ export class UsersRepository extends TransactionalRepository {
 
   findActiveById(id: string): Promise<User | null> {
     return this.manager.findOneBy(User, { id, isActive: true });
+  }
+
+  /** Active support engineers and admins, by name. */
+  findActiveStaff(limit: number): Promise<User[]> {
+    return this.manager.find(User, { where: { isActive: true, role: In(STAFF_ROLES as Role[]) }, order: { fullName: 'ASC', id: 'ASC' }, take: limit });
   }
 
   findByEmail(email: string): Promise<User | null> {

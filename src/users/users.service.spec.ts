@@ -35,7 +35,7 @@ class FakeUsersRepository extends TransactionalFake {
   add(fields: Partial<User> = {}): User {
     const id = randomUUID();
     const now = new Date('2025-01-01T00:00:00Z');
-    const user: User = { id, email: `${id}@example.com`, passwordHash: 'not-a-real-hash', fullName: 'Some One', employeeId: id.slice(0, 8),
+    const user: User = { id, email: `${id}@example.com`, passwordHash: 'not-a-real-hash', fullName: 'Some One', employeeId: id.slice(0, 8), department: null,
       role: Role.User, isActive: true, deactivatedAt: null, createdAt: now, updatedAt: now, ...fields };
     this.rows.set(user.id, user);
     return user;
@@ -67,11 +67,11 @@ describe(UsersService.name, () => {
       const created = await sut.createAccount(account);
 
       expect(created).toEqual({
-        id: expect.any(String), email: 'jane.doe@example.com', full_name: 'Jane Doe', employee_id: 'EMP001', role: Role.User,
+        id: expect.any(String), email: 'jane.doe@example.com', full_name: 'Jane Doe', employee_id: 'EMP001', department: null, role: Role.User,
         is_active: true, created_at: expect.any(Date), updated_at: expect.any(Date),
       });
       const { passwordHash } = repository.insert.mock.calls[0][0];
-      expect(repository.insert).toHaveBeenCalledWith({ ...account, passwordHash });
+      expect(repository.insert).toHaveBeenCalledWith({ ...account, department: null, passwordHash });
       expect(passwordHash).not.toBe(account.password);
       await expect(hasher.verify(account.password, passwordHash)).resolves.toBe(true);
     });

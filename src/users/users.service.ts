@@ -6,6 +6,7 @@ import { nextCursor, pageRequest } from '../common/keyset-cursor';
 import { AfterCommit } from '../database/after-commit';
 import { ACCESS_CHANGED, AccessChangedSignal } from './access-changed';
 import { ListUsersQueryDto, UserListDto } from './dto/user-list.dto';
+import { AssignableListDto, mapAssignable } from './dto/assignable.dto';
 import { mapUser, UserDto } from './dto/user.dto';
 import { PasswordHasher } from './password-hasher';
 import { Role } from './role.enum';
@@ -16,10 +17,13 @@ export interface NewAccount {
   password: string;
   fullName: string;
   employeeId: string;
+  department?: string | null;
   role: Role;
 }
 
 const UNIQUE_VIOLATION = '23505';
+/** A desk's whole staff fits a picker; beyond this it needs a search, not a longer list. */
+const MAX_ASSIGNABLE = 500;
 
 @Injectable()
 export class UsersService {
@@ -30,11 +34,15 @@ export class UsersService {
     private readonly afterCommit: AfterCommit,
   ) {}
 
+  async listAssignable(): Promise<AssignableListDto> {
+    return { users: (await this.usersRepository.findActiveStaff(MAX_ASSIGNABLE)).map(mapAssignable) };
+  }
+
   async createAccount(account: NewAccount): Promise<UserDto> {
     await this.assertIdentityFree(account.email, account.employeeId);
     const passwordHash = await this.passwordHasher.hash(account.password);
     try {
-      const user = await this.usersRepository.insert({ ...account, passwordHash });
+      const user = await this.usersRepository.insert({ ...account, department: account.department ?? null, passwordHash });
       return mapUser(user);
     } catch (error) {
       // Two registrations racing for the same email or employee id: the unique index decides.

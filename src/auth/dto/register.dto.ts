@@ -1,4 +1,4 @@
-import { IsEmail, IsString, Length, Matches, MaxLength, MinLength, Validate } from 'class-validator';
+import { IsEmail, IsOptional, IsString, Length, Matches, MaxLength, MinLength, Validate } from 'class-validator';
 import { Trim } from '../../common/trim.decorator';
 import { PasswordStrength } from '../../common/password-strength';
 
@@ -23,4 +23,8 @@ export class RegisterDto {
     message: 'employee_id must be 1 to 64 letters, digits, dots, dashes or underscores',
   })
   employee_id: string;
+
+  /** Where you work; staff see it on your requests. @example "Finance" */
+  @IsOptional() @Trim() @IsString() @Length(1, 120)
+  department?: string;
 }

@@ -10,6 +10,8 @@ export class UserDto {
   full_name: string;
   /** @example "EMP001" */
   employee_id: string;
+  /** @example "Finance" */
+  department: string | null;
   role: Role;
   is_active: boolean;
   created_at: Date;
@@ -22,6 +24,7 @@ export function mapUser(user: User): UserDto {
     email: user.email,
     full_name: user.fullName,
     employee_id: user.employeeId,
+    department: user.department,
     role: user.role,
     is_active: user.isActive,
     created_at: user.createdAt,
