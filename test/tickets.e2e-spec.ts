@@ -41,6 +41,8 @@ describe('Tickets (e2e)', () => {
         requester_id: alice.id,
         employee_id: alice.employeeId,
         assignee_id: null,
+        requester: { user_id: alice.id, name: 'Test User' },
+        assignee: null,
         created_at: expect.any(String),
         updated_at: expect.any(String),
       });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionalRepository } from '../database/transactional.repository';
 import { SelectQueryBuilder } from 'typeorm';
 import { TicketEvent } from '../tickets/ticket-event.entity';
+import { ACTOR_NAMED_BY } from '../tickets/tickets.repository';
 import { CommittedRead, SnapshotInFlight } from '../trail/commit-frontier';
 import { EVENT_WRITERS, inFlight, RUNNING_TRANSACTIONS } from '../trail/trail.repository';
 
@@ -62,6 +63,8 @@ export class EventsRepository extends TransactionalRepository {
       .createQueryBuilder(TicketEvent, 'event')
       .innerJoin('event.ticket', 'ticket')
       .addSelect('ticket.requester_id', 'requester_id')
+      .leftJoin('event.actor', 'actor')
+      .addSelect(ACTOR_NAMED_BY)
       .where('event.id > :afterId', { afterId })
       .orderBy('event.id', 'ASC')
       .limit(limit);

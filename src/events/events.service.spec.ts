@@ -117,9 +117,9 @@ describe(EventsService.name, () => {
     await pump.pump();
 
     expect(stream.messages.slice(1)).toEqual([
-      { id: '4', data: { type: 'workflow_update', ticket_id: bobsTicket.id, event_id: '4', actor_id: null, timestamp: '2025-03-01T10:00:00.000Z',
+      { id: '4', data: { type: 'workflow_update', ticket_id: bobsTicket.id, event_id: '4', actor_id: null, actor_name: null, timestamp: '2025-03-01T10:00:00.000Z',
         status: 'resolved' } },
-      { id: '5', data: { type: 'comment', ticket_id: alicesTicket.id, event_id: '5', actor_id: sam.id, timestamp: '2025-03-01T10:00:00.000Z',
+      { id: '5', data: { type: 'comment', ticket_id: alicesTicket.id, event_id: '5', actor_id: sam.id, actor_name: null, timestamp: '2025-03-01T10:00:00.000Z',
         body: 'On it' } },
     ]);
     expect(repository.readCommitted).toHaveBeenCalledWith(3, 500);
@@ -306,13 +306,14 @@ describe(EventsService.name, () => {
     expect(replay.ids).toEqual(['4', '5']);
   });
 
-  it('serialises an event once, however many streams it goes to', async () => {
-    const streams = [open(sut.streamAll(sam)), open(sut.streamAll(sam)), open(sut.streamAll(alice))];
+  it('serialises an event once per audience, however many streams it goes to', async () => {
+    const streams = [open(sut.streamAll(sam)), open(sut.streamAll(sam)), open(sut.streamAll(alice)), open(sut.streamAll(alice))];
     repository.append(alicesTicket);
     const stringify = jest.spyOn(JSON, 'stringify');
     await pump.pump();
-    expect(streams.map((stream) => stream.ids)).toEqual([['4'], ['4'], ['4']]);
-    expect(stringify).toHaveBeenCalledTimes(1);
+    expect(streams.map((stream) => stream.ids)).toEqual([['4'], ['4'], ['4'], ['4']]);
+    // Staff read names in full, the requester support's first names: one message for each.
+    expect(stringify).toHaveBeenCalledTimes(2);
   });
 
   it('logs a failed read and catches up from the same id on the next pump', async () => {

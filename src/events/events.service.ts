@@ -9,6 +9,7 @@ import { Observable } from 'rxjs';
 import { AuthService } from '../auth/auth.service';
 import { AppConfig } from '../config/app-config';
 import { isStaff, TicketsService } from '../tickets/tickets.service';
+import { audienceOf, nameFor, type TicketAudience } from '../tickets/ticket-audience';
 import { ACCESS_CHANGED, AccessChangedSignal } from '../users/access-changed';
 import { EventPump } from './event-pump';
 import { EventScope, EventsRepository, StreamableEvent } from './events.repository';
@@ -90,13 +91,14 @@ export class EventsService implements OnModuleInit, BeforeApplicationShutdown {
       // Every message carries an id (Nest numbers id-less ones itself, which would corrupt a browser's
       // Last-Event-ID): events their own, connected and keepalive the position the client has reached.
       let lastSentId = lastEventId ?? this.pump.last;
+      const audience = audienceOf(viewer);
       let replaying = lastEventId !== undefined;
       const held: StreamableEvent[] = [];
       const send = (item: StreamableEvent) => {
         const id = Number(item.event.id);
         if (id <= lastSentId) return;
         lastSentId = id;
-        subscriber.next(toMessage(item));
+        subscriber.next(toMessage(item, audience));
       };
 
       subscriber.next({
@@ -170,16 +172,16 @@ function inScope({ event, requesterId }: StreamableEvent, scope: EventScope): bo
   return scope.includeStaffOnly || !event.staffOnly;
 }
 
-/** Each published event is serialised once, however many streams it goes to. */
-const serialised = new WeakMap<StreamableEvent, MessageEvent>();
+/** Each published event is serialised once per audience, however many streams it goes to. */
+const serialised = { staff: new WeakMap<StreamableEvent, MessageEvent>(), requester: new WeakMap<StreamableEvent, MessageEvent>() };
 
 /**
  * The Local IT Support API's message: a JSON `data:` line with type, ticket_id and timestamp; the `id:` is
  * the event id. The JSON is made here (Nest sends string data as it is) so that a fan-out to a thousand
  * streams stringifies it once.
  */
-function toMessage(item: StreamableEvent): MessageEvent {
-  const cached = serialised.get(item);
+function toMessage(item: StreamableEvent, audience: TicketAudience): MessageEvent {
+  const cached = serialised[audience].get(item);
   if (cached) return cached;
   const { event } = item;
   const message = {
@@ -190,9 +192,10 @@ function toMessage(item: StreamableEvent): MessageEvent {
       ticket_id: event.ticketId,
       event_id: event.id,
       actor_id: event.actorId,
+      actor_name: event.actor ? nameFor(audience, event.actor) : null,
       timestamp: event.createdAt.toISOString(),
     }),
   };
-  serialised.set(item, message);
+  serialised[audience].set(item, message);
   return message;
 }

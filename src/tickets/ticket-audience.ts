@@ -4,6 +4,7 @@
 // their staff_only flag, which the audit trail and both streams filter on.
 import type { AuthUser } from '../auth/auth-user';
 import { STAFF_ROLES } from '../users/role.enum';
+import type { User } from '../users/user.entity';
 import { TicketDto } from './dto/ticket.dto';
 import { TicketEventType } from './ticket-events';
 import { TicketSuggestion } from './ticket-suggestion';
@@ -29,7 +30,38 @@ export function mapTicketFor(viewer: Pick<Viewer, 'role'>, ticket: Ticket): Tick
 
 /** Support, admin and the system itself: every field, the suggestion and the service levels included (null until there are any). */
 export function toStaffView(ticket: Ticket): TicketDto {
-  return { ...toRequesterView(ticket), suggestion: ticket.suggestion, sla_state: ticket.slaState ?? null, sla_due_at: ticket.slaDueAt ?? null };
+  return {
+    ...toRequesterView(ticket),
+    ...peopleOf(ticket, 'staff'),
+    suggestion: ticket.suggestion,
+    sla_state: ticket.slaState ?? null,
+    sla_due_at: ticket.slaDueAt ?? null,
+  };
+}
+
+/** A person's name as this audience reads it: a requester knows support by first name. */
+export function nameFor(audience: TicketAudience, person: Pick<User, 'fullName' | 'role'>): string {
+  return audience === 'requester' && STAFF_ROLES.includes(person.role) ? firstName(person.fullName) : person.fullName;
+}
+
+export function firstName(fullName: string): string {
+  return fullName.trim().split(/\s+/)[0] ?? fullName;
+}
+
+/** The ticket's requester and assignee for this audience, when the read that found the ticket joined them. */
+function peopleOf(ticket: Ticket, audience: TicketAudience): Pick<TicketDto, 'requester' | 'assignee'> {
+  const { requester, assignee } = ticket;
+  if (!requester) return {};
+  if (audience === 'requester') {
+    return {
+      requester: { user_id: requester.id, name: requester.fullName },
+      assignee: assignee ? { user_id: assignee.id, name: nameFor(audience, assignee) } : null,
+    };
+  }
+  return {
+    requester: { user_id: requester.id, name: requester.fullName, email: requester.email, employee_id: requester.employeeId, department: requester.department ?? null },
+    assignee: assignee ? { user_id: assignee.id, name: assignee.fullName, email: assignee.email } : null,
+  };
 }
 
 /** The requester: no `suggestion` field at all, since it is written for the support engineer. */
@@ -52,6 +84,7 @@ export function toRequesterView(ticket: Ticket): TicketDto {
     requester_id: ticket.requesterId,
     employee_id: ticket.employeeId,
     assignee_id: ticket.assigneeId,
+    ...peopleOf(ticket, 'requester'),
     created_at: ticket.createdAt,
     updated_at: ticket.updatedAt,
   };

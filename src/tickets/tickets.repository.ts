@@ -6,6 +6,7 @@ import { TicketComment } from './ticket-comment.entity';
 import { TicketEvent } from './ticket-event.entity';
 import type { WorkflowHold } from './decision-rights';
 import { Ticket } from './ticket.entity';
+import { User } from '../users/user.entity';
 import type { TicketSort } from './dto/list-tickets.dto';
 import type { RequestType, TicketCategory, TicketPriority, TicketStatus } from './ticket.enums';
 
@@ -16,7 +17,8 @@ export interface TicketFilters {
   priority?: TicketPriority;
   category?: TicketCategory;
   requestType?: RequestType;
-  assigneeId?: string;
+  /** null: nobody's. */
+  assigneeId?: string | null;
   text?: string;
   createdAfter?: Date;
   createdBefore?: Date;
@@ -72,6 +74,27 @@ function eventArrays(events: Array<Omit<NewTicketEvent, 'ticketId'>>): unknown[]
   return [events.map((event) => event.type), events.map((event) => event.actorId), events.map((event) => event.staffOnly), events.map((event) => JSON.stringify(event.payload))];
 }
 
+/** What a ticket's reads take of its requester and assignee: their names and how to reach them, never more. */
+const PERSON_FIELDS = ['id', 'fullName', 'email', 'employeeId', 'department', 'role'] as const;
+const PERSON_COLUMNS: Record<(typeof PERSON_FIELDS)[number], string> = {
+  id: 'id', fullName: 'full_name', email: 'email', employeeId: 'employee_id', department: 'department', role: 'role',
+};
+
+/** What an event's or a comment's reader takes of who wrote it: a name, and the role that decides how it is shown. */
+const NAMED_BY = ['author.id', 'author.fullName', 'author.role'];
+export const ACTOR_NAMED_BY = ['actor.id', 'actor.fullName', 'actor.role'];
+
+/** For a statement that returns a ticket row as `source`: its people's columns, joined, prefixed `requester__` and `assignee__`. */
+function peopleOf(source: string): { columns: string; joins: string } {
+  const columns = (['requester', 'assignee'] as const).flatMap((person) =>
+    PERSON_FIELDS.map((field) => `${person}."${PERSON_COLUMNS[field]}" AS "${person}__${PERSON_COLUMNS[field]}"`),
+  );
+  return {
+    columns: columns.join(', '),
+    joins: `LEFT JOIN users AS requester ON requester.id = ${source}.requester_id LEFT JOIN users AS assignee ON assignee.id = ${source}.assignee_id`,
+  };
+}
+
 @Injectable()
 export class TicketsRepository extends TransactionalRepository {
   /**
@@ -86,18 +109,27 @@ export class TicketsRepository extends TransactionalRepository {
          INSERT INTO tickets (${fields.map((field) => field.column).join(', ')}) VALUES (${fields.map((field) => field.parameter).join(', ')})
          RETURNING ${this.selectedColumns()}
        ), appended AS (${appendEventsFrom(eventsOf('created', 1))} RETURNING id)
-       SELECT created.* FROM created WHERE EXISTS (SELECT 1 FROM appended)`,
+       SELECT created.*, ${peopleOf('created').columns} FROM created ${peopleOf('created').joins} WHERE EXISTS (SELECT 1 FROM appended)`,
       parameters,
     );
     return this.hydrate(row);
   }
 
+  /** The ticket with its requester and assignee. */
   findById(id: string): Promise<Ticket | null> {
-    return this.manager.findOneBy(Ticket, { id });
+    return this.withPeople(this.manager.createQueryBuilder(Ticket, 'ticket')).where('ticket.id = :id', { id }).getOne();
   }
 
   findByIds(ids: string[]): Promise<Ticket[]> {
     return ids.length === 0 ? Promise.resolve([]) : this.manager.findBy(Ticket, { id: In(ids) });
+  }
+
+  /** Reads the ticket's requester and assignee with it, in the same statement (see PERSON_FIELDS). */
+  private withPeople(query: SelectQueryBuilder<Ticket>): SelectQueryBuilder<Ticket> {
+    return query
+      .leftJoin('ticket.requester', 'requester')
+      .leftJoin('ticket.assignee', 'assignee')
+      .addSelect([...PERSON_FIELDS.map((field) => `requester.${field}`), ...PERSON_FIELDS.map((field) => `assignee.${field}`)]);
   }
 
   /**
@@ -105,8 +137,7 @@ export class TicketsRepository extends TransactionalRepository {
    * move must not take a status the workflow holds; the run changes hands only under this lock).
    */
   async findByIdForUpdateWithHold(id: string): Promise<{ ticket: Ticket; hold: WorkflowHold | null } | null> {
-    const { entities, raw } = await this.manager
-      .createQueryBuilder(Ticket, 'ticket')
+    const { entities, raw } = await this.withPeople(this.manager.createQueryBuilder(Ticket, 'ticket'))
       .leftJoin('workflow_runs', 'run', 'run.ticket_id = ticket.id')
       .addSelect('run.state', 'run_state')
       .addSelect(`run.pending->>'kind'`, 'run_pending_kind')
@@ -204,7 +235,7 @@ export class TicketsRepository extends TransactionalRepository {
          UPDATE tickets SET ${assignments.join(', ')}, "updated_at" = CURRENT_TIMESTAMP FROM target WHERE tickets.id = target.id
          RETURNING ${this.selectedColumns('tickets')}
        ), appended AS (${appendEventsFrom(eventsOf('updated', firstEvent), 'event.position')} RETURNING id)
-       SELECT updated.* FROM updated WHERE EXISTS (SELECT 1 FROM appended)`,
+       SELECT updated.*, ${peopleOf('updated').columns} FROM updated ${peopleOf('updated').joins} WHERE EXISTS (SELECT 1 FROM appended)`,
       parameters,
     );
     return rows[0] ? this.hydrate(rows[0]) : null;
@@ -239,13 +270,24 @@ export class TicketsRepository extends TransactionalRepository {
     for (const column of metadata.columns.filter((candidate) => candidate.isSelect)) {
       column.setEntityValue(ticket, this.manager.connection.driver.prepareHydratedValue(row[column.databaseName], column));
     }
+    if ('requester__id' in row) {
+      ticket.requester = this.personFrom(row, 'requester') ?? undefined;
+      ticket.assignee = this.personFrom(row, 'assignee') ?? undefined;
+    }
     return ticket;
+  }
+
+  /** A person's columns from a row that joined them (see peopleOf); null when the join found nobody. */
+  private personFrom(row: Record<string, unknown>, person: 'requester' | 'assignee'): User | null {
+    if (row[`${person}__id`] == null) return null;
+    const fields = Object.fromEntries(PERSON_FIELDS.map((field) => [field, row[`${person}__${PERSON_COLUMNS[field]}`]]));
+    return this.manager.create(User, fields);
   }
 
   async findPage(filters: TicketFilters, page: TicketPageRequest): Promise<{ tickets: Ticket[]; total?: number }> {
     // COUNT(*), not TypeORM's getCount: that counts DISTINCT ids, which this single-table query never needs.
     const counted = page.countTotal ? await this.filtered(filters).select('COUNT(*)', 'total').getRawOne<{ total: string }>() : undefined;
-    const tickets = await this.pageQuery(filters, page).getMany();
+    const tickets = await this.withPeople(this.pageQuery(filters, page)).getMany();
     return { tickets, total: counted && Number(counted.total) };
   }
 
@@ -281,7 +323,8 @@ export class TicketsRepository extends TransactionalRepository {
       ['sla_state', filters.slaState],
     ];
     for (const [column, value] of equal) {
-      if (value !== undefined) query.andWhere(`ticket.${column} = :${column}`, { [column]: value });
+      if (value === null) query.andWhere(`ticket.${column} IS NULL`);
+      else if (value !== undefined) query.andWhere(`ticket.${column} = :${column}`, { [column]: value });
     }
     if (filters.createdAfter) query.andWhere('ticket.created_at >= :createdAfter', { createdAfter: filters.createdAfter });
     if (filters.createdBefore) query.andWhere('ticket.created_at < :createdBefore', { createdBefore: filters.createdBefore });
@@ -305,6 +348,7 @@ export class TicketsRepository extends TransactionalRepository {
     const query = this.manager.createQueryBuilder(TicketComment, 'comment').where('comment.ticket_id = :ticketId', { ticketId });
     if (!options.includeInternal) query.andWhere('NOT comment.internal');
     const total = await query.clone().getCount();
+    query.leftJoin('comment.author', 'author').addSelect(NAMED_BY);
     if (page.after) query.andWhere('(comment.created_at, comment.id) > (:afterAt, CAST(:afterId AS uuid))', { afterAt: page.after.createdAt, afterId: page.after.id });
     const comments = await query.orderBy('comment.created_at', 'ASC').addOrderBy('comment.id', 'ASC').offset(page.after ? 0 : page.offset).limit(page.limit).getMany();
     return [comments, total];
@@ -349,6 +393,8 @@ export class TicketsRepository extends TransactionalRepository {
   findEvents(ticketId: string, options: { includeStaffOnly: boolean; after: number; limit: number }): Promise<TicketEvent[]> {
     const query = this.manager
       .createQueryBuilder(TicketEvent, 'event')
+      .leftJoin('event.actor', 'actor')
+      .addSelect(ACTOR_NAMED_BY)
       .where('event.ticket_id = :ticketId AND event.id > :after', { ticketId, after: options.after });
     if (!options.includeStaffOnly) query.andWhere('NOT event.staff_only');
     return query.orderBy('event.id', 'ASC').limit(options.limit).getMany();

@@ -84,7 +84,7 @@ class FakeTicketsRepository extends TransactionalFake {
   private read = (id: string): Ticket | null => (this.rows.tickets.has(id) ? { ...this.rows.tickets.get(id)! } : null);
 }
 
-const person = (role: Role, employeeId: string): Viewer => ({ id: randomUUID(), role, employeeId });
+const person = (role: Role, employeeId: string): Viewer & { fullName: string } => ({ id: randomUUID(), role, employeeId, fullName: `Person ${employeeId}` });
 const [alice, bob] = [person(Role.User, 'EMP001'), person(Role.User, 'EMP002')];
 const [sam, ada] = [person(Role.Support, 'EMP100'), person(Role.Admin, 'EMP200')];
 const staff: Array<[string, Viewer]> = [['support', sam], ['admin', ada]];
@@ -315,7 +315,7 @@ describe(TicketsService.name, () => {
 
       const comment = await sut.addComment(alice, ticket.id, { body: 'Still broken' });
 
-      expect(comment).toEqual({ comment_id: expect.any(String), ticket_id: ticket.id, author_id: alice.id, body: 'Still broken', internal: false,
+      expect(comment).toEqual({ comment_id: expect.any(String), ticket_id: ticket.id, author_id: alice.id, author_name: alice.fullName, body: 'Still broken', internal: false,
         created_at: expect.any(Date) });
       expect(lastEvent()).toMatchObject({ type: 'comment', actorId: alice.id, staffOnly: false,
         payload: { comment_id: comment.comment_id, author_id: alice.id, body: 'Still broken', internal: false } });

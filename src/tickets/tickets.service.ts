@@ -7,7 +7,7 @@ import { ListTicketsQueryDto, TicketListDto } from './dto/list-tickets.dto';
 import { ListTicketEventsQueryDto, mapTicketEvent, TicketEventListDto } from './dto/ticket-event.dto';
 import { TicketDto } from './dto/ticket.dto';
 import { UpdateTicketDto } from './dto/update-ticket.dto';
-import { isStaff, mapTicketFor, toStaffView, Viewer } from './ticket-audience';
+import { audienceOf, isStaff, mapTicketFor, toStaffView, Viewer } from './ticket-audience';
 import { decodeCursor, encodeCursor } from './ticket-cursor';
 import { TicketWriter } from './ticket-writer.service';
 import { DEFAULT_CATEGORY, TicketPriority, TicketUrgency } from './ticket.enums';
@@ -52,7 +52,7 @@ export class TicketsService {
         priority: query.priority,
         category: query.category,
         requestType: query.request_type,
-        assigneeId: query.assignee_id,
+        assigneeId: query.assignee_id === 'me' ? viewer.id : query.assignee_id === 'none' ? null : query.assignee_id,
         text: query.q || undefined,
         createdAfter: query.created_after,
         createdBefore: query.created_before,
@@ -104,25 +104,27 @@ export class TicketsService {
     return this.ticketsRepository.findIdsAfter(afterId, limit);
   }
 
-  async addComment(author: Viewer, ticketId: string, dto: CreateCommentDto): Promise<CommentDto> {
+  async addComment(author: Viewer & { fullName: string }, ticketId: string, dto: CreateCommentDto): Promise<CommentDto> {
     await this.findVisible(author, ticketId);
     if (dto.internal && !isStaff(author)) throw new ForbiddenException('Only support and admin can write internal notes');
     const internal = dto.internal ?? false;
-    return mapComment(await this.ticketWriter.recordComment(ticketId, author.id, dto.body, internal));
+    const comment = await this.ticketWriter.recordComment(ticketId, author.id, dto.body, internal);
+    // Its author is the caller, who reads their own name in full.
+    return { ...mapComment(comment, 'staff'), author_name: author.fullName };
   }
 
   async listComments(viewer: Viewer, ticketId: string, query: { limit: number; offset: number; cursor?: string }): Promise<CommentListDto> {
     const page = pageRequest(query);
     await this.findVisible(viewer, ticketId);
     const [comments, total] = await this.ticketsRepository.findComments(ticketId, { includeInternal: isStaff(viewer) }, page);
-    return { comments: comments.map(mapComment), count: comments.length, total, next_cursor: nextCursor(comments, query.limit) };
+    return { comments: comments.map((comment) => mapComment(comment, audienceOf(viewer))), count: comments.length, total, next_cursor: nextCursor(comments, query.limit) };
   }
 
   async listEvents(viewer: Viewer, ticketId: string, query: ListTicketEventsQueryDto): Promise<TicketEventListDto> {
     await this.findVisible(viewer, ticketId);
     const events = await this.ticketsRepository.findEvents(ticketId, { includeStaffOnly: isStaff(viewer), after: query.after, limit: query.limit });
     const last = events.at(-1);
-    return { events: events.map(mapTicketEvent), count: events.length, next_after: events.length === query.limit && last ? last.id : null };
+    return { events: events.map((event) => mapTicketEvent(event, audienceOf(viewer))), count: events.length, next_after: events.length === query.limit && last ? last.id : null };
   }
 
   private async findVisible(viewer: Viewer, ticketId: string): Promise<Ticket> {

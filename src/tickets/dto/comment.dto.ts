@@ -1,5 +1,6 @@
 import { IsBoolean, IsOptional, IsString, Length } from 'class-validator';
 import { Trim } from '../../common/trim.decorator';
+import { nameFor, type TicketAudience } from '../ticket-audience';
 import { TicketComment } from '../ticket-comment.entity';
 
 export class CreateCommentDto {
@@ -17,6 +18,8 @@ export class CommentDto {
   ticket_id: string;
   /** Null for comments written by the system. */
   author_id: string | null;
+  /** The author by name as the viewer may read it (a requester reads support's first names); null for the system. @example "Sam Support" */
+  author_name: string | null;
   body: string;
   internal: boolean;
   created_at: Date;
@@ -30,11 +33,12 @@ export class CommentListDto {
   next_cursor: string | null;
 }
 
-export function mapComment(comment: TicketComment): CommentDto {
+export function mapComment(comment: TicketComment, audience: TicketAudience): CommentDto {
   return {
     comment_id: comment.id,
     ticket_id: comment.ticketId,
     author_id: comment.authorId,
+    author_name: comment.author ? nameFor(audience, comment.author) : null,
     body: comment.body,
     internal: comment.internal,
     created_at: comment.createdAt,

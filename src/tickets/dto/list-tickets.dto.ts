@@ -1,4 +1,4 @@
-import { IsEnum, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsEnum, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { BooleanQuery } from '../../common/boolean-query.decorator';
 import { Trim } from '../../common/trim.decorator';
 import { IsInstant } from '../../common/instant';
@@ -7,6 +7,7 @@ import { RequestType, TicketCategory, TicketPriority, TicketStatus } from '../ti
 import { TicketDto } from './ticket.dto';
 
 export const TICKET_SORTS = ['created_at', '-created_at', 'updated_at', '-updated_at', 'priority', '-priority', 'sla_due', '-sla_due'] as const;
+const ASSIGNEE_FILTER = /^(me|none|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 export const SLA_FILTERS = ['at_risk', 'breached'] as const;
 export type TicketSort = (typeof TICKET_SORTS)[number];
 
@@ -27,7 +28,8 @@ export class ListTicketsQueryDto extends CursorPageQueryDto {
   @IsOptional() @IsEnum(RequestType)
   request_type?: RequestType;
 
-  @IsOptional() @IsUUID()
+  /** A user's id; `me` for the caller's own tickets to work on, `none` for those nobody owns yet. @example "me" */
+  @IsOptional() @Matches(ASSIGNEE_FILTER, { message: 'assignee_id must be a user id, "me" or "none"' })
   assignee_id?: string;
 
   /** Words to find in the title or description. @example "vpn" */

@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { nameFor, type TicketAudience } from '../ticket-audience';
 import { TicketEvent } from '../ticket-event.entity';
 
 export class ListTicketEventsQueryDto {
@@ -19,6 +20,8 @@ export class TicketEventDto {
   type: string;
   /** Who caused it; null for the system. */
   actor_id: string | null;
+  /** Who caused it, by name as the viewer may read it (a requester reads support's first names); null for the system. @example "Sam Support" */
+  actor_name: string | null;
   timestamp: Date;
   payload: Record<string, unknown>;
 }
@@ -30,12 +33,13 @@ export class TicketEventListDto {
   next_after: string | null;
 }
 
-export function mapTicketEvent(event: TicketEvent): TicketEventDto {
+export function mapTicketEvent(event: TicketEvent, audience: TicketAudience): TicketEventDto {
   return {
     id: event.id,
     ticket_id: event.ticketId,
     type: event.type,
     actor_id: event.actorId,
+    actor_name: event.actor ? nameFor(audience, event.actor) : null,
     timestamp: event.createdAt,
     payload: event.payload,
   };

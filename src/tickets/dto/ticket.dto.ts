@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { TICKET_SLA_STATES, type TicketSlaState } from '../ticket.entity';
 import { RequestType, TicketCategory, TicketPriority, TicketStatus, TicketUrgency } from '../ticket.enums';
 
@@ -17,6 +17,22 @@ export class TicketSuggestionDto {
   /** @example "offline" */
   provider: string;
   suggested_at: string;
+}
+
+/**
+ * A person on a ticket, as the viewer may see them: staff read names in full with how to reach the person;
+ * a requester reads support's first names only (and their own name).
+ */
+export class TicketPersonDto {
+  user_id: string;
+  /** @example "Sam Support" */
+  name: string;
+  /** Support and admin only. */
+  email?: string;
+  /** Support and admin only; the requester's. @example "EMP001" */
+  employee_id?: string;
+  /** Support and admin only; the requester's, when they gave one. @example "Finance" */
+  department?: string | null;
 }
 
 /** A ticket as its viewer may see it: the requester's view has no `suggestion`. */
@@ -57,6 +73,12 @@ export class TicketDto {
   /** The requester's employee id. @example "EMP001" */
   employee_id: string;
   assignee_id: string | null;
+  /** Who asked (always present in API responses; the system's own reads may leave it out). */
+  @ApiProperty({ type: TicketPersonDto, required: true })
+  requester?: TicketPersonDto;
+  /** Who owns it; null when nobody does (present in API responses, as `requester` is). */
+  @ApiProperty({ type: TicketPersonDto, nullable: true, required: true })
+  assignee?: TicketPersonDto | null;
   created_at: Date;
   updated_at: Date;
 }
