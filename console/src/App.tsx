@@ -58,7 +58,7 @@ export function App() {
       screen = <NewRequest user={user} />;
       break;
     case 'queue':
-      screen = guard(STAFF, <Queue />);
+      screen = guard(STAFF, <Queue user={user} />);
       break;
     case 'dashboard':
       screen = guard(STAFF, <Dashboard />);

@@ -12,6 +12,8 @@ export interface LiveEvent {
   ticket_id: string | null;
   event_id?: string;
   actor_id?: string | null;
+  /** Who, by name as this viewer may read it. */
+  actor_name?: string | null;
   timestamp: string;
   status?: string;
   [field: string]: unknown;

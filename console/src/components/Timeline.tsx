@@ -5,21 +5,67 @@ import { duration, EVENT_LABEL, EXPIRY_LABEL, label, METRIC_LABEL, STATUS_LABEL,
 type Payload = Record<string, unknown>;
 
 /** `staff`: the workflow's step and rule are shown too; a requester reads what happened, in plain words. */
-export function Timeline({ events, actorName, staff = false }: { events: TicketEvent[]; actorName: (actorId: string | null) => string; staff?: boolean }) {
+export function Timeline({ events, actorName, staff = false }: { events: TicketEvent[]; actorName: (actorId: string | null, name?: string | null) => string; staff?: boolean }) {
   if (events.length === 0) return <p class="muted">Nothing has happened yet.</p>;
   return (
     <ol class="timeline">
-      {events.map((event) => (
-        <li key={event.id} class={`event event-${event.type}`} data-event-type={event.type}>
+      {foldClocks(events).map(({ event, folded, awaiting }) => (
+        <li key={event.id} class={`event event-${event.type}`} data-event-type={event.type} data-folded={folded.length > 1 ? folded.length : undefined}>
           <div class="event-head">
-            <span class="event-type">{EVENT_LABEL[event.type] ?? label(event.type)}</span>
-            <span class="muted"> · {actorName(event.actor_id)} · <time datetime={event.timestamp}>{when(event.timestamp)}</time></span>
+            <span class="event-type">{folded.length > 1 ? FOLDED_LABEL[event.type] : (EVENT_LABEL[event.type] ?? label(event.type))}</span>
+            <span class="muted"> · {actorName(event.actor_id, event.actor_name)} · <time datetime={event.timestamp}>{when(event.timestamp)}</time></span>
           </div>
-          <p>{describe(event.type, event.payload as Payload, staff)}</p>
+          {folded.length > 1 ? (
+            <>
+              <p>{foldedText(event.type, awaiting, staff)}</p>
+              {staff ? (
+                <details>
+                  <summary>Each clock</summary>
+                  <ul>{folded.map((one) => <li key={one.id}>{describe(one.type, one.payload as Payload, staff)}</li>)}</ul>
+                </details>
+              ) : null}
+            </>
+          ) : (
+            <p>{describe(event.type, event.payload as Payload, staff)}</p>
+          )}
         </li>
       ))}
     </ol>
   );
+}
+
+/** The SLA clocks pause and resume together (first response and resolution): one line for each such moment. */
+const FOLDABLE = new Set(['sla_paused', 'sla_resumed']);
+const FOLDED_LABEL: Record<string, string> = { sla_paused: 'Clocks paused', sla_resumed: 'Clocks running' };
+/** Events of one pause or resumption are written together; a minute apart they are separate moments. */
+const SAME_MOMENT_MS = 60_000;
+
+interface TimelineEntry {
+  event: TicketEvent;
+  folded: TicketEvent[];
+  /** The ticket's status when it happened: whom the clocks wait for. */
+  awaiting: string | null;
+}
+
+function foldClocks(events: TicketEvent[]): TimelineEntry[] {
+  const entries: TimelineEntry[] = [];
+  let status: string | null = null;
+  for (const event of events) {
+    const to = ((event.payload as Payload).changes as Payload | undefined)?.status as Payload | undefined;
+    if (event.type === 'workflow_update' && to?.to) status = String(to.to);
+    const last = entries.at(-1);
+    const sameMoment = last && Math.abs(Date.parse(event.timestamp) - Date.parse(last.event.timestamp)) < SAME_MOMENT_MS;
+    if (FOLDABLE.has(event.type) && last?.event.type === event.type && sameMoment) last.folded.push(event);
+    else entries.push({ event, folded: [event], awaiting: status });
+  }
+  return entries;
+}
+
+function foldedText(type: string, awaiting: string | null, staff: boolean): string {
+  if (type === 'sla_resumed') return 'Clocks running again.';
+  if (awaiting === 'waiting_for_user') return staff ? 'Clocks paused while the requester is awaited.' : 'Clocks paused while we wait for you.';
+  if (awaiting === 'waiting_for_approval') return 'Clocks paused while an approval is awaited.';
+  return 'Clocks paused while a person outside support is awaited.';
 }
 
 function describe(type: string, payload: Payload, staff: boolean): string {

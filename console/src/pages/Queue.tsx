@@ -2,7 +2,7 @@
 // time is past, at the top; then at risk). A ticket moves between the lanes (or leaves them) the moment its
 // workflow update arrives on the stream, and its SLA badge changes with each SLA event — no reload.
 import { useEffect, useState } from 'preact/hooks';
-import { api, errorMessages, type Ticket, type TicketStatus } from '../api/client';
+import { api, errorMessages, type Ticket, type TicketStatus, type User } from '../api/client';
 import { Alert, LiveIndicator, SlaBadge, StatusBadge } from '../components/ui';
 import { ago, dueText, label } from '../format';
 import { type LiveEvent, useLiveEvents } from '../live';
@@ -16,7 +16,19 @@ const LANES: { status: TicketStatus; title: string; empty: string }[] = [
 ];
 const QUEUED = new Set<string>(LANES.map((lane) => lane.status));
 
-export function Queue() {
+/** Whose tickets the lanes show: everyone's, the engineer's own, or those nobody has taken yet. */
+const VIEWS = [
+  { id: 'all', title: 'Everyone’s' },
+  { id: 'mine', title: 'Mine' },
+  { id: 'unassigned', title: 'Unassigned' },
+] as const;
+type View = (typeof VIEWS)[number]['id'];
+const ASSIGNEE_FILTER: Record<View, string | undefined> = { all: undefined, mine: 'me', unassigned: 'none' };
+const VIEW_KEY = 'queue-view';
+
+export function Queue({ user }: { user: User }) {
+  const [view, setView] = useState<View>(() => (VIEWS.some((v) => v.id === localStorage.getItem(VIEW_KEY)) ? (localStorage.getItem(VIEW_KEY) as View) : 'all'));
+  const inView = (ticket: Ticket) => (view === 'mine' ? ticket.assignee_id === user.id : view === 'unassigned' ? ticket.assignee_id === null : true);
   const [tickets, setTickets] = useState<Ticket[]>([]);
   const [errors, setErrors] = useState<string[]>([]);
   /** When each waiting approval expires (null: never), by ticket. */
@@ -28,23 +40,25 @@ export function Queue() {
   useEffect(loadExpiries, []);
 
   useEffect(() => {
+    localStorage.setItem(VIEW_KEY, view);
+    const assignee_id = ASSIGNEE_FILTER[view];
     void Promise.all(
-      LANES.map((lane) => api.GET('/api/v1/tickets', { params: { query: { status: lane.status, sort: 'sla_due', limit: 100 } as never } })),
+      LANES.map((lane) => api.GET('/api/v1/tickets', { params: { query: { status: lane.status, sort: 'sla_due', limit: 100, ...(assignee_id ? { assignee_id } : {}) } as never } })),
     ).then((pages) => {
       const failed = pages.find((page) => !page.data);
       if (failed) return setErrors(errorMessages(failed.error));
       setTickets(pages.flatMap((page) => page.data!.tickets));
     });
-  }, []);
+  }, [view]);
 
   const fetchAndAdd = async (ticketId: string) => {
     const { data } = await api.GET('/api/v1/tickets/{ticket_id}', { params: { path: { ticket_id: ticketId } } });
-    if (data && QUEUED.has(data.status)) setTickets((list) => (list.some((t) => t.ticket_id === data.ticket_id) ? list : [...list, data]));
+    if (data && QUEUED.has(data.status) && inView(data)) setTickets((list) => (list.some((t) => t.ticket_id === data.ticket_id) ? list : [...list, data]));
   };
 
   const refresh = async (ticketId: string) => {
     const { data } = await api.GET('/api/v1/tickets/{ticket_id}', { params: { path: { ticket_id: ticketId } } });
-    if (data) setTickets((list) => list.map((ticket) => (ticket.ticket_id === data.ticket_id ? data : ticket)));
+    if (data) setTickets((list) => list.map((ticket) => (ticket.ticket_id === data.ticket_id ? data : ticket)).filter(inView));
   };
 
   const live = useLiveEvents(null, (event: LiveEvent) => {
@@ -55,9 +69,12 @@ export function Queue() {
     if (event.type.startsWith('sla_')) return known ? void refresh(event.ticket_id) : undefined;
     if (event.type !== 'workflow_update') return;
     if (!known) {
-      if (typeof event.status === 'string' && QUEUED.has(event.status)) void fetchAndAdd(event.ticket_id);
+      // A ticket entering a lane, or entering this view (assigned to me, or given up by its owner).
+      if ((typeof event.status === 'string' && QUEUED.has(event.status)) || 'assignee_id' in event) void fetchAndAdd(event.ticket_id);
       return;
     }
+    // A new owner: the names come with the ticket.
+    if ('assignee_id' in event && event.assignee_id !== known.assignee_id) return void refresh(event.ticket_id);
     setTickets((list) => list.map((ticket) => (ticket.ticket_id === event.ticket_id ? applyEvent(ticket, event) : ticket)).filter((ticket) => QUEUED.has(ticket.status)));
   });
 
@@ -68,6 +85,13 @@ export function Queue() {
         <LiveIndicator state={live} />
       </div>
       <Alert messages={errors} />
+      <div class="view-switch" role="group" aria-label="Whose tickets">
+        {VIEWS.map((option) => (
+          <button key={option.id} type="button" class="secondary" aria-pressed={view === option.id} onClick={() => setView(option.id)}>
+            {option.title}
+          </button>
+        ))}
+      </div>
       <div class="lanes">
         {LANES.map((lane) => {
           const inLane = tickets.filter((ticket) => ticket.status === lane.status).sort(bySlaDue);
@@ -81,6 +105,11 @@ export function Queue() {
                 {inLane.map((ticket) => (
                   <li key={ticket.ticket_id} class="queue-item" data-ticket-id={ticket.ticket_id}>
                     <a href={href(`/tickets/${ticket.ticket_id}`)}>{ticket.title}</a>
+                    <div class="small" data-people>
+                      {ticket.requester?.name ?? ticket.employee_id}
+                      {ticket.requester?.department ? <span class="muted"> ({ticket.requester.department})</span> : null}
+                      <span class="muted"> · {ticket.assignee ? (ticket.assignee.user_id === user.id ? 'assigned to you' : `assigned to ${ticket.assignee.name}`) : 'unassigned'}</span>
+                    </div>
                     <div class="muted small">
                       <StatusBadge status={ticket.status} /> <SlaBadge state={ticket.sla_state} dueAt={ticket.sla_due_at} /> {label(ticket.priority)} priority · filed{' '}
                       {ago(ticket.created_at)}

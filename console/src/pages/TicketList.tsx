@@ -33,6 +33,8 @@ export function TicketList({ user }: { user: User }) {
       if (!search && (event.change === 'created' || (status && event.status === status))) void addNew(ticketId);
       return;
     }
+    // A new owner: their name comes with the ticket.
+    if (event.type === 'workflow_update' && 'assignee_id' in event && event.assignee_id !== tickets.find((ticket) => ticket.ticket_id === ticketId)?.assignee_id) void replace(ticketId);
     setTickets((list) => {
       if (!list) return list;
       const others = list.filter((ticket) => ticket.ticket_id !== ticketId);
@@ -41,6 +43,10 @@ export function TicketList({ user }: { user: User }) {
       return status && updated.status !== status ? others : [updated, ...others];
     });
   });
+  const replace = async (ticketId: string) => {
+    const { data } = await api.GET('/api/v1/tickets/{ticket_id}', { params: { path: { ticket_id: ticketId } } });
+    if (data) setTickets((list) => list && list.map((ticket) => (ticket.ticket_id === data.ticket_id ? data : ticket)));
+  };
   const addNew = async (ticketId: string) => {
     const { data } = await api.GET('/api/v1/tickets/{ticket_id}', { params: { path: { ticket_id: ticketId } } });
     if (data && (!status || data.status === status)) setTickets((list) => (list && !list.some((t) => t.ticket_id === data.ticket_id) ? [data, ...list] : list));
@@ -77,15 +83,23 @@ export function TicketList({ user }: { user: User }) {
           <table class="tickets">
             <caption class="visually-hidden">{staff ? 'All tickets' : 'My tickets'}, most recently updated first</caption>
             <thead>
-              <tr><th scope="col">Title</th><th scope="col">Status</th><th scope="col">Priority</th><th scope="col">Type</th><th scope="col">Updated</th></tr>
+              <tr>
+                <th scope="col">Title</th>
+                {staff ? <th scope="col">Requester</th> : null}
+                <th scope="col">Status</th><th scope="col">Priority</th><th scope="col">Type</th>
+                <th scope="col">Assignee</th>
+                <th scope="col">Updated</th>
+              </tr>
             </thead>
             <tbody>
               {tickets.map((ticket) => (
                 <tr key={ticket.ticket_id} data-ticket-id={ticket.ticket_id}>
                   <td><a href={href(`/tickets/${ticket.ticket_id}`)}>{ticket.title}</a></td>
+                  {staff ? <td data-requester>{ticket.requester?.name ?? ticket.employee_id}</td> : null}
                   <td><StatusBadge status={ticket.status} /></td>
                   <td>{label(ticket.priority)}</td>
                   <td>{label(ticket.request_type)}</td>
+                  <td>{ticket.assignee ? (ticket.assignee.user_id === user.id ? 'You' : ticket.assignee.name) : <span class="muted">Nobody yet</span>}</td>
                   <td>{ago(ticket.updated_at)}</td>
                 </tr>
               ))}

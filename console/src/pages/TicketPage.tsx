@@ -11,6 +11,7 @@ import { label, REQUEST_TYPE_LABEL, when } from '../format';
 import { type LiveEvent, useLiveEvents } from '../live';
 import { isStaff } from '../session';
 import { StaffActions } from './StaffActions';
+import { TicketDetails } from './TicketDetails';
 
 export function TicketPage({ ticketId, user }: { ticketId: string; user: User }) {
   const [ticket, setTicket] = useState<Ticket | null>(null);
@@ -52,8 +53,9 @@ export function TicketPage({ ticketId, user }: { ticketId: string; user: User })
 
   if (!ticket) return errors.length ? <Alert messages={errors} /> : <Loading what="the ticket" />;
 
-  const actorName = (actorId: string | null) =>
-    actorId === null ? 'Assistant' : actorId === user.id ? 'You' : actorId === ticket.requester_id ? 'Requester' : 'Support';
+  // Names as the API gives them for this viewer (a requester reads support's first names).
+  const actorName = (actorId: string | null, name?: string | null) =>
+    actorId === null ? 'Assistant' : actorId === user.id ? 'You' : (name ?? (actorId === ticket.requester_id ? 'Requester' : 'Support'));
   const pending = workflow?.pending ?? null;
   const iAmRequester = ticket.requester_id === user.id;
   const plan = workflow?.plan ?? null;
@@ -71,8 +73,8 @@ export function TicketPage({ ticketId, user }: { ticketId: string; user: User })
         <div><dt>Category</dt><dd>{label(ticket.category)}</dd></div>
         <div><dt>Priority</dt><dd>{label(ticket.priority)}</dd></div>
         <div><dt>Urgency</dt><dd>{label(ticket.urgency)}</dd></div>
-        <div><dt>Employee</dt><dd>{ticket.employee_id}</dd></div>
-        <div><dt>Assignee</dt><dd>{ticket.assignee_id ? (ticket.assignee_id === user.id ? 'You' : 'Assigned') : 'Nobody yet'}</dd></div>
+        {staff ? <Requester person={ticket.requester} employeeId={ticket.employee_id} /> : null}
+        <div><dt>Assignee</dt><dd data-testid="assignee">{ticket.assignee ? (ticket.assignee.user_id === user.id ? 'You' : ticket.assignee.name) : 'Nobody yet'}</dd></div>
         <div><dt>Filed</dt><dd>{when(ticket.created_at)}</dd></div>
         <div><dt>Needed by</dt><dd>{when(ticket.desired_completion_date)}</dd></div>
       </dl>
@@ -133,6 +135,7 @@ export function TicketPage({ ticketId, user }: { ticketId: string; user: User })
 
           {staff ? <SlaPanel ticketId={ticketId} version={seen} /> : null}
           {staff ? <StaffActions ticket={ticket} workflow={workflow} user={user} onDone={loadTicket} /> : null}
+          {staff ? <TicketDetails ticket={ticket} onDone={loadTicket} /> : null}
 
           <Conversation ticketId={ticketId} comments={comments} staff={staff} actorName={actorName} onPosted={loadComments} />
         </div>
@@ -142,6 +145,20 @@ export function TicketPage({ ticketId, user }: { ticketId: string; user: User })
         </aside>
       </div>
     </article>
+  );
+}
+
+/** Staff see who asked and how to reach them. */
+function Requester({ person, employeeId }: { person: Ticket['requester']; employeeId: string }) {
+  return (
+    <div data-testid="requester">
+      <dt>Requester</dt>
+      <dd>
+        {person?.name ?? employeeId}
+        {person?.email ? <> · <a href={`mailto:${person.email}`}>{person.email}</a></> : null}
+        <span class="muted small"> · {[person?.department, employeeId].filter(Boolean).join(' · ')}</span>
+      </dd>
+    </div>
   );
 }
 
@@ -174,7 +191,7 @@ interface ConversationProps {
   ticketId: string;
   comments: Comment[];
   staff: boolean;
-  actorName: (actorId: string | null) => string;
+  actorName: (actorId: string | null, name?: string | null) => string;
   onPosted: () => void;
 }
 
@@ -202,7 +219,7 @@ function Conversation({ ticketId, comments, staff, actorName, onPosted }: Conver
         {comments.map((comment) => (
           <li key={comment.comment_id} class={comment.internal ? 'comment internal' : 'comment'}>
             <div class="event-head">
-              <strong>{actorName(comment.author_id)}</strong>
+              <strong>{actorName(comment.author_id, comment.author_name)}</strong>
               {comment.internal ? <span class="badge internal-badge">Internal note — not shown to the requester</span> : null}
               <span class="muted"> · {when(comment.created_at)}</span>
             </div>
@@ -226,8 +243,8 @@ function Conversation({ ticketId, comments, staff, actorName, onPosted }: Conver
 }
 
 function fromLive(event: LiveEvent): TicketEvent {
-  const { type, ticket_id, event_id, actor_id, timestamp, ...payload } = event;
-  return { id: String(event_id), ticket_id: ticket_id ?? '', type, actor_id: actor_id ?? null, timestamp, payload } as TicketEvent;
+  const { type, ticket_id, event_id, actor_id, actor_name, timestamp, ...payload } = event;
+  return { id: String(event_id), ticket_id: ticket_id ?? '', type, actor_id: actor_id ?? null, actor_name: actor_name ?? null, timestamp, payload } as TicketEvent;
 }
 
 /** Events by id, oldest first: the replayed page and the live stream overlap, and each shows once. */
