@@ -272,6 +272,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/assignable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who a ticket can be assigned to: active support engineers and admins, by name (support and admin). */
+        get: operations["usersAssignable"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/me": {
         parameters: {
             query?: never;
@@ -994,6 +1011,23 @@ export interface components {
              */
             desired_completion_date?: string;
         };
+        TicketPersonDto: {
+            user_id: string;
+            /** @example Sam Support */
+            name: string;
+            /** @description Support and admin only. */
+            email?: string;
+            /**
+             * @description Support and admin only; the requester's.
+             * @example EMP001
+             */
+            employee_id?: string;
+            /**
+             * @description Support and admin only; the requester's, when they gave one.
+             * @example Finance
+             */
+            department?: string | null;
+        };
         TicketSuggestionDto: {
             summary: string;
             steps: string[];
@@ -1012,6 +1046,10 @@ export interface components {
              * @enum {string|null}
              */
             sla_state?: "on_track" | "at_risk" | "breached" | "paused" | "met" | "unknown" | null;
+            /** @description Who asked (always present in API responses; the system's own reads may leave it out). */
+            requester: components["schemas"]["TicketPersonDto"];
+            /** @description Who owns it; null when nobody does (present in API responses, as `requester` is). */
+            assignee: components["schemas"]["TicketPersonDto"] | null;
             ticket_id: string;
             /** @example Request for Admin Access */
             title: string;
@@ -1169,6 +1207,11 @@ export interface components {
             ticket_id: string;
             /** @description Null for comments written by the system. */
             author_id: string | null;
+            /**
+             * @description The author by name as the viewer may read it (a requester reads support's first names); null for the system.
+             * @example Sam Support
+             */
+            author_name: string | null;
             body: string;
             internal: boolean;
             /** Format: date-time */
@@ -1192,6 +1235,11 @@ export interface components {
             type: string;
             /** @description Who caused it; null for the system. */
             actor_id: string | null;
+            /**
+             * @description Who caused it, by name as the viewer may read it (a requester reads support's first names); null for the system.
+             * @example Sam Support
+             */
+            actor_name: string | null;
             /** Format: date-time */
             timestamp: string;
             payload: {
@@ -1213,6 +1261,8 @@ export interface components {
             full_name: string;
             /** @example EMP001 */
             employee_id: string;
+            /** @example Finance */
+            department: string | null;
             /** @enum {string} */
             role: "user" | "support" | "admin";
             is_active: boolean;
@@ -1231,6 +1281,18 @@ export interface components {
             offset: number;
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor: string | null;
+        };
+        AssignablePersonDto: {
+            user_id: string;
+            /** @example Sam Support */
+            name: string;
+            email: string;
+            /** @enum {string} */
+            role: "user" | "support" | "admin";
+        };
+        AssignableListDto: {
+            /** @description By name. */
+            users: components["schemas"]["AssignablePersonDto"][];
         };
         UpdateRoleDto: {
             /** @enum {string} */
@@ -1690,6 +1752,11 @@ export interface components {
             full_name: string;
             /** @example EMP001 */
             employee_id: string;
+            /**
+             * @description Where you work; staff see it on your requests.
+             * @example Finance
+             */
+            department?: string;
         };
         LoginDto: {
             /**
@@ -2196,6 +2263,7 @@ export interface operations {
                 priority?: "low" | "medium" | "high" | "critical";
                 category?: "access" | "account" | "hardware" | "software" | "network" | "email" | "security" | "other";
                 request_type?: "software_access" | "hardware" | "network" | "account_access" | "password_reset" | "question" | "other";
+                /** @description A user's id; `me` for the caller's own tickets to work on, `none` for those nobody owns yet. */
                 assignee_id?: string;
                 /** @description Words to find in the title or description. */
                 q?: string;
@@ -2715,6 +2783,43 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    usersAssignable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignableListDto"];
                 };
             };
             /** @description Missing, invalid or expired access token */
