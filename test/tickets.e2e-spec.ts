@@ -38,6 +38,8 @@ describe('Tickets (e2e)', () => {
         plan_summary: null,
         resolution: null,
         next_action: 'workflow_starting',
+        follow_up_of: null,
+        reply_reopens_until: null,
         requester_id: alice.id,
         employee_id: alice.employeeId,
         assignee_id: null,
@@ -313,14 +315,36 @@ describe('Tickets (e2e)', () => {
       expect(trail.at(-1)).toMatchObject({ actor_id: alice.id, payload: { status: 'escalated', reopened: 'The requester replied after it was resolved' } });
     });
 
-    it('does not reopen for support’s comment, an internal note, or a reply after the window', async () => {
+    it('does not reopen for support’s comment or an internal note', async () => {
       const ticketId = await resolvedTicket();
       await comment(support.token, ticketId, 'Glad it works.');
       await request(url).post(`/api/v1/tickets/${ticketId}/comments`).auth(support.token, { type: 'bearer' }).send({ body: 'closing note', internal: true }).expect(201);
       expect((await get(support.token, `/tickets/${ticketId}`).expect(200)).body.status).toBe('resolved');
+      expect((await get(alice.token, `/tickets/${ticketId}`).expect(200)).body.reply_reopens_until).toEqual(expect.any(String));
+    });
+
+    it('refuses a reply after the window with 409, writes nothing, and points to a follow-up request', async () => {
+      const ticketId = await resolvedTicket();
       await testApp.sql(`UPDATE tickets SET updated_at = now() - interval '15 days' WHERE id = $1`, [ticketId]);
-      await comment(alice.token, ticketId, 'Thanks!');
+      const trailBefore = (await get(support.token, `/tickets/${ticketId}/events`).expect(200)).body.events.length;
+      const refused = await request(url).post(`/api/v1/tickets/${ticketId}/comments`).auth(alice.token, { type: 'bearer' }).send({ body: 'Thanks!' }).expect(409);
+      expect(refused.body.message).toContain('follow_up_of');
       expect((await get(support.token, `/tickets/${ticketId}`).expect(200)).body.status).toBe('resolved');
+      expect((await get(support.token, `/tickets/${ticketId}/comments`).expect(200)).body.comments.map((c: { body: string }) => c.body)).not.toContain('Thanks!');
+      expect((await get(support.token, `/tickets/${ticketId}/events`).expect(200)).body.events).toHaveLength(trailBefore);
+      expect(Date.parse((await get(alice.token, `/tickets/${ticketId}`).expect(200)).body.reply_reopens_until)).toBeLessThan(Date.now());
+      // Support can still write on it.
+      await comment(support.token, ticketId, 'Noted.');
+    });
+
+    it('files a follow-up request linked to the requester’s own earlier ticket, and to no one else’s', async () => {
+      const ticketId = await resolvedTicket();
+      const followUp = await createTicket(url, alice.token, { follow_up_of: ticketId });
+      expect(followUp.follow_up_of).toBe(ticketId);
+      expect((await get(support.token, `/tickets/${followUp.ticket_id}`).expect(200)).body.follow_up_of).toBe(ticketId);
+      const before = (await get(admin.token, '/tickets?limit=1&include_total=true').expect(200)).body.total;
+      await request(url).post('/api/v1/tickets').auth(bob.token, { type: 'bearer' }).send({ ...NEW_TICKET, follow_up_of: ticketId }).expect(404);
+      expect((await get(admin.token, '/tickets?limit=1&include_total=true').expect(200)).body.total).toBe(before);
     });
   });
 

@@ -55,7 +55,7 @@ export function App() {
       screen = id ? <TicketPage ticketId={id} user={user} /> : <TicketList user={user} />;
       break;
     case 'requests':
-      screen = <NewRequest user={user} />;
+      screen = <NewRequest user={user} followUpOf={route.query.get('follow_up_of')} />;
       break;
     case 'queue':
       screen = guard(STAFF, <Queue user={user} />);

@@ -16,7 +16,7 @@ export class ErrorDto {
   detail: string;
   /**
    * Why a command refused, for clients to branch on (only on refusals that have one): `ticket_closed`,
-   * `stale_claim`, `no_longer_waiting`, `approval_settled`, `plan_changed`.
+   * `stale_claim`, `no_longer_waiting`, `approval_settled`, `plan_changed`, `reply_window_closed`.
    * @example "approval_settled"
    */
   code?: string;

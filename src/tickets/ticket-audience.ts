@@ -81,6 +81,7 @@ export function toRequesterView(ticket: Ticket): TicketDto {
     plan_summary: ticket.planSummary,
     resolution: ticket.resolution,
     next_action: ticket.nextAction,
+    follow_up_of: ticket.followUpOf ?? null,
     requester_id: ticket.requesterId,
     employee_id: ticket.employeeId,
     assignee_id: ticket.assigneeId,

@@ -17,3 +17,15 @@ export class StaleClaimError extends DomainError {
     super(`The run of ticket ${ticketId} was claimed again elsewhere; this execution stops without writing`);
   }
 }
+
+/** A requester replied to a ticket resolved longer ago than the reply window: a follow-up request is the way. */
+export class ReplyWindowClosedError extends DomainError {
+  readonly code = 'reply_window_closed';
+  constructor(ticketId: string, windowMs: number) {
+    const days = Math.round(windowMs / 86_400_000);
+    super(
+      `Ticket ${ticketId} was resolved more than ${days} day${days === 1 ? '' : 's'} ago, so a reply no longer reopens it. ` +
+        `File a new request with follow_up_of set to ${ticketId}.`,
+    );
+  }
+}

@@ -11,7 +11,7 @@ import { TicketDto } from './dto/ticket.dto';
 import { assertNotOwnRequest, assertResolvableByHand, assertWorkflowStatusesKept } from './decision-rights';
 import { AudienceEvent, failureEvents, suggestionEvent, toStaffView } from './ticket-audience';
 import { TicketComment } from './ticket-comment.entity';
-import { StaleClaimError, TicketClosedError } from './ticket-errors';
+import { ReplyWindowClosedError, StaleClaimError, TicketClosedError } from './ticket-errors';
 import { TicketEventType } from './ticket-events';
 import { TICKET_CREATED, TICKET_EVENTS_APPENDED, TICKET_UPDATED, TicketCreatedSignal, TicketText, TicketUpdatedSignal } from './ticket-signals';
 import { TicketSuggestion } from './ticket-suggestion';
@@ -26,7 +26,7 @@ export type TicketChanges = Partial<Pick<Ticket, 'status' | 'priority' | 'catego
 /** What the requester filed, as the ticket stores it. */
 export type NewTicketFields = Pick<
   Ticket,
-  'title' | 'description' | 'requestType' | 'category' | 'priority' | 'urgency' | 'businessJustification' | 'desiredCompletionDate' | 'employeeId'
+  'title' | 'description' | 'requestType' | 'category' | 'priority' | 'urgency' | 'businessJustification' | 'desiredCompletionDate' | 'employeeId' | 'followUpOf'
 >;
 
 /** What a person sent to POST /hil, as the audit trail records it. */
@@ -59,6 +59,11 @@ interface WriteOptions {
   note?: Record<string, unknown>;
 }
 
+/** A resolved ticket: until when its requester's reply reopens it; null for any other. */
+export function replyReopensUntil(ticket: Pick<Ticket, 'status' | 'updatedAt'>, windowMs: number): Date | null {
+  return ticket.status === TicketStatus.Resolved ? new Date(ticket.updatedAt.getTime() + windowMs) : null;
+}
+
 @Injectable()
 export class TicketWriter {
   constructor(
@@ -86,6 +91,7 @@ export class TicketWriter {
   @Transactional()
   async recordComment(ticketId: string, authorId: string, body: string, internal: boolean): Promise<TicketComment> {
     const current = await this.lock(ticketId);
+    if (!internal && this.replyWindowClosed(current, authorId)) throw new ReplyWindowClosedError(ticketId, this.config.reopenOnReplyMs);
     const created = await this.ticketsRepository.insertComment({ ticketId, authorId, body, internal });
     const event = { type: TicketEventType.Comment, staffOnly: internal, payload: { comment_id: created.id, author_id: authorId, body: created.body, internal } };
     if (!internal && this.reopensOnReply(current, authorId)) {
@@ -100,7 +106,12 @@ export class TicketWriter {
 
   /** A resolved ticket's requester replies within REOPEN_ON_REPLY_DAYS of its last change (its resolution). */
   private reopensOnReply(ticket: Ticket, authorId: string): boolean {
-    return ticket.status === TicketStatus.Resolved && ticket.requesterId === authorId && Date.now() - ticket.updatedAt.getTime() <= this.config.reopenOnReplyMs;
+    return ticket.status === TicketStatus.Resolved && ticket.requesterId === authorId && Date.now() <= replyReopensUntil(ticket, this.config.reopenOnReplyMs)!.getTime();
+  }
+
+  /** Past the window, the requester's reply would reach no one: they file a follow-up instead. */
+  private replyWindowClosed(ticket: Ticket, authorId: string): boolean {
+    return ticket.status === TicketStatus.Resolved && ticket.requesterId === authorId && !this.reopensOnReply(ticket, authorId);
   }
 
   /**

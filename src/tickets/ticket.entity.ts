@@ -70,6 +70,10 @@ export class Ticket {
   @JoinColumn({ name: 'requester_id' })
   requester?: User;
 
+  /** The earlier request this one follows up (filed after replies to that one stopped reopening it). */
+  @Column({ name: 'follow_up_of', type: 'uuid', nullable: true })
+  followUpOf: string | null;
+
   /** The requester's employee id when the ticket was filed (the Local IT Support API filters on it). */
   @Index()
   @Column({ name: 'employee_id', type: 'varchar', length: 64 })

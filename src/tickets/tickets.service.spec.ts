@@ -113,7 +113,7 @@ describe(TicketsService.name, () => {
       heard.push({ signal: String(signal), value, afterCommit: afterCommit.running, recordedEvents: repository.rows.events.length }));
     writer = new TicketWriter(repository as unknown as TicketsRepository, events, afterCommit as unknown as AfterCommit, { workflow: { enabled: true } } as AppConfig);
     jest.spyOn(writer, 'changeByStaff');
-    sut = new TicketsService(repository as unknown as TicketsRepository, writer, { findActive } as unknown as UsersService);
+    sut = new TicketsService(repository as unknown as TicketsRepository, writer, { findActive } as unknown as UsersService, { reopenOnReplyMs: 14 * 86_400_000 } as AppConfig);
   });
 
   const lastEvent = () => repository.rows.events.at(-1)!;

@@ -9,7 +9,8 @@ import { TicketDto } from './dto/ticket.dto';
 import { UpdateTicketDto } from './dto/update-ticket.dto';
 import { audienceOf, isStaff, mapTicketFor, toStaffView, Viewer } from './ticket-audience';
 import { decodeCursor, encodeCursor } from './ticket-cursor';
-import { TicketWriter } from './ticket-writer.service';
+import { replyReopensUntil, TicketWriter } from './ticket-writer.service';
+import { AppConfig } from '../config/app-config';
 import { DEFAULT_CATEGORY, TicketPriority, TicketUrgency } from './ticket.enums';
 import { Ticket } from './ticket.entity';
 import { TicketsRepository } from './tickets.repository';
@@ -24,9 +25,12 @@ export class TicketsService {
     private readonly ticketsRepository: TicketsRepository,
     private readonly ticketWriter: TicketWriter,
     private readonly usersService: UsersService,
+    private readonly config: AppConfig,
   ) {}
 
   async create(requester: Viewer, dto: CreateTicketDto): Promise<TicketDto> {
+    // Only a ticket the requester may see can be followed up: someone else's answers 404, as reading it would.
+    if (dto.follow_up_of) await this.findVisible(requester, dto.follow_up_of);
     const created = await this.ticketWriter.fileTicket(requester.id, {
       title: dto.title,
       description: dto.description,
@@ -37,8 +41,9 @@ export class TicketsService {
       businessJustification: dto.business_justification ?? null,
       desiredCompletionDate: dto.desired_completion_date ?? null,
       employeeId: requester.employeeId,
+      followUpOf: dto.follow_up_of ?? null,
     });
-    return mapTicketFor(requester, created);
+    return this.present(requester, created);
   }
 
   async list(viewer: Viewer, query: ListTicketsQueryDto): Promise<TicketListDto> {
@@ -63,7 +68,7 @@ export class TicketsService {
     const last = tickets.at(-1);
     const more = tickets.length === query.limit && last !== undefined;
     return {
-      tickets: tickets.map((ticket) => mapTicketFor(viewer, ticket)),
+      tickets: tickets.map((ticket) => this.present(viewer, ticket)),
       count: tickets.length,
       ...(total === undefined ? {} : { total }),
       next_cursor: more ? encodeCursor(last, query.sort) : null,
@@ -71,7 +76,12 @@ export class TicketsService {
   }
 
   async get(viewer: Viewer, ticketId: string): Promise<TicketDto> {
-    return mapTicketFor(viewer, await this.findVisible(viewer, ticketId));
+    return this.present(viewer, await this.findVisible(viewer, ticketId));
+  }
+
+  /** A ticket as the viewer may see it, with until when a reply reopens it (a resolved one). */
+  private present(viewer: Viewer, ticket: Ticket): TicketDto {
+    return { ...mapTicketFor(viewer, ticket), reply_reopens_until: replyReopensUntil(ticket, this.config.reopenOnReplyMs) };
   }
 
   /** Throws 404 unless the viewer may see the ticket: its requester, or support and admin. */
@@ -85,7 +95,8 @@ export class TicketsService {
       throw new BadRequestException('Nothing to update: give status, priority, category, assignee_id or comment');
     }
     if (dto.assignee_id) await this.assertAssignable(dto.assignee_id);
-    return this.ticketWriter.changeByStaff(actor.id, ticketId, { status: dto.status, priority: dto.priority, category: dto.category, assigneeId: dto.assignee_id }, comment);
+    const changed = await this.ticketWriter.changeByStaff(actor.id, ticketId, { status: dto.status, priority: dto.priority, category: dto.category, assigneeId: dto.assignee_id }, comment);
+    return { ...changed, reply_reopens_until: replyReopensUntil({ status: changed.status, updatedAt: changed.updated_at }, this.config.reopenOnReplyMs) };
   }
 
   /** A ticket for the system's own use (indexing, the workflow): no viewer, no visibility check, every field. */

@@ -817,7 +817,7 @@ export interface components {
             detail: string;
             /**
              * @description Why a command refused, for clients to branch on (only on refusals that have one): `ticket_closed`,
-             *     `stale_claim`, `no_longer_waiting`, `approval_settled`, `plan_changed`.
+             *     `stale_claim`, `no_longer_waiting`, `approval_settled`, `plan_changed`, `reply_window_closed`.
              * @example approval_settled
              */
             code?: string;
@@ -851,6 +851,12 @@ export interface components {
              * @example 2024-01-15T00:00:00Z
              */
             desired_completion_date?: string;
+            /**
+             * Format: uuid
+             * @description An earlier request of yours that this one follows up (a resolved request whose reply window has passed).
+             *     Support and admin may name any ticket.
+             */
+            follow_up_of?: string;
         };
         WorkflowResponseDto: {
             ticket_id: string;
@@ -1010,6 +1016,12 @@ export interface components {
              * @example 2024-01-15T00:00:00Z
              */
             desired_completion_date?: string;
+            /**
+             * Format: uuid
+             * @description An earlier request of yours that this one follows up (a resolved request whose reply window has passed).
+             *     Support and admin may name any ticket.
+             */
+            follow_up_of?: string;
         };
         TicketPersonDto: {
             user_id: string;
@@ -1074,6 +1086,14 @@ export interface components {
             resolution: string | null;
             /** @example workflow_starting */
             next_action: string;
+            /** @description The earlier request this one follows up, if any. */
+            follow_up_of: string | null;
+            /**
+             * Format: date-time
+             * @description A resolved ticket: until when a reply from its requester reopens it (REOPEN_ON_REPLY_DAYS after it was
+             *     resolved); after that a reply is refused and a follow-up request (`follow_up_of`) is the way. Null otherwise.
+             */
+            reply_reopens_until?: string | null;
             /**
              * @description Support and admin only: the latest AI suggestion (POST /llm/resolve_ticket), null until there is one.
              *     Absent when the requester reads their ticket: it is written for the support engineer.

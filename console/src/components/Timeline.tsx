@@ -1,5 +1,6 @@
 // A ticket's events as a readable history: who did what, in order.
 import type { TicketEvent } from '../api/client';
+import { FOLDED_LABEL, foldClocks, foldedText } from '../timeline-folding';
 import { duration, EVENT_LABEL, EXPIRY_LABEL, label, METRIC_LABEL, STATUS_LABEL, when } from '../format';
 
 type Payload = Record<string, unknown>;
@@ -32,40 +33,6 @@ export function Timeline({ events, actorName, staff = false }: { events: TicketE
       ))}
     </ol>
   );
-}
-
-/** The SLA clocks pause and resume together (first response and resolution): one line for each such moment. */
-const FOLDABLE = new Set(['sla_paused', 'sla_resumed']);
-const FOLDED_LABEL: Record<string, string> = { sla_paused: 'Clocks paused', sla_resumed: 'Clocks running' };
-/** Events of one pause or resumption are written together; a minute apart they are separate moments. */
-const SAME_MOMENT_MS = 60_000;
-
-interface TimelineEntry {
-  event: TicketEvent;
-  folded: TicketEvent[];
-  /** The ticket's status when it happened: whom the clocks wait for. */
-  awaiting: string | null;
-}
-
-function foldClocks(events: TicketEvent[]): TimelineEntry[] {
-  const entries: TimelineEntry[] = [];
-  let status: string | null = null;
-  for (const event of events) {
-    const to = ((event.payload as Payload).changes as Payload | undefined)?.status as Payload | undefined;
-    if (event.type === 'workflow_update' && to?.to) status = String(to.to);
-    const last = entries.at(-1);
-    const sameMoment = last && Math.abs(Date.parse(event.timestamp) - Date.parse(last.event.timestamp)) < SAME_MOMENT_MS;
-    if (FOLDABLE.has(event.type) && last?.event.type === event.type && sameMoment) last.folded.push(event);
-    else entries.push({ event, folded: [event], awaiting: status });
-  }
-  return entries;
-}
-
-function foldedText(type: string, awaiting: string | null, staff: boolean): string {
-  if (type === 'sla_resumed') return 'Clocks running again.';
-  if (awaiting === 'waiting_for_user') return staff ? 'Clocks paused while the requester is awaited.' : 'Clocks paused while we wait for you.';
-  if (awaiting === 'waiting_for_approval') return 'Clocks paused while an approval is awaited.';
-  return 'Clocks paused while a person outside support is awaited.';
 }
 
 function describe(type: string, payload: Payload, staff: boolean): string {

@@ -1,10 +1,10 @@
 // Every field of POST /request. The form leaves checking to the API (noValidate) so that what people see
 // is exactly what the API says, under the field it is about.
-import { useState } from 'preact/hooks';
-import { api, fieldErrors, type Schemas, type User } from '../api/client';
+import { useEffect, useState } from 'preact/hooks';
+import { api, fieldErrors, type Schemas, type Ticket, type User } from '../api/client';
 import { Alert, Field } from '../components/ui';
-import { label, REQUEST_TYPE_LABEL } from '../format';
-import { navigate } from '../router';
+import { label, REQUEST_TYPE_LABEL, when } from '../format';
+import { href, navigate } from '../router';
 
 type Body = Schemas['CreateRequestDto'];
 const FIELDS = ['title', 'description', 'request_type', 'category', 'priority', 'urgency', 'business_justification', 'desired_completion_date', 'employee_id'] as const;
@@ -12,7 +12,12 @@ const CATEGORIES: NonNullable<Body['category']>[] = ['access', 'account', 'hardw
 const PRIORITIES: NonNullable<Body['priority']>[] = ['low', 'medium', 'high', 'critical'];
 const URGENCIES: NonNullable<Body['urgency']>[] = ['low', 'normal', 'urgent'];
 
-export function NewRequest({ user }: { user: User }) {
+/** `followUpOf`: an earlier request of the user's that this one follows up (offered once replies no longer reopen it). */
+export function NewRequest({ user, followUpOf = null }: { user: User; followUpOf?: string | null }) {
+  const [earlier, setEarlier] = useState<Ticket | null>(null);
+  useEffect(() => {
+    if (followUpOf) void api.GET('/api/v1/tickets/{ticket_id}', { params: { path: { ticket_id: followUpOf } } }).then(({ data }) => setEarlier(data ?? null));
+  }, [followUpOf]);
   const [form, setForm] = useState<Record<(typeof FIELDS)[number], string>>({
     title: '',
     description: '',
@@ -34,6 +39,7 @@ export function NewRequest({ user }: { user: User }) {
     setBusy(true);
     // Empty optional fields are left out, so the API applies its defaults (category from the request type…).
     const body = Object.fromEntries(Object.entries(form).filter(([, value]) => value !== '')) as unknown as Body;
+    if (earlier) body.follow_up_of = earlier.ticket_id;
     if (form.desired_completion_date) body.desired_completion_date = new Date(`${form.desired_completion_date}T17:00:00`).toISOString();
     const { data, error } = await api.POST('/api/v1/request', { body });
     setBusy(false);
@@ -53,6 +59,11 @@ export function NewRequest({ user }: { user: User }) {
         <p id="request-help" class="muted">
           The assistant answers how-to questions from the knowledge base at once; access requests wait for the approval of support.
         </p>
+        {earlier ? (
+          <p class="follow-up" data-testid="follow-up-of">
+            Follows up <a href={href(`/tickets/${earlier.ticket_id}`)}>{earlier.title}</a>, resolved {when(earlier.updated_at)}.
+          </p>
+        ) : null}
         <Alert messages={errors.other} />
         <Field id="title" label="Title" required {...field('title')} hint="A short summary, e.g. “VPN drops every few minutes”">
           {(d, invalid) => <input id="title" value={form.title} maxLength={200} aria-describedby={d} aria-invalid={invalid} onInput={set('title')} />}

@@ -9,6 +9,7 @@ import { Timeline } from '../components/Timeline';
 import { Alert, LiveIndicator, Loading, StatusBadge } from '../components/ui';
 import { label, REQUEST_TYPE_LABEL, when } from '../format';
 import { type LiveEvent, useLiveEvents } from '../live';
+import { href } from '../router';
 import { isStaff } from '../session';
 import { StaffActions } from './StaffActions';
 import { TicketDetails } from './TicketDetails';
@@ -76,6 +77,7 @@ export function TicketPage({ ticketId, user }: { ticketId: string; user: User })
         {staff ? <Requester person={ticket.requester} employeeId={ticket.employee_id} /> : null}
         <div><dt>Assignee</dt><dd data-testid="assignee">{ticket.assignee ? (ticket.assignee.user_id === user.id ? 'You' : ticket.assignee.name) : 'Nobody yet'}</dd></div>
         <div><dt>Filed</dt><dd>{when(ticket.created_at)}</dd></div>
+        {ticket.follow_up_of ? <div><dt>Follows up</dt><dd><a href={href(`/tickets/${ticket.follow_up_of}`)}>an earlier request</a></dd></div> : null}
         <div><dt>Needed by</dt><dd>{when(ticket.desired_completion_date)}</dd></div>
       </dl>
       <Alert messages={errors} />
@@ -137,7 +139,7 @@ export function TicketPage({ ticketId, user }: { ticketId: string; user: User })
           {staff ? <StaffActions ticket={ticket} workflow={workflow} user={user} onDone={loadTicket} /> : null}
           {staff ? <TicketDetails ticket={ticket} onDone={loadTicket} /> : null}
 
-          <Conversation ticketId={ticketId} comments={comments} staff={staff} actorName={actorName} onPosted={loadComments} />
+          <Conversation ticket={ticket} comments={comments} staff={staff} actorName={actorName} onPosted={loadComments} />
         </div>
         <aside class="side-column card" aria-labelledby="timeline-heading">
           <h2 id="timeline-heading">Timeline</h2>
@@ -188,14 +190,18 @@ function AnswerQuestion({ ticketId, question, onDone }: { ticketId: string; ques
 }
 
 interface ConversationProps {
-  ticketId: string;
+  ticket: Ticket;
   comments: Comment[];
   staff: boolean;
   actorName: (actorId: string | null, name?: string | null) => string;
   onPosted: () => void;
 }
 
-function Conversation({ ticketId, comments, staff, actorName, onPosted }: ConversationProps) {
+function Conversation({ ticket, comments, staff, actorName, onPosted }: ConversationProps) {
+  const ticketId = ticket.ticket_id;
+  // A resolved request: the requester's reply reopens it until the window closes; after that, a follow-up.
+  const reopensUntil = !staff && ticket.reply_reopens_until ? Date.parse(ticket.reply_reopens_until) : null;
+  const windowClosed = reopensUntil !== null && reopensUntil < Date.now();
   const [body, setBody] = useState('');
   const [internal, setInternal] = useState(false);
   const [errors, setErrors] = useState<string[]>([]);
@@ -227,7 +233,14 @@ function Conversation({ ticketId, comments, staff, actorName, onPosted }: Conver
           </li>
         ))}
       </ul>
+      {windowClosed ? (
+        <p class="follow-up" data-testid="follow-up-offer">
+          This request was resolved {when(ticket.updated_at)}; replies here no longer reopen it.{' '}
+          <a class="button" href={href(`/requests/new?follow_up_of=${ticketId}`)}>Open a follow-up request</a>
+        </p>
+      ) : (
       <form onSubmit={submit}>
+        {reopensUntil !== null ? <p class="muted small" data-testid="reopen-hint">Still not working? Reply here and the request goes back to support (until {when(ticket.reply_reopens_until)}).</p> : null}
         <Alert messages={errors} />
         <label for="comment-body">{internal ? 'Internal note' : 'Add a comment'}</label>
         <textarea id="comment-body" rows={3} value={body} onInput={(event) => setBody(event.currentTarget.value)} />
@@ -238,6 +251,7 @@ function Conversation({ ticketId, comments, staff, actorName, onPosted }: Conver
         ) : null}
         <button type="submit">{internal ? 'Add internal note' : 'Post comment'}</button>
       </form>
+      )}
     </section>
   );
 }

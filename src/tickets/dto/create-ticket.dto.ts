@@ -1,4 +1,4 @@
-import { IsEnum, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsEnum, IsUUID, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { IsInstant } from '../../common/instant';
 import { Trim } from '../../common/trim.decorator';
 import { RequestType, TicketCategory, TicketPriority, TicketUrgency } from '../ticket.enums';
@@ -33,4 +33,11 @@ export class CreateTicketDto {
   /** ISO 8601. @example "2024-01-15T00:00:00Z" */
   @IsOptional() @IsInstant()
   desired_completion_date?: Date;
+
+  /**
+   * An earlier request of yours that this one follows up (a resolved request whose reply window has passed).
+   * Support and admin may name any ticket.
+   */
+  @IsOptional() @IsUUID()
+  follow_up_of?: string;
 }

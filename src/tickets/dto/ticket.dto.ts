@@ -55,6 +55,13 @@ export class TicketDto {
   resolution: string | null;
   /** @example "workflow_starting" */
   next_action: string;
+  /** The earlier request this one follows up, if any. */
+  follow_up_of: string | null;
+  /**
+   * A resolved ticket: until when a reply from its requester reopens it (REOPEN_ON_REPLY_DAYS after it was
+   * resolved); after that a reply is refused and a follow-up request (`follow_up_of`) is the way. Null otherwise.
+   */
+  reply_reopens_until?: Date | null;
   /**
    * Support and admin only: the latest AI suggestion (POST /llm/resolve_ticket), null until there is one.
    * Absent when the requester reads their ticket: it is written for the support engineer.
