@@ -38,8 +38,9 @@ export function Timeline({ events, actorName, staff = false }: { events: TicketE
 function describe(type: string, payload: Payload, staff: boolean): string {
   if (type === 'workflow_update') {
     if (payload.change === 'created') return 'Request filed.';
-    const to = (payload.changes as Payload | undefined)?.status as Payload | undefined;
-    const status = to?.to ? `Status → ${STATUS_LABEL[to.to as keyof typeof STATUS_LABEL] ?? String(to.to)}` : 'Updated';
+    const changes = (payload.changes as Record<string, Payload> | undefined) ?? {};
+    const to = changes.status;
+    const status = to?.to ? `Status → ${STATUS_LABEL[to.to as keyof typeof STATUS_LABEL] ?? String(to.to)}` : otherChanges(changes);
     const step = staff && payload.step ? ` (step: ${label(String(payload.step))}${payload.rule ? `, rule: ${String(payload.rule)}` : ''})` : '';
     return `${status}${step}.`;
   }
@@ -65,6 +66,16 @@ function describe(type: string, payload: Payload, staff: boolean): string {
     if (type === 'sla_met') return `${metric}: target met with ${duration(Number(payload.seconds_left))} to spare.`;
   }
   return '';
+}
+
+/** What a change without a new status did: a new owner, priority or category (the names are on the ticket). */
+function otherChanges(changes: Record<string, Payload>): string {
+  const said = [
+    'assignee_id' in changes ? (changes.assignee_id.to ? 'Assigned' : 'Unassigned') : null,
+    changes.priority?.to ? `Priority → ${label(String(changes.priority.to))}` : null,
+    changes.category?.to ? `Category → ${label(String(changes.category.to))}` : null,
+  ].filter(Boolean);
+  return said.length ? said.join('; ') : 'Updated';
 }
 
 function truncate(text: string): string {

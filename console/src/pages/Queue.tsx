@@ -39,16 +39,26 @@ export function Queue({ user }: { user: User }) {
     });
   useEffect(loadExpiries, []);
 
+  const [loading, setLoading] = useState(true);
   useEffect(() => {
     localStorage.setItem(VIEW_KEY, view);
     const assignee_id = ASSIGNEE_FILTER[view];
+    // The lanes of the view asked for, never another view's answer arriving late.
+    let current = true;
+    setLoading(true);
+    setTickets([]);
     void Promise.all(
       LANES.map((lane) => api.GET('/api/v1/tickets', { params: { query: { status: lane.status, sort: 'sla_due', limit: 100, ...(assignee_id ? { assignee_id } : {}) } as never } })),
     ).then((pages) => {
+      if (!current) return;
+      setLoading(false);
       const failed = pages.find((page) => !page.data);
       if (failed) return setErrors(errorMessages(failed.error));
       setTickets(pages.flatMap((page) => page.data!.tickets));
     });
+    return () => {
+      current = false;
+    };
   }, [view]);
 
   const fetchAndAdd = async (ticketId: string) => {
@@ -92,7 +102,7 @@ export function Queue({ user }: { user: User }) {
           </button>
         ))}
       </div>
-      <div class="lanes">
+      <div class="lanes" aria-busy={loading}>
         {LANES.map((lane) => {
           const inLane = tickets.filter((ticket) => ticket.status === lane.status).sort(bySlaDue);
           return (

@@ -31,7 +31,8 @@ export interface ConsoleWorld {
   close(): Promise<void>;
 }
 
-export async function startConsoleWorld(): Promise<ConsoleWorld> {
+/** `env`: settings of this world's server beyond the demo's (e.g. a shorter reopen window). */
+export async function startConsoleWorld(env: Record<string, string> = {}): Promise<ConsoleWorld> {
   const database = await createDatabase();
   const server = await startServerProcess(
     {
@@ -44,6 +45,7 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
       BCRYPT_ROUNDS: '6',
       AUTH_THROTTLE_LIMIT: '10000',
       ...database.env,
+      ...env,
     },
     { built: true, timeoutMs: 90000 },
   );
