@@ -3,6 +3,7 @@
 // nothing; read marks and the unread count; another user's notification is 404; the projection applied
 // again creates nothing new (also with two instances on one PostgreSQL); new ones arrive live over SSE.
 import request from 'supertest';
+import { TrailProjections } from '../src/projections/trail-projections';
 import { signInAdmin, signUp, signUpAs, SignedIn } from './support/http';
 import { openStream, TestStream } from './support/sse';
 import { patchTicket } from './support/tickets';
@@ -230,30 +231,6 @@ describe('Notifications (e2e)', () => {
     expect(bensStream.messages.filter((m) => m.data.type === 'notification')).toEqual([]);
   });
 
-  onServer('with two instances: each notification is created once, and reaches a stream open on the other instance', async () => {
-    const other = await testApp.another();
-    try {
-      const anasStream = await openStream(`${other.url}/api/v1/events`, { token: ana.token });
-      streams.push(anasStream);
-      const count = async () => Number((await testApp.sql(`SELECT count(*) AS count FROM notifications`))[0].count);
-      const before = await count();
-      // Both instances work the projections from the start again: what exists is not created twice.
-      await testApp.sql(`UPDATE trail_checkpoints SET last_event_id = 0 WHERE consumer = 'projections'`);
-      await Promise.all([testApp.caughtUp(), other.caughtUp()]);
-      expect(await count()).toBe(before);
-
-      const filed = await fileRequest(url, employee.token, { ...UNKNOWN_REQUEST, title: 'Docking station is dead' }).expect(201);
-      const ticketId = filed.body.ticket_id as string;
-      await waitForStatus(url, employee.token, ticketId, ['escalated']);
-      await patchTicket(url, ben.token, ticketId, { assignee_id: ana.id }).expect(200);
-      await anasStream.waitFor((m) => m.data.type === 'notification' && (m.data.notification as Notice).ticket_id === ticketId);
-      await Promise.all([testApp.caughtUp(), other.caughtUp()]);
-      expect(await kindsAbout(ana.token, ticketId)).toEqual(['ticket_assigned']);
-    } finally {
-      await other.close();
-    }
-  });
-
   it('tells the assignee of a service level at risk and missed, and nobody of an unassigned ticket’s', async () => {
     const targets = Object.fromEntries(['critical', 'high', 'medium', 'low'].map((priority) => [priority, { first_response: 'PT1H', resolution: 'PT3S' }]));
     await request(url).post('/api/v1/sla/policies').auth(...as(admin.token).auth).send({ name: 'Tight', is_default: true, targets, warning_thresholds: [0.5] }).expect(201);
@@ -274,5 +251,33 @@ describe('Notifications (e2e)', () => {
     const slaAboutUnassigned = await testApp.sql(`SELECT 1 FROM notifications WHERE ticket_id = $1 AND kind LIKE 'sla_%'`, [unassigned]);
     expect(slaAboutUnassigned).toEqual([]);
     expect(await kindsAbout(employee.token, assigned)).toEqual(['status_changed']);
+  });
+
+  // Last: the app started beside this one shares its process, and closing it leaves this one without its database driver.
+  onServer('with two instances: each notification is created once, and reaches a stream open on the other instance', async () => {
+    const other = await testApp.another();
+    try {
+      const anasStream = await openStream(`${other.url}/api/v1/events`, { token: ana.token });
+      streams.push(anasStream);
+      const count = async () => Number((await testApp.sql(`SELECT count(*) AS count FROM notifications`))[0].count);
+      const before = await count();
+      // Both instances work the projections from the start again: what exists is not created twice.
+      await testApp.sql(`UPDATE trail_checkpoints SET last_event_id = 0 WHERE consumer = 'projections'`);
+      await Promise.all([testApp.caughtUp(), other.caughtUp()]);
+      expect(await count()).toBe(before);
+
+      // Only this instance works the projections now: the notification is created here, and must cross to the other's stream.
+      await other.app.get(TrailProjections).onModuleDestroy();
+      const filed = await fileRequest(url, employee.token, { ...UNKNOWN_REQUEST, title: 'Docking station is dead' }).expect(201);
+      const ticketId = filed.body.ticket_id as string;
+      await waitForStatus(url, employee.token, ticketId, ['escalated']);
+      await patchTicket(url, ben.token, ticketId, { assignee_id: ana.id }).expect(200);
+      await anasStream.waitFor((m) => m.data.type === 'notification' && (m.data.notification as Notice).ticket_id === ticketId);
+      await testApp.caughtUp();
+      // (The tight policy of the test before may add service-level notices; the assignment is told once.)
+      expect((await kindsAbout(ana.token, ticketId)).filter((kind) => kind === 'ticket_assigned')).toEqual(['ticket_assigned']);
+    } finally {
+      await other.close();
+    }
   });
 });
