@@ -184,7 +184,7 @@ describe('Notifications (e2e)', () => {
     const staffKinds = (await request(url).get('/api/v1/notifications/preferences').auth(...as(ana.token).auth).expect(200)).body.preferences;
     expect(staffKinds).toHaveLength(7);
 
-    const put = (token: string, body: unknown) => request(url).put('/api/v1/notifications/preferences').auth(...as(token).auth).send(body);
+    const put = (token: string, body: object) => request(url).put('/api/v1/notifications/preferences').auth(...as(token).auth).send(body);
     await put(employee.token, { preferences: [{ kind: 'ticket_assigned', in_app: false }] }).expect(400);
     await put(employee.token, { preferences: [{ kind: 'gossip', in_app: false }] }).expect(400);
     await put(employee.token, { preferences: [{ kind: 'comment', in_app: 'no' }] }).expect(400);
