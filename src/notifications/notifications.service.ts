@@ -15,7 +15,7 @@ export class NotificationsService {
 
   async list(viewer: Viewer, query: NotificationsQueryDto): Promise<NotificationListDto> {
     const after = query.cursor ? decodeKeyset(query.cursor) : undefined;
-    const rows = await this.notificationsRepository.listFor(viewer.id, { unreadOnly: query.unread_only, limit: query.limit, after });
+    const rows = await this.notificationsRepository.listFor(viewer.id, { unreadOnly: query.unread_only ?? false, limit: query.limit, after });
     const unread = await this.notificationsRepository.countUnread(viewer.id);
     return {
       notifications: rows.map(toNotificationDto),

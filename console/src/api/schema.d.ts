@@ -4575,7 +4575,7 @@ export interface operations {
         parameters: {
             query: {
                 /** @description Only notifications not yet read. */
-                unread_only: boolean;
+                unread_only?: boolean;
                 /** @description `next_cursor` of the previous page. */
                 cursor?: string;
                 /** @description How many to return (at most 100). */

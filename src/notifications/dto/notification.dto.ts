@@ -8,7 +8,7 @@ import type { NotificationRow } from '../notifications.repository';
 export class NotificationsQueryDto {
   /** Only notifications not yet read. */
   @IsOptional() @BooleanQuery('unread_only')
-  unread_only: boolean = false;
+  unread_only?: boolean = false;
 
   /** `next_cursor` of the previous page. */
   @IsOptional() @IsString() @Matches(/^[\w-]{1,200}$/, { message: 'cursor is not valid' })
