@@ -8,8 +8,9 @@ import { useEventStream } from './live';
 export type Notification = Schemas['NotificationDto'];
 
 class NotificationsState {
-  unread = 0;
-  private readonly countListeners = new Set<(unread: number) => void>();
+  /** Null until first read from the API. */
+  unread: number | null = null;
+  private readonly countListeners = new Set<(unread: number | null) => void>();
   private readonly arrivalListeners = new Set<(notification: Notification) => void>();
 
   async refresh(): Promise<void> {
@@ -18,16 +19,21 @@ class NotificationsState {
   }
 
   arrived(notification: Notification): void {
-    this.setUnread(this.unread + 1);
+    this.setUnread((this.unread ?? 0) + 1);
     this.arrivalListeners.forEach((listener) => listener(notification));
   }
 
-  setUnread(unread: number): void {
+  /** One read (the screen marked it), or all of them (0). */
+  markedRead(all = false): void {
+    this.setUnread(all ? 0 : (this.unread ?? 1) - 1);
+  }
+
+  private setUnread(unread: number): void {
     this.unread = Math.max(0, unread);
     this.countListeners.forEach((listener) => listener(this.unread));
   }
 
-  onCount(listener: (unread: number) => void): () => void {
+  onCount(listener: (unread: number | null) => void): () => void {
     this.countListeners.add(listener);
     return () => this.countListeners.delete(listener);
   }
@@ -40,8 +46,8 @@ class NotificationsState {
 
 export const notifications = new NotificationsState();
 
-/** The unread count, live (the header holds this once; it keeps the stream open). */
-export function useUnreadNotifications(): number {
+/** The unread count, live (null until read; the header holds this once, and keeps the stream open). */
+export function useUnreadNotifications(): number | null {
   const [unread, setUnread] = useState(notifications.unread);
   useEffect(() => notifications.onCount(setUnread), []);
   useEventStream(null, (event) => {

@@ -22,7 +22,7 @@ export function Notifications() {
     const { data, error } = await api.POST('/api/v1/notifications/{notification_id}/read', { params: { path: { notification_id: notification.notification_id } } });
     if (!data) return setErrors(errorMessages(error)), false;
     setItems((list) => list && list.map((n) => (n.notification_id === data.notification_id ? data : n)));
-    state.setUnread(state.unread - 1);
+    state.markedRead();
     return true;
   };
   const open = async (event: MouseEvent, notification: Notification) => {
@@ -34,7 +34,7 @@ export function Notifications() {
     if (!data) return setErrors(errorMessages(error));
     const now = new Date().toISOString();
     setItems((list) => list && list.map((n) => (n.read_at ? n : { ...n, read_at: now })));
-    state.setUnread(0);
+    state.markedRead(true);
   };
   const unread = items?.filter((n) => !n.read_at).length ?? 0;
 
