@@ -33,9 +33,13 @@ class NotificationsState {
     this.countListeners.forEach((listener) => listener(this.unread));
   }
 
+  /** The last listener gone (signed out): the next user's count is read afresh, never shown from this one. */
   onCount(listener: (unread: number | null) => void): () => void {
     this.countListeners.add(listener);
-    return () => this.countListeners.delete(listener);
+    return () => {
+      this.countListeners.delete(listener);
+      if (this.countListeners.size === 0) this.unread = null;
+    };
   }
 
   onArrival(listener: (notification: Notification) => void): () => void {
