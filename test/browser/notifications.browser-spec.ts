@@ -75,7 +75,7 @@ describe('Notifications in the console (browser)', () => {
     await support.page.getByText('You will be told: a ticket is assigned to you.').waitFor();
   });
 
-  it('a requester sees only their kinds of notification to choose from, and an empty list says so', async () => {
+  it('a requester is offered only their three kinds of notification to choose from, on an accessible screen', async () => {
     const employee = await world.signedIn('user');
     await employee.page.getByRole('link', { name: /^Notifications/ }).click();
     await employee.page.getByRole('heading', { level: 2, name: 'What to tell me' }).waitFor();
