@@ -16,6 +16,7 @@ import { LlmModule } from './llm/llm.module';
 import { StaleVectorsCheckModule } from './knowledge/stale-vectors-check.module';
 import { SlaModule } from './sla/sla.module';
 import { ApprovalsModule } from './approvals/approvals.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { ProjectionsModule } from './projections/projections.module';
 import { TicketsModule } from './tickets/tickets.module';
 import { InitialAdminModule } from './users/initial-admin.module';
@@ -37,6 +38,7 @@ import { WorkflowModule } from './workflow/workflow.module';
     TicketsModule,
     SlaModule,
     ApprovalsModule,
+    NotificationsModule,
     EventsModule,
     LlmModule,
     StaleVectorsCheckModule,

@@ -4,8 +4,10 @@ import type { ComponentChildren } from 'preact';
 import type { Role } from './api/client';
 import { Dashboard } from './pages/Dashboard';
 import { DocumentPage } from './pages/DocumentPage';
+import { NotificationBell } from './components/NotificationBell';
 import { KnowledgeBase } from './pages/KnowledgeBase';
 import { NewRequest } from './pages/NewRequest';
+import { Notifications } from './pages/Notifications';
 import { Queue } from './pages/Queue';
 import { Register } from './pages/Register';
 import { SignIn } from './pages/SignIn';
@@ -70,6 +72,9 @@ export function App() {
     case 'users':
       screen = guard(ADMIN, <Users me={user} />);
       break;
+    case 'notifications':
+      screen = <Notifications />;
+      break;
     default:
       screen = <NotFound />;
   }
@@ -94,6 +99,7 @@ export function App() {
           </ul>
         </nav>
         <div class="who">
+          <NotificationBell current={section === 'notifications'} />
           <span>
             {user.full_name} <span class="role">({user.role})</span>
           </span>

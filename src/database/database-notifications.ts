@@ -23,10 +23,11 @@ import { AppConfig } from '../config/app-config';
 
 /**
  * `ticket_events`: events were appended; `workflow_runs`: runs were queued or handed back; `workflow_settled`:
- * a run segment paused or ended (its detail is the ticket id, for the `?wait=true` requests waiting on it).
+ * a run segment paused or ended (its detail is the ticket id, for the `?wait=true` requests waiting on it);
+ * `notifications`: notifications were created (its detail is their ids, for the live streams open elsewhere).
  */
-export type NotificationChannel = 'ticket_events' | 'workflow_runs' | 'workflow_settled';
-const CHANNELS: NotificationChannel[] = ['ticket_events', 'workflow_runs', 'workflow_settled'];
+export type NotificationChannel = 'ticket_events' | 'workflow_runs' | 'workflow_settled' | 'notifications';
+const CHANNELS: NotificationChannel[] = ['ticket_events', 'workflow_runs', 'workflow_settled', 'notifications'];
 
 /** How often the listening connection proves it is alive (ms); a dead one is replaced. */
 const CHECK_EVERY_MS = 5000;

@@ -14,6 +14,12 @@ const STREAM_DESCRIPTION =
   'with: it ends with a `stream_closed` message (`reason`: `token_expired`, `session_ended` or `access_changed`) ' +
   'when the access token expires, on logout or deactivation, and when your role changes; reconnect with a fresh ' +
   'token and Last-Event-ID. At most SSE_MAX_STREAMS_PER_USER streams per user (429 with Retry-After beyond).';
+const ALL_STREAM_DESCRIPTION =
+  STREAM_DESCRIPTION +
+  ' This stream also carries a `notification` message when one of yours is created (on any instance): ' +
+  '`{type: "notification", ticket_id, timestamp, notification}` with `notification` as GET /api/v1/notifications ' +
+  'lists it. It is addressed to you alone, carries the id of the last event sent (like `keepalive`) and is not ' +
+  'replayed on reconnect: read GET /api/v1/notifications again after `connected`.';
 // On each method rather than the class: only there does it merge with the @Headers() parameter, which
 // would otherwise be documented a second time, as required.
 const LAST_EVENT_ID_HEADER = { name: 'Last-Event-ID', required: false, description: 'Resume after this event id' };
@@ -27,8 +33,8 @@ const LAST_EVENT_ID_HEADER = { name: 'Last-Event-ID', required: false, descripti
 export class EventsController {
   constructor(private readonly eventsService: EventsService) {}
 
-  /** Live events of every ticket you may see (support dashboards: all tickets). */
-  @ApiOkResponse({ description: STREAM_DESCRIPTION, content: { 'text/event-stream': {} } })
+  /** Live events of every ticket you may see (support dashboards: all tickets), and your new notifications. */
+  @ApiOkResponse({ description: ALL_STREAM_DESCRIPTION, content: { 'text/event-stream': {} } })
   @ApiHeader(LAST_EVENT_ID_HEADER)
   @Sse()
   streamAll(@CurrentUser() user: AuthUser, @Query() query: StreamQueryDto, @Headers('Last-Event-ID') lastEventId?: string): Observable<MessageEvent> {

@@ -1,9 +1,10 @@
 import { Logger, MessageEvent, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Observable, Subscription } from 'rxjs';
+import { NEVER, Observable, Subscription } from 'rxjs';
 import { AuthService } from '../auth/auth.service';
 import { DatabaseNotifications } from '../database/database-notifications';
 import { AppConfig } from '../config/app-config';
+import type { NotificationFeed } from '../notifications/notification-feed';
 import { TicketEvent } from '../tickets/ticket-event.entity';
 import { TicketsService, Viewer } from '../tickets/tickets.service';
 import { StreamViewer } from './open-streams';
@@ -11,6 +12,9 @@ import { Role } from '../users/role.enum';
 import { EventScope, EventsRepository, StreamableEvent } from './events.repository';
 import { EventPump } from './event-pump';
 import { EventsService } from './events.service';
+
+/** The streams' notifications are tested end to end (test/notifications.e2e-spec.ts). */
+const noNotifications = { forUser: () => NEVER } as unknown as NotificationFeed;
 
 /**
  * Committed ticket events with increasing ids and nothing in flight. `findAfter` keeps to the id range and
@@ -88,7 +92,7 @@ describe(EventsService.name, () => {
     authService = { liveSessions: jest.fn(async (ids: string[]) => new Map(ids.filter((id) => liveSessions.has(id)).map((id) => [id, liveSessions.get(id)]))) };
     subscriptions = [];
     pump = new EventPump(repository as unknown as EventsRepository, config, new DatabaseNotifications(config));
-    sut = new EventsService(pump, repository as unknown as EventsRepository, ticketsService as unknown as TicketsService, authService as unknown as AuthService, config);
+    sut = new EventsService(pump, repository as unknown as EventsRepository, ticketsService as unknown as TicketsService, authService as unknown as AuthService, noNotifications, config);
     await pump.onModuleInit();
     sut.onModuleInit();
   });
@@ -400,7 +404,7 @@ describe(EventsService.name, () => {
     });
 
     it('refuses a user more streams than allowed with 429, and counts a closed stream out', () => {
-      const limited = new EventsService(pump, repository as unknown as EventsRepository, ticketsService as unknown as TicketsService, authService as unknown as AuthService,
+      const limited = new EventsService(pump, repository as unknown as EventsRepository, ticketsService as unknown as TicketsService, authService as unknown as AuthService, noNotifications,
         { events: { ...config.events, maxStreamsPerUser: 2 } } as AppConfig);
       const streams = [limited.streamAll(bob), limited.streamAll(bob)].map((stream) => stream.subscribe());
       expect(() => limited.streamAll(bob)).toThrow(expect.objectContaining({ status: 429, retryAfterSeconds: expect.any(Number) }));

@@ -8,6 +8,8 @@ import { OnEvent } from '@nestjs/event-emitter';
 import { Observable } from 'rxjs';
 import { AuthService } from '../auth/auth.service';
 import { AppConfig } from '../config/app-config';
+import type { NotificationDto } from '../notifications/dto/notification.dto';
+import { NotificationFeed } from '../notifications/notification-feed';
 import { isStaff, TicketsService } from '../tickets/tickets.service';
 import { audienceOf, nameFor, type TicketAudience } from '../tickets/ticket-audience';
 import { ACCESS_CHANGED, AccessChangedSignal } from '../users/access-changed';
@@ -32,6 +34,7 @@ export class EventsService implements OnModuleInit, BeforeApplicationShutdown {
     private readonly eventsRepository: EventsRepository,
     private readonly ticketsService: TicketsService,
     private readonly authService: AuthService,
+    private readonly notificationFeed: NotificationFeed,
     private readonly config: AppConfig,
   ) {
     this.openStreams = new OpenStreams(config.events.maxStreamsPerUser);
@@ -80,13 +83,14 @@ export class EventsService implements OnModuleInit, BeforeApplicationShutdown {
     return this.stream(viewer, { ticketId, includeStaffOnly: isStaff(viewer) }, ticketId, lastEventId);
   }
 
-  /** Every ticket the viewer may see: all for support and admin, their own for users. */
+  /** Every ticket the viewer may see: all for support and admin, their own for users; and the viewer's new notifications. */
   streamAll(viewer: StreamViewer, lastEventId?: number): Observable<MessageEvent> {
     this.openStreams.assertRoom(viewer.id);
-    return this.stream(viewer, { requesterId: isStaff(viewer) ? undefined : viewer.id, includeStaffOnly: isStaff(viewer) }, null, lastEventId);
+    const scope = { requesterId: isStaff(viewer) ? undefined : viewer.id, includeStaffOnly: isStaff(viewer) };
+    return this.stream(viewer, scope, null, lastEventId, this.notificationFeed.forUser(viewer.id));
   }
 
-  private stream(viewer: StreamViewer, scope: EventScope, ticketId: string | null, lastEventId?: number): Observable<MessageEvent> {
+  private stream(viewer: StreamViewer, scope: EventScope, ticketId: string | null, lastEventId?: number, notifications?: Observable<NotificationDto>): Observable<MessageEvent> {
     return new Observable<MessageEvent>((subscriber) => {
       // Every message carries an id (Nest numbers id-less ones itself, which would corrupt a browser's
       // Last-Event-ID): events their own, connected and keepalive the position the client has reached.
@@ -116,6 +120,11 @@ export class EventsService implements OnModuleInit, BeforeApplicationShutdown {
         },
         complete: () => subscriber.complete(),
       });
+      // Addressed to this viewer only; not part of the trail, so it carries the position reached (as a
+      // keepalive does) and is not replayed: a client that reconnects reads GET /notifications again.
+      const told = notifications?.subscribe((notification) =>
+        subscriber.next({ id: String(lastSentId), data: { type: 'notification', ticket_id: notification.ticket_id, timestamp: notification.created_at, notification } }),
+      );
       if (replaying) {
         void this.replay(scope, lastEventId ?? 0, send, () => subscriber.closed || this.pump.isStopped)
           .then(() => {
@@ -136,6 +145,7 @@ export class EventsService implements OnModuleInit, BeforeApplicationShutdown {
         end: (reason: StreamEndReason) => {
           if (subscriber.closed) return;
           live.unsubscribe();
+          told?.unsubscribe();
           subscriber.next({ id: String(lastSentId), data: { type: 'stream_closed', reason, ticket_id: ticketId, timestamp: new Date().toISOString() } });
           subscriber.complete();
         },
@@ -147,6 +157,7 @@ export class EventsService implements OnModuleInit, BeforeApplicationShutdown {
         clearInterval(keepalive);
         clearTimeout(expiry);
         live.unsubscribe();
+        told?.unsubscribe();
       };
     });
   }

@@ -1,5 +1,5 @@
 // The projections of the committed trail this app keeps — a ticket's SLA clocks, then whether its waiting
-// approval's plan still holds — worked in one pass per wake-up: one transaction, one claim of their shared
+// approval's plan still holds, then who is told of what happened (notifications) — worked in one pass per wake-up: one transaction, one claim of their shared
 // checkpoint, one read of the new events, each projection given those that concern it. A wake-up comes
 // with every commit here (after it), with other instances' notifications, and from a slow poll.
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
@@ -9,6 +9,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { ApprovalPlanProjection } from '../approvals/approval-plan-projection';
 import { AppConfig } from '../config/app-config';
 import { DatabaseNotifications } from '../database/database-notifications';
+import { NotificationsProjection } from '../notifications/notifications-projection';
 import { SlaProjection } from '../sla/sla-projection';
 import { TICKET_EVENTS_APPENDED } from '../tickets/ticket-signals';
 import { TrailFollower } from '../trail/trail-follower';
@@ -25,20 +26,21 @@ export class TrailProjections implements OnApplicationBootstrap, OnModuleDestroy
   constructor(
     sla: SlaProjection,
     approvalPlans: ApprovalPlanProjection,
+    notifications: NotificationsProjection,
     trail: TrailRepository,
     txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly config: AppConfig,
-    private readonly notifications: DatabaseNotifications,
+    private readonly databaseNotifications: DatabaseNotifications,
   ) {
-    this.follower = new TrailFollower(PROJECTIONS_CHECKPOINT, [sla, approvalPlans], trail, (work) => txHost.withTransaction(work), (error) =>
+    this.follower = new TrailFollower(PROJECTIONS_CHECKPOINT, [sla, approvalPlans, notifications], trail, (work) => txHost.withTransaction(work), (error) =>
       this.logger.warn(`Projections of the trail: ${error instanceof Error ? error.message : String(error)}`),
     );
   }
 
   async onApplicationBootstrap(): Promise<void> {
     // Other instances' commits: read when they say so, and after a listener drop.
-    this.notifications.on('ticket_events', () => this.follower.wake());
-    this.notifications.onReconnected(() => this.follower.wake());
+    this.databaseNotifications.on('ticket_events', () => this.follower.wake());
+    this.databaseNotifications.onReconnected(() => this.follower.wake());
     await this.follower.start(this.config.events.pollSeconds * 1000);
   }
 

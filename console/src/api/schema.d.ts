@@ -683,6 +683,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Newest first, with your unread count; `unread_only=true` for the unread ones; page with `cursor`. */
+        get: operations["notificationsList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which kinds you are told of (all are on until you switch one off). */
+        get: operations["notificationsPreferences"];
+        /** Switch kinds on or off (those not listed keep their setting). A kind switched off creates no notification from then on. */
+        put: operations["notificationsUpdatePreferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read_all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark every unread notification of yours read. */
+        post: operations["notificationsReadAll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{notification_id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark one of your notifications read (again: it keeps the first time). 404 when it is not yours. */
+        post: operations["notificationsMarkRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events": {
         parameters: {
             query?: never;
@@ -690,7 +759,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Live events of every ticket you may see (support dashboards: all tickets). */
+        /** Live events of every ticket you may see (support dashboards: all tickets), and your new notifications. */
         get: operations["eventsStreamAll"];
         put?: never;
         post?: never;
@@ -1808,6 +1877,61 @@ export interface components {
         };
         RefreshDto: {
             refresh_token: string;
+        };
+        /** @enum {string} */
+        NotificationKind: "ticket_assigned" | "approval_waiting" | "sla_warning" | "sla_breached" | "status_changed" | "comment" | "approval_decision";
+        NotificationDto: {
+            kind: components["schemas"]["NotificationKind"];
+            notification_id: string;
+            /** @description The ticket it is about (open it to see more). */
+            ticket_id: string;
+            /**
+             * @description A short heading.
+             * @example Ticket assigned to you
+             */
+            title: string;
+            /**
+             * @description What happened, in a sentence.
+             * @example Ana Silva assigned “Laptop wont boot” to you
+             */
+            text: string;
+            created_at: string;
+            /** @description null while unread. */
+            read_at: string | null;
+        };
+        NotificationListDto: {
+            /** @description Newest first. */
+            notifications: components["schemas"]["NotificationDto"][];
+            /** @description How many are in this page. */
+            count: number;
+            /** @description All of your unread notifications (not only this page's). */
+            unread_count: number;
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            next_cursor: string | null;
+        };
+        NotificationPreferenceDto: {
+            kind: components["schemas"]["NotificationKind"];
+            /** @description What it covers, in words. */
+            description: string;
+            /** @description Shown in your notification list. Off: none of this kind is created for you (nothing is kept to show later). */
+            in_app: boolean;
+        };
+        NotificationPreferencesDto: {
+            /** @description Every kind that can reach you, with your choice (on unless you switched it off). */
+            preferences: components["schemas"]["NotificationPreferenceDto"][];
+        };
+        PreferenceChangeDto: {
+            kind: components["schemas"]["NotificationKind"];
+            in_app: boolean;
+        };
+        UpdateNotificationPreferencesDto: {
+            /** @description The kinds to change; those not listed keep their setting. */
+            preferences: components["schemas"]["PreferenceChangeDto"][];
+        };
+        ReadAllDto: {
+            /** @description How many were unread. */
+            marked: number;
+            unread_count: number;
         };
     };
     responses: never;
@@ -4572,6 +4696,195 @@ export interface operations {
             };
         };
     };
+    notificationsList: {
+        parameters: {
+            query: {
+                /** @description Only notifications not yet read. */
+                unread_only?: boolean;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description How many to return (at most 100). */
+                limit: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationListDto"];
+                };
+            };
+            /** @description Invalid input: `message` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    notificationsPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferencesDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    notificationsUpdatePreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateNotificationPreferencesDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferencesDto"];
+                };
+            };
+            /** @description Invalid input: `message` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    notificationsReadAll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadAllDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    notificationsMarkRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notification_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationDto"];
+                };
+            };
+            /** @description Invalid input: `message` lists each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
     eventsStreamAll: {
         parameters: {
             query?: {
@@ -4589,7 +4902,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Server-Sent Events: `connected` first, then `workflow_update`, `hil_response`, `comment` and `error` events as JSON `data:` lines with an `id:`, and a `keepalive` every 30 s. Reconnect with Last-Event-ID (or ?last_event_id=) to receive what you missed first. A stream lasts as long as the access it was opened with: it ends with a `stream_closed` message (`reason`: `token_expired`, `session_ended` or `access_changed`) when the access token expires, on logout or deactivation, and when your role changes; reconnect with a fresh token and Last-Event-ID. At most SSE_MAX_STREAMS_PER_USER streams per user (429 with Retry-After beyond). */
+            /** @description Server-Sent Events: `connected` first, then `workflow_update`, `hil_response`, `comment` and `error` events as JSON `data:` lines with an `id:`, and a `keepalive` every 30 s. Reconnect with Last-Event-ID (or ?last_event_id=) to receive what you missed first. A stream lasts as long as the access it was opened with: it ends with a `stream_closed` message (`reason`: `token_expired`, `session_ended` or `access_changed`) when the access token expires, on logout or deactivation, and when your role changes; reconnect with a fresh token and Last-Event-ID. At most SSE_MAX_STREAMS_PER_USER streams per user (429 with Retry-After beyond). This stream also carries a `notification` message when one of yours is created (on any instance): `{type: "notification", ticket_id, timestamp, notification}` with `notification` as GET /api/v1/notifications lists it. It is addressed to you alone, carries the id of the last event sent (like `keepalive`) and is not replayed on reconnect: read GET /api/v1/notifications again after `connected`. */
             200: {
                 headers: {
                     [name: string]: unknown;
