@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
+import { AttachmentsModule } from './attachments/attachments.module';
 import { AuthModule } from './auth/auth.module';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { LoggerModule } from './common/logger.module';
@@ -35,6 +36,7 @@ import { WorkflowModule } from './workflow/workflow.module';
     InitialAdminModule,
     AuthModule,
     TicketsModule,
+    AttachmentsModule,
     SlaModule,
     ApprovalsModule,
     EventsModule,
