@@ -14,6 +14,7 @@ import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { LimitsModule } from './limits/limits.module';
 import { LlmModule } from './llm/llm.module';
+import { MacrosModule } from './macros/macros.module';
 import { StaleVectorsCheckModule } from './knowledge/stale-vectors-check.module';
 import { SlaModule } from './sla/sla.module';
 import { ApprovalsModule } from './approvals/approvals.module';
@@ -37,6 +38,7 @@ import { WorkflowModule } from './workflow/workflow.module';
     AuthModule,
     TicketsModule,
     AttachmentsModule,
+    MacrosModule,
     SlaModule,
     ApprovalsModule,
     EventsModule,
