@@ -5,6 +5,7 @@ import type { Role } from './api/client';
 import { Dashboard } from './pages/Dashboard';
 import { DocumentPage } from './pages/DocumentPage';
 import { KnowledgeBase } from './pages/KnowledgeBase';
+import { Macros } from './pages/Macros';
 import { NewRequest } from './pages/NewRequest';
 import { Queue } from './pages/Queue';
 import { Register } from './pages/Register';
@@ -31,6 +32,7 @@ const NAV: NavItem[] = [
   { path: '/requests/new', label: 'New request' },
   { path: '/kb', label: 'Knowledge base', roles: STAFF },
   { path: '/users', label: 'Users', roles: ADMIN },
+  { path: '/macros', label: 'Canned replies', roles: ADMIN },
 ];
 
 export function App() {
@@ -69,6 +71,9 @@ export function App() {
       break;
     case 'users':
       screen = guard(ADMIN, <Users me={user} />);
+      break;
+    case 'macros':
+      screen = guard(ADMIN, <Macros />);
       break;
     default:
       screen = <NotFound />;
