@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
+import { AttachmentsModule } from './attachments/attachments.module';
 import { AuthModule } from './auth/auth.module';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { LoggerModule } from './common/logger.module';
@@ -13,6 +14,7 @@ import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { LimitsModule } from './limits/limits.module';
 import { LlmModule } from './llm/llm.module';
+import { MacrosModule } from './macros/macros.module';
 import { StaleVectorsCheckModule } from './knowledge/stale-vectors-check.module';
 import { SlaModule } from './sla/sla.module';
 import { ApprovalsModule } from './approvals/approvals.module';
@@ -36,6 +38,8 @@ import { WorkflowModule } from './workflow/workflow.module';
     InitialAdminModule,
     AuthModule,
     TicketsModule,
+    AttachmentsModule,
+    MacrosModule,
     SlaModule,
     ApprovalsModule,
     NotificationsModule,

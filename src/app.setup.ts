@@ -22,6 +22,8 @@ export function configureApp(app: INestApplication): INestApplication {
           'script-src': ["'self'"],
           'style-src': ["'self'", "'unsafe-inline'"],
           'font-src': ["'self'", 'data:'],
+          // blob: for previews of a ticket's images, which the console fetches with its token and shows from memory.
+          'img-src': ["'self'", 'data:', 'blob:'],
           // TLS is the proxy's job (HSTS is still sent); upgrading would break the console over plain HTTP on a LAN address.
           'upgrade-insecure-requests': null,
         },

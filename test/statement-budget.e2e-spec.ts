@@ -36,7 +36,8 @@ onServer('Statement budget (PostgreSQL)', () => {
     const query = pg.Client.prototype.query;
     jest.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
       const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string })?.text;
-      marked.getStore()?.push(String(text).replace(/\s+/g, ' ').slice(0, 120));
+      // Whole statements (up to 1,000 characters), so that a test can tell which columns one reads.
+      marked.getStore()?.push(String(text).replace(/\s+/g, ' ').slice(0, 1000));
       return (query as (...a: unknown[]) => unknown).apply(this, args);
     } as never);
   });
@@ -67,6 +68,17 @@ onServer('Statement budget (PostgreSQL)', () => {
     expect(withinBudget(page, 3)).toEqual(page);
     const counted = await statementsOf(() => request(testApp.url).get('/api/v1/tickets?limit=25&include_total=true').auth(support.token, { type: 'bearer' }).expect(200));
     expect(withinBudget(counted, 3)).toEqual(counted);
+  });
+
+  it('POST /tickets/{id}/attachments: at most 7 — auth, the ticket seen, BEGIN, its lock, the file if there is room, its event, COMMIT; the list reads no bytes', async () => {
+    const { body: ticket } = await request(testApp.url).post('/api/v1/tickets').auth(employee.token, { type: 'bearer' }).send(NEW_TICKET).expect(201);
+    const path = `/api/v1/tickets/${ticket.ticket_id}/attachments`;
+    const sent = await statementsOf(() => request(testApp.url).post(path).auth(employee.token, { type: 'bearer' }).attach('file', Buffer.from('VPN error 809\n'), 'vpn.log').expect(201));
+    expect(sent.some((statement) => statement.startsWith('INSERT INTO ticket_attachments'))).toBe(true);
+    expect(withinBudget(sent, 7)).toEqual(sent);
+    const listed = await statementsOf(() => request(testApp.url).get(path).auth(support.token, { type: 'bearer' }).expect(200));
+    expect(withinBudget(listed, 3)).toEqual(listed);
+    expect(listed.some((statement) => /"content"/.test(statement))).toBe(false);
   });
 
   it('PATCH /tickets/{id} (a priority change): at most 5 — auth, BEGIN, the ticket locked with its run, the change with its event, COMMIT', async () => {

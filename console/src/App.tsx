@@ -6,6 +6,7 @@ import { Dashboard } from './pages/Dashboard';
 import { DocumentPage } from './pages/DocumentPage';
 import { NotificationBell } from './components/NotificationBell';
 import { KnowledgeBase } from './pages/KnowledgeBase';
+import { Macros } from './pages/Macros';
 import { NewRequest } from './pages/NewRequest';
 import { Notifications } from './pages/Notifications';
 import { Queue } from './pages/Queue';
@@ -33,6 +34,7 @@ const NAV: NavItem[] = [
   { path: '/requests/new', label: 'New request' },
   { path: '/kb', label: 'Knowledge base', roles: STAFF },
   { path: '/users', label: 'Users', roles: ADMIN },
+  { path: '/macros', label: 'Canned replies', roles: ADMIN },
 ];
 
 export function App() {
@@ -74,6 +76,9 @@ export function App() {
       break;
     case 'notifications':
       screen = <Notifications />;
+      break;
+    case 'macros':
+      screen = guard(ADMIN, <Macros />);
       break;
     default:
       screen = <NotFound />;

@@ -35,7 +35,16 @@ export const EVENT_LABEL: Record<string, string> = {
   approval_requested: 'Approval requested',
   approval_reminder: 'Approval reminder',
   approval_expired: 'Approval expired',
+  attachment_added: 'File attached',
+  attachment_removed: 'File removed',
 };
+
+/** "812 B", "14.2 kB", "3.1 MB". */
+export function fileSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(bytes < 10240 ? 1 : 0)} kB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
 
 /** What happens when nobody decides an approval in time. */
 export const EXPIRY_LABEL: Record<string, string> = { escalate: 'it goes to the support queue', deny: 'it is denied', approve: 'it is approved (low-risk)' };

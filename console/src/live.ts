@@ -27,6 +27,7 @@ const TICKET_EVENT_TYPES = new Set([
   'workflow_update', 'hil_response', 'comment', 'error',
   'sla_warning', 'sla_breached', 'sla_paused', 'sla_resumed', 'sla_met',
   'approval_requested', 'approval_reminder', 'approval_expired',
+  'attachment_added', 'attachment_removed',
 ]);
 
 type Listener = (message: LiveEvent) => void;

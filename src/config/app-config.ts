@@ -54,6 +54,8 @@ export class AppConfig {
     maxRetries: number;
   };
   readonly uploads: { maxBytes: number; maxUncompressedBytes: number; maxExpansionRatio: number };
+  /** Files attached to tickets: the largest one, and how many one ticket may hold. */
+  readonly attachments: { maxBytes: number; maxPerTicket: number };
   readonly ingestion: { concurrency: number; queueMs: number; workerThreads: number; workerMemoryMb: number; taskTimeoutMs: number };
 
   constructor(env: Environment) {
@@ -129,6 +131,7 @@ export class AppConfig {
       maxUncompressedBytes: env.MAX_UNCOMPRESSED_MB * 1024 * 1024,
       maxExpansionRatio: env.MAX_EXPANSION_RATIO,
     };
+    this.attachments = { maxBytes: env.ATTACHMENT_MAX_MB * 1024 * 1024, maxPerTicket: env.ATTACHMENTS_PER_TICKET };
     this.ingestion = {
       concurrency: env.INGEST_CONCURRENCY,
       queueMs: env.INGEST_QUEUE_SECONDS * 1000,

@@ -188,6 +188,14 @@ export class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(500)
   MAX_UPLOAD_MB = 20;
 
+  /** Largest file attached to a ticket, in MB. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  ATTACHMENT_MAX_MB = 10;
+
+  /** Files one ticket may hold at once. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  ATTACHMENTS_PER_TICKET = 20;
+
   /** Largest a document (PDF streams, DOCX entries) may expand to when read, in MB, whatever its size (decompression-bomb guard). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(2000)
   MAX_UNCOMPRESSED_MB = 100;

@@ -32,18 +32,19 @@ export class DocumentUploadInterceptor extends FileInterceptor('file') {
     try {
       return await super.intercept(context, next);
     } catch (error) {
-      throw explainRefusal(error, this.config.uploads.maxBytes);
+      throw explainUploadRefusal(error, `The document is larger than ${this.config.uploads.maxBytes / (1024 * 1024)} MB (MAX_UPLOAD_MB)`);
     }
   }
 }
 
-function explainRefusal(error: unknown, maxBytes: number): unknown {
+/** Multer's refusal of a one-file form in words a client can act on; `tooLarge` says which size limit the file broke. */
+export function explainUploadRefusal(error: unknown, tooLarge: string): unknown {
   if (!(error instanceof HttpException) || typeof error.getResponse() !== 'object') return error;
   const message = String((error.getResponse() as { message?: unknown }).message ?? '');
   const [reason, field] = [message.split(' - ')[0], message.split(' - ').slice(1).join(' - ')];
   switch (reason) {
     case 'File too large':
-      return new PayloadTooLargeException(`The document is larger than ${maxBytes / (1024 * 1024)} MB (MAX_UPLOAD_MB)`);
+      return new PayloadTooLargeException(tooLarge);
     case 'Field value too long':
       return new PayloadTooLargeException(`The form field "${field}" is longer than ${UPLOAD_FORM_LIMITS.fieldSize / 1024} KB; ${ONLY_THE_DOCUMENT}`);
     case 'Field name too long':

@@ -36,6 +36,7 @@ import { TicketIndex } from './ticket-index.service';
     DocumentWorkers,
     { provide: EMBEDDING_MODEL, inject: [AppConfig, DocumentWorkers], useFactory: createEmbeddingModel },
   ],
-  exports: [DocumentIngestion, DocumentsService, KnowledgeSearch, Reembedding, TicketIndex],
+  // DocumentWorkers: ticket attachments are read by the same guarded threads before they are stored.
+  exports: [DocumentIngestion, DocumentsService, KnowledgeSearch, Reembedding, TicketIndex, DocumentWorkers],
 })
 export class KnowledgeModule {}

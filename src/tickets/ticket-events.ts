@@ -6,6 +6,9 @@ export enum TicketEventType {
   HilResponse = 'hil_response',
   Comment = 'comment',
   Error = 'error',
+  // A file attached to the ticket, or removed from it (everybody who sees the ticket sees its files).
+  AttachmentAdded = 'attachment_added',
+  AttachmentRemoved = 'attachment_removed',
   // Service levels (staff only): each with its metric, due time and time left or over.
   SlaWarning = 'sla_warning',
   SlaBreached = 'sla_breached',

@@ -104,6 +104,20 @@ export class TicketWriter {
     return created;
   }
 
+  /**
+   * A file attached to the ticket or removed from it, on the trail for everybody who sees the ticket: in the
+   * caller's transaction, which holds the ticket's lock (lockTicket) and stored or removed the file.
+   */
+  async recordAttachmentChange(
+    ticketId: string,
+    actorId: string,
+    type: TicketEventType.AttachmentAdded | TicketEventType.AttachmentRemoved,
+    attachment: Record<string, unknown>,
+  ): Promise<void> {
+    await this.ticketsRepository.appendEvent({ ticketId, actorId, type, staffOnly: false, payload: attachment });
+    this.signalAppended();
+  }
+
   /** A resolved ticket's requester replies within REOPEN_ON_REPLY_DAYS of its last change (its resolution). */
   private reopensOnReply(ticket: Ticket, authorId: string): boolean {
     return ticket.status === TicketStatus.Resolved && ticket.requesterId === authorId && Date.now() <= replyReopensUntil(ticket, this.config.reopenOnReplyMs)!.getTime();

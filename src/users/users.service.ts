@@ -60,6 +60,12 @@ export class UsersService {
     return user && matches && user.isActive ? mapUser(user) : null;
   }
 
+  /** Any user, deactivated ones included (whose names still stand on the tickets they filed). */
+  async findById(id: string): Promise<UserDto | null> {
+    const user = await this.usersRepository.findById(id);
+    return user ? mapUser(user) : null;
+  }
+
   async findActive(id: string): Promise<UserDto | null> {
     const user = await this.usersRepository.findActiveById(id);
     return user ? mapUser(user) : null;

@@ -27,6 +27,8 @@ const onTicket = (state: Parameters<World['newTicket']>[0], rest: Call = {}) => 
   params: { ticket_id: await world.newTicket(state) },
 });
 
+const LOG_FILE = { filename: 'vpn.log', type: 'text/plain', content: 'VPN error 809 at 09:14\n' };
+
 export const OPERATIONS: Record<string, Operation> = {
   'GET /health': { role: 'user', ok: 200, call: () => ({}) },
   'GET /api/v1/health': { role: 'user', ok: 200, call: () => ({}) },
@@ -132,6 +134,48 @@ export const OPERATIONS: Record<string, Operation> = {
   },
   'GET /api/v1/llm/search': { role: 'support', ok: 200, call: () => ({ query: { q: 'reset the vpn token', k: '3', mode: 'hybrid' } }) },
   'POST /api/v1/llm/resolve_ticket/{ticket_id}': { role: 'support', ticket: true, ok: 201, call: ticket },
+
+  // Attachments: the ticket's requester and staff; a valid upload goes to a ticket of its own (each holds a bounded number).
+  'POST /api/v1/tickets/{ticket_id}/attachments': {
+    role: 'user',
+    ticket: true,
+    ok: 201,
+    call: (world) => ({ ...ticket(world), form: { files: { file: LOG_FILE } } }),
+    fresh: onTicket('pending', { form: { files: { file: LOG_FILE } } }),
+  },
+  'GET /api/v1/tickets/{ticket_id}/attachments': { role: 'user', ticket: true, ok: 200, call: ticket },
+  'GET /api/v1/tickets/{ticket_id}/attachments/{attachment_id}': {
+    role: 'user',
+    ticket: true,
+    ok: 200,
+    call: (world) => ({ params: { ticket_id: world.ticket, attachment_id: world.attachment } }),
+  },
+  'DELETE /api/v1/tickets/{ticket_id}/attachments/{attachment_id}': {
+    role: 'user',
+    ticket: true,
+    ok: 204,
+    call: (world) => ({ params: { ticket_id: world.ticket, attachment_id: world.attachment } }),
+    fresh: async (world) => {
+      const { ticket: ticketId, attachment } = await world.newAttachment();
+      return { params: { ticket_id: ticketId, attachment_id: attachment } };
+    },
+  },
+
+  'GET /api/v1/macros': { role: 'support', ok: 200, call: () => ({}) },
+  'POST /api/v1/macros': { role: 'admin', ok: 201, call: () => ({ body: { name: `Reply ${Date.now()}-${Math.random().toString(36).slice(2)}`, body: 'Hi {{requester.first_name}}.' } }) },
+  'PATCH /api/v1/macros/{macro_id}': { role: 'admin', ok: 200, call: (world) => ({ params: { macro_id: world.macro }, body: { body: 'Hello {{requester.name}}.' } }) },
+  'DELETE /api/v1/macros/{macro_id}': {
+    role: 'admin',
+    ok: 204,
+    call: (world) => ({ params: { macro_id: world.macro } }),
+    fresh: async (world) => ({ params: { macro_id: await world.newMacro() } }),
+  },
+  'POST /api/v1/tickets/{ticket_id}/macros/{macro_id}/render': {
+    role: 'support',
+    ticket: true,
+    ok: 200,
+    call: (world) => ({ params: { ticket_id: world.ticket, macro_id: world.macro } }),
+  },
 
   'POST /api/v1/request': {
     role: 'user',

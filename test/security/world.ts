@@ -28,6 +28,10 @@ export interface World {
   other: Member;
   ticket: string;
   document: string;
+  /** A file the requester attached to `ticket`. */
+  attachment: string;
+  /** A canned reply (admin's to change). */
+  macro: string;
   /** An SLA calendar and a policy that is not the default one (admin's to change). */
   calendar: string;
   policy: string;
@@ -43,6 +47,9 @@ export interface World {
   newTicket(state?: 'pending' | 'in_progress' | 'escalated' | 'waiting_for_user'): Promise<string>;
   newUser(): Promise<Member>;
   newDocument(): Promise<string>;
+  /** A file attached by the requester to a new ticket of theirs. */
+  newAttachment(): Promise<{ ticket: string; attachment: string }>;
+  newMacro(): Promise<string>;
   /** A markdown file the knowledge base has not seen yet. */
   markdown(): { filename: string; type: string; content: string };
   sql<T = Record<string, unknown>>(query: string, parameters?: unknown[]): Promise<T[]>;
@@ -80,6 +87,20 @@ export async function buildWorld(testApp: TestApp): Promise<World> {
     }
     return id;
   };
+  const attachTo = async (ticketId: string) => {
+    const response = await request(url).post(`/api/v1/tickets/${ticketId}/attachments`).set(auth(requester.token))
+      .attach('file', Buffer.from('VPN error 809 at 09:14\n'), { filename: 'vpn.log', contentType: 'text/plain' }).expect(201);
+    return response.body.attachment_id as string;
+  };
+  const newAttachment = async () => {
+    const ticketId = await newTicket();
+    return { ticket: ticketId, attachment: await attachTo(ticketId) };
+  };
+  const newMacro = async () => {
+    const created = await request(url).post('/api/v1/macros').set(auth(admin.token))
+      .send({ name: `VPN reply ${uniqueSuffix()}`, body: 'Hi {{requester.first_name}}, please reinstall the VPN client.' }).expect(201);
+    return created.body.macro_id as string;
+  };
   const newCalendar = async () => {
     const created = await request(url).post('/api/v1/sla/calendars').set(auth(admin.token))
       .send({ name: `Office ${uniqueSuffix()}`, time_zone: 'Europe/Berlin', working_hours: { mon: [{ start: '09:00', end: '17:00' }] }, holidays: ['2026-12-25'] }).expect(201);
@@ -94,10 +115,11 @@ export async function buildWorld(testApp: TestApp): Promise<World> {
       .send({ delegate_id: admin.id, ends_at: new Date(Date.now() + 24 * 3600 * 1000).toISOString() }).expect(201);
     return created.body.delegation_id as string;
   };
-  const [ticket, document, calendar, policy, delegation] = await Promise.all([newTicket(), newDocument(), newCalendar(), newPolicy(), newDelegation()]);
+  const [ticket, document, calendar, policy, delegation, macro] = await Promise.all([newTicket(), newDocument(), newCalendar(), newPolicy(), newDelegation(), newMacro()]);
+  const attachment = await attachTo(ticket);
   const members = { admin, support, user: requester };
   return {
-    url, admin, support, requester, other, ticket, document, calendar, policy, delegation, markdown, newDocument, newTicket, newCalendar, newPolicy, newDelegation,
+    url, admin, support, requester, other, ticket, document, attachment, macro, calendar, policy, delegation, markdown, newDocument, newAttachment, newMacro, newTicket, newCalendar, newPolicy, newDelegation,
     newUser: () => newUser(),
     member: (role) => members[role],
     freshToken: async (member) => (await login(url, member.email, member.password)).token,

@@ -56,6 +56,8 @@ function describe(type: string, payload: Payload, staff: boolean): string {
     return `${payload.reason === 'plan_changed' ? 'The plan changed: approval requested again' : 'Approval requested'}${due}.`;
   }
   if (type === 'approval_reminder') return `Reminder ${String(payload.reminder)} of ${String(payload.reminders)}: the approval expires in ${duration(Number(payload.seconds_left))}.`;
+  if (type === 'attachment_added') return `Attached “${String(payload.filename)}”.`;
+  if (type === 'attachment_removed') return `Removed “${String(payload.filename)}”.`;
   if (type === 'approval_expired') return `The approval expired: ${EXPIRY_LABEL[String(payload.on_expiry)] ?? String(payload.on_expiry)}.`;
   if (type.startsWith('sla_')) {
     const metric = METRIC_LABEL[String(payload.metric)] ?? String(payload.metric);

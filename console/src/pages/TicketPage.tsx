@@ -2,6 +2,8 @@
 // for whoever is awaited, the action the workflow is waiting for. Follows the ticket's own event stream.
 import { useEffect, useState } from 'preact/hooks';
 import { api, errorMessages, type Comment, type Ticket, type TicketEvent, type User, type WorkflowState } from '../api/client';
+import { Attachments } from '../components/Attachments';
+import { CannedReplyPicker, type RenderedMacro } from '../components/CannedReplyPicker';
 import { Citations } from '../components/Citations';
 import { LineMarkdown, MessageMarkdown } from '../components/Markdown';
 import { SlaPanel } from '../components/SlaPanel';
@@ -21,6 +23,7 @@ export function TicketPage({ ticketId, user }: { ticketId: string; user: User })
   const [comments, setComments] = useState<Comment[]>([]);
   const [errors, setErrors] = useState<string[]>([]);
   const [seen, setSeen] = useState(0);
+  const [filesVersion, setFilesVersion] = useState(0);
   const staff = isStaff(user);
   const path = { params: { path: { ticket_id: ticketId } } };
 
@@ -49,7 +52,8 @@ export function TicketPage({ ticketId, user }: { ticketId: string; user: User })
     setEvents((known) => merge(known, [fromLive(event)]));
     setSeen((count) => count + 1);
     if (joinsConversation(event)) void loadComments();
-    if (event.type !== 'comment') void loadTicket();
+    if (event.type.startsWith('attachment_')) setFilesVersion((version) => version + 1);
+    else if (event.type !== 'comment') void loadTicket();
   });
 
   if (!ticket) return errors.length ? <Alert messages={errors} /> : <Loading what="the ticket" />;
@@ -139,6 +143,7 @@ export function TicketPage({ ticketId, user }: { ticketId: string; user: User })
           {staff ? <StaffActions ticket={ticket} workflow={workflow} user={user} onDone={loadTicket} /> : null}
           {staff ? <TicketDetails ticket={ticket} onDone={loadTicket} /> : null}
 
+          <Attachments ticketId={ticketId} user={user} version={filesVersion} />
           <Conversation ticket={ticket} comments={comments} staff={staff} actorName={actorName} onPosted={loadComments} />
         </div>
         <aside class="side-column card" aria-labelledby="timeline-heading">
@@ -204,18 +209,26 @@ function Conversation({ ticket, comments, staff, actorName, onPosted }: Conversa
   const windowClosed = reopensUntil !== null && reopensUntil < Date.now();
   const [body, setBody] = useState('');
   const [internal, setInternal] = useState(false);
+  // A canned reply that resolves the ticket: sent as the resolution (PATCH), not as a comment.
+  const [resolve, setResolve] = useState(false);
   const [errors, setErrors] = useState<string[]>([]);
+  const path = { params: { path: { ticket_id: ticketId } } };
   const submit = async (event: Event) => {
     event.preventDefault();
-    const { error } = await api.POST('/api/v1/tickets/{ticket_id}/comments', {
-      params: { path: { ticket_id: ticketId } },
-      body: staff ? { body, internal } : { body },
-    });
+    const { error } = resolve
+      ? await api.PATCH('/api/v1/tickets/{ticket_id}', { ...path, body: { status: 'resolved', comment: body } })
+      : await api.POST('/api/v1/tickets/{ticket_id}/comments', { ...path, body: staff ? { body, internal } : { body } });
     if (error) return setErrors(errorMessages(error));
     setErrors([]);
     setBody('');
     setInternal(false);
+    setResolve(false);
     onPosted();
+  };
+  const usePicked = (reply: RenderedMacro) => {
+    setBody(reply.body);
+    setInternal(reply.internal);
+    setResolve(reply.resolve);
   };
   return (
     <section class="card" aria-labelledby="comments-heading">
@@ -242,14 +255,20 @@ function Conversation({ ticket, comments, staff, actorName, onPosted }: Conversa
       <form onSubmit={submit}>
         {reopensUntil !== null ? <p class="muted small" data-testid="reopen-hint">Still not working? Reply here and the request goes back to support (until {when(ticket.reply_reopens_until)}).</p> : null}
         <Alert messages={errors} />
-        <label for="comment-body">{internal ? 'Internal note' : 'Add a comment'}</label>
+        {staff ? <CannedReplyPicker ticketId={ticketId} onPicked={usePicked} /> : null}
+        <label for="comment-body">{internal ? 'Internal note' : resolve ? 'Resolution' : 'Add a comment'}</label>
         <textarea id="comment-body" rows={3} value={body} onInput={(event) => setBody(event.currentTarget.value)} />
         {staff ? (
           <label class="check">
-            <input type="checkbox" checked={internal} onChange={(event) => setInternal(event.currentTarget.checked)} /> Internal note (support and admin only)
+            <input type="checkbox" checked={internal} onChange={(event) => { setInternal(event.currentTarget.checked); if (event.currentTarget.checked) setResolve(false); }} /> Internal note (support and admin only)
           </label>
         ) : null}
-        <button type="submit">{internal ? 'Add internal note' : 'Post comment'}</button>
+        {staff ? (
+          <label class="check">
+            <input type="checkbox" checked={resolve} onChange={(event) => { setResolve(event.currentTarget.checked); if (event.currentTarget.checked) setInternal(false); }} /> Resolve the ticket with this reply
+          </label>
+        ) : null}
+        <button type="submit">{internal ? 'Add internal note' : resolve ? 'Send and resolve' : 'Post comment'}</button>
       </form>
       )}
     </section>
