@@ -2042,10 +2042,9 @@ export interface components {
             internal: boolean;
             resolve: boolean;
         };
-        /** @enum {string} */
-        NotificationKind: "ticket_assigned" | "approval_waiting" | "sla_warning" | "sla_breached" | "status_changed" | "comment" | "approval_decision";
         NotificationDto: {
-            kind: components["schemas"]["NotificationKind"];
+            /** @enum {string} */
+            kind: "ticket_assigned" | "approval_waiting" | "sla_warning" | "sla_breached" | "status_changed" | "comment" | "approval_decision";
             notification_id: string;
             /** @description The ticket it is about (open it to see more). */
             ticket_id: string;
@@ -2074,7 +2073,8 @@ export interface components {
             next_cursor: string | null;
         };
         NotificationPreferenceDto: {
-            kind: components["schemas"]["NotificationKind"];
+            /** @enum {string} */
+            kind: "ticket_assigned" | "approval_waiting" | "sla_warning" | "sla_breached" | "status_changed" | "comment" | "approval_decision";
             /** @description What it covers, in words. */
             description: string;
             /** @description Shown in your notification list. Off: none of this kind is created for you (nothing is kept to show later). */
@@ -2085,7 +2085,8 @@ export interface components {
             preferences: components["schemas"]["NotificationPreferenceDto"][];
         };
         PreferenceChangeDto: {
-            kind: components["schemas"]["NotificationKind"];
+            /** @enum {string} */
+            kind: "ticket_assigned" | "approval_waiting" | "sla_warning" | "sla_breached" | "status_changed" | "comment" | "approval_decision";
             in_app: boolean;
         };
         UpdateNotificationPreferencesDto: {

@@ -27,6 +27,17 @@ const onTicket = (state: Parameters<World['newTicket']>[0], rest: Call = {}) => 
   params: { ticket_id: await world.newTicket(state) },
 });
 
+/** A notification of the requester's about the world's ticket (written directly: the projection's timing is not this suite's). */
+async function requestersNotification(world: World): Promise<string> {
+  const [row] = await world.sql<{ id: string }>(
+    `INSERT INTO notifications (event_id, recipient_id, kind, ticket_id, title, text, created_at)
+     SELECT id, $1, 'comment', ticket_id, 'A comment', 'Someone commented.', now() FROM ticket_events WHERE ticket_id = $2 ORDER BY id LIMIT 1
+     ON CONFLICT (event_id, recipient_id, kind) DO UPDATE SET read_at = NULL RETURNING id`,
+    [world.requester.id, world.ticket],
+  );
+  return row.id;
+}
+
 const LOG_FILE = { filename: 'vpn.log', type: 'text/plain', content: 'VPN error 809 at 09:14\n' };
 
 export const OPERATIONS: Record<string, Operation> = {
@@ -51,6 +62,7 @@ export const OPERATIONS: Record<string, Operation> = {
 
   'GET /api/v1/users': { role: 'admin', ok: 200, call: () => ({ query: { role: 'user', limit: '5' } }) },
   'GET /api/v1/users/me': { role: 'user', ok: 200, call: () => ({}) },
+  'GET /api/v1/users/assignable': { role: 'support', ok: 200, call: () => ({}) },
   'PATCH /api/v1/users/{user_id}/role': {
     role: 'admin',
     ok: 200,
@@ -161,6 +173,17 @@ export const OPERATIONS: Record<string, Operation> = {
     },
   },
 
+  'GET /api/v1/notifications': { role: 'user', ok: 200, call: () => ({ query: { unread_only: 'true', limit: '5' } }) },
+  'GET /api/v1/notifications/preferences': { role: 'user', ok: 200, call: () => ({}) },
+  'PUT /api/v1/notifications/preferences': { role: 'user', ok: 200, call: () => ({ body: { preferences: [{ kind: 'comment', in_app: true }] } }) },
+  'POST /api/v1/notifications/read_all': { role: 'user', ok: 200, call: () => ({}) },
+  'POST /api/v1/notifications/{notification_id}/read': {
+    role: 'user',
+    ok: 200,
+    // Someone's notification, for the calls that must be refused; the requester's own for the one that succeeds.
+    call: () => ({ params: { notification_id: '6f1c0a52-3b7e-4a8e-9a55-3f2a7b1d9c10' } }),
+    fresh: async (world) => ({ params: { notification_id: await requestersNotification(world) } }),
+  },
   'GET /api/v1/macros': { role: 'support', ok: 200, call: () => ({}) },
   'POST /api/v1/macros': { role: 'admin', ok: 201, call: () => ({ body: { name: `Reply ${Date.now()}-${Math.random().toString(36).slice(2)}`, body: 'Hi {{requester.first_name}}.' } }) },
   'PATCH /api/v1/macros/{macro_id}': { role: 'admin', ok: 200, call: (world) => ({ params: { macro_id: world.macro }, body: { body: 'Hello {{requester.name}}.' } }) },

@@ -4,7 +4,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { NotificationKind } from '../notification-kinds';
 
 export class NotificationPreferenceDto {
-  @ApiProperty({ enum: NotificationKind, enumName: 'NotificationKind' })
+  @ApiProperty({ enum: NotificationKind })
   kind: NotificationKind;
   /** What it covers, in words. */
   description: string;
@@ -18,7 +18,7 @@ export class NotificationPreferencesDto {
 }
 
 export class PreferenceChangeDto {
-  @ApiProperty({ enum: NotificationKind, enumName: 'NotificationKind' })
+  @ApiProperty({ enum: NotificationKind })
   @IsEnum(NotificationKind, { message: `kind must be one of: ${Object.values(NotificationKind).join(', ')}` })
   kind: NotificationKind;
 

@@ -21,7 +21,7 @@ export class NotificationsQueryDto {
 
 export class NotificationDto {
   notification_id: string;
-  @ApiProperty({ enum: NotificationKind, enumName: 'NotificationKind' })
+  @ApiProperty({ enum: NotificationKind })
   kind: NotificationKind;
   /** The ticket it is about (open it to see more). */
   ticket_id: string;
