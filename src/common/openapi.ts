@@ -74,9 +74,10 @@ const REDOC_POLICY = [
 
 const REDOC_SCRIPT_PATH = '/redoc/redoc.standalone.js';
 
-// disable-telemetry: ReDoc would otherwise report page views to its vendor (the policy blocks it anyway).
+// ReDoc 3's bundle is an ES module that renders the <redoc> element it finds. disable-telemetry: it would
+// otherwise report page views to its vendor (the policy blocks that anyway).
 const REDOC_PAGE = `<!doctype html>
 <html><head><title>IT Support Desk API – ReDoc</title><meta charset="utf-8"/>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>
 <body><redoc spec-url="/docs-json" disable-telemetry="true"></redoc>
-<script src="${REDOC_SCRIPT_PATH}"></script></body></html>`;
+<script type="module" src="${REDOC_SCRIPT_PATH}"></script></body></html>`;
