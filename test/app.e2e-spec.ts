@@ -62,6 +62,11 @@ describe('HTTP surface (e2e)', () => {
     }
   });
 
+  it('says, without a token, that the demo is off — and gives no account or password', async () => {
+    const status = await request(url).get('/api/v1/demo').expect(200);
+    expect(status.body).toEqual({ enabled: false, accounts: [], password: null });
+  });
+
   it('answers errors with the common body: statusCode, error, message and detail', async () => {
     const unauthorized = await request(url).get('/api/v1/users/me').auth('x', { type: 'bearer' }).expect(401);
     expect(unauthorized.body).toEqual({

@@ -1,5 +1,5 @@
-import { useState } from 'preact/hooks';
-import { errorMessages } from '../api/client';
+import { useEffect, useState } from 'preact/hooks';
+import { api, errorMessages, type Schemas } from '../api/client';
 import { Alert, Field } from '../components/ui';
 import { href } from '../router';
 import { session } from '../session';
@@ -9,6 +9,18 @@ export function SignIn({ notice }: { notice: string | null }) {
   const [password, setPassword] = useState('');
   const [errors, setErrors] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
+  const [demo, setDemo] = useState<Schemas['DemoStatusDto'] | null>(null);
+
+  useEffect(() => {
+    // Without the demo (or the server) this says nothing: the form works the same.
+    api.GET('/api/v1/demo').then(({ data }) => setDemo(data?.enabled ? data : null), () => undefined);
+  }, []);
+
+  const useDemoAccount = (demoEmail: string) => {
+    setEmail(demoEmail);
+    setPassword(demo?.password ?? '');
+    document.getElementById('password')?.focus();
+  };
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -39,6 +51,33 @@ export function SignIn({ notice }: { notice: string | null }) {
           New here? <a href={href('/register')}>Create an account</a>
         </p>
       </form>
+      {demo ? <DemoAccounts demo={demo} onUse={useDemoAccount} /> : null}
     </main>
+  );
+}
+
+const ROLE_NAMES: Record<string, string> = { user: 'Employee', support: 'Support', admin: 'Admin' };
+
+/** The demo's accounts (DEMO=true only, never in production), so that a newcomer can try each role. */
+function DemoAccounts({ demo, onUse }: { demo: Schemas['DemoStatusDto']; onUse: (email: string) => void }) {
+  return (
+    <section class="card narrow demo-accounts" aria-labelledby="demo-accounts-title">
+      <h2 id="demo-accounts-title">Trying the demo?</h2>
+      <p>
+        Sign in as any of these accounts with the password <code>{demo.password}</code>.
+      </p>
+      <ul>
+        {demo.accounts.map((account) => (
+          <li key={account.email}>
+            <span>
+              <strong>{ROLE_NAMES[account.role] ?? account.role}</strong> {account.email}
+            </span>
+            <button type="button" class="secondary" aria-label={`Use the ${ROLE_NAMES[account.role] ?? account.role} demo account, ${account.email}`} onClick={() => onUse(account.email)}>
+              Use
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
