@@ -700,6 +700,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/demo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the demo is loaded (DEMO=true, never in production) and its published sign-in details, for the sign-in page. */
+        get: operations["demoStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1721,6 +1738,25 @@ export interface components {
         };
         RefreshDto: {
             refresh_token: string;
+        };
+        DemoAccountDto: {
+            /** @enum {string} */
+            role: "user" | "support" | "admin";
+            /** @example employee@demo.example.com */
+            email: string;
+            /** @example Erin Employee */
+            full_name: string;
+        };
+        DemoStatusDto: {
+            enabled: boolean;
+            /** @description The demo's accounts, one per role; empty when the demo is off. */
+            accounts: components["schemas"]["DemoAccountDto"][];
+            /**
+             * @description The demo accounts' password, published on purpose (README, start-up banner): the demo is refused in
+             *     production. Null when the demo is off.
+             * @example Demo-Desk-2026!
+             */
+            password: string | null;
         };
     };
     responses: never;
@@ -4564,6 +4600,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    demoStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DemoStatusDto"];
                 };
             };
         };
