@@ -203,7 +203,7 @@ describe('Ticket statistics (e2e)', () => {
       const response = await stats(support.token, { days }).expect(400);
       expect(response.body.message.join(' ')).toContain('days');
     }
-    expect((await stats(support.token, { since: '2024-01-01' }).expect(400)).body.message).toContain('property since should not exist');
+    expect((await stats(support.token, { since: '2024-01-01' }).expect(400)).body.message).toContain('Unknown field: since');
   });
 
   it('is for support and admin: an employee gets 403', async () => {
