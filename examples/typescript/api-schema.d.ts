@@ -800,9 +800,21 @@ export interface components {
             /** @example 2024-01-10T10:00:00.000Z */
             timestamp: string;
         };
+        FieldErrorDto: {
+            /**
+             * @description The field's path in the body or query; a nested one is dotted (`steps.0.name`).
+             * @example title
+             */
+            field: string;
+            /**
+             * @description What is wrong, said as a person would.
+             * @example Give your request a title
+             */
+            message: string;
+        };
         ErrorDto: {
             /**
-             * @description One message, or one per problem for a validation error (400)
+             * @description One message, or one per problem for a validation error (400), said as a person would
              * @example A user with this email already exists
              */
             message: string | string[];
@@ -815,6 +827,8 @@ export interface components {
              * @example A user with this email already exists
              */
             detail: string;
+            /** @description On a validation error (400): each problem with the field it concerns, in the order of `message`. */
+            errors?: components["schemas"]["FieldErrorDto"][];
             /**
              * @description Why a command refused, for clients to branch on (only on refusals that have one): `ticket_closed`,
              *     `stale_claim`, `no_longer_waiting`, `approval_settled`, `plan_changed`.
@@ -1896,7 +1910,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowResponseDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1971,7 +1985,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowResponseDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2063,7 +2077,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowResponseDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2129,7 +2143,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowResponseDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2195,7 +2209,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowStateDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2264,7 +2278,7 @@ export interface operations {
                     "application/json": components["schemas"]["TicketListDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2309,9 +2323,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Invalid input: `message` lists each problem
+             * @description Invalid input: `message` lists each problem, and `errors` gives each one with its field
              *
-             *     Invalid input: `message` lists each problem
+             *     Invalid input: `message` lists each problem, and `errors` gives each one with its field
              */
             400: {
                 headers: {
@@ -2379,7 +2393,7 @@ export interface operations {
                     "application/json": components["schemas"]["TicketStatsDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2427,7 +2441,7 @@ export interface operations {
                     "application/json": components["schemas"]["TicketDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2479,7 +2493,7 @@ export interface operations {
                     "application/json": components["schemas"]["TicketDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2552,7 +2566,7 @@ export interface operations {
                     "application/json": components["schemas"]["CommentListDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2608,9 +2622,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Invalid input: `message` lists each problem
+             * @description Invalid input: `message` lists each problem, and `errors` gives each one with its field
              *
-             *     Invalid input: `message` lists each problem
+             *     Invalid input: `message` lists each problem, and `errors` gives each one with its field
              */
             400: {
                 headers: {
@@ -2690,7 +2704,7 @@ export interface operations {
                     "application/json": components["schemas"]["TicketEventListDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2744,7 +2758,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserListDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2824,7 +2838,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2888,7 +2902,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2959,7 +2973,7 @@ export interface operations {
                     "application/json": components["schemas"]["IngestedDocumentDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3066,7 +3080,7 @@ export interface operations {
                     "application/json": components["schemas"]["DocumentListDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3114,7 +3128,7 @@ export interface operations {
                     "application/json": components["schemas"]["DocumentDetailDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3160,7 +3174,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3221,7 +3235,7 @@ export interface operations {
                     "application/json": components["schemas"]["SearchResultDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3278,7 +3292,7 @@ export interface operations {
                     "application/json": components["schemas"]["ResolutionDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3357,7 +3371,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApprovalListDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3444,7 +3458,7 @@ export interface operations {
                     "application/json": components["schemas"]["DelegationDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3499,7 +3513,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3595,7 +3609,7 @@ export interface operations {
                     "application/json": components["schemas"]["SlaCalendarDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3652,7 +3666,7 @@ export interface operations {
                     "application/json": components["schemas"]["SlaCalendarDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3713,7 +3727,7 @@ export interface operations {
                     "application/json": components["schemas"]["SlaCalendarDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3777,7 +3791,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3882,7 +3896,7 @@ export interface operations {
                     "application/json": components["schemas"]["SlaPolicyDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3942,7 +3956,7 @@ export interface operations {
                     "application/json": components["schemas"]["SlaPolicyDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4003,7 +4017,7 @@ export interface operations {
                     "application/json": components["schemas"]["SlaPolicyDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4067,7 +4081,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4133,7 +4147,7 @@ export interface operations {
                     "application/json": components["schemas"]["SlaPolicyListDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4193,7 +4207,7 @@ export interface operations {
                     "application/json": components["schemas"]["SlaSimulationDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4259,7 +4273,7 @@ export interface operations {
                     "application/json": components["schemas"]["TicketSlaDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4327,7 +4341,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4378,7 +4392,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4428,7 +4442,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4509,7 +4523,7 @@ export interface operations {
                     "text/event-stream": unknown;
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4566,7 +4580,7 @@ export interface operations {
                     "text/event-stream": unknown;
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -150,6 +150,44 @@ describe('Console, first day (browser)', () => {
     await page.getByText('Pat Phone is now Support (was User).').waitFor();
     expect(await roleOf(page, person.email)).toBe('support');
   });
+
+  it('a request sent with an empty title says "Give your request a title" at the title field, tied to it for screen readers', async () => {
+    const { page } = await world.signedIn('user');
+    await page.getByRole('link', { name: 'New request' }).first().click();
+    await page.getByLabel('Description').fill('The printer on the third floor jams on every page.');
+    await page.getByLabel('Request type').selectOption({ label: 'Hardware' });
+    await page.getByRole('button', { name: 'Send request' }).click();
+    const titleError = page.locator('#title-error');
+    await titleError.waitFor();
+    expect(await titleError.textContent()).toBe('Give your request a title');
+    const title = page.getByLabel('Title');
+    expect(await title.getAttribute('aria-invalid')).toBe('true');
+    expect((await title.getAttribute('aria-describedby'))?.split(' ')).toContain('title-error');
+    // Only the field at fault is marked, and no banner repeats it.
+    expect(await page.locator('.field-error').count()).toBe(1);
+    expect(await page.locator('.alert-error').count()).toBe(0);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'new-request-field-error');
+  });
+
+  it('signing in with an empty email says so at the email field; a wrong password is said above the form', async () => {
+    const context = await world.browser.newContext({ baseURL: world.url });
+    const page = await context.newPage();
+    await page.goto('/');
+    await page.getByLabel('Password').fill('anything');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('#email-error').waitFor();
+    expect(await page.locator('#email-error').textContent()).toBe('Enter your email address');
+    expect(await page.getByLabel('Email').getAttribute('aria-invalid')).toBe('true');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+    await page.getByLabel('Email').fill(DEMO_ACCOUNTS[0].email);
+    await page.getByLabel('Password').fill('Not-The-Password-1');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').getByText('Incorrect email or password').waitFor();
+    expect(await page.locator('.field-error').count()).toBe(0);
+    await context.close();
+  });
 });
 
 async function expectText(locator: import('playwright-core').Locator, text: string): Promise<void> {

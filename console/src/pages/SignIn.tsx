@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, errorMessages, type Schemas } from '../api/client';
+import { api, fieldErrors, type FieldErrors, type Schemas } from '../api/client';
 import { Alert, Field } from '../components/ui';
 import { href } from '../router';
 import { session } from '../session';
@@ -7,7 +7,7 @@ import { session } from '../session';
 export function SignIn({ notice }: { notice: string | null }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState<string[]>([]);
+  const [errors, setErrors] = useState<FieldErrors>({ byField: {}, other: [] });
   const [busy, setBusy] = useState(false);
   const [demo, setDemo] = useState<Schemas['DemoStatusDto'] | null>(null);
 
@@ -27,21 +27,24 @@ export function SignIn({ notice }: { notice: string | null }) {
     setBusy(true);
     const { error } = await session.signIn(email.trim(), password);
     setBusy(false);
-    if (error) setErrors(errorMessages(error));
+    // The console signs in with the OAuth2 form's names: the email's problems come under `username`.
+    setErrors(error ? fieldErrors(error, ['username', 'password']) : { byField: {}, other: [] });
   };
 
   return (
     <main id="main" class="auth">
-      <form class="card narrow" onSubmit={submit} aria-labelledby="signin-title">
+      <form class="card narrow" onSubmit={submit} aria-labelledby="signin-title" noValidate>
         <h1 id="signin-title">Sign in to the IT Support Desk</h1>
         {notice ? <Alert kind="info" messages={[notice]} /> : null}
-        <Alert messages={errors} />
-        <Field id="email" label="Email" required>
-          {(describedBy) => <input id="email" type="email" autocomplete="username" required value={email} aria-describedby={describedBy} onInput={(e) => setEmail(e.currentTarget.value)} />}
+        <Alert messages={errors.other} />
+        <Field id="email" label="Email" required errors={errors.byField.username}>
+          {(describedBy, invalid) => (
+            <input id="email" type="email" autocomplete="username" required value={email} aria-describedby={describedBy} aria-invalid={invalid} onInput={(e) => setEmail(e.currentTarget.value)} />
+          )}
         </Field>
-        <Field id="password" label="Password" required>
-          {(describedBy) => (
-            <input id="password" type="password" autocomplete="current-password" required value={password} aria-describedby={describedBy} onInput={(e) => setPassword(e.currentTarget.value)} />
+        <Field id="password" label="Password" required errors={errors.byField.password}>
+          {(describedBy, invalid) => (
+            <input id="password" type="password" autocomplete="current-password" required value={password} aria-describedby={describedBy} aria-invalid={invalid} onInput={(e) => setPassword(e.currentTarget.value)} />
           )}
         </Field>
         <button type="submit" disabled={busy}>
