@@ -55,8 +55,9 @@ describe('validation messages of every request DTO', () => {
     expect(classes.size).toBeGreaterThan(25);
   });
 
-  it('says every problem as a person would, never in class-validator’s developer English, each with its field', async () => {
+  it('says every problem as a person would, never in class-validator’s developer English, once per field and with its field', async () => {
     const developerEnglish: string[] = [];
+    const severalPerField: string[] = [];
     let refusals = 0;
     for (const [target, fields] of classes) {
       const bodies = [{ an_unknown_field: 1 }, ...[...fields].flatMap((field) => WRONG_VALUES.map((value) => ({ [field]: value })))];
@@ -65,6 +66,9 @@ describe('validation messages of every request DTO', () => {
         if (!problems) continue;
         refusals += 1;
         expect(problems.errors.map((error) => error.message)).toEqual(problems.message);
+        // One sentence per field: "abc" for a limit is not a whole number, not also "at most 100" and "at least 1".
+        const fields = problems.errors.map((error) => error.field);
+        if (new Set(fields).size !== fields.length) severalPerField.push(`${target.name} ${JSON.stringify(body).slice(0, 80)}: ${problems.message.join(' | ')}`);
         for (const message of problems.message) {
           if (DEVELOPER_ENGLISH.test(message)) developerEnglish.push(`${target.name} ${JSON.stringify(body).slice(0, 80)}: ${message}`);
         }
@@ -72,6 +76,7 @@ describe('validation messages of every request DTO', () => {
     }
     expect(refusals).toBeGreaterThan(500);
     expect([...new Set(developerEnglish)]).toEqual([]);
+    expect(severalPerField).toEqual([]);
   });
 
   it('names an unknown field plainly', async () => {

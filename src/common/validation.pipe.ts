@@ -67,15 +67,22 @@ export function invalidInput(problems: FieldProblem[]): BadRequestException {
   return new BadRequestException({ message: problems.map((problem) => problem.message), errors: problems });
 }
 
-/** Each failed constraint as a person would say it, with its field's full path; one sentence said once per field. */
+/** Checks of a value's kind: when one fails, its range checks say nothing useful ("abc" is not "at most 100"). */
+const KIND_CHECKS = new Set(['isString', 'isInt', 'isNumber', 'isBoolean', 'isEnum', 'isIn', 'isUuid', 'isEmail', 'isArray', 'isObject', 'isInstant']);
+
+/**
+ * One sentence per field, as a person would say it, with the field's full path. Of the checks that failed,
+ * a check of the value's kind wins, then the one written first on the property (decorators register from
+ * the last written, so it is the last to fail).
+ */
 function fieldProblems(errors: ValidationError[], parent = ''): FieldProblem[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    const messages = Object.entries(error.constraints ?? {}).map(([constraint, message]) =>
-      // class-validator words a nested field's message with its own name only; give the full path.
-      humanMessage(field, constraint, parent ? message.replace(error.property, field) : message),
-    );
-    const own = [...new Set(messages)].map((message) => ({ field, message }));
+    const failed = Object.entries(error.constraints ?? {});
+    const kind = failed.filter(([constraint]) => KIND_CHECKS.has(constraint));
+    const chosen = (kind.length > 0 ? kind : failed).at(-1);
+    // class-validator words a nested field's message with its own name only; give the full path.
+    const own = chosen ? [{ field, message: humanMessage(field, chosen[0], parent ? chosen[1].replace(error.property, field) : chosen[1]) }] : [];
     return [...own, ...fieldProblems(error.children ?? [], field)];
   });
 }
