@@ -63,16 +63,20 @@ describe('Console, first day (browser)', () => {
     await context.close();
   });
 
-  /** A new account of its own for a test, so that changing its role disturbs no other test; returns its id. */
-  async function newPerson(page: Page, fullName: string): Promise<{ id: string; email: string }> {
+  /**
+   * A new account of its own for a test, so that changing its role disturbs no other test. Its name ends in
+   * a number of its own, so that a retried test does not find the first try's person too.
+   */
+  async function newPerson(page: Page, name: string): Promise<{ id: string; email: string; fullName: string }> {
     const stamp = `${Date.now()}${Math.floor(Math.random() * 1000)}`;
+    const fullName = `${name} ${stamp.slice(-4)}`;
     const email = `first-day-${stamp}@example.com`;
     const created = await apiFromPage(page, '/api/v1/auth/register', {
       method: 'POST',
       body: { email, password: 'Sturdy-Password-9', full_name: fullName, employee_id: `FD${stamp}` },
     });
     expect(created.status).toBe(201);
-    return { id: created.body.id, email };
+    return { id: created.body.id, email, fullName };
   }
 
   const roleOf = async (page: Page, email: string) =>
@@ -87,10 +91,10 @@ describe('Console, first day (browser)', () => {
     const { page } = await world.signedIn('admin');
     const person = await newPerson(page, 'Casey Cautious');
     await openUsers(page);
-    const menu = page.getByLabel('Role of Casey Cautious');
+    const menu = page.getByLabel(`Role of ${person.fullName}`);
 
     await menu.selectOption('admin');
-    const dialog = page.getByRole('dialog', { name: 'Change Casey Cautious’s role?' });
+    const dialog = page.getByRole('dialog', { name: `Change ${person.fullName}’s role?` });
     await dialog.waitFor();
     expect(await dialog.textContent()).toContain('User → Admin');
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
@@ -110,7 +114,7 @@ describe('Console, first day (browser)', () => {
 
     await menu.selectOption('support');
     await dialog.getByRole('button', { name: 'Change role' }).click();
-    await page.getByText('Casey Cautious is now Support (was User).').waitFor();
+    await page.getByText(`${person.fullName} is now Support (was User).`).waitFor();
     expect(await roleOf(page, person.email)).toBe('support');
   });
 
@@ -118,15 +122,15 @@ describe('Console, first day (browser)', () => {
     const { page } = await world.signedIn('admin');
     const person = await newPerson(page, 'Dana Deactivated');
     await openUsers(page);
-    await page.getByRole('button', { name: 'Deactivate Dana Deactivated' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Deactivate Dana Deactivated?' });
+    await page.getByRole('button', { name: `Deactivate ${person.fullName}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Deactivate ${person.fullName}?` });
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden' });
     const active = async () => (await apiFromPage(page, '/api/v1/users?limit=100')).body.users.find((user: { email: string }) => user.email === person.email)?.is_active;
     expect(await active()).toBe(true);
-    await page.getByRole('button', { name: 'Deactivate Dana Deactivated' }).click();
+    await page.getByRole('button', { name: `Deactivate ${person.fullName}` }).click();
     await dialog.getByRole('button', { name: 'Deactivate' }).click();
-    await page.getByText('Dana Deactivated was deactivated.').waitFor();
+    await page.getByText(`${person.fullName} was deactivated.`).waitFor();
     expect(await active()).toBe(false);
   });
 
@@ -134,7 +138,10 @@ describe('Console, first day (browser)', () => {
     const { page } = await world.signedIn('admin', { width: 390, height: 844 });
     const person = await newPerson(page, 'Pat Phone');
     await openUsers(page);
-    const menu = page.getByLabel('Role of Pat Phone');
+    // Nothing wider than the phone: no sideways scrolling of the page or of the list to reach a menu.
+    const list = page.locator('.table-wrap');
+    expect(await list.evaluate((element) => element.scrollWidth <= element.clientWidth)).toBe(true);
+    const menu = page.getByLabel(`Role of ${person.fullName}`);
     await menu.scrollIntoViewIfNeeded();
     const box = await menu.boundingBox();
     expect(box).not.toBeNull();
@@ -145,9 +152,9 @@ describe('Console, first day (browser)', () => {
     await screenshot(page, 'users-phone');
 
     await menu.selectOption('support');
-    const dialog = page.getByRole('dialog', { name: 'Change Pat Phone’s role?' });
+    const dialog = page.getByRole('dialog', { name: `Change ${person.fullName}’s role?` });
     await dialog.getByRole('button', { name: 'Change role' }).click();
-    await page.getByText('Pat Phone is now Support (was User).').waitFor();
+    await page.getByText(`${person.fullName} is now Support (was User).`).waitFor();
     expect(await roleOf(page, person.email)).toBe('support');
   });
 
