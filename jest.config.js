@@ -1,4 +1,4 @@
-// Unit tests sit beside the services (src/**/*.spec.ts); e2e tests in test/ boot the real app on a real
+// Unit tests sit beside the services (src/**/*.spec.ts) and scripts; e2e tests in test/ boot the real app on a real
 // database (embedded PGlite, or the PostgreSQL server named by TEST_DATABASE_URL) and speak HTTP.
 const tsJest = [
   'ts-jest',
@@ -20,7 +20,7 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       rootDir: __dirname,
-      testMatch: ['<rootDir>/src/**/*.spec.ts'],
+      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts'],
       transform: { '^.+\\.ts$': tsJest },
       setupFiles: ['<rootDir>/test/support/unit-transactions.ts'],
     },

@@ -5,6 +5,7 @@ import { AttachmentsModule } from './attachments/attachments.module';
 import { AuthModule } from './auth/auth.module';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { LoggerModule } from './common/logger.module';
+import { StartupNoticesModule } from './common/startup-banner';
 import { createValidationPipe } from './common/validation.pipe';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -29,6 +30,7 @@ import { WorkflowModule } from './workflow/workflow.module';
   imports: [
     ConfigModule,
     LoggerModule,
+    StartupNoticesModule,
     DatabaseModule,
     EventEmitterModule.forRoot(),
     LimitsModule,

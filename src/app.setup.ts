@@ -3,7 +3,7 @@
 import { INestApplication, RequestMethod } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
-import { Logger } from 'nestjs-pino';
+import { AppLogger } from './common/app-logger';
 import { registerBodyParsers } from './common/body-parsers';
 import { API_PREFIX, serveApiDocs } from './common/openapi';
 import { AppConfig } from './config/app-config';
@@ -11,7 +11,7 @@ import { serveConsole } from './console/serve-console';
 
 export function configureApp(app: INestApplication): INestApplication {
   const config = app.get(AppConfig);
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(AppLogger));
   (app as NestExpressApplication).set('trust proxy', config.trustProxy);
   app.use(
     helmet({

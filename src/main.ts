@@ -1,6 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
+import { AppLogger } from './common/app-logger';
+import { StartupNotices, startupBanner } from './common/startup-banner';
 import { AppConfig } from './config/app-config';
 import { consoleDirectory } from './console/serve-console';
 
@@ -16,9 +18,16 @@ async function bootstrap(): Promise<void> {
     throw error;
   }
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  const url = `http://${shown}:${config.port}`;
-  const consoleLine = config.consoleEnabled && consoleDirectory() ? `\n  Console: ${url}/` : '';
-  process.stdout.write(`\n  IT Support Desk API listening on ${url}${consoleLine}\n  Docs: ${url}/docs (ReDoc: ${url}/redoc)\n\n`);
+  // Last on the screen: below every start-up log line, which pino writes out asynchronously.
+  await app.get(AppLogger).written();
+  process.stdout.write(
+    startupBanner({
+      url: `http://${shown}:${config.port}`,
+      consoleServed: config.consoleEnabled && consoleDirectory() !== null,
+      docsServed: config.swaggerEnabled,
+      notices: app.get(StartupNotices).all(),
+    }),
+  );
 }
 
 bootstrap().catch((error: unknown) => {

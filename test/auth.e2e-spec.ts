@@ -73,14 +73,16 @@ describe('Auth (e2e)', () => {
         .set('X-Forwarded-For', clientIp())
         .send({ email: 'not-an-email', password: 'abcdefgh', full_name: 'X', employee_id: 'E 1', role: 'admin' })
         .expect(400);
-      expect(response.body.message).toEqual(
+      expect(response.body.errors).toEqual(
         expect.arrayContaining([
-          'property role should not exist',
-          'email must be an email',
-          'password must contain a letter and a digit and be at most 72 bytes long',
-          'employee_id must be 1 to 64 letters, digits, dots, dashes or underscores',
+          { field: 'role', message: 'Unknown field: role' },
+          { field: 'email', message: 'Enter a valid email address, like name@example.com' },
+          { field: 'password', message: 'The password needs at least one letter and one digit, and can be at most 72 bytes long (72 plain letters)' },
+          { field: 'employee_id', message: 'Your employee ID can use only letters, digits, dots, dashes and underscores (at most 64)' },
         ]),
       );
+      expect(response.body.errors).toHaveLength(4);
+      expect(response.body.message).toEqual(response.body.errors.map((error: { message: string }) => error.message));
       expect(typeof response.body.detail).toBe('string');
     });
 
@@ -90,7 +92,7 @@ describe('Auth (e2e)', () => {
         .set('X-Forwarded-For', clientIp())
         .send({ email: 'long@example.com', password: `a1${'x'.repeat(80)}`, full_name: 'Long', employee_id: 'EMP-LONG' })
         .expect(400);
-      expect(response.body.message).toContain('password must contain a letter and a digit and be at most 72 bytes long');
+      expect(response.body.errors).toEqual([{ field: 'password', message: 'The password needs at least one letter and one digit, and can be at most 72 bytes long (72 plain letters)' }]);
     });
   });
 
@@ -141,7 +143,10 @@ describe('Auth (e2e)', () => {
 
     it('needs an email or username', async () => {
       const response = await request(url).post('/api/v1/auth/login').set('X-Forwarded-For', clientIp()).send({ password: 'x' }).expect(400);
-      expect(response.body.message).toEqual(expect.arrayContaining(['email must be an email', 'username must be an email']));
+      expect(response.body.errors).toEqual([
+        { field: 'email', message: 'Enter your email address' },
+        { field: 'username', message: 'Enter your email address' },
+      ]);
     });
   });
 

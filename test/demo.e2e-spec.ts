@@ -26,6 +26,15 @@ describe('Demo (e2e)', () => {
     }
   });
 
+  it('tells the sign-in page, without a token, that the demo is on and how to sign in to it', async () => {
+    const status = await request(testApp.url).get('/api/v1/demo').expect(200);
+    expect(status.body).toEqual({
+      enabled: true,
+      accounts: DEMO_ACCOUNTS.map((account) => ({ role: account.role, email: account.email, full_name: account.fullName })),
+      password: DEMO_PASSWORD,
+    });
+  });
+
   it('loads the demo knowledge base and files two requests: one resolved with citations, one waiting for approval', async () => {
     const admin = await signIn('admin');
     const documents = await request(testApp.url).get('/api/v1/llm/documents').query({ limit: 50 }).auth(admin, { type: 'bearer' }).expect(200);

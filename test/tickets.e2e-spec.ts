@@ -64,24 +64,37 @@ describe('Tickets (e2e)', () => {
     ])('refuses mass assignment of %s with 400 and stores nothing', async (field, extra) => {
       const before = (await get(admin.token, '/tickets?limit=1&include_total=true').expect(200)).body.total;
       const response = await request(url).post('/api/v1/tickets').auth(bob.token, { type: 'bearer' }).send({ ...NEW_TICKET, ...extra }).expect(400);
-      expect(response.body.message).toContain(`property ${field} should not exist`);
+      expect(response.body.message).toContain(`Unknown field: ${field}`);
+      expect(response.body.errors).toContainEqual({ field, message: `Unknown field: ${field}` });
       expect((await get(admin.token, '/tickets?limit=1&include_total=true').expect(200)).body.total).toBe(before);
     });
 
-    it('validates enums, lengths and dates', async () => {
+    it('says what is wrong with each field as a person would, once per field, with the field named in `errors`', async () => {
       const response = await request(url)
         .post('/api/v1/tickets')
         .auth(alice.token, { type: 'bearer' })
-        .send({ title: '', description: 'x', request_type: 'coffee', priority: 'urgent', desired_completion_date: 'tomorrow' })
+        .send({ title: '   ', description: 'x', request_type: 'coffee', priority: 'urgent', desired_completion_date: 'tomorrow' })
         .expect(400);
-      expect(response.body.message).toEqual(
-        expect.arrayContaining([
-          'title must be longer than or equal to 1 characters',
-          'request_type must be one of the following values: software_access, hardware, network, account_access, password_reset, question, other',
-          'priority must be one of the following values: low, medium, high, critical',
-          'desired_completion_date must be an ISO 8601 date-time from 0001-01-01 to 9999-12-31 (UTC)',
-        ]),
-      );
+      const errors = [
+        { field: 'title', message: 'Give your request a title' },
+        { field: 'request_type', message: 'Choose a request type: software_access, hardware, network, account_access, password_reset, question or other' },
+        { field: 'priority', message: 'Choose a priority: low, medium, high or critical' },
+        { field: 'desired_completion_date', message: 'Desired completion date must be a date, like 2026-05-31 or 2026-05-31T17:00:00Z, from the year 1 to 9999' },
+      ];
+      expect(response.body).toEqual({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: errors.map((error) => error.message),
+        detail: errors.map((error) => error.message).join('; '),
+        errors,
+      });
+    });
+
+    it('says a missing title, an over-long one and one that is not text each in its own words', async () => {
+      const send = (title: unknown) => request(url).post('/api/v1/tickets').auth(alice.token, { type: 'bearer' }).send({ ...NEW_TICKET, title }).expect(400);
+      expect((await send(undefined)).body.errors).toEqual([{ field: 'title', message: 'Give your request a title' }]);
+      expect((await send('x'.repeat(201))).body.errors).toEqual([{ field: 'title', message: 'The title can be at most 200 characters' }]);
+      expect((await send(42)).body.errors).toEqual([{ field: 'title', message: 'The title must be text' }]);
     });
 
     it('needs a token', async () => {

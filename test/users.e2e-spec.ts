@@ -79,7 +79,8 @@ describe('Users (e2e)', () => {
       await asAdmin(request(url).patch('/api/v1/users/00000000-0000-4000-8000-000000000000/role').send({ role: 'user' })).expect(404);
       await asAdmin(request(url).patch('/api/v1/users/not-a-uuid/role').send({ role: 'user' })).expect(400);
       const badRole = await asAdmin(request(url).patch(`/api/v1/users/${admin.id}/role`).send({ role: 'root' })).expect(400);
-      expect(badRole.body.message).toEqual(['role must be one of the following values: user, support, admin']);
+      expect(badRole.body.message).toEqual(['Choose a role: user, support or admin']);
+      expect(badRole.body.errors).toEqual([{ field: 'role', message: 'Choose a role: user, support or admin' }]);
       await asAdmin(request(url).patch(`/api/v1/users/${admin.id}/role`).send({ role: 'admin', is_active: false })).expect(400);
     });
 

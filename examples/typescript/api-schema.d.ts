@@ -881,6 +881,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/demo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the demo is loaded (DEMO=true, never in production) and its published sign-in details, for the sign-in page. */
+        get: operations["demoStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -964,9 +981,21 @@ export interface components {
             /** @example 2024-01-10T10:00:00.000Z */
             timestamp: string;
         };
+        FieldErrorDto: {
+            /**
+             * @description The field's path in the body or query; a nested one is dotted (`steps.0.name`).
+             * @example title
+             */
+            field: string;
+            /**
+             * @description What is wrong, said as a person would.
+             * @example Give your request a title
+             */
+            message: string;
+        };
         ErrorDto: {
             /**
-             * @description One message, or one per problem for a validation error (400)
+             * @description One message, or one per problem for a validation error (400), said as a person would
              * @example A user with this email already exists
              */
             message: string | string[];
@@ -979,6 +1008,8 @@ export interface components {
              * @example A user with this email already exists
              */
             detail: string;
+            /** @description On a validation error (400): each problem with the field it concerns, in the order of `message`. */
+            errors?: components["schemas"]["FieldErrorDto"][];
             /**
              * @description Why a command refused, for clients to branch on (only on refusals that have one): `ticket_closed`,
              *     `stale_claim`, `no_longer_waiting`, `approval_settled`, `plan_changed`, `reply_window_closed`.
@@ -2098,6 +2129,25 @@ export interface components {
             marked: number;
             unread_count: number;
         };
+        DemoAccountDto: {
+            /** @enum {string} */
+            role: "user" | "support" | "admin";
+            /** @example employee@demo.example.com */
+            email: string;
+            /** @example Erin Employee */
+            full_name: string;
+        };
+        DemoStatusDto: {
+            enabled: boolean;
+            /** @description The demo's accounts, one per role; empty when the demo is off. */
+            accounts: components["schemas"]["DemoAccountDto"][];
+            /**
+             * @description The demo accounts' password, published on purpose (README, start-up banner): the demo is refused in
+             *     production. Null when the demo is off.
+             * @example Demo-Desk-2026!
+             */
+            password: string | null;
+        };
     };
     responses: never;
     parameters: never;
@@ -2236,7 +2286,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowResponseDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2311,7 +2361,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowResponseDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2403,7 +2453,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowResponseDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2469,7 +2519,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowResponseDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2535,7 +2585,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowStateDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2605,7 +2655,7 @@ export interface operations {
                     "application/json": components["schemas"]["TicketListDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2650,9 +2700,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Invalid input: `message` lists each problem
+             * @description Invalid input: `message` lists each problem, and `errors` gives each one with its field
              *
-             *     Invalid input: `message` lists each problem
+             *     Invalid input: `message` lists each problem, and `errors` gives each one with its field
              */
             400: {
                 headers: {
@@ -2720,7 +2770,7 @@ export interface operations {
                     "application/json": components["schemas"]["TicketStatsDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2768,7 +2818,7 @@ export interface operations {
                     "application/json": components["schemas"]["TicketDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2820,7 +2870,7 @@ export interface operations {
                     "application/json": components["schemas"]["TicketDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2893,7 +2943,7 @@ export interface operations {
                     "application/json": components["schemas"]["CommentListDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2949,9 +2999,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Invalid input: `message` lists each problem
+             * @description Invalid input: `message` lists each problem, and `errors` gives each one with its field
              *
-             *     Invalid input: `message` lists each problem
+             *     Invalid input: `message` lists each problem, and `errors` gives each one with its field
              */
             400: {
                 headers: {
@@ -3031,7 +3081,7 @@ export interface operations {
                     "application/json": components["schemas"]["TicketEventListDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3085,7 +3135,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserListDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3202,7 +3252,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3266,7 +3316,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3337,7 +3387,7 @@ export interface operations {
                     "application/json": components["schemas"]["IngestedDocumentDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3444,7 +3494,7 @@ export interface operations {
                     "application/json": components["schemas"]["DocumentListDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3492,7 +3542,7 @@ export interface operations {
                     "application/json": components["schemas"]["DocumentDetailDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3538,7 +3588,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3599,7 +3649,7 @@ export interface operations {
                     "application/json": components["schemas"]["SearchResultDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3656,7 +3706,7 @@ export interface operations {
                     "application/json": components["schemas"]["ResolutionDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3735,7 +3785,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApprovalListDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3822,7 +3872,7 @@ export interface operations {
                     "application/json": components["schemas"]["DelegationDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3877,7 +3927,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3973,7 +4023,7 @@ export interface operations {
                     "application/json": components["schemas"]["SlaCalendarDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4030,7 +4080,7 @@ export interface operations {
                     "application/json": components["schemas"]["SlaCalendarDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4091,7 +4141,7 @@ export interface operations {
                     "application/json": components["schemas"]["SlaCalendarDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4155,7 +4205,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4260,7 +4310,7 @@ export interface operations {
                     "application/json": components["schemas"]["SlaPolicyDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4320,7 +4370,7 @@ export interface operations {
                     "application/json": components["schemas"]["SlaPolicyDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4381,7 +4431,7 @@ export interface operations {
                     "application/json": components["schemas"]["SlaPolicyDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4445,7 +4495,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4511,7 +4561,7 @@ export interface operations {
                     "application/json": components["schemas"]["SlaPolicyListDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4571,7 +4621,7 @@ export interface operations {
                     "application/json": components["schemas"]["SlaSimulationDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4637,7 +4687,7 @@ export interface operations {
                     "application/json": components["schemas"]["TicketSlaDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4705,7 +4755,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4756,7 +4806,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4806,7 +4856,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4880,7 +4930,7 @@ export interface operations {
                     "application/json": components["schemas"]["AttachmentListDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4935,7 +4985,7 @@ export interface operations {
                     "application/json": components["schemas"]["AttachmentDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5030,7 +5080,7 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5077,7 +5127,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5173,7 +5223,7 @@ export interface operations {
                     "application/json": components["schemas"]["MacroDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5228,7 +5278,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5289,7 +5339,7 @@ export interface operations {
                     "application/json": components["schemas"]["MacroDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5356,7 +5406,7 @@ export interface operations {
                     "application/json": components["schemas"]["RenderedMacroDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5418,7 +5468,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationListDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5487,7 +5537,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationPreferencesDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5554,7 +5604,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationDto"];
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5609,7 +5659,7 @@ export interface operations {
                     "text/event-stream": unknown;
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5666,7 +5716,7 @@ export interface operations {
                     "text/event-stream": unknown;
                 };
             };
-            /** @description Invalid input: `message` lists each problem */
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5700,6 +5750,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    demoStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DemoStatusDto"];
                 };
             };
         };

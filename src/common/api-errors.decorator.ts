@@ -4,7 +4,7 @@ import { STATUS_CODES } from 'node:http';
 import { ErrorDto } from './error.dto';
 
 const MEANINGS: Record<number, string> = {
-  400: 'Invalid input: `message` lists each problem',
+  400: 'Invalid input: `message` lists each problem, and `errors` gives each one with its field',
   401: 'Missing, invalid or expired access token',
   403: 'Your role may not do this',
   404: 'Not found (or not visible to you)',

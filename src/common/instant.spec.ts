@@ -26,7 +26,7 @@ describe('IsInstant', () => {
   });
 
   it('refuses, naming the field, what PostgreSQL cannot store, what no one means, and what is not an ISO 8601 date', () => {
-    const message = 'since must be an ISO 8601 date-time from 0001-01-01 to 9999-12-31 (UTC)';
+    const message = 'Since must be a date, like 2026-05-31 or 2026-05-31T17:00:00Z, from the year 1 to 9999';
     for (const text of ['-271821-04-20T00:00:00.000Z', '+275760-09-13T00:00:00.000Z', '0000-12-31T23:59:59.999Z', '9999-12-31T23:59:59-00:01', '2026-02-30', '1', 'May 5', 'yesterday', 20260101, null]) {
       expect(check(text).problems).toEqual([message]);
     }

@@ -4,6 +4,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { isISO8601, ValidateBy, ValidationArguments } from 'class-validator';
+import { fieldLabel } from './human-messages';
 
 const EARLIEST = Date.parse('0001-01-01T00:00:00.000Z');
 const LATEST = Date.parse('9999-12-31T23:59:59.999Z');
@@ -26,7 +27,7 @@ export function IsInstant(): PropertyDecorator {
       name: 'isInstant',
       validator: {
         validate: (value: unknown) => value instanceof Date && isStorableInstant(value),
-        defaultMessage: ({ property }: ValidationArguments) => `${property} must be an ISO 8601 date-time from 0001-01-01 to 9999-12-31 (UTC)`,
+        defaultMessage: ({ property }: ValidationArguments) => `${fieldLabel(property)} must be a date, like 2026-05-31 or 2026-05-31T17:00:00Z, from the year 1 to 9999`,
       },
     }),
   );

@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule as PinoLoggerModule } from 'nestjs-pino';
 import type { Options } from 'pino-http';
 import { AppConfig } from '../config/app-config';
+import { AppLogger } from './app-logger';
 import { REDACTED, redactUrl, redactValues } from './log-redaction';
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
@@ -63,5 +64,7 @@ export function httpLoggerOptions(level: string, pretty = false): Options {
       }),
     }),
   ],
+  providers: [AppLogger],
+  exports: [AppLogger],
 })
 export class LoggerModule {}

@@ -1,8 +1,10 @@
 // The OpenAPI document (Swagger UI at /docs, JSON at /docs-json, ReDoc at /redoc). operationIds are
 // stable (`<controller><Method>`, e.g. `authLogin`) because generated clients name their functions by them.
+import { Logger } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { redocBundleFile } from './redoc-bundle';
 
 export const API_PREFIX = 'api/v1';
 
@@ -31,9 +33,22 @@ export function serveApiDocs(app: INestApplication): void {
     jsonDocumentUrl: 'docs-json',
     swaggerOptions: { persistAuthorization: true },
   });
-  app.getHttpAdapter().get('/redoc', (_req: Request, res: Response) => {
+  serveRedoc(app);
+}
+
+function serveRedoc(app: INestApplication): void {
+  const bundle = redocBundleFile();
+  if (!bundle) new Logger('ApiDocs').warn('ReDoc’s bundle is missing, so /redoc shows nothing: run `npm run build` (Swagger UI at /docs works)');
+  const http = app.getHttpAdapter();
+  http.get('/redoc', (_req: Request, res: Response) => {
     res.setHeader('Content-Security-Policy', REDOC_POLICY);
     res.type('html').send(REDOC_PAGE);
+  });
+  if (!bundle) return;
+  http.get(REDOC_SCRIPT_PATH, (_req: Request, res: Response) => {
+    res.setHeader('Content-Security-Policy', REDOC_POLICY);
+    // Its name carries no version, so a browser re-checks it (a cheap 304) rather than keep an old one.
+    res.sendFile(bundle, { headers: { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' } });
   });
 }
 
@@ -42,24 +57,27 @@ function lowerFirst(value: string): string {
 }
 
 /**
- * ReDoc's page alone loads its bundle from its CDN (no Node 20 release of it is on the registry to serve
- * ourselves), runs a web worker from a blob and its fonts' styles: a policy of its own, so that no other
- * page — the console least of all — may load a script from elsewhere.
+ * ReDoc's page runs its web worker from a blob and styles its components inline: a policy of its own, so
+ * that no other page — the console least of all — allows either. Everything comes from this server.
  */
 const REDOC_POLICY = [
   "default-src 'self'",
-  "script-src 'self' https://cdn.redoc.ly",
+  "script-src 'self'",
   "worker-src 'self' blob:",
-  "style-src 'self' 'unsafe-inline' https://fonts.googleapis.com",
-  "font-src 'self' https://fonts.gstatic.com data:",
+  "style-src 'self' 'unsafe-inline'",
+  "font-src 'self' data:",
   "img-src 'self' data:",
   "object-src 'none'",
   "base-uri 'self'",
   "frame-ancestors 'self'",
 ].join('; ');
 
+const REDOC_SCRIPT_PATH = '/redoc/redoc.standalone.js';
+
+// ReDoc 3's bundle is an ES module that renders the <redoc> element it finds. disable-telemetry: it would
+// otherwise report page views to its vendor (the policy blocks that anyway).
 const REDOC_PAGE = `<!doctype html>
 <html><head><title>IT Support Desk API – ReDoc</title><meta charset="utf-8"/>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body><redoc spec-url="/docs-json"></redoc>
-<script src="https://cdn.redoc.ly/redoc/v2.5.0/bundles/redoc.standalone.js"></script></body></html>`;
+<body><redoc spec-url="/docs-json" disable-telemetry="true"></redoc>
+<script type="module" src="${REDOC_SCRIPT_PATH}"></script></body></html>`;

@@ -18,7 +18,7 @@ export class PaginationQueryDto {
 export class CursorPageQueryDto extends PaginationQueryDto {
   /** How many items to skip (at most 10,000; page further with `cursor`). */
   @IsOptional() @Type(() => Number) @IsInt() @Min(0)
-  @Max(MAX_OFFSET, { message: `offset must not be greater than ${MAX_OFFSET}; page further with cursor (the next_cursor of the previous page)` })
+  @Max(MAX_OFFSET, { message: `Offset can be at most ${MAX_OFFSET}; page further with cursor (the next_cursor of the previous page)` })
   offset: number = 0;
 
   /** `next_cursor` of the previous page (use instead of offset). */

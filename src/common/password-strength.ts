@@ -15,6 +15,6 @@ export class PasswordStrength implements ValidatorConstraintInterface {
   }
 
   defaultMessage(): string {
-    return `password must contain a letter and a digit and be at most ${BCRYPT_MAX_BYTES} bytes long`;
+    return `The password needs at least one letter and one digit, and can be at most ${BCRYPT_MAX_BYTES} bytes long (72 plain letters)`;
   }
 }

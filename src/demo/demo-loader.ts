@@ -1,11 +1,12 @@
 // DEMO=true (`npm run demo`): on start-up, loads the demo — accounts for each role, the demo knowledge base
 // (demo/knowledge-base, a dozen short IT how-tos written for this project) and, once, two requests — and
-// says on the console what to try. Each part is skipped when it is there already, so restarts add nothing.
+// says in the start-up banner what to try. Each part is skipped when it is there already, so restarts add nothing.
 // Never in production: the configuration refuses DEMO there (the passwords are published).
 import { ConflictException, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuthUser } from '../auth/auth-user';
+import { StartupNotices } from '../common/startup-banner';
 import { AppConfig } from '../config/app-config';
 import { DocumentIngestion } from '../knowledge/document-ingestion.service';
 import { ListTicketsQueryDto } from '../tickets/dto/list-tickets.dto';
@@ -25,6 +26,7 @@ export class DemoLoader implements OnApplicationBootstrap {
     private readonly documentIngestion: DocumentIngestion,
     private readonly ticketsService: TicketsService,
     private readonly workflowService: WorkflowService,
+    private readonly notices: StartupNotices,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -32,10 +34,10 @@ export class DemoLoader implements OnApplicationBootstrap {
     const [employee, , admin] = await Promise.all(DEMO_ACCOUNTS.map((account) => this.account(account)));
     const documents = admin ? await this.loadKnowledgeBase(asViewer(admin)) : 0;
     const filed = employee ? await this.fileRequests(asViewer(employee)) : 0;
-    process.stdout.write(
-      `\n  Demo loaded: ${documents} knowledge-base document(s) added, ${filed} request(s) filed.\n` +
-        DEMO_ACCOUNTS.map((account) => `    ${account.role.padEnd(8)} ${account.email}  password ${DEMO_PASSWORD}\n`).join('') +
-        `  Sign in as the employee to see the how-to question resolved with citations, and as support to approve the access request.\n\n`,
+    this.notices.add(
+      `Demo loaded: ${documents} knowledge-base document(s) added, ${filed} request(s) filed.`,
+      ...DEMO_ACCOUNTS.map((account) => `  ${account.role.padEnd(8)} ${account.email}  password ${DEMO_PASSWORD}`),
+      'Sign in as the employee to see the how-to question resolved with citations, and as support to approve the access request.',
     );
   }
 

@@ -1,4 +1,5 @@
 import { ConflictException, Logger } from '@nestjs/common';
+import { StartupNotices } from '../common/startup-banner';
 import { AppConfig } from '../config/app-config';
 import { UserDto } from './dto/user.dto';
 import { DEVELOPMENT_ADMIN_EMAIL, InitialAdmin } from './initial-admin';
@@ -24,10 +25,12 @@ describe(InitialAdmin.name, () => {
   let usersService: FakeUsersService;
   let logger: { log: jest.Mock; warn: jest.Mock; error: jest.Mock };
   let stdout: jest.SpiedFunction<typeof process.stdout.write>;
-  const create = (config: Partial<AppConfig>) => new InitialAdmin(config as AppConfig, usersService as unknown as UsersService);
+  let notices: StartupNotices;
+  const create = (config: Partial<AppConfig>) => new InitialAdmin(config as AppConfig, usersService as unknown as UsersService, notices);
 
   beforeEach(() => {
     usersService = new FakeUsersService();
+    notices = new StartupNotices();
     logger = { log: jest.fn(), warn: jest.fn(), error: jest.fn() };
     Logger.overrideLogger(logger);
     stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
@@ -44,6 +47,7 @@ describe(InitialAdmin.name, () => {
     expect(usersService.countActiveAdmins).toHaveBeenCalledTimes(1);
     expect(usersService.createAccount).not.toHaveBeenCalled();
     expect(stdout).not.toHaveBeenCalled();
+    expect(notices.all()).toEqual([]);
   });
 
   it('creates the first admin from ADMIN_EMAIL and ADMIN_PASSWORD, without printing the password', async () => {
@@ -56,6 +60,7 @@ describe(InitialAdmin.name, () => {
     });
     expect(messages(logger.log)).toEqual(['Created the first admin from ADMIN_EMAIL (boss@example.com)']);
     expect(stdout).not.toHaveBeenCalled();
+    expect(notices.all()).toEqual([]);
     expect(JSON.stringify([logger.log.mock.calls, logger.warn.mock.calls, logger.error.mock.calls])).not.toContain('Secret-Pass-1');
   });
 
@@ -70,7 +75,7 @@ describe(InitialAdmin.name, () => {
     ]);
   });
 
-  it('in development creates admin@example.com with a random password shown once on stdout', async () => {
+  it('in development creates admin@example.com with a random password shown once, in the start-up banner and not in the logs', async () => {
     const sut = create({ isProduction: false });
 
     await sut.onApplicationBootstrap();
@@ -79,8 +84,10 @@ describe(InitialAdmin.name, () => {
     const [{ email, password, role, employeeId }] = usersService.accounts;
     expect({ email, role, employeeId }).toEqual({ email: DEVELOPMENT_ADMIN_EMAIL, role: Role.Admin, employeeId: 'ADMIN' });
     expect(password).toMatch(/^[A-Za-z0-9_-]{16}$/);
-    expect(stdout).toHaveBeenCalledTimes(1);
-    expect(String(stdout.mock.calls[0][0])).toContain(`created admin ${DEVELOPMENT_ADMIN_EMAIL} with password ${password}\n`);
+    expect(notices.all()).toHaveLength(1);
+    expect(notices.all()[0]).toContain(`created admin ${DEVELOPMENT_ADMIN_EMAIL} with password ${password}\n`);
+    expect(stdout).not.toHaveBeenCalled();
+    expect(JSON.stringify([logger.log.mock.calls, logger.warn.mock.calls, logger.error.mock.calls])).not.toContain(password);
   });
 
   it('picks a different development password on every installation', async () => {

@@ -2,6 +2,7 @@
 // ADMIN_PASSWORD, or (in development only) is created with a random password shown once on the console.
 import { ConflictException, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import { StartupNotices } from '../common/startup-banner';
 import { AppConfig } from '../config/app-config';
 import { Role } from './role.enum';
 import { UsersService } from './users.service';
@@ -15,6 +16,7 @@ export class InitialAdmin implements OnApplicationBootstrap {
   constructor(
     private readonly config: AppConfig,
     private readonly usersService: UsersService,
+    private readonly notices: StartupNotices,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -46,10 +48,10 @@ export class InitialAdmin implements OnApplicationBootstrap {
       employeeId: 'ADMIN',
       role: Role.Admin,
     });
-    // Deliberately on stdout, once, outside the structured logs: nobody can use the API without it.
-    process.stdout.write(
-      `\n  First start: created admin ${DEVELOPMENT_ADMIN_EMAIL} with password ${password}\n` +
-        `  (shown only now; set ADMIN_EMAIL and ADMIN_PASSWORD to choose your own)\n\n`,
+    // Deliberately in the start-up banner, once, outside the structured logs: nobody can use the API without it.
+    this.notices.add(
+      `First start: created admin ${DEVELOPMENT_ADMIN_EMAIL} with password ${password}`,
+      '(shown only now; set ADMIN_EMAIL and ADMIN_PASSWORD to choose your own)',
     );
   }
 }

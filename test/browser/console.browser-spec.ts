@@ -297,7 +297,7 @@ describe('Console (browser)', () => {
     await page.getByRole('button', { name: 'Create account' }).click();
     const passwordError = page.locator('#reg-password-error');
     await passwordError.waitFor();
-    expect(await passwordError.textContent()).toContain('password must contain a letter and a digit');
+    expect(await passwordError.textContent()).toContain('The password needs at least one letter and one digit');
     expect(await page.getByLabel('Password').getAttribute('aria-invalid')).toBe('true');
     expect(await page.getByLabel('Password').getAttribute('aria-describedby')).toContain('reg-password-error');
     expect(await page.locator('.field-error').count()).toBe(1);
@@ -311,9 +311,9 @@ describe('Console (browser)', () => {
     await page.getByRole('link', { name: 'New request' }).first().click();
     await page.getByRole('button', { name: 'Send request' }).click();
     await page.locator('#title-error').waitFor();
-    expect(await page.locator('#title-error').textContent()).toMatch(/^title /);
-    expect(await page.locator('#description-error').textContent()).toMatch(/^description /);
-    expect(await page.locator('#request_type-error').textContent()).toMatch(/^request_type must be one of/);
+    expect(await page.locator('#title-error').textContent()).toBe('Give your request a title');
+    expect(await page.locator('#description-error').textContent()).toBe('Describe what you need');
+    expect(await page.locator('#request_type-error').textContent()).toMatch(/^Choose a request type: /);
     expect(await page.getByLabel('Title').getAttribute('aria-describedby')).toContain('title-error');
     await context.close();
   });

@@ -45,6 +45,7 @@ export const OPERATIONS: Record<string, Operation> = {
   'GET /api/v1/health': { role: 'user', ok: 200, call: () => ({}) },
   'GET /health/ready': { role: 'user', ok: 200, call: () => ({}) },
   'GET /health/live': { role: 'user', ok: 200, call: () => ({}) },
+  'GET /api/v1/demo': { role: 'user', ok: 200, call: () => ({}) },
 
   'POST /api/v1/auth/register': {
     role: 'user',

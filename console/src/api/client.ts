@@ -43,16 +43,20 @@ export function errorMessages(error: unknown): string[] {
   return ['The server could not be reached. Check your connection and try again.'];
 }
 
+export type FieldErrors = { byField: Record<string, string[]>; other: string[] };
+
 /**
- * Validation messages name their field first ("title must be longer than…"); this sorts them under the
- * fields of a form so each shows where it belongs, and leaves the rest for the form's own summary.
+ * A validation error (400) lists each problem with its field (`errors`); this sorts them under the fields
+ * of a form so each shows where it belongs, and leaves the rest — and any other error — for the form's
+ * own summary.
  */
-export function fieldErrors(error: unknown, fields: readonly string[]): { byField: Record<string, string[]>; other: string[] } {
+export function fieldErrors(error: unknown, fields: readonly string[]): FieldErrors {
+  const listed = error && typeof error === 'object' && 'errors' in error ? (error as ApiError).errors : undefined;
+  if (!listed) return { byField: {}, other: errorMessages(error) };
   const byField: Record<string, string[]> = {};
   const other: string[] = [];
-  for (const message of errorMessages(error)) {
-    const field = fields.find((name) => message === name || message.startsWith(`${name} `));
-    if (field) (byField[field] ??= []).push(message);
+  for (const { field, message } of listed) {
+    if (fields.includes(field)) (byField[field] ??= []).push(message);
     else other.push(message);
   }
   return { byField, other };

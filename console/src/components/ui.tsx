@@ -36,12 +36,18 @@ export function Field({ id, label, errors = [], hint, required, children }: Fiel
       </label>
       {hint ? <p class="hint" id={`${id}-hint`}>{hint}</p> : null}
       {children(describedBy, errors.length > 0)}
-      {errors.length ? (
-        <p class="field-error" id={`${id}-error`}>
-          {errors.join('; ')}
-        </p>
-      ) : null}
+      <FieldProblem id={`${id}-error`} messages={errors} />
     </div>
+  );
+}
+
+/** The API's messages for one field, under it; its id goes in the field's aria-describedby. */
+export function FieldProblem({ id, messages = [] }: { id: string; messages?: string[] }) {
+  if (messages.length === 0) return null;
+  return (
+    <p class="field-error" id={id}>
+      {messages.join('; ')}
+    </p>
   );
 }
 

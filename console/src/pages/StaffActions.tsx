@@ -1,8 +1,8 @@
 // What support and admin can do to a ticket. Each button is one API call; whether it is allowed right now
 // (an approval already given, a finished run) is the API's to say, and its message is shown as it is.
 import { useEffect, useState } from 'preact/hooks';
-import { api, errorMessages, type Approval, type Ticket, type User, type WorkflowState } from '../api/client';
-import { Alert } from '../components/ui';
+import { api, fieldErrors, type Approval, type FieldErrors, type Ticket, type User, type WorkflowState } from '../api/client';
+import { Alert, FieldProblem } from '../components/ui';
 import { dueText, EXPIRY_LABEL, when } from '../format';
 
 interface Props {
@@ -19,7 +19,7 @@ const ASKABLE = new Set(['escalated', 'in_progress']);
 export function StaffActions({ ticket, workflow, user, onDone }: Props) {
   const [comment, setComment] = useState('');
   const [question, setQuestion] = useState('');
-  const [errors, setErrors] = useState<string[]>([]);
+  const [errors, setErrors] = useState<FieldErrors>({ byField: {}, other: [] });
   const [done, setDone] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   const path = { params: { path: { ticket_id: ticket.ticket_id } } };
@@ -34,11 +34,12 @@ export function StaffActions({ ticket, workflow, user, onDone }: Props) {
 
   const run = async (what: string, call: () => Promise<{ error?: unknown }>) => {
     setBusy(true);
-    setErrors([]);
+    setErrors({ byField: {}, other: [] });
     setDone([]);
     const { error } = await call();
     setBusy(false);
-    if (error) return setErrors(errorMessages(error));
+    // The comment and question fields show their own problems; the rest (a refusal) goes above.
+    if (error) return setErrors(fieldErrors(error, ['comments', 'question']));
     setDone([what]);
     setComment('');
     setQuestion('');
@@ -55,7 +56,7 @@ export function StaffActions({ ticket, workflow, user, onDone }: Props) {
   return (
     <section class="card actions" aria-labelledby="actions-heading">
       <h2 id="actions-heading">Support actions</h2>
-      <Alert messages={errors} />
+      <Alert messages={errors.other} />
       <Alert kind="success" messages={done} />
       {awaitingApproval ? (
         <fieldset>
@@ -66,8 +67,16 @@ export function StaffActions({ ticket, workflow, user, onDone }: Props) {
             </p>
           ) : null}
           <label for="decision-comment">Comment for the requester (to deny, say why)</label>
-          <textarea id="decision-comment" rows={2} value={comment} aria-describedby="decision-hint" onInput={(event) => setComment(event.currentTarget.value)} />
+          <textarea
+            id="decision-comment"
+            rows={2}
+            value={comment}
+            aria-describedby={errors.byField.comments ? 'decision-hint decision-comment-error' : 'decision-hint'}
+            aria-invalid={Boolean(errors.byField.comments)}
+            onInput={(event) => setComment(event.currentTarget.value)}
+          />
           <p id="decision-hint" class="muted small">The requester reads your comment; a denial needs one.</p>
+          <FieldProblem id="decision-comment-error" messages={errors.byField.comments} />
           <div class="button-row">
             <button type="button" disabled={busy} onClick={() => void decide(true)}>Approve</button>
             <button type="button" class="danger" disabled={busy || !comment.trim()} title={comment.trim() ? undefined : 'Say why first'} onClick={() => void decide(false)}>
@@ -80,7 +89,15 @@ export function StaffActions({ ticket, workflow, user, onDone }: Props) {
         <fieldset>
           <legend>Ask the requester</legend>
           <label for="ask-question">Question</label>
-          <textarea id="ask-question" rows={2} value={question} onInput={(event) => setQuestion(event.currentTarget.value)} />
+          <textarea
+            id="ask-question"
+            rows={2}
+            value={question}
+            aria-describedby={errors.byField.question ? 'ask-question-error' : undefined}
+            aria-invalid={Boolean(errors.byField.question)}
+            onInput={(event) => setQuestion(event.currentTarget.value)}
+          />
+          <FieldProblem id="ask-question-error" messages={errors.byField.question} />
           <button type="button" class="secondary" disabled={busy || !question.trim()} onClick={() => void run('Question sent to the requester.', () => api.POST('/api/v1/workflow/{ticket_id}/ask', { ...path, body: { question } }))}>
             Ask the requester
           </button>

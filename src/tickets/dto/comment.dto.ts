@@ -2,14 +2,17 @@ import { IsBoolean, IsOptional, IsString, Length } from 'class-validator';
 import { Trim } from '../../common/trim.decorator';
 import { nameFor, type TicketAudience } from '../ticket-audience';
 import { TicketComment } from '../ticket-comment.entity';
+import { textMessage } from '../../common/human-messages';
+
+const BODY = textMessage({ missing: 'Write your comment', tooLong: 'A comment can be at most 5,000 characters', notText: 'The comment must be text' });
 
 export class CreateCommentDto {
   /** @example "I restarted the laptop, the VPN still fails." */
-  @Trim() @IsString() @Length(1, 5000)
+  @Trim() @IsString(BODY) @Length(1, 5000, BODY)
   body: string;
 
   /** An internal note, hidden from the requester (support and admin only). */
-  @IsOptional() @IsBoolean()
+  @IsOptional() @IsBoolean({ message: 'Internal must be true (staff only) or false' })
   internal?: boolean;
 }
 
