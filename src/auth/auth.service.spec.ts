@@ -100,7 +100,7 @@ describe(AuthService.name, () => {
 
     await expect(sut.register(dto as RegisterDto)).resolves.toMatchObject({ role: Role.User });
     expect(usersService.createAccount).toHaveBeenCalledWith({
-      email: 'new@example.com', password: PASSWORD, fullName: 'New Hire', employeeId: 'EMP002', role: Role.User,
+      email: 'new@example.com', password: PASSWORD, fullName: 'New Hire', employeeId: 'EMP002', department: null, role: Role.User,
     });
   });
 
