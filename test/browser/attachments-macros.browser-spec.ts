@@ -2,7 +2,7 @@
 // support's page live; an admin writes a canned reply and support fills it in on a ticket and sends it.
 import type { Page } from 'playwright-core';
 import { crc32, deflateSync } from 'node:zlib';
-import { ConsoleWorld, markPage, screenshot, seriousAccessibilityViolations, startConsoleWorld, wasNotReloaded } from './support/console';
+import { markPage, screenshot, seriousAccessibilityViolations, useConsoleWorld, wasNotReloaded } from './support/console';
 
 const LIVE_MS = 15000;
 
@@ -28,15 +28,7 @@ function screenshotPng(width = 32, height = 20): Buffer {
 }
 
 describe('Attachments and canned replies (browser)', () => {
-  let world: ConsoleWorld;
-  beforeAll(async () => {
-    world = await startConsoleWorld();
-  });
-  afterAll(() => world?.close());
-  afterEach(async () => {
-    if (world?.troubles.length) process.stderr.write(`browser troubles so far:\n${world.troubles.join('\n')}\n`);
-    await world?.closeContexts();
-  });
+  const world = useConsoleWorld();
 
   async function fileQuestion(page: Page, title: string): Promise<string> {
     await page.getByRole('link', { name: 'New request' }).first().click();

@@ -3,20 +3,12 @@
 // form's problems are shown on the fields they concern.
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../src/demo/demo-content';
 import type { Page } from 'playwright-core';
-import { apiFromPage, ConsoleWorld, screenshot, seriousAccessibilityViolations, startConsoleWorld } from './support/console';
+import { apiFromPage, screenshot, seriousAccessibilityViolations, useConsoleWorld } from './support/console';
 
 jest.retryTimes(1, { logErrorsBeforeRetry: true });
 
 describe('Console, first day (browser)', () => {
-  let world: ConsoleWorld;
-  beforeAll(async () => {
-    world = await startConsoleWorld();
-  });
-  afterAll(() => world?.close());
-  afterEach(async () => {
-    if (world?.troubles.length) process.stderr.write(`browser troubles so far:\n${world.troubles.join('\n')}\n`);
-    await world?.closeContexts();
-  });
+  const world = useConsoleWorld();
 
   it('the sign-in page lists the demo accounts and their password, and "Use" fills the form to sign in', async () => {
     const context = await world.browser.newContext({ baseURL: world.url, viewport: { width: 1280, height: 860 } });

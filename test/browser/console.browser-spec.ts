@@ -3,7 +3,7 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { apiFromPage, ConsoleWorld, markPage, screenshot, seriousAccessibilityViolations, startConsoleWorld, wasNotReloaded } from './support/console';
+import { apiFromPage, markPage, screenshot, seriousAccessibilityViolations, useConsoleWorld, wasNotReloaded } from './support/console';
 
 const LIVE_MS = 15000;
 
@@ -13,16 +13,7 @@ const LIVE_MS = 15000;
 jest.retryTimes(1, { logErrorsBeforeRetry: true });
 
 describe('Console (browser)', () => {
-  let world: ConsoleWorld;
-  beforeAll(async () => {
-    world = await startConsoleWorld();
-  });
-  afterAll(() => world?.close());
-  // On a failure, what the pages ran into is in the report too (and in test-results/browser-troubles.txt).
-  afterEach(async () => {
-    if (world?.troubles.length) process.stderr.write(`browser troubles so far:\n${world.troubles.join('\n')}\n`);
-    await world?.closeContexts();
-  });
+  const world = useConsoleWorld();
 
   async function fileRequest(page: Page, fields: { title: string; description: string; type: string; justification?: string }): Promise<string> {
     await page.getByRole('link', { name: 'New request' }).first().click();
@@ -265,12 +256,15 @@ describe('Console (browser)', () => {
     const admin = await world.signedIn('admin');
     await admin.page.getByRole('link', { name: 'Users' }).click();
     const row = admin.page.locator('[data-user-email="employee@demo.example.com"]');
+    const confirm = () => admin.page.getByRole('dialog').getByRole('button', { name: 'Change role' }).click();
     await row.getByRole('combobox', { name: 'Role of Erin Employee' }).selectOption('support');
-    await admin.page.getByText('Erin Employee is now support.').waitFor();
+    await confirm();
+    await admin.page.getByText('Erin Employee is now Support (was User).').waitFor();
     const employee = await world.signedIn('user');
     await employee.page.getByRole('link', { name: 'Queue' }).waitFor();
     await row.getByRole('combobox', { name: 'Role of Erin Employee' }).selectOption('user');
-    await admin.page.getByText('Erin Employee is now user.').waitFor();
+    await confirm();
+    await admin.page.getByText('Erin Employee is now User (was Support).').waitFor();
 
     await admin.page.getByRole('link', { name: 'Dashboard' }).click();
     await admin.page.locator('#by-status-caption').waitFor();

@@ -1,20 +1,12 @@
 // Notifications in a real browser against the real app: an engineer's bell counts a ticket assigned to them
 // without a reload; the list opens the ticket and marks it read; "Mark all read"; preferences; accessibility.
 import type { Page } from 'playwright-core';
-import { apiFromPage, ConsoleWorld, markPage, screenshot, seriousAccessibilityViolations, startConsoleWorld, wasNotReloaded } from './support/console';
+import { apiFromPage, markPage, screenshot, seriousAccessibilityViolations, useConsoleWorld, wasNotReloaded } from './support/console';
 
 const LIVE_MS = 15000;
 
 describe('Notifications in the console (browser)', () => {
-  let world: ConsoleWorld;
-  beforeAll(async () => {
-    world = await startConsoleWorld();
-  });
-  afterAll(() => world?.close());
-  afterEach(async () => {
-    if (world?.troubles.length) process.stderr.write(`browser troubles so far:\n${world.troubles.join('\n')}\n`);
-    await world?.closeContexts();
-  });
+  const world = useConsoleWorld();
 
   const bell = (page: Page) => page.locator('header a.bell');
   const unreadOf = async (page: Page) => Number(await bell(page).getAttribute('data-unread'));

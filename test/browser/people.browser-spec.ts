@@ -3,21 +3,13 @@
 // after the reply window a resolved request offers a follow-up linked to it. (This world's reopen window is
 // zero days, so a resolved request is past it at once.)
 import type { Page } from 'playwright-core';
-import { apiFromPage, ConsoleWorld, demoAccount, screenshot, seriousAccessibilityViolations, startConsoleWorld } from './support/console';
+import { apiFromPage, demoAccount, screenshot, seriousAccessibilityViolations, useConsoleWorld } from './support/console';
 
 const LIVE_MS = 15000;
 jest.retryTimes(1, { logErrorsBeforeRetry: true });
 
 describe('People on the console (browser)', () => {
-  let world: ConsoleWorld;
-  beforeAll(async () => {
-    world = await startConsoleWorld({ REOPEN_ON_REPLY_DAYS: '0' });
-  });
-  afterAll(() => world?.close());
-  afterEach(async () => {
-    if (world?.troubles.length) process.stderr.write(`browser troubles so far:\n${world.troubles.join('\n')}\n`);
-    await world?.closeContexts();
-  });
+  const world = useConsoleWorld({ REOPEN_ON_REPLY_DAYS: '0' });
 
   /** An access request filed through the API, waiting for approval and owned by nobody. */
   async function accessRequest(page: Page, title: string): Promise<string> {

@@ -92,6 +92,36 @@ export async function startConsoleWorld(env: Record<string, string> = {}): Promi
   };
 }
 
+/**
+ * The world of one test file: started before its first test, closed after its last; after each test the
+ * contexts it opened are closed, and what the pages ran into so far is printed (a failure's report). Its
+ * members are read when a test runs, once the world has started.
+ */
+export function useConsoleWorld(env: Record<string, string> = {}): ConsoleWorld {
+  let world: ConsoleWorld | undefined;
+  beforeAll(async () => {
+    world = await startConsoleWorld(env);
+  });
+  afterAll(() => world?.close());
+  afterEach(async () => {
+    if (world?.troubles.length) process.stderr.write(`browser troubles so far:\n${world.troubles.join('\n')}\n`);
+    await world?.closeContexts();
+  });
+  const started = (): ConsoleWorld => {
+    if (!world) throw new Error('The console world is read before it started (in a test, not at the top of a file)');
+    return world;
+  };
+  return {
+    get url() { return started().url; },
+    get server() { return started().server; },
+    get browser() { return started().browser; },
+    get troubles() { return started().troubles; },
+    signedIn: (role, viewport) => started().signedIn(role, viewport),
+    closeContexts: () => started().closeContexts(),
+    close: () => started().close(),
+  };
+}
+
 export function demoAccount(role: DemoRole): { email: string; fullName: string } {
   return DEMO_ACCOUNTS.find((account) => account.role === role)!;
 }
