@@ -37,7 +37,7 @@ describe('HTTP surface (e2e)', () => {
     expect(document.body.components.securitySchemes).toMatchObject({ bearer: { type: 'http', scheme: 'bearer' }, oauth2: { type: 'oauth2' } });
     expect(document.body.paths['/api/v1/auth/login'].post.operationId).toBe('authLogin');
     expect(document.body.paths['/api/v1/users/me'].get.security).toEqual(expect.arrayContaining([{ bearer: [] }]));
-    expect(Object.keys(document.body.components.schemas.RegisterDto.properties)).toEqual(['email', 'password', 'full_name', 'employee_id']);
+    expect(Object.keys(document.body.components.schemas.RegisterDto.properties)).toEqual(['email', 'password', 'full_name', 'employee_id', 'department']);
     const operationIds = Object.values(document.body.paths).flatMap((item) => Object.values(item as object).map((op) => op.operationId));
     expect(new Set(operationIds).size).toBe(operationIds.length);
   });

@@ -39,6 +39,7 @@ describe('Auth (e2e)', () => {
         email: 'alice.smith@example.com',
         full_name: 'Alice Smith',
         employee_id: 'EMP-ALICE',
+        department: null,
         role: 'user',
         is_active: true,
         created_at: expect.any(String),

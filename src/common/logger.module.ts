@@ -6,7 +6,9 @@ import { Module, RequestMethod } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule as PinoLoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
+import pinoPretty from 'pino-pretty';
 import { AppConfig } from '../config/app-config';
 import { AppLogger } from './app-logger';
 import { REDACTED, redactUrl, redactValues } from './log-redaction';
@@ -21,16 +23,19 @@ interface LoggedRequest {
   headers?: unknown;
 }
 
-/** Readable lines for a person at a terminal: one per record, the request's method, URL and status first. */
-const PRETTY_TRANSPORT = {
-  target: 'pino-pretty',
-  options: { colorize: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,req.headers,res.headers,req.remoteAddress,req.remotePort' },
-};
+/**
+ * Readable lines for a person at a terminal: one per record, the request's method, URL and status first.
+ * Formatted here and written synchronously, not in a transport's worker thread: a worker's stdout reaches
+ * the terminal through the main thread on its own time, so the start-up banner (written after every log
+ * record, see AppLogger.written) could come out before the records it must follow.
+ */
+function prettyStream(): DestinationStream {
+  return pinoPretty({ colorize: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,req.headers,res.headers,req.remoteAddress,req.remotePort', sync: true });
+}
 
-export function httpLoggerOptions(level: string, pretty = false): Options {
+export function httpLoggerOptions(level: string): Options {
   return {
     level,
-    ...(pretty ? { transport: PRETTY_TRANSPORT } : {}),
     genReqId: (req: IncomingMessage, res: ServerResponse) => {
       const given = req.headers['x-request-id'];
       const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -59,7 +64,7 @@ export function httpLoggerOptions(level: string, pretty = false): Options {
     PinoLoggerModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        pinoHttp: httpLoggerOptions(config.logLevel, config.prettyLogs),
+        pinoHttp: config.prettyLogs ? [httpLoggerOptions(config.logLevel), prettyStream()] : httpLoggerOptions(config.logLevel),
         forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
       }),
     }),
