@@ -91,10 +91,11 @@ export class TicketWriter {
   @Transactional()
   async recordComment(ticketId: string, authorId: string, body: string, internal: boolean): Promise<TicketComment> {
     const current = await this.lock(ticketId);
-    if (!internal && this.replyWindowClosed(current, authorId)) throw new ReplyWindowClosedError(ticketId, this.config.reopenOnReplyMs);
+    const reply = internal ? null : this.requesterReplyAfterResolution(current, authorId);
+    if (reply === 'too_late') throw new ReplyWindowClosedError(ticketId, this.config.reopenOnReplyMs);
     const created = await this.ticketsRepository.insertComment({ ticketId, authorId, body, internal });
     const event = { type: TicketEventType.Comment, staffOnly: internal, payload: { comment_id: created.id, author_id: authorId, body: created.body, internal } };
-    if (!internal && this.reopensOnReply(current, authorId)) {
+    if (reply === 'reopens') {
       // "The customer replied after close": back to the support queue, with whoever had it, and why.
       await this.write(current, authorId, { status: TicketStatus.Escalated, decision: 'escalated' }, { events: [event], note: { reopened: 'The requester replied after it was resolved' } });
       return created;
@@ -118,14 +119,15 @@ export class TicketWriter {
     this.signalAppended();
   }
 
-  /** A resolved ticket's requester replies within REOPEN_ON_REPLY_DAYS of its last change (its resolution). */
-  private reopensOnReply(ticket: Ticket, authorId: string): boolean {
-    return ticket.status === TicketStatus.Resolved && ticket.requesterId === authorId && Date.now() <= replyReopensUntil(ticket, this.config.reopenOnReplyMs)!.getTime();
-  }
-
-  /** Past the window, the requester's reply would reach no one: they file a follow-up instead. */
-  private replyWindowClosed(ticket: Ticket, authorId: string): boolean {
-    return ticket.status === TicketStatus.Resolved && ticket.requesterId === authorId && !this.reopensOnReply(ticket, authorId);
+  /**
+   * A resolved ticket's own requester replying: within REOPEN_ON_REPLY_DAYS of its last change (its
+   * resolution) the reply reopens it; after that it would reach no one, and a follow-up is the way. Null for
+   * any other comment.
+   */
+  private requesterReplyAfterResolution(ticket: Ticket, authorId: string): 'reopens' | 'too_late' | null {
+    const until = replyReopensUntil(ticket, this.config.reopenOnReplyMs);
+    if (until === null || ticket.requesterId !== authorId) return null;
+    return Date.now() <= until.getTime() ? 'reopens' : 'too_late';
   }
 
   /**

@@ -95,6 +95,9 @@ function peopleOf(source: string): { columns: string; joins: string } {
   };
 }
 
+const PEOPLE_OF_CREATED = peopleOf('created');
+const PEOPLE_OF_UPDATED = peopleOf('updated');
+
 @Injectable()
 export class TicketsRepository extends TransactionalRepository {
   /**
@@ -109,7 +112,7 @@ export class TicketsRepository extends TransactionalRepository {
          INSERT INTO tickets (${fields.map((field) => field.column).join(', ')}) VALUES (${fields.map((field) => field.parameter).join(', ')})
          RETURNING ${this.selectedColumns()}
        ), appended AS (${appendEventsFrom(eventsOf('created', 1))} RETURNING id)
-       SELECT created.*, ${peopleOf('created').columns} FROM created ${peopleOf('created').joins} WHERE EXISTS (SELECT 1 FROM appended)`,
+       SELECT created.*, ${PEOPLE_OF_CREATED.columns} FROM created ${PEOPLE_OF_CREATED.joins} WHERE EXISTS (SELECT 1 FROM appended)`,
       parameters,
     );
     return this.hydrate(row);
@@ -235,7 +238,7 @@ export class TicketsRepository extends TransactionalRepository {
          UPDATE tickets SET ${assignments.join(', ')}, "updated_at" = CURRENT_TIMESTAMP FROM target WHERE tickets.id = target.id
          RETURNING ${this.selectedColumns('tickets')}
        ), appended AS (${appendEventsFrom(eventsOf('updated', firstEvent), 'event.position')} RETURNING id)
-       SELECT updated.*, ${peopleOf('updated').columns} FROM updated ${peopleOf('updated').joins} WHERE EXISTS (SELECT 1 FROM appended)`,
+       SELECT updated.*, ${PEOPLE_OF_UPDATED.columns} FROM updated ${PEOPLE_OF_UPDATED.joins} WHERE EXISTS (SELECT 1 FROM appended)`,
       parameters,
     );
     return rows[0] ? this.hydrate(rows[0]) : null;

@@ -81,7 +81,11 @@ export class TicketsService {
 
   /** A ticket as the viewer may see it, with until when a reply reopens it (a resolved one). */
   private present(viewer: Viewer, ticket: Ticket): TicketDto {
-    return { ...mapTicketFor(viewer, ticket), reply_reopens_until: replyReopensUntil(ticket, this.config.reopenOnReplyMs) };
+    return this.withReplyWindow(mapTicketFor(viewer, ticket));
+  }
+
+  private withReplyWindow(ticket: TicketDto): TicketDto {
+    return { ...ticket, reply_reopens_until: replyReopensUntil({ status: ticket.status, updatedAt: ticket.updated_at }, this.config.reopenOnReplyMs) };
   }
 
   /** Throws 404 unless the viewer may see the ticket: its requester, or support and admin. */
@@ -95,8 +99,9 @@ export class TicketsService {
       throw new BadRequestException('Nothing to update: give status, priority, category, assignee_id or comment');
     }
     if (dto.assignee_id) await this.assertAssignable(dto.assignee_id);
-    const changed = await this.ticketWriter.changeByStaff(actor.id, ticketId, { status: dto.status, priority: dto.priority, category: dto.category, assigneeId: dto.assignee_id }, comment);
-    return { ...changed, reply_reopens_until: replyReopensUntil({ status: changed.status, updatedAt: changed.updated_at }, this.config.reopenOnReplyMs) };
+    return this.withReplyWindow(
+      await this.ticketWriter.changeByStaff(actor.id, ticketId, { status: dto.status, priority: dto.priority, category: dto.category, assigneeId: dto.assignee_id }, comment),
+    );
   }
 
   /** A ticket for the system's own use (indexing, the workflow): no viewer, no visibility check, every field. */
