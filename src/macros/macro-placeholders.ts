@@ -1,4 +1,5 @@
 // The placeholders a canned reply may hold, and how they are filled for one ticket and one agent.
+import { firstName } from '../tickets/ticket-audience';
 
 /** What a macro is filled from: the ticket, its requester (from the users table) and the agent using it. */
 export interface MacroContext {
@@ -30,9 +31,4 @@ export function unknownPlaceholders(body: string): string[] {
 
 export function fillPlaceholders(body: string, context: MacroContext): string {
   return body.replace(PLACEHOLDER, (written, name: string) => PLACEHOLDERS[name]?.(context) ?? written);
-}
-
-/** The first word of a full name ("Ada Lovelace" → "Ada"). */
-function firstName(fullName: string): string {
-  return fullName.trim().split(/\s+/)[0] ?? '';
 }

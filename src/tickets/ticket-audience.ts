@@ -44,6 +44,7 @@ export function nameFor(audience: TicketAudience, person: Pick<User, 'fullName' 
   return audience === 'requester' && STAFF_ROLES.includes(person.role) ? firstName(person.fullName) : person.fullName;
 }
 
+/** The first word of a full name ("Ada Lovelace" → "Ada"): how a requester knows support, and a canned reply's greeting. */
 export function firstName(fullName: string): string {
   return fullName.trim().split(/\s+/)[0] ?? fullName;
 }
