@@ -19,6 +19,7 @@ import { MacrosModule } from './macros/macros.module';
 import { StaleVectorsCheckModule } from './knowledge/stale-vectors-check.module';
 import { SlaModule } from './sla/sla.module';
 import { ApprovalsModule } from './approvals/approvals.module';
+import { IncidentsModule } from './incidents/incidents.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { ProjectionsModule } from './projections/projections.module';
 import { TicketsModule } from './tickets/tickets.module';
@@ -45,6 +46,7 @@ import { WorkflowModule } from './workflow/workflow.module';
     SlaModule,
     ApprovalsModule,
     NotificationsModule,
+    IncidentsModule,
     EventsModule,
     LlmModule,
     StaleVectorsCheckModule,

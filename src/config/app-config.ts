@@ -4,6 +4,7 @@ import { createSecretKey, KeyObject, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DEFAULT_INCIDENT_SIMILARITY } from '../incidents/incident-detection';
 import { ChatProvider, EmbeddingProvider, Environment, JwtAlgorithm } from './environment';
 
 export class AppConfig {
@@ -35,6 +36,8 @@ export class AppConfig {
   readonly userLimits: { windowSeconds: number; requests: number; hil: number; uploads: number };
   /** A requester's reply within this long of the resolution reopens the ticket (0: never). */
   readonly reopenOnReplyMs: number;
+  /** Major incidents: when alike reports make one (see src/incidents), and how its resolution is worked. */
+  readonly incidents: { minRequesters: number; windowMs: number; similarity: number; resolveBatch: number };
   readonly workflow: {
     enabled: boolean;
     maxConcurrent: number;
@@ -106,6 +109,12 @@ export class AppConfig {
       uploads: env.LIMIT_UPLOADS_PER_WINDOW,
     };
     this.reopenOnReplyMs = env.REOPEN_ON_REPLY_DAYS * 24 * 3600 * 1000;
+    this.incidents = {
+      minRequesters: env.INCIDENT_MIN_REQUESTERS,
+      windowMs: env.INCIDENT_WINDOW_MINUTES * 60_000,
+      similarity: env.INCIDENT_SIMILARITY ?? DEFAULT_INCIDENT_SIMILARITY,
+      resolveBatch: env.INCIDENT_RESOLVE_BATCH,
+    };
     this.workflow = {
       enabled: env.WORKFLOW_ENABLED,
       maxConcurrent: env.MAX_CONCURRENT_WORKFLOWS,

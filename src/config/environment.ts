@@ -6,6 +6,7 @@ import {
   IsEmail,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   Matches,
@@ -86,6 +87,22 @@ export class Environment {
   /** Days after a ticket is resolved during which its requester's reply reopens it into the support queue. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(365)
   REOPEN_ON_REPLY_DAYS = 14;
+
+  /** Major incidents: how many different people must report alike tickets before an incident is proposed. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(2) @Max(10000)
+  INCIDENT_MIN_REQUESTERS = 5;
+
+  /** Major incidents: how recent (minutes) the alike reports must be to count together. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(24 * 60)
+  INCIDENT_WINDOW_MINUTES = 30;
+
+  /** Major incidents: the likeness (0–1, title and description) two reports need to count as the same problem; measured by `npm run eval:incidents`. */
+  @IsOptional() @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value))) @IsNumber() @Min(0) @Max(1)
+  INCIDENT_SIMILARITY?: number;
+
+  /** Major incidents: tickets resolved per transaction when an incident is resolved. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  INCIDENT_RESOLVE_BATCH = 50;
 
   /** Per user and window: tickets filed (POST /request, POST /tickets); more get 429. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1)

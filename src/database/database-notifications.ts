@@ -26,8 +26,8 @@ import { AppConfig } from '../config/app-config';
  * a run segment paused or ended (its detail is the ticket id, for the `?wait=true` requests waiting on it);
  * `notifications`: notifications were created (its detail is their ids, for the live streams open elsewhere).
  */
-export type NotificationChannel = 'ticket_events' | 'workflow_runs' | 'workflow_settled' | 'notifications';
-const CHANNELS: NotificationChannel[] = ['ticket_events', 'workflow_runs', 'workflow_settled', 'notifications'];
+export type NotificationChannel = 'ticket_events' | 'workflow_runs' | 'workflow_settled' | 'notifications' | 'incidents';
+const CHANNELS: NotificationChannel[] = ['ticket_events', 'workflow_runs', 'workflow_settled', 'notifications', 'incidents'];
 
 /** How often the listening connection proves it is alive (ms); a dead one is replaced. */
 const CHECK_EVERY_MS = 5000;

@@ -36,7 +36,8 @@ import { TicketIndex } from './ticket-index.service';
     DocumentWorkers,
     { provide: EMBEDDING_MODEL, inject: [AppConfig, DocumentWorkers], useFactory: createEmbeddingModel },
   ],
+  // Embedder: incident detection compares new tickets by their vectors.
   // DocumentWorkers: ticket attachments are read by the same guarded threads before they are stored.
-  exports: [DocumentIngestion, DocumentsService, KnowledgeSearch, Reembedding, TicketIndex, DocumentWorkers],
+  exports: [DocumentIngestion, DocumentsService, KnowledgeSearch, Reembedding, TicketIndex, DocumentWorkers, Embedder],
 })
 export class KnowledgeModule {}

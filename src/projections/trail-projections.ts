@@ -1,11 +1,13 @@
 // The projections of the committed trail this app keeps — a ticket's SLA clocks, then whether its waiting
-// approval's plan still holds, then who is told of what happened (notifications) — worked in one pass per wake-up: one transaction, one claim of their shared
+// approval's plan still holds, then who is told of what happened (notifications), then whether new reports
+// make a major incident — worked in one pass per wake-up: one transaction, one claim of their shared
 // checkpoint, one read of the new events, each projection given those that concern it. A wake-up comes
 // with every commit here (after it), with other instances' notifications, and from a slow poll.
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { IncidentDetectionProjection } from '../incidents/incident-detection.projection';
 import { ApprovalPlanProjection } from '../approvals/approval-plan-projection';
 import { AppConfig } from '../config/app-config';
 import { DatabaseNotifications } from '../database/database-notifications';
@@ -27,12 +29,13 @@ export class TrailProjections implements OnApplicationBootstrap, OnModuleDestroy
     sla: SlaProjection,
     approvalPlans: ApprovalPlanProjection,
     notifications: NotificationsProjection,
+    incidents: IncidentDetectionProjection,
     trail: TrailRepository,
     txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly config: AppConfig,
     private readonly databaseNotifications: DatabaseNotifications,
   ) {
-    this.follower = new TrailFollower(PROJECTIONS_CHECKPOINT, [sla, approvalPlans, notifications], trail, (work) => txHost.withTransaction(work), (error) =>
+    this.follower = new TrailFollower(PROJECTIONS_CHECKPOINT, [sla, approvalPlans, notifications, incidents], trail, (work) => txHost.withTransaction(work), (error) =>
       this.logger.warn(`Projections of the trail: ${error instanceof Error ? error.message : String(error)}`),
     );
   }

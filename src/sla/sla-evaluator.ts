@@ -11,7 +11,7 @@ import { BusinessCalendar } from './business-calendar';
 import { parseIsoDuration } from './iso-duration';
 import { policyDurations, unreachableDurations } from './policy-reach';
 import { MetricState, replayMetric } from './sla-clock';
-import { firstResponseAt, SLA_METRICS, SlaMetric, statusHistory } from './sla-metrics';
+import { firstResponseAt, SLA_METRICS, SlaMetric, statusHistory, WITH_INCIDENT } from './sla-metrics';
 import { CalendarRow, PolicyRow, SlaPoliciesRepository } from './sla-policies.repository';
 import { DueTimer, TicketSlaRepository, TicketSlaRow, TicketTrail } from './ticket-sla.repository';
 
@@ -98,7 +98,7 @@ export class SlaEvaluator {
         history,
         {
           targetSeconds: parseIsoDuration(policy.targets[trail.ticket.priority][metric]),
-          pauseStatuses: policy.pause_statuses,
+          pauseStatuses: [...policy.pause_statuses, WITH_INCIDENT],
           stopStatuses: policy.stop_statuses,
           warningThresholds: policy.warning_thresholds,
           stopAt,

@@ -28,12 +28,22 @@ export interface TrailEvent {
   payload: Record<string, unknown>;
 }
 
-/** The statuses the ticket passed through, oldest first: the one it was filed in, then every move. */
+/**
+ * Where a ticket waits while a major incident has taken it over (escalated, decision `incident`): its clocks
+ * pause there. One outage measured forty times breaches forty times and says nothing the incident's own
+ * times (detected, opened, resolved) do not; the ticket's clocks run again if support takes it out.
+ */
+export const WITH_INCIDENT = 'with_incident';
+
+/** The statuses the ticket passed through, oldest first: the one it was filed in, then every move (WITH_INCIDENT while an incident holds it). */
 export function statusHistory(trail: readonly TrailEvent[]): StatusChange[] {
   const history: StatusChange[] = [];
+  let status: unknown;
   for (const event of trail) {
-    if (event.type !== 'workflow_update') continue;
-    const to = event.payload.change === 'created' ? event.payload.status : (event.payload.changes as { status?: { to?: unknown } } | undefined)?.status?.to;
+    if (event.type !== 'workflow_update' || event.payload.change === 'suggestion') continue;
+    const moved = event.payload.change === 'created' ? event.payload.status : (event.payload.changes as { status?: { to?: unknown } } | undefined)?.status?.to;
+    if (moved !== undefined) status = moved;
+    const to = status === 'escalated' && event.payload.decision === 'incident' ? WITH_INCIDENT : status;
     if (typeof to === 'string' && history.at(-1)?.status !== to) history.push({ at: event.at, status: to });
   }
   return history;

@@ -83,6 +83,7 @@ export function toRequesterView(ticket: Ticket): TicketDto {
     resolution: ticket.resolution,
     next_action: ticket.nextAction,
     follow_up_of: ticket.followUpOf ?? null,
+    incident_id: ticket.incidentId ?? null,
     requester_id: ticket.requesterId,
     employee_id: ticket.employeeId,
     assignee_id: ticket.assigneeId,

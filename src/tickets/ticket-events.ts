@@ -19,4 +19,13 @@ export enum TicketEventType {
   ApprovalRequested = 'approval_requested',
   ApprovalReminder = 'approval_reminder',
   ApprovalExpired = 'approval_expired',
+  // Major incidents. Staff only: proposed (with why), dismissed, unlinked. For the requester too, in plain
+  // words and never naming anyone else: opened or linked (the problem is known), an update, the resolution.
+  IncidentProposed = 'incident_proposed',
+  IncidentDismissed = 'incident_dismissed',
+  IncidentUnlinked = 'incident_unlinked',
+  IncidentOpened = 'incident_opened',
+  IncidentLinked = 'incident_linked',
+  IncidentUpdate = 'incident_update',
+  IncidentResolved = 'incident_resolved',
 }

@@ -22,5 +22,7 @@ export interface TicketUpdatedSignal {
   status: string;
   /** Who changed it; null for the system (the workflow). */
   actorId: string | null;
+  /** The decision the change left (`incident`: a major incident took the ticket over, whoever linked it). */
+  decision: string;
   text: TicketText;
 }

@@ -43,6 +43,16 @@ export class TicketStatsRepository extends TransactionalRepository {
     return this.manager.query(`SELECT status, count(*)::int AS count FROM tickets GROUP BY status`);
   }
 
+  /** Tickets a major incident took over since `since` (told on their trail that the problem is known), each once. */
+  async countAbsorbedByIncidents(since: Date): Promise<number> {
+    const [row] = await this.manager.query<Array<{ count: number }>>(
+      `SELECT count(DISTINCT ticket_id)::int AS count FROM ticket_events
+        WHERE type IN ('${TicketEventType.IncidentOpened}', '${TicketEventType.IncidentLinked}') AND NOT staff_only AND created_at >= $1`,
+      [since],
+    );
+    return row.count;
+  }
+
   /** Tickets filed since `since`, by UTC day ('YYYY-MM-DD'); days without one are absent. */
   countFiledPerDay(since: Date): Promise<Array<{ date: string; count: number }>> {
     return this.manager.query(

@@ -43,11 +43,12 @@ export class TicketStatsService {
     const dates = windowDates(now, days);
     const since = new Date(`${dates[0]}T00:00:00.000Z`);
     // Separate statements, not one snapshot: a ticket that moves meanwhile may show in two figures, or none.
-    const [byStatus, filed, resolution, waiting] = await Promise.all([
+    const [byStatus, filed, resolution, waiting, absorbed] = await Promise.all([
       this.statsRepository.countByStatus(),
       this.statsRepository.countFiledPerDay(since),
       this.statsRepository.findResolutionsSince(since, upperBounds(RESOLUTION_BUCKETS), STAFF_ROLES),
       this.statsRepository.findApprovalsWaiting(now, upperBounds(WAITING_BUCKETS), WAITING_LISTED),
+      this.statsRepository.countAbsorbedByIncidents(since),
     ]);
     const statusCounts = new Map(byStatus.map((row) => [row.status, row.count]));
     const dayCounts = new Map(filed.map((row) => [row.date, row.count]));
@@ -56,6 +57,7 @@ export class TicketStatsService {
       generated_at: now.toISOString(),
       by_status: Object.values(TicketStatus).map((status) => ({ status, count: statusCounts.get(status) ?? 0 })),
       created_per_day: dates.map((date) => ({ date, count: dayCounts.get(date) ?? 0 })),
+      absorbed_by_incidents: absorbed,
       resolution: {
         resolved: resolution.resolved,
         assistant_resolved: resolution.assistantResolved,

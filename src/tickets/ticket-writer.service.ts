@@ -21,7 +21,7 @@ import { Ticket } from './ticket.entity';
 import { TicketsRepository } from './tickets.repository';
 
 /** The fields a change may touch, as the workflow and support set them. */
-export type TicketChanges = Partial<Pick<Ticket, 'status' | 'priority' | 'category' | 'assigneeId' | 'decision' | 'planSummary' | 'resolution' | 'nextAction'>>;
+export type TicketChanges = Partial<Pick<Ticket, 'status' | 'priority' | 'category' | 'assigneeId' | 'decision' | 'planSummary' | 'resolution' | 'nextAction' | 'incidentId'>>;
 
 /** What the requester filed, as the ticket stores it. */
 export type NewTicketFields = Pick<
@@ -39,6 +39,21 @@ export interface HumanResponseRecord {
   responderId: string | null;
   responderEmployeeId: string | null;
   expired?: boolean;
+}
+
+/** What a major incident does to one of its tickets (src/incidents decides; this records it). */
+export interface IncidentStep {
+  changes: TicketChanges;
+  event: AudienceEvent;
+  /** What the requester reads in the conversation, written by the step's actor. */
+  comment?: string;
+  /**
+   * Staff bookkeeping (proposed, dismissed): the incident link and the event, with no workflow_update, so the
+   * requester's stream shows nothing; also the way an update is posted (its comment and event only).
+   */
+  quiet?: boolean;
+  /** Statuses in which the ticket is left as it is (nothing written): a closed ticket is not reopened. */
+  skipIn?: readonly TicketStatus[];
 }
 
 interface WorkflowStepOptions {
@@ -207,7 +222,7 @@ export class TicketWriter {
     );
     if (!updated) return null;
     this.signalAppended();
-    this.afterCommit.run(() => this.signals.emit(TICKET_UPDATED, { ticketId: updated.id, status: updated.status, actorId, text: textOf(updated) } satisfies TicketUpdatedSignal));
+    this.afterCommit.run(() => this.signals.emit(TICKET_UPDATED, { ticketId: updated.id, status: updated.status, actorId, decision: updated.decision, text: textOf(updated) } satisfies TicketUpdatedSignal));
     return toStaffView(updated);
   }
 
@@ -281,6 +296,24 @@ export class TicketWriter {
     return toStaffView(updated);
   }
 
+  /**
+   * A step of a major incident on one of its tickets, in the caller's transaction: the ticket as written,
+   * or null when it is gone or in one of `skipIn` (nothing written).
+   */
+  async recordIncidentStep(ticketId: string, actorId: string | null, step: IncidentStep): Promise<Ticket | null> {
+    const current = await this.ticketsRepository.findByIdForUpdate(ticketId);
+    if (!current || step.skipIn?.includes(current.status)) return null;
+    const changes = withoutUnchanged(current, step.changes);
+    const comment = step.comment === undefined ? undefined : { body: step.comment, authorId: actorId };
+    if (!step.quiet) return this.write(current, actorId, changes, { events: [step.event], comment, note: { step: 'incident' } });
+    if (comment) await this.ticketsRepository.insertComment({ ticketId, ...comment, internal: false });
+    const event = { actorId, ...step.event };
+    const updated = Object.keys(changes).length > 0 ? await this.ticketsRepository.updateWithEvents(ticketId, changes, [event]) : current;
+    if (updated === current) await this.ticketsRepository.appendEvent({ ticketId, ...event });
+    this.signalAppended();
+    return updated;
+  }
+
   /** Locks the ticket's row for the caller's transaction (the first lock every writer of a ticket takes); returns it as locked. */
   async lockTicket(ticketId: string): Promise<TicketDto> {
     return toStaffView(await this.lock(ticketId));
@@ -341,7 +374,7 @@ export class TicketWriter {
     if (Object.keys(changes).length > 0) updated = await this.ticketsRepository.updateWithEvents(ticketId, changes, events);
     else await this.ticketsRepository.appendEvents(events.map((event) => ({ ticketId, ...event })));
     this.signalAppended();
-    this.afterCommit.run(() => this.signals.emit(TICKET_UPDATED, { ticketId, status: updated.status, actorId, text: textOf(updated) } satisfies TicketUpdatedSignal));
+    this.afterCommit.run(() => this.signals.emit(TICKET_UPDATED, { ticketId, status: updated.status, actorId, decision: updated.decision, text: textOf(updated) } satisfies TicketUpdatedSignal));
     return updated;
   }
 }
@@ -408,7 +441,7 @@ function withoutUnchanged(current: Ticket, requested: TicketChanges): TicketChan
   return changes;
 }
 
-const FIELD_NAMES: Record<string, string> = { assigneeId: 'assignee_id', planSummary: 'plan_summary', nextAction: 'next_action' };
+const FIELD_NAMES: Record<string, string> = { assigneeId: 'assignee_id', planSummary: 'plan_summary', nextAction: 'next_action', incidentId: 'incident_id' };
 
 function describeChanges(before: Ticket, changes: TicketChanges): Record<string, { from: unknown; to: unknown }> {
   return Object.fromEntries(Object.entries(changes).map(([key, to]) => [FIELD_NAMES[key] ?? key, { from: before[key as keyof Ticket], to }]));

@@ -74,6 +74,10 @@ export class Ticket {
   @Column({ name: 'follow_up_of', type: 'uuid', nullable: true })
   followUpOf: string | null;
 
+  /** The major incident this report is part of (proposed, open or resolved); null for none. */
+  @Column({ name: 'incident_id', type: 'uuid', nullable: true })
+  incidentId: string | null;
+
   /** The requester's employee id when the ticket was filed (the Local IT Support API filters on it). */
   @Index()
   @Column({ name: 'employee_id', type: 'varchar', length: 64 })

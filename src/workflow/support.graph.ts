@@ -1,6 +1,7 @@
 // The support workflow as a LangGraph graph: state, nodes and edges in one place.
 //
-//   START → start → triage → retrieve → plan → policy ─┬─ ask_user  → request_info → [ask_user]  ─→ retrieve
+//   START → incident ─(a report of an open incident: the incident takes it over)→ END
+//             └→ start → triage → retrieve → plan → policy ─┬─ ask_user  → request_info → [ask_user]  ─→ retrieve
 //                                                      ├─ approval  → request_approval → [approval] ─┬→ resolve → END
 //                                                      │                                           ├→ deny → END
 //                                                      │                       (the approval expired) └→ escalate → END
@@ -38,6 +39,8 @@ export interface SupportGraphDeps {
   triage(ticket: TicketDto): Promise<TriageResult>;
   retrieve(query: string, ticketId: string): Promise<RetrievedContext>;
   plan(ticket: TicketDto, context: RetrievedContext, audience: TicketAudience): Promise<TicketSuggestion>;
+  /** Links a report of an outage support already works to its open incident; true when it did. */
+  joinOpenIncident(ticket: TicketDto): Promise<boolean>;
 }
 
 /** Who writes a step: the segment's claim on the run, and the ticket as the segment last read or wrote it. */
@@ -67,6 +70,8 @@ export const SupportState = Annotation.Root({
   decision: last<PolicyDecision | null>(),
   pending: last<PendingQuestion | null>(),
   responses: Annotation<HumanResponse[]>({ reducer: (all, added) => all.concat(added), default: () => [] }),
+  /** Set when an open incident took the new ticket over: the assistant plans nothing for it. */
+  absorbed: last<boolean | null>(),
   /** Set when support closed the ticket by hand while the run waited: the run ends there. */
   closed: last<{ status: string; actor_id: string | null; at: string } | null>(),
 });
@@ -97,6 +102,10 @@ export function buildSupportGraph(deps: SupportGraphDeps, checkpointer: BaseChec
     [ticket.description, ...answers(state).map((response) => response.answer ?? '')].filter(Boolean).join('\n');
 
   return new StateGraph(SupportState)
+    .addNode('incident', async (state, config): Promise<Update> => {
+      const ticket = await ticketOf(config, state.ticketId);
+      return { absorbed: await deps.joinOpenIncident(ticket) };
+    })
     .addNode('start', async (state, config) => {
       await change(config, state.ticketId, { status: TicketStatus.InProgress }, { step: 'start' });
       return {};
@@ -208,7 +217,8 @@ export function buildSupportGraph(deps: SupportGraphDeps, checkpointer: BaseChec
       );
       return {};
     })
-    .addEdge(START, 'start')
+    .addEdge(START, 'incident')
+    .addConditionalEdges('incident', (state) => (state.absorbed ? END : 'start'), ['start', END])
     .addEdge('start', 'triage')
     .addEdge('triage', 'retrieve')
     .addEdge('retrieve', 'plan')

@@ -10,6 +10,7 @@ import { LlmService } from '../llm/llm.service';
 import type { TicketDto } from '../tickets/dto/ticket.dto';
 import { FINAL_STATUSES } from '../tickets/ticket-transitions';
 import { TicketStatus } from '../tickets/ticket.enums';
+import { OpenIncidents } from '../incidents/open-incidents';
 import { TicketsService } from '../tickets/tickets.service';
 import { buildSupportGraph, SegmentContext, SupportGraph, SupportStateValues } from './support.graph';
 import { Claim, WorkflowCommands } from './workflow.commands';
@@ -50,6 +51,7 @@ export class WorkflowEngine implements OnModuleInit {
     private readonly ticketsService: TicketsService,
     commands: WorkflowCommands,
     llmService: LlmService,
+    openIncidents: OpenIncidents,
   ) {
     // The app's own pool: on the embedded database there is exactly one connection to share.
     this.checkpointer = new BatchedPostgresSaver(pool, CHECKPOINT_SCHEMA);
@@ -64,6 +66,7 @@ export class WorkflowEngine implements OnModuleInit {
         triage: (ticket) => llmService.triage(ticket),
         retrieve: (query, ticketId) => llmService.retrieveContext(query, ticketId),
         plan: (ticket, context, audience) => llmService.composePlan(ticket, context, audience),
+        joinOpenIncident: (ticket) => openIncidents.absorb({ ...ticket, created_at: ticket.created_at }),
       },
       this.checkpointer,
     );

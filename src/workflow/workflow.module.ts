@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApprovalsModule } from '../approvals/approvals.module';
+import { IncidentsModule } from '../incidents/incidents.module';
 import { LlmModule } from '../llm/llm.module';
 import { TicketsModule } from '../tickets/tickets.module';
 import { WorkflowController } from './workflow.controller';
@@ -19,7 +20,7 @@ import { ApprovalTimers } from './approval-timers';
 import { SettledResponse } from './settled-response';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([WorkflowRun]), TicketsModule, LlmModule, ApprovalsModule],
+  imports: [TypeOrmModule.forFeature([WorkflowRun]), TicketsModule, LlmModule, ApprovalsModule, IncidentsModule],
   controllers: [WorkflowController],
   providers: [WorkflowService, WorkflowCommands, WorkflowEngine, WorkflowQueue, ExecutingRuns, SegmentExecutor, RunLeaseKeeper, CheckpointPruner, WorkflowRepository, RunWaiter, ApprovalTimers, SettledResponse],
   exports: [WorkflowQueue, WorkflowService, WorkflowCommands, WorkflowRepository],

@@ -561,7 +561,7 @@ describe(WorkflowService.name, () => {
       async (status) => {
         const ticketId = runIn('waiting');
 
-        await sut.onTicketUpdated({ ticketId, status, actorId: sam.id, text });
+        await sut.onTicketUpdated({ ticketId, status, actorId: sam.id, decision: 'x', text });
 
         expect(queue.closeRun).toHaveBeenCalledWith(ticketId, status, sam.id);
       },
@@ -569,13 +569,13 @@ describe(WorkflowService.name, () => {
 
     it('ends a queued run too when a person closes its ticket', async () => {
       const ticketId = runIn('queued');
-      await sut.onTicketUpdated({ ticketId, status: TicketStatus.Denied, actorId: ada.id, text });
+      await sut.onTicketUpdated({ ticketId, status: TicketStatus.Denied, actorId: ada.id, decision: 'x', text });
       expect(queue.closeRun).toHaveBeenCalledWith(ticketId, TicketStatus.Denied, ada.id);
     });
 
     it('leaves the workflow alone when the workflow itself (no actor) closed the ticket', async () => {
       const ticketId = runIn('waiting');
-      await sut.onTicketUpdated({ ticketId, status: TicketStatus.Resolved, actorId: null, text });
+      await sut.onTicketUpdated({ ticketId, status: TicketStatus.Resolved, actorId: null, decision: 'x', text });
       expect(repository.findRun).not.toHaveBeenCalled();
       nothingEnded();
     });
@@ -584,7 +584,7 @@ describe(WorkflowService.name, () => {
       'leaves the workflow alone when a person moves the ticket to %s, which is not final',
       async (status) => {
         const ticketId = runIn('waiting');
-        await sut.onTicketUpdated({ ticketId, status, actorId: sam.id, text });
+        await sut.onTicketUpdated({ ticketId, status, actorId: sam.id, decision: 'x', text });
         expect(repository.findRun).not.toHaveBeenCalled();
         nothingEnded();
       },
@@ -592,13 +592,13 @@ describe(WorkflowService.name, () => {
 
     it.each<RunState>(['running', 'done'])('leaves a %s run alone: it ends by itself', async (state) => {
       const ticketId = runIn(state);
-      await sut.onTicketUpdated({ ticketId, status: TicketStatus.Resolved, actorId: sam.id, text });
+      await sut.onTicketUpdated({ ticketId, status: TicketStatus.Resolved, actorId: sam.id, decision: 'x', text });
       expect(repository.findRun).toHaveBeenCalledWith(ticketId);
       nothingEnded();
     });
 
     it('does nothing for a ticket that has no run', async () => {
-      await sut.onTicketUpdated({ ticketId: randomUUID(), status: TicketStatus.Resolved, actorId: sam.id, text });
+      await sut.onTicketUpdated({ ticketId: randomUUID(), status: TicketStatus.Resolved, actorId: sam.id, decision: 'x', text });
       nothingEnded();
     });
 
@@ -607,7 +607,7 @@ describe(WorkflowService.name, () => {
       const ticketId = runIn('waiting');
       queue.closeRun.mockRejectedValueOnce(new Error('checkpoint store down'));
 
-      await expect(sut.onTicketUpdated({ ticketId, status: TicketStatus.Denied, actorId: sam.id, text })).resolves.toBeUndefined();
+      await expect(sut.onTicketUpdated({ ticketId, status: TicketStatus.Denied, actorId: sam.id, decision: 'x', text })).resolves.toBeUndefined();
 
       expect(warn).toHaveBeenCalledWith(`Could not end the workflow of closed ticket ${ticketId}: Error: checkpoint store down`);
       warn.mockRestore();

@@ -111,10 +111,13 @@ export class WorkflowService {
     await this.enqueue(ticketId).catch((error) => this.logger.warn(`Could not queue the workflow of ticket ${ticketId}: ${String(error)}`));
   }
 
-  /** Support closed a ticket by hand: its workflow ends cleanly, with no question left to answer. */
+  /**
+   * Support closed a ticket by hand, or a major incident took it over: its workflow ends cleanly, with no
+   * question left to answer (the workflow's own closing steps end their run themselves).
+   */
   @OnEvent(TICKET_UPDATED, { async: true, promisify: true })
-  async onTicketUpdated({ ticketId, status, actorId }: TicketUpdatedSignal): Promise<void> {
-    if (actorId === null || !FINAL_STATUSES.includes(status as TicketStatus)) return;
+  async onTicketUpdated({ ticketId, status, actorId, decision }: TicketUpdatedSignal): Promise<void> {
+    if ((actorId === null && decision !== 'incident') || !FINAL_STATUSES.includes(status as TicketStatus)) return;
     try {
       const run = await this.workflowRepository.findRun(ticketId);
       // A running segment finds the ticket closed at its next step and ends there.

@@ -80,6 +80,8 @@ export class TicketStatsDto {
   by_status: StatusCountDto[];
   /** Tickets filed on each UTC day of the window, oldest first and today last, zeros included. */
   created_per_day: DayCountDto[];
+  /** Tickets a major incident took over in the window: support answered them once, on the incident. */
+  absorbed_by_incidents: number;
   resolution: ResolutionStatsDto;
   approvals_waiting: ApprovalsWaitingDto;
 }

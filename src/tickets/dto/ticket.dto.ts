@@ -58,6 +58,11 @@ export class TicketDto {
   /** The earlier request this one follows up, if any. */
   follow_up_of: string | null;
   /**
+   * The major incident this request is part of, if any: support works the outage once there, and its updates
+   * and resolution reach this ticket. (A requester sees the id only; GET /api/v1/incidents is for support.)
+   */
+  incident_id: string | null;
+  /**
    * A resolved ticket: until when a reply from its requester reopens it (REOPEN_ON_REPLY_DAYS after it was
    * resolved); after that a reply is refused and a follow-up request (`follow_up_of`) is the way. Null otherwise.
    */
