@@ -615,6 +615,163 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Incidents, newest first (at most 200): `status=proposed,open` for what needs attention; `ticket_id` for a ticket's. */
+        get: operations["incidentsList"];
+        put?: never;
+        /** Create an incident by hand from chosen tickets: open at once, their requesters told it is known. */
+        post: operations["incidentsCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One incident with its tickets and the updates posted on it. */
+        get: operations["incidentsGet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm a proposed incident: it opens, the assistant stops on its tickets, and each requester is told the problem is known. */
+        post: operations["incidentsConfirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dismiss a proposed incident: its tickets carry on on their own and are not grouped again. */
+        post: operations["incidentsDismiss"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a ticket to a proposed or open incident (409 if it is in another one). */
+        post: operations["incidentsLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}/unlink": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take a ticket out of a proposed or open incident; out of an open one it goes back to the support queue. */
+        post: operations["incidentsUnlink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}/updates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Post an update once: every open ticket of the incident gets it as a comment, with an `incident_update` event. */
+        post: operations["incidentsPostUpdate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolve the incident: every open ticket of it is resolved with `resolution` (each once, in batches that
+         *     resume after a crash); `resolving` is true until the last one is.
+         */
+        post: operations["incidentsResolve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reopen a resolved incident (the outage is back): new reports join it; tickets already resolved are not reopened. */
+        post: operations["incidentsReopen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/register": {
         parameters: {
             query?: never;
@@ -1284,6 +1441,11 @@ export interface components {
             /** @description The earlier request this one follows up, if any. */
             follow_up_of: string | null;
             /**
+             * @description The major incident this request is part of, if any: support works the outage once there, and its updates
+             *     and resolution reach this ticket. (A requester sees the id only; GET /api/v1/incidents is for support.)
+             */
+            incident_id: string | null;
+            /**
              * Format: date-time
              * @description A resolved ticket: until when a reply from its requester reopens it (REOPEN_ON_REPLY_DAYS after it was
              *     resolved); after that a reply is refused and a follow-up request (`follow_up_of`) is the way. Null otherwise.
@@ -1393,6 +1555,8 @@ export interface components {
             by_status: components["schemas"]["StatusCountDto"][];
             /** @description Tickets filed on each UTC day of the window, oldest first and today last, zeros included. */
             created_per_day: components["schemas"]["DayCountDto"][];
+            /** @description Tickets a major incident took over in the window: support answered them once, on the incident. */
+            absorbed_by_incidents: number;
             resolution: components["schemas"]["ResolutionStatsDto"];
             approvals_waiting: components["schemas"]["ApprovalsWaitingDto"];
         };
@@ -1951,6 +2115,158 @@ export interface components {
              *     ticket's `sla_state` is then `unknown`); null when they can.
              */
             unknown_reason: string | null;
+        };
+        IncidentReasonsDto: {
+            /** @description Found by detection (false: created by hand). */
+            detected: boolean;
+            /**
+             * @description The word stems most of the tickets share.
+             * @example [
+             *       "vpn",
+             *       "connect",
+             *       "down"
+             *     ]
+             */
+            shared_terms?: string[];
+            similarity?: {
+                min: number;
+                mean: number;
+                cutoff: number;
+            };
+            /** @description Different people among them when it was proposed. */
+            requesters?: number;
+            /**
+             * @description The rule that fired.
+             * @example 5 or more people reported alike problems within 30 minutes
+             */
+            rule?: string;
+        };
+        IncidentDto: {
+            /**
+             * @description `proposed` (detected, waiting for support), `open` (confirmed: new reports join it), `resolved`, `dismissed`.
+             * @enum {string}
+             */
+            status: "proposed" | "open" | "resolved" | "dismissed";
+            incident_id: string;
+            /** @example VPN not connecting since 9am */
+            title: string;
+            /** @description Its tickets, oldest first. */
+            ticket_ids: string[];
+            /** @description Different people among its tickets' requesters. */
+            requester_count: number;
+            /**
+             * Format: date-time
+             * @description When it was proposed (or created by hand).
+             */
+            detected_at: string;
+            reasons: components["schemas"]["IncidentReasonsDto"];
+            /** @description Who created it by hand; null when detected. */
+            created_by: string | null;
+            /** Format: date-time */
+            opened_at: string | null;
+            opened_by: string | null;
+            /**
+             * Format: date-time
+             * @description When it was resolved or dismissed.
+             */
+            closed_at: string | null;
+            closed_by: string | null;
+            resolution: string | null;
+            /** @description Resolved, with its resolution still reaching its tickets (in batches). */
+            resolving: boolean;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        IncidentListDto: {
+            /** @description Newest first. */
+            incidents: components["schemas"]["IncidentDto"][];
+            count: number;
+        };
+        CreateIncidentDto: {
+            title: string;
+            /** @description The tickets it starts with (none may be in another proposed or open incident). */
+            ticket_ids: string[];
+        };
+        IncidentTicketDto: {
+            ticket_id: string;
+            title: string;
+            status: string;
+            /** Format: date-time */
+            created_at: string;
+            requester: {
+                user_id: string;
+                name: string | null;
+                department: string | null;
+            };
+        };
+        IncidentUpdateDto: {
+            update_id: string;
+            body: string;
+            author_id: string | null;
+            author_name: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        IncidentDetailDto: {
+            /**
+             * @description `proposed` (detected, waiting for support), `open` (confirmed: new reports join it), `resolved`, `dismissed`.
+             * @enum {string}
+             */
+            status: "proposed" | "open" | "resolved" | "dismissed";
+            incident_id: string;
+            /** @example VPN not connecting since 9am */
+            title: string;
+            /** @description Its tickets, oldest first. */
+            ticket_ids: string[];
+            /** @description Different people among its tickets' requesters. */
+            requester_count: number;
+            /**
+             * Format: date-time
+             * @description When it was proposed (or created by hand).
+             */
+            detected_at: string;
+            reasons: components["schemas"]["IncidentReasonsDto"];
+            /** @description Who created it by hand; null when detected. */
+            created_by: string | null;
+            /** Format: date-time */
+            opened_at: string | null;
+            opened_by: string | null;
+            /**
+             * Format: date-time
+             * @description When it was resolved or dismissed.
+             */
+            closed_at: string | null;
+            closed_by: string | null;
+            resolution: string | null;
+            /** @description Resolved, with its resolution still reaching its tickets (in batches). */
+            resolving: boolean;
+            /** Format: date-time */
+            updated_at: string;
+            tickets: components["schemas"]["IncidentTicketDto"][];
+            /** @description The updates support posted, oldest first. */
+            updates: components["schemas"]["IncidentUpdateDto"][];
+        };
+        ConfirmIncidentDto: {
+            /** @description A better title, for support and the record (requesters are never shown other people's words). */
+            title?: string;
+        };
+        IncidentTicketRefDto: {
+            /** Format: uuid */
+            ticket_id: string;
+        };
+        PostIncidentUpdateDto: {
+            /**
+             * @description What every requester of the incident reads on their ticket.
+             * @example The VPN gateway is being restarted; expect it back by 10:30.
+             */
+            body: string;
+        };
+        ResolveIncidentDto: {
+            /**
+             * @description The resolution every linked ticket gets.
+             * @example The VPN gateway was restarted; reconnect and it works.
+             */
+            resolution: string;
         };
         RegisterDto: {
             /**
@@ -4685,6 +5001,664 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TicketSlaDto"];
+                };
+            };
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    incidentsList: {
+        parameters: {
+            query?: {
+                /** @description Only these statuses, comma separated (default: all). */
+                status?: ("proposed" | "open" | "resolved" | "dismissed")[];
+                /** @description The incident this ticket is part of. */
+                ticket_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentListDto"];
+                };
+            };
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    incidentsCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateIncidentDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentDetailDto"];
+                };
+            };
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    incidentsGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentDetailDto"];
+                };
+            };
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    incidentsConfirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmIncidentDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentDetailDto"];
+                };
+            };
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    incidentsDismiss: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentDetailDto"];
+                };
+            };
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    incidentsLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IncidentTicketRefDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentDetailDto"];
+                };
+            };
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    incidentsUnlink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IncidentTicketRefDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentDetailDto"];
+                };
+            };
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    incidentsPostUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostIncidentUpdateDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentDetailDto"];
+                };
+            };
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    incidentsResolve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResolveIncidentDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentDetailDto"];
+                };
+            };
+            /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to you) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    incidentsReopen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentDetailDto"];
                 };
             };
             /** @description Invalid input: `message` lists each problem, and `errors` gives each one with its field */

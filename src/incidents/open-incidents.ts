@@ -4,6 +4,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Transactional } from '@nestjs-cls/transactional';
 import { AppConfig } from '../config/app-config';
+import type { TicketDto } from '../tickets/dto/ticket.dto';
+import { toStaffView } from '../tickets/ticket-audience';
 import { TicketEventType } from '../tickets/ticket-events';
 import { TicketWriter } from '../tickets/ticket-writer.service';
 import { detect } from './incident-detection';
@@ -51,21 +53,22 @@ export class OpenIncidents implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * Links the ticket to the open incident it reports, telling its requester the problem is known; true when
-   * it did (the assistant then leaves the ticket alone). No statement while no incident is open.
+   * Links the ticket to the open incident it reports, telling its requester the problem is known: the ticket
+   * as written (the assistant then leaves it alone), or null. No statement while no incident is open.
    */
   @Transactional()
-  async absorb(report: NewReport): Promise<boolean> {
+  async absorb(report: NewReport): Promise<TicketDto | null> {
     // Already grouped (detection came first): an open incident has taken it over, a proposed one waits for support.
-    if (this.openIds.size === 0 || report.incident_id !== null) return false;
+    if (this.openIds.size === 0 || report.incident_id !== null) return null;
     const members = await this.features.of(await this.incidentsRepository.openMembers());
-    if (members.length === 0) return false;
+    if (members.length === 0) return null;
     const [ticket] = await this.features.of([{ ...report, embedding: null }]);
     // However old the incident: a report of it this afternoon is still a report of it.
     const detection = detect(ticket, members, { minRequesters: Number.MAX_SAFE_INTEGER, windowMs: Number.POSITIVE_INFINITY, cutoff: this.config.incidents.similarity });
-    if (detection.kind !== 'join') return false;
+    if (detection.kind !== 'join') return null;
     const written = await this.ticketWriter.recordIncidentStep(report.ticket_id, null, incidentSteps.absorbed(detection.incidentId, TicketEventType.IncidentLinked));
-    if (written) this.feed.changed(detection.incidentId, 'incident_linked');
-    return written !== null;
+    if (!written) return null;
+    this.feed.changed(detection.incidentId, 'incident_linked');
+    return toStaffView(written);
   }
 }

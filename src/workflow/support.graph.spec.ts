@@ -17,7 +17,7 @@ function harness(ticket: Partial<TicketDto>, overrides: Partial<SupportGraphDeps
     },
     triage: async () => ({ priority: current.priority, category: current.category, privileged: false, missing: [] }) as never,
     retrieve: async () => ({ chunks: [] }) as never,
-    joinOpenIncident: async () => false,
+    joinOpenIncident: async () => null,
     plan: async () => ({ summary: 'Reset it from the portal', steps: ['Open the portal'], confidence: 0.9, citations: [{ document_id: 'd1' }], provider: 'offline' }) as never,
     ...overrides,
   };
@@ -109,7 +109,7 @@ describe('support graph, within a run segment', () => {
         },
         retrieve: async () => ({ chunks: [] }) as never,
         plan: async () => ({ summary: 'Grant it', steps: [], confidence: 0.9, citations: [], provider: 'offline' }) as never,
-        joinOpenIncident: async () => false,
+        joinOpenIncident: async () => null,
       },
       new MemorySaver(),
     );
