@@ -25,7 +25,7 @@ export class IncidentsService {
   ) {}
 
   async list(query: ListIncidentsDto): Promise<IncidentListDto> {
-    const incidents = (await this.incidentsRepository.list({ statuses: query.status, ticketId: query.ticket_id, limit: LIST_LIMIT })).map(mapIncident);
+    const incidents = (await this.incidentsRepository.list({ statuses: query.status?.split(',') as IncidentStatus[] | undefined, ticketId: query.ticket_id, limit: LIST_LIMIT })).map(mapIncident);
     return { incidents, count: incidents.length };
   }
 

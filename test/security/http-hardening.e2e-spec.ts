@@ -46,7 +46,7 @@ describe('HTTP hardening (e2e)', () => {
     const someId = '6f1c0a52-3b7e-4a8e-9a55-3f2a7b1d9c10';
     const replies: Array<[string, Reply]> = [];
     for (const { key, method, path } of operations.filter((operation) => !/auth\/(login|refresh)$/.test(operation.path))) {
-      replies.push([key, await send(url, method, path, { params: { ticket_id: someId, user_id: someId, document_id: someId, calendar_id: someId, policy_id: someId, delegation_id: someId, attachment_id: someId, macro_id: someId, notification_id: someId } })]);
+      replies.push([key, await send(url, method, path, { params: { ticket_id: someId, user_id: someId, document_id: someId, calendar_id: someId, policy_id: someId, delegation_id: someId, attachment_id: someId, macro_id: someId, notification_id: someId, incident_id: someId } })]);
     }
     replies.push(['an unknown route', await send(url, 'GET', '/api/v1/nothing-here')]);
     replies.push(['malformed JSON', await send(url, 'POST', '/api/v1/tickets', { rawBody: { contentType: 'application/json', text: '{"title":' } })]);

@@ -201,6 +201,60 @@ export const OPERATIONS: Record<string, Operation> = {
     call: (world) => ({ params: { ticket_id: world.ticket, macro_id: world.macro } }),
   },
 
+  'GET /api/v1/incidents': { role: 'support', ok: 200, call: () => ({ query: { status: 'proposed,open' } }) },
+  'POST /api/v1/incidents': {
+    role: 'support',
+    ok: 201,
+    call: (world) => ({ body: { title: 'VPN down', ticket_ids: [world.ticket] } }),
+    fresh: async (world) => ({ body: { title: 'VPN down', ticket_ids: [await world.newLoneTicket()] } }),
+  },
+  'GET /api/v1/incidents/{incident_id}': { role: 'support', ok: 200, call: (world) => ({ params: { incident_id: world.incident } }) },
+  'POST /api/v1/incidents/{incident_id}/confirm': {
+    role: 'support',
+    ok: 200,
+    call: (world) => ({ params: { incident_id: world.incident }, body: {} }),
+    fresh: async (world) => ({ params: { incident_id: (await world.newIncident('proposed')).incident }, body: { title: 'VPN gateway outage' } }),
+  },
+  'POST /api/v1/incidents/{incident_id}/dismiss': {
+    role: 'support',
+    ok: 200,
+    call: (world) => ({ params: { incident_id: world.incident } }),
+    fresh: async (world) => ({ params: { incident_id: (await world.newIncident('proposed')).incident } }),
+  },
+  'POST /api/v1/incidents/{incident_id}/link': {
+    role: 'support',
+    ok: 200,
+    call: (world) => ({ params: { incident_id: world.incident }, body: { ticket_id: world.ticket } }),
+    fresh: async (world) => ({ params: { incident_id: (await world.newIncident('open')).incident }, body: { ticket_id: await world.newLoneTicket() } }),
+  },
+  'POST /api/v1/incidents/{incident_id}/unlink': {
+    role: 'support',
+    ok: 200,
+    call: (world) => ({ params: { incident_id: world.incident }, body: { ticket_id: world.ticket } }),
+    fresh: async (world) => {
+      const { incident, ticket: ticketId } = await world.newIncident('open');
+      return { params: { incident_id: incident }, body: { ticket_id: ticketId } };
+    },
+  },
+  'POST /api/v1/incidents/{incident_id}/updates': {
+    role: 'support',
+    ok: 200,
+    call: (world) => ({ params: { incident_id: world.incident }, body: { body: 'Restarting the gateway.' } }),
+    fresh: async (world) => ({ params: { incident_id: (await world.newIncident('open')).incident }, body: { body: 'Restarting the gateway.' } }),
+  },
+  'POST /api/v1/incidents/{incident_id}/resolve': {
+    role: 'support',
+    ok: 200,
+    call: (world) => ({ params: { incident_id: world.incident }, body: { resolution: 'Restarted the gateway.' } }),
+    fresh: async (world) => ({ params: { incident_id: (await world.newIncident('open')).incident }, body: { resolution: 'Restarted the gateway.' } }),
+  },
+  'POST /api/v1/incidents/{incident_id}/reopen': {
+    role: 'support',
+    ok: 200,
+    call: (world) => ({ params: { incident_id: world.incident } }),
+    fresh: async (world) => ({ params: { incident_id: (await world.newIncident('resolved')).incident } }),
+  },
+
   'POST /api/v1/request': {
     role: 'user',
     ok: 201,

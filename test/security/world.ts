@@ -50,6 +50,12 @@ export interface World {
   /** A file attached by the requester to a new ticket of theirs. */
   newAttachment(): Promise<{ ticket: string; attachment: string }>;
   newMacro(): Promise<string>;
+  /** An open incident (support's), made by hand from a new ticket. */
+  incident: string;
+  /** A new ticket of the other user's in words no other ticket shares: no incident takes it on its own. */
+  newLoneTicket(): Promise<string>;
+  /** A new incident in `status`, with the new ticket it holds. */
+  newIncident(status: 'proposed' | 'open' | 'resolved'): Promise<{ incident: string; ticket: string }>;
   /** A markdown file the knowledge base has not seen yet. */
   markdown(): { filename: string; type: string; content: string };
   sql<T = Record<string, unknown>>(query: string, parameters?: unknown[]): Promise<T[]>;
@@ -101,6 +107,25 @@ export async function buildWorld(testApp: TestApp): Promise<World> {
       .send({ name: `VPN reply ${uniqueSuffix()}`, body: 'Hi {{requester.first_name}}, please reinstall the VPN client.' }).expect(201);
     return created.body.macro_id as string;
   };
+  const newLoneTicket = async () => {
+    // Words of its own: no other ticket of the suite is alike, so no incident takes it, and none joins one it is in.
+    const noise = () => Array.from({ length: 8 }, () => Math.random().toString(36).slice(2, 9)).join(' ');
+    // Filed by the other user: the requester's tickets per minute are the suites' to spend.
+    const filed = await request(url).post('/api/v1/tickets').set(auth(other.token)).send({ ...NEW_TICKET, title: noise(), description: noise() }).expect(201);
+    return filed.body.ticket_id as string;
+  };
+  const newIncident = async (status: 'proposed' | 'open' | 'resolved') => {
+    const ticketId = await newLoneTicket();
+    if (status === 'proposed') {
+      const [row] = await testApp.sql<{ id: string }>(`INSERT INTO incidents (status, title) VALUES ('proposed', 'VPN down') RETURNING id`);
+      await testApp.sql(`UPDATE tickets SET incident_id = $1 WHERE id = $2`, [row.id, ticketId]);
+      return { incident: row.id, ticket: ticketId };
+    }
+    const created = await request(url).post('/api/v1/incidents').set(auth(support.token)).send({ title: 'VPN down', ticket_ids: [ticketId] }).expect(201);
+    const incidentId = created.body.incident_id as string;
+    if (status === 'resolved') await request(url).post(`/api/v1/incidents/${incidentId}/resolve`).set(auth(support.token)).send({ resolution: 'Restarted the gateway.' }).expect(200);
+    return { incident: incidentId, ticket: ticketId };
+  };
   const newCalendar = async () => {
     const created = await request(url).post('/api/v1/sla/calendars').set(auth(admin.token))
       .send({ name: `Office ${uniqueSuffix()}`, time_zone: 'Europe/Berlin', working_hours: { mon: [{ start: '09:00', end: '17:00' }] }, holidays: ['2026-12-25'] }).expect(201);
@@ -117,9 +142,10 @@ export async function buildWorld(testApp: TestApp): Promise<World> {
   };
   const [ticket, document, calendar, policy, delegation, macro] = await Promise.all([newTicket(), newDocument(), newCalendar(), newPolicy(), newDelegation(), newMacro()]);
   const attachment = await attachTo(ticket);
+  const { incident } = await newIncident('open');
   const members = { admin, support, user: requester };
   return {
-    url, admin, support, requester, other, ticket, document, attachment, macro, calendar, policy, delegation, markdown, newDocument, newAttachment, newMacro, newTicket, newCalendar, newPolicy, newDelegation,
+    url, admin, support, requester, other, ticket, document, attachment, macro, incident, newIncident, newLoneTicket, calendar, policy, delegation, markdown, newDocument, newAttachment, newMacro, newTicket, newCalendar, newPolicy, newDelegation,
     newUser: () => newUser(),
     member: (role) => members[role],
     freshToken: async (member) => (await login(url, member.email, member.password)).token,

@@ -1,19 +1,18 @@
-import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsString, IsUUID, Length } from 'class-validator';
-import { choiceMessage, textMessage } from '../../common/human-messages';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { textMessage } from '../../common/human-messages';
 import { IsOmittable } from '../../common/omittable.decorator';
 import { Trim } from '../../common/trim.decorator';
-import { IncidentStatus } from '../incidents.repository';
 import { INCIDENT_STATUSES } from './incident.dto';
+
+const STATUS_LIST = new RegExp(`^(${INCIDENT_STATUSES.join('|')})(,(${INCIDENT_STATUSES.join('|')}))*$`);
 
 const TITLE = textMessage({ missing: 'Give the incident a title', tooLong: 'Keep the title under 200 characters', notText: 'The title must be text' });
 
 export class ListIncidentsDto {
-  /** Only these statuses, comma separated (default: all). @example "proposed,open" */
+  /** Only these statuses, comma separated (default: all): proposed, open, resolved, dismissed. @example "proposed,open" */
   @IsOmittable()
-  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((part) => part.trim()).filter(Boolean) : value))
-  @IsIn(INCIDENT_STATUSES, { each: true, ...choiceMessage('Choose statuses among', INCIDENT_STATUSES) })
-  status?: IncidentStatus[];
+  @Matches(STATUS_LIST, { message: `Choose statuses among ${INCIDENT_STATUSES.join(', ')}, comma separated` })
+  status?: string;
 
   /** The incident this ticket is part of. */
   @IsOmittable() @IsUUID('all', { message: 'ticket_id must be a ticket id' })
