@@ -15,7 +15,7 @@ const SINGLES_ABSORBED_CEILING = 0;
 
 const MIN_REQUESTERS = 5;
 const WINDOW_MS = 30 * 60_000;
-const SWEEP = [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6];
+const SWEEP = [0.2, 0.22, 0.24, 0.26, 0.28, 0.3, 0.35, 0.4, 0.5];
 
 function main(): void {
   const { tune, heldOut } = splitByParity(readIncidentStories(storiesPath()));
