@@ -2,7 +2,7 @@
 // (the embedding model's idea of meaning) and the significant terms they share (what an engineer reads
 // as "the same words"), with a small weight for the same kind of request. Pure: the eval
 // (`npm run eval:incidents`) measures it on a labelled set, and the detector uses exactly this.
-import { incidentTerms, isSymptom } from './incident-vocabulary';
+import { incidentTerms, isSymptom, troubleOf } from './incident-vocabulary';
 
 export { incidentTerms };
 
@@ -28,7 +28,8 @@ const VECTOR_WEIGHT = 0.6;
 const TERMS_WEIGHT = 0.35;
 const SAME_KIND_WEIGHT = 0.05;
 /**
- * What is left of the score when one of the two tickets says nothing is broken: "where do I find the
+ * What is left of the score when one of the two tickets says nothing is broken, or one says only that it is
+ * slow and the other only that it is down: "where do I find the
  * recording of a Teams call" uses the words of "Teams calls drop" without reporting the outage.
  */
 const NO_SYMPTOM_FACTOR = 0.5;
@@ -48,7 +49,16 @@ export function likeness(a: TicketFeatures, b: TicketFeatures): Likeness {
   const sameKind = a.requestType === b.requestType || a.category === b.category ? 1 : 0;
   const hybrid = VECTOR_WEIGHT * Math.max(0, cosine) + TERMS_WEIGHT * overlap + SAME_KIND_WEIGHT * sameKind;
   const bothReportSymptoms = topicsOfA < a.terms.size && topicsOfB < b.terms.size;
-  return { score: bothReportSymptoms ? hybrid : hybrid * NO_SYMPTOM_FACTOR, cosine, sharedTerms: sharedTerms.sort() };
+  const score = bothReportSymptoms && !differentTrouble(a.terms, b.terms) ? hybrid : hybrid * NO_SYMPTOM_FACTOR;
+  return { score, cosine, sharedTerms: sharedTerms.sort() };
+}
+
+/** One says only that it is slow, the other only that it is down: two problems. */
+function differentTrouble(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  const [troubleA, troubleB] = [troubleOf(a), troubleOf(b)];
+  const onlySlow = (trouble: { outage: boolean; degraded: boolean }) => trouble.degraded && !trouble.outage;
+  const onlyDown = (trouble: { outage: boolean; degraded: boolean }) => trouble.outage && !trouble.degraded;
+  return (onlySlow(troubleA) && onlyDown(troubleB)) || (onlyDown(troubleA) && onlySlow(troubleB));
 }
 
 function countTopics(terms: ReadonlySet<string>): number {

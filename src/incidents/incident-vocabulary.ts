@@ -32,7 +32,7 @@ const SYMPTOMS = new Set(
   failed failure error errors offline drop drops dropping dropped disconnect disconnects disconnected
   unreachable unavailable unresponsive unable stuck hang hangs hanging crash crashes freeze freezes frozen
   timeout timed lost gone slow bounce bounced problem problems issue issues outage refused rejects rejected
-  blocked dead disappeared loop wrong cut cuts terrible flaky unstable kicked intermittent jam jammed`
+  blocked dead disappeared loop wrong cut cuts terrible flaky unstable kicked intermittent jam jammed sluggish lag laggy lagging slowly`
     .split(/\s+/)
     .map(porterStem),
 );
@@ -66,6 +66,23 @@ export function incidentTerms(text: string): Set<string> {
     terms.add(SAME_WORD.get(stem) ?? stem);
   }
   return terms;
+}
+
+/**
+ * Stems of words that say a service works, only badly. "VPN slow on hotel Wi-Fi" is not "VPN down for
+ * everyone": a report of slowness alone and a report of an outage alone are two problems.
+ */
+const DEGRADED = new Set(`slow slowly sluggish lag laggy lagging intermittent flaky unstable`.split(/\s+/).map(porterStem));
+
+/** What kind of trouble a report's terms describe: an outage, a slowness, both, or none said. */
+export function troubleOf(terms: ReadonlySet<string>): { outage: boolean; degraded: boolean } {
+  let outage = false;
+  let degraded = false;
+  for (const term of terms) {
+    if (DEGRADED.has(term)) degraded = true;
+    else if (SYMPTOMS.has(term)) outage = true;
+  }
+  return { outage, degraded };
 }
 
 /** Whether a term (from incidentTerms) says that something is broken. */

@@ -48,6 +48,27 @@ describe('support graph', () => {
   });
 });
 
+describe('support graph, a report of an open incident', () => {
+  it('ends as the incident takes the ticket over: no triage, no plan, no change of its own', async () => {
+    const triage = jest.fn(async () => ({ priority: 'medium', category: 'network', privileged: false, missing: [] }) as never);
+    const { graph, changes, thread } = harness({ request_type: 'network' } as Partial<TicketDto>, {
+      triage,
+      joinOpenIncident: async (ticket) => ({ ...ticket, status: 'escalated', decision: 'incident' }) as TicketDto,
+    });
+    const result = await graph.invoke({ ticketId: 't1' }, thread);
+    expect(result.absorbed).toBe(true);
+    expect(triage).not.toHaveBeenCalled();
+    expect(changes).toEqual([]);
+    expect((await graph.getState(thread)).next).toEqual([]);
+  });
+
+  it('runs as usual when no open incident takes it', async () => {
+    const { graph, changes, thread } = harness({ request_type: 'network' } as Partial<TicketDto>);
+    await graph.invoke({ ticketId: 't1' }, thread);
+    expect(changes[0]).toMatchObject({ status: 'in_progress' });
+  });
+});
+
 describe('what the requester reads', () => {
   const decision = (pendingId: string, approval: boolean, comments: string | null): HumanResponse => ({
     id: 'r2', pending_id: pendingId, source: 'workflow', kind: 'approval', answer: null, approval, comments, responder_id: 'u1',

@@ -5053,8 +5053,8 @@ export interface operations {
     incidentsList: {
         parameters: {
             query?: {
-                /** @description Only these statuses, comma separated (default: all). */
-                status?: ("proposed" | "open" | "resolved" | "dismissed")[];
+                /** @description Only these statuses, comma separated (default: all): proposed, open, resolved, dismissed. */
+                status?: string;
                 /** @description The incident this ticket is part of. */
                 ticket_id?: string;
             };
