@@ -143,6 +143,9 @@ describe('Major incidents (e2e)', () => {
       const updates = (await events(id, owner.token)).filter((event) => event.type === 'incident_update');
       expect(updates).toHaveLength(1);
     }
+    await testApp.caughtUp();
+    const told = (await request(url).get('/api/v1/notifications').set(...auth(reporters[1].token)).expect(200)).body.notifications as Array<{ title: string; text: string }>;
+    expect(told.filter((notice) => notice.title === 'Update on the problem you reported')).toEqual([expect.objectContaining({ text: expect.stringContaining('expect it back by 10:30') })]);
   });
 
   it('corrects the grouping: unlink sends a ticket back to the queue, link takes it again; a ticket is in one incident only', async () => {

@@ -77,6 +77,8 @@ function draftsFor(event: EventInContext): Draft[] {
     case TicketEventType.SlaWarning:
     case TicketEventType.SlaBreached:
       return fromSlaCrossing(event);
+    case TicketEventType.IncidentUpdate:
+      return fromIncidentUpdate(event);
     default:
       return [];
   }
@@ -117,6 +119,12 @@ function fromComment(event: EventInContext): Draft[] {
     drafts.push({ recipientId: event.assigneeId, kind: NotificationKind.Comment, title: 'New comment on your ticket', text: `${author} ${what} “${event.ticketTitle}”: ${quote(body)}` });
   }
   return drafts;
+}
+
+/** Support's update on the incident the ticket is part of: its requester is told, as of a comment. */
+function fromIncidentUpdate(event: EventInContext): Draft[] {
+  const message = typeof event.payload.message === 'string' ? event.payload.message : '';
+  return [{ recipientId: event.requesterId, kind: NotificationKind.Comment, title: 'Update on the problem you reported', text: `About “${event.ticketTitle}”: ${quote(message)}` }];
 }
 
 function fromHumanResponse(event: EventInContext): Draft[] {

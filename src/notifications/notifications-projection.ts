@@ -19,6 +19,7 @@ const TOLD_OF = [
   TicketEventType.SlaBreached,
   TicketEventType.ApprovalRequested,
   TicketEventType.ApprovalReminder,
+  TicketEventType.IncidentUpdate,
 ];
 
 @Injectable()
