@@ -39,6 +39,7 @@ describe('Tickets (e2e)', () => {
         resolution: null,
         next_action: 'workflow_starting',
         follow_up_of: null,
+        incident_id: null,
         reply_reopens_until: null,
         requester_id: alice.id,
         employee_id: alice.employeeId,

@@ -14,6 +14,7 @@ class FakeStatsRepository {
   countFiledPerDay = jest.fn(async (_since: Date) => this.filed);
   findResolutionsSince = jest.fn(async (_since: Date, _bounds: readonly number[], _roles: readonly Role[]) => this.resolutions);
   findApprovalsWaiting = jest.fn(async (_now: Date, _bounds: readonly number[], _limit: number) => this.waiting);
+  countAbsorbedByIncidents = jest.fn(async (_since: Date) => 0);
 }
 
 describe(TicketStatsService.name, () => {

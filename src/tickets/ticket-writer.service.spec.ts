@@ -112,7 +112,7 @@ describe(TicketWriter.name, () => {
   /** The two signals of a recorded change, both sent through AfterCommit once its events are written. */
   const signalledChange = (ticketId: string, status: TicketStatus, actorId: string | null, recordedEvents = 1) => [
     { signal: TICKET_EVENTS_APPENDED, value: undefined, afterCommit: true, recordedEvents },
-    { signal: TICKET_UPDATED, value: { ticketId, status, actorId, text: expect.objectContaining({ title: expect.any(String) }) }, afterCommit: true, recordedEvents },
+    { signal: TICKET_UPDATED, value: { ticketId, status, actorId, decision: expect.any(String), text: expect.objectContaining({ title: expect.any(String) }) }, afterCommit: true, recordedEvents },
   ];
   const nothingWritten = () => {
     expect(repository.updateWithEvents).not.toHaveBeenCalled();
