@@ -56,10 +56,15 @@ export class OpenIncidents implements OnApplicationBootstrap, OnModuleDestroy {
    * Links the ticket to the open incident it reports, telling its requester the problem is known: the ticket
    * as written (the assistant then leaves it alone), or null. No statement while no incident is open.
    */
-  @Transactional()
-  async absorb(report: NewReport): Promise<TicketDto | null> {
+  async absorb(readReport: () => Promise<NewReport>): Promise<TicketDto | null> {
+    if (this.openIds.size === 0) return null;
+    const report = await readReport();
     // Already grouped (detection came first): an open incident has taken it over, a proposed one waits for support.
-    if (this.openIds.size === 0 || report.incident_id !== null) return null;
+    return report.incident_id === null ? this.absorbReport(report) : null;
+  }
+
+  @Transactional()
+  private async absorbReport(report: NewReport): Promise<TicketDto | null> {
     const members = await this.features.of(await this.incidentsRepository.openMembers());
     if (members.length === 0) return null;
     const [ticket] = await this.features.of([{ ...report, embedding: null }]);

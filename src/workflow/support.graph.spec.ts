@@ -53,7 +53,7 @@ describe('support graph, a report of an open incident', () => {
     const triage = jest.fn(async () => ({ priority: 'medium', category: 'network', privileged: false, missing: [] }) as never);
     const { graph, changes, thread } = harness({ request_type: 'network' } as Partial<TicketDto>, {
       triage,
-      joinOpenIncident: async (ticket) => ({ ...ticket, status: 'escalated', decision: 'incident' }) as TicketDto,
+      joinOpenIncident: async (read) => ({ ...(await read()), status: 'escalated', decision: 'incident' }) as TicketDto,
     });
     const result = await graph.invoke({ ticketId: 't1' }, thread);
     expect(result.absorbed).toBe(true);

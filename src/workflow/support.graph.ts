@@ -39,8 +39,11 @@ export interface SupportGraphDeps {
   triage(ticket: TicketDto): Promise<TriageResult>;
   retrieve(query: string, ticketId: string): Promise<RetrievedContext>;
   plan(ticket: TicketDto, context: RetrievedContext, audience: TicketAudience): Promise<TicketSuggestion>;
-  /** Links a report of an outage support already works to its open incident: the ticket as written, or null when it is none. */
-  joinOpenIncident(ticket: TicketDto): Promise<TicketDto | null>;
+  /**
+   * Links a report of an outage support already works to its open incident: the ticket as written, or null
+   * when it is none. `ticket` is read only if an incident is open (usually none is: no statement then).
+   */
+  joinOpenIncident(ticket: () => Promise<TicketDto>): Promise<TicketDto | null>;
 }
 
 /** Who writes a step: the segment's claim on the run, and the ticket as the segment last read or wrote it. */
@@ -103,7 +106,7 @@ export function buildSupportGraph(deps: SupportGraphDeps, checkpointer: BaseChec
 
   return new StateGraph(SupportState)
     .addNode('incident', async (state, config): Promise<Update> => {
-      const absorbed = await deps.joinOpenIncident(await ticketOf(config, state.ticketId));
+      const absorbed = await deps.joinOpenIncident(() => ticketOf(config, state.ticketId));
       const segment = segmentOf(config);
       if (absorbed && segment) segment.ticket = absorbed;
       return { absorbed: absorbed !== null };

@@ -66,7 +66,7 @@ export class WorkflowEngine implements OnModuleInit {
         triage: (ticket) => llmService.triage(ticket),
         retrieve: (query, ticketId) => llmService.retrieveContext(query, ticketId),
         plan: (ticket, context, audience) => llmService.composePlan(ticket, context, audience),
-        joinOpenIncident: (ticket) => openIncidents.absorb({ ...ticket, created_at: ticket.created_at }),
+        joinOpenIncident: (ticket) => openIncidents.absorb(ticket),
       },
       this.checkpointer,
     );
