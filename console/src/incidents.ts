@@ -2,7 +2,7 @@
 // say "look again", and one read after a burst covers it — confirming an incident writes an event on each
 // of its tickets.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, errorMessages, type Schemas } from './api/client';
+import { api, errorMessages, type FieldErrors, fieldErrors, type Schemas } from './api/client';
 import { type LiveEvent, type LiveState, useLiveEvents } from './live';
 
 export type Incident = Schemas['IncidentDto'];
@@ -64,4 +64,25 @@ export function useIncidents(statuses: IncidentStatus[]): { incidents: Incident[
 /** "1 person", "5 people". */
 export function people(count: number): string {
   return `${count} ${count === 1 ? 'person' : 'people'}`;
+}
+
+const NO_PROBLEMS: FieldErrors = { byField: {}, other: [] };
+
+/**
+ * One command on an incident (confirm, link, post an update…): every command answers with the incident as
+ * it left it, and a refusal's messages are sorted under the form's `fields`, the rest above the form.
+ */
+export function useIncidentCommand(fields: readonly string[], onDone: (incident: IncidentDetail) => void) {
+  const [problems, setProblems] = useState<FieldErrors>(NO_PROBLEMS);
+  const [busy, setBusy] = useState(false);
+  const run = async (call: () => Promise<{ data?: IncidentDetail; error?: unknown }>): Promise<boolean> => {
+    setBusy(true);
+    setProblems(NO_PROBLEMS);
+    const { data, error } = await call();
+    setBusy(false);
+    if (!data) return setProblems(fieldErrors(error, fields)), false;
+    onDone(data);
+    return true;
+  };
+  return { problems, busy, run };
 }
