@@ -37,6 +37,13 @@ export const EVENT_LABEL: Record<string, string> = {
   approval_expired: 'Approval expired',
   attachment_added: 'File attached',
   attachment_removed: 'File removed',
+  incident_proposed: 'Possible major incident',
+  incident_dismissed: 'Incident dismissed',
+  incident_unlinked: 'Taken out of the incident',
+  incident_opened: 'Known problem',
+  incident_linked: 'Known problem',
+  incident_update: 'Update on the problem',
+  incident_resolved: 'Problem fixed',
 };
 
 /** "812 B", "14.2 kB", "3.1 MB". */
