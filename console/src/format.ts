@@ -1,5 +1,5 @@
 // Words and times as people read them.
-import type { TicketStatus } from './api/client';
+import type { Schemas, TicketStatus } from './api/client';
 
 export const STATUS_LABEL: Record<TicketStatus, string> = {
   pending: 'Pending',
@@ -10,6 +10,13 @@ export const STATUS_LABEL: Record<TicketStatus, string> = {
   denied: 'Denied',
   escalated: 'Escalated',
   error: 'Error',
+};
+
+export const INCIDENT_STATUS_LABEL: Record<Schemas['IncidentDto']['status'], string> = {
+  proposed: 'Proposed',
+  open: 'Open',
+  resolved: 'Resolved',
+  dismissed: 'Dismissed',
 };
 
 export const REQUEST_TYPE_LABEL: Record<string, string> = {

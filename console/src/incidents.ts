@@ -9,13 +9,6 @@ export type Incident = Schemas['IncidentDto'];
 export type IncidentDetail = Schemas['IncidentDetailDto'];
 export type IncidentStatus = Incident['status'];
 
-export const INCIDENT_STATUS_LABEL: Record<IncidentStatus, string> = {
-  proposed: 'Proposed',
-  open: 'Open',
-  resolved: 'Resolved',
-  dismissed: 'Dismissed',
-};
-
 /** A burst of events (one per ticket of the incident) is read once, this long after its first event. */
 const READ_AGAIN_AFTER_MS = 500;
 

@@ -3,8 +3,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Ticket } from '../api/client';
 import type { Incident } from '../incidents';
-import { IncidentStatusBadge } from '../pages/Incidents';
 import { href } from '../router';
+import { IncidentStatusBadge } from './ui';
 
 const CLOSED = new Set(['resolved', 'denied']);
 

@@ -3,12 +3,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, errorMessages } from '../api/client';
 import { MessageMarkdown } from '../components/Markdown';
-import { Alert, LiveIndicator, Loading } from '../components/ui';
+import { Alert, IncidentStatusBadge, LiveIndicator, Loading } from '../components/ui';
 import { when } from '../format';
 import { type IncidentDetail, isIncidentEvent, people, useReadAgainOn } from '../incidents';
 import { IncidentActions } from './IncidentActions';
 import { IncidentTickets } from './IncidentTickets';
-import { IncidentStatusBadge } from './Incidents';
 
 /** While a resolution reaches its tickets in batches: its last batch may write no event, so ask too. */
 const RESOLVING_POLL_MS = 2000;

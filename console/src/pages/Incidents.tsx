@@ -1,9 +1,9 @@
 // Support's major incidents: what needs attention (proposed, open) by default, or the resolved and
 // dismissed ones for the record; kept current from the stream.
 import { useState } from 'preact/hooks';
-import { Alert, LiveIndicator, Loading } from '../components/ui';
+import { Alert, IncidentStatusBadge, LiveIndicator, Loading } from '../components/ui';
 import { ago } from '../format';
-import { INCIDENT_STATUS_LABEL, type IncidentStatus, people, useIncidents } from '../incidents';
+import { type IncidentStatus, people, useIncidents } from '../incidents';
 import { href } from '../router';
 
 const VIEWS: { id: string; title: string; statuses: IncidentStatus[] }[] = [
@@ -58,13 +58,5 @@ export function Incidents() {
         </div>
       )}
     </section>
-  );
-}
-
-export function IncidentStatusBadge({ status, resolving = false }: { status: IncidentStatus; resolving?: boolean }) {
-  return (
-    <span class={`badge incident-status-${status}`} data-incident-status={status}>
-      {resolving ? 'Resolving…' : INCIDENT_STATUS_LABEL[status]}
-    </span>
   );
 }
