@@ -4,6 +4,8 @@ import type { ComponentChildren } from 'preact';
 import type { Role } from './api/client';
 import { Dashboard } from './pages/Dashboard';
 import { DocumentPage } from './pages/DocumentPage';
+import { IncidentPage } from './pages/IncidentPage';
+import { Incidents } from './pages/Incidents';
 import { NotificationBell } from './components/NotificationBell';
 import { KnowledgeBase } from './pages/KnowledgeBase';
 import { Macros } from './pages/Macros';
@@ -29,6 +31,7 @@ interface NavItem {
 
 const NAV: NavItem[] = [
   { path: '/queue', label: 'Queue', roles: STAFF },
+  { path: '/incidents', label: 'Incidents', roles: STAFF },
   { path: '/dashboard', label: 'Dashboard', roles: STAFF },
   { path: '/tickets', label: 'Tickets' },
   { path: '/requests/new', label: 'New request' },
@@ -63,6 +66,9 @@ export function App() {
       break;
     case 'queue':
       screen = guard(STAFF, <Queue user={user} />);
+      break;
+    case 'incidents':
+      screen = guard(STAFF, id ? <IncidentPage key={id} incidentId={id} /> : <Incidents />);
       break;
     case 'dashboard':
       screen = guard(STAFF, <Dashboard />);

@@ -1,5 +1,5 @@
 // Words and times as people read them.
-import type { TicketStatus } from './api/client';
+import type { Schemas, TicketStatus } from './api/client';
 
 export const STATUS_LABEL: Record<TicketStatus, string> = {
   pending: 'Pending',
@@ -10,6 +10,13 @@ export const STATUS_LABEL: Record<TicketStatus, string> = {
   denied: 'Denied',
   escalated: 'Escalated',
   error: 'Error',
+};
+
+export const INCIDENT_STATUS_LABEL: Record<Schemas['IncidentDto']['status'], string> = {
+  proposed: 'Proposed',
+  open: 'Open',
+  resolved: 'Resolved',
+  dismissed: 'Dismissed',
 };
 
 export const REQUEST_TYPE_LABEL: Record<string, string> = {
@@ -37,6 +44,13 @@ export const EVENT_LABEL: Record<string, string> = {
   approval_expired: 'Approval expired',
   attachment_added: 'File attached',
   attachment_removed: 'File removed',
+  incident_proposed: 'Possible major incident',
+  incident_dismissed: 'Incident dismissed',
+  incident_unlinked: 'Taken out of the incident',
+  incident_opened: 'Known problem',
+  incident_linked: 'Known problem',
+  incident_update: 'Update on the problem',
+  incident_resolved: 'Problem fixed',
 };
 
 /** "812 B", "14.2 kB", "3.1 MB". */

@@ -28,6 +28,7 @@ const TICKET_EVENT_TYPES = new Set([
   'sla_warning', 'sla_breached', 'sla_paused', 'sla_resumed', 'sla_met',
   'approval_requested', 'approval_reminder', 'approval_expired',
   'attachment_added', 'attachment_removed',
+  'incident_proposed', 'incident_dismissed', 'incident_unlinked', 'incident_opened', 'incident_linked', 'incident_update', 'incident_resolved',
 ]);
 
 type Listener = (message: LiveEvent) => void;

@@ -1,5 +1,6 @@
 // The timeline's folding on its own (a plain function, no browser needed): the SLA clocks pause and resume
-// together, and the requester reads one line for each such moment; staff keep each clock's detail.
+// together, and the requester reads one line for each such moment; staff keep each clock's detail. A major
+// incident's step carries the status change written with it.
 import type { TicketEvent } from '../../console/src/api/client';
 import { foldClocks, foldedText } from '../../console/src/timeline-folding';
 
@@ -36,5 +37,21 @@ describe('The timeline folds the clocks', () => {
     ]);
     expect(entries.map((entry) => entry.folded.length)).toEqual([1, 1, 1, 1, 1]);
     expect(foldedText('sla_paused', entries[1].awaiting, false)).toBe('Clocks paused while an approval is awaited.');
+  });
+
+  it('shows a major incident’s step with the status change it made, and its pause as waiting on the known problem', () => {
+    const entries = foldClocks([
+      event('incident_opened', '2026-12-07T10:00:00.000Z', { incident_id: 'i', message: 'Other people have reported this same problem.' }),
+      event('workflow_update', '2026-12-07T10:00:00.000Z', { status: 'escalated', decision: 'incident', step: 'incident', changes: { status: { from: 'in_progress', to: 'escalated' } } }),
+      event('sla_paused', '2026-12-07T10:00:00.100Z', { metric: 'first_response' }),
+      event('sla_paused', '2026-12-07T10:00:00.100Z', { metric: 'resolution' }),
+      event('incident_update', '2026-12-07T10:20:00.000Z', { incident_id: 'i', message: 'The gateway is being restarted.' }),
+      event('workflow_update', '2026-12-07T10:40:00.000Z', { status: 'escalated', decision: 'incident', changes: { assignee_id: { from: null, to: 'u' } } }),
+    ]);
+    expect(entries.map((entry) => [entry.event.type, entry.folded.length, entry.carried?.type ?? null])).toEqual([
+      ['incident_opened', 1, 'workflow_update'], ['sla_paused', 2, null], ['incident_update', 1, null], ['workflow_update', 1, null],
+    ]);
+    expect(foldedText('sla_paused', entries[1].awaiting, false)).toBe('Clocks paused while support works on the known problem.');
+    expect(foldedText('sla_paused', entries[1].awaiting, true)).toBe('Clocks paused while a major incident holds the ticket.');
   });
 });

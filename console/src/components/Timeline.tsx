@@ -10,10 +10,10 @@ export function Timeline({ events, actorName, staff = false }: { events: TicketE
   if (events.length === 0) return <p class="muted">Nothing has happened yet.</p>;
   return (
     <ol class="timeline">
-      {foldClocks(events).map(({ event, folded, awaiting }) => (
+      {foldClocks(events).map(({ event, folded, awaiting, carried }) => (
         <li key={event.id} class={`event event-${event.type}`} data-event-type={event.type} data-folded={folded.length > 1 ? folded.length : undefined}>
           <div class="event-head">
-            <span class="event-type">{folded.length > 1 ? FOLDED_LABEL[event.type] : (EVENT_LABEL[event.type] ?? label(event.type))}</span>
+            <span class="event-type">{folded.length > 1 ? FOLDED_LABEL[event.type] : eventLabel(event)}</span>
             <span class="muted"> · {actorName(event.actor_id, event.actor_name)} · <time datetime={event.timestamp}>{when(event.timestamp)}</time></span>
           </div>
           {folded.length > 1 ? (
@@ -27,12 +27,19 @@ export function Timeline({ events, actorName, staff = false }: { events: TicketE
               ) : null}
             </>
           ) : (
-            <p>{describe(event.type, event.payload as Payload, staff)}</p>
+            <p class="prewrap">{describe(event.type, event.payload as Payload, staff)}</p>
           )}
+          {carried && (carried.payload as Payload & { changes?: Payload }).changes?.status ? <p class="muted small">{describe(carried.type, carried.payload as Payload, staff)}</p> : null}
         </li>
       ))}
     </ol>
   );
+}
+
+/** A ticket joining an incident support has not confirmed (staff only) is not yet a known problem. */
+function eventLabel(event: TicketEvent): string {
+  if (event.type === 'incident_linked' && typeof (event.payload as Payload).message !== 'string') return EVENT_LABEL.incident_proposed;
+  return EVENT_LABEL[event.type] ?? label(event.type);
 }
 
 function describe(type: string, payload: Payload, staff: boolean): string {
@@ -59,6 +66,7 @@ function describe(type: string, payload: Payload, staff: boolean): string {
   if (type === 'attachment_added') return `Attached “${String(payload.filename)}”.`;
   if (type === 'attachment_removed') return `Removed “${String(payload.filename)}”.`;
   if (type === 'approval_expired') return `The approval expired: ${EXPIRY_LABEL[String(payload.on_expiry)] ?? String(payload.on_expiry)}.`;
+  if (type.startsWith('incident_')) return describeIncident(type, payload);
   if (type.startsWith('sla_')) {
     const metric = METRIC_LABEL[String(payload.metric)] ?? String(payload.metric);
     if (type === 'sla_warning') return `${metric}: ${Math.round(Number(payload.threshold) * 100)} % of the target used; ${duration(Number(payload.seconds_left))} left.`;
@@ -67,6 +75,19 @@ function describe(type: string, payload: Payload, staff: boolean): string {
     if (type === 'sla_resumed') return `${metric}: clock running again; ${duration(Number(payload.seconds_left))} left.`;
     if (type === 'sla_met') return `${metric}: target met with ${duration(Number(payload.seconds_left))} to spare.`;
   }
+  return '';
+}
+
+/**
+ * A major incident's step. What the requester is told (the problem is known, an update, the resolution)
+ * comes as `message`, in the words they read; the rest is staff bookkeeping.
+ */
+function describeIncident(type: string, payload: Payload): string {
+  if (typeof payload.message === 'string') return payload.message;
+  if (type === 'incident_proposed') return `Grouped with alike reports from other people into a possible major incident, “${String(payload.title ?? '')}”; support decides.`;
+  if (type === 'incident_linked') return 'Joined a possible major incident that support has not confirmed yet.';
+  if (type === 'incident_dismissed') return 'Not a major incident after all: the ticket is handled on its own.';
+  if (type === 'incident_unlinked') return 'Taken out of the major incident: the ticket is handled on its own.';
   return '';
 }
 

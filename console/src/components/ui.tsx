@@ -1,10 +1,19 @@
 // Small pieces every screen uses.
 import type { ComponentChildren } from 'preact';
-import type { TicketStatus } from '../api/client';
-import { dueText, STATUS_LABEL } from '../format';
+import type { Schemas, TicketStatus } from '../api/client';
+import { dueText, INCIDENT_STATUS_LABEL, STATUS_LABEL } from '../format';
 
 export function StatusBadge({ status }: { status: TicketStatus }) {
   return <span class={`badge status-${status}`} data-status={status}>{STATUS_LABEL[status] ?? status}</span>;
+}
+
+/** A major incident's status; `resolving` while its resolution is still reaching its tickets. */
+export function IncidentStatusBadge({ status, resolving = false }: { status: Schemas['IncidentDto']['status']; resolving?: boolean }) {
+  return (
+    <span class={`badge incident-status-${status}`} data-incident-status={status}>
+      {resolving ? 'Resolving…' : INCIDENT_STATUS_LABEL[status]}
+    </span>
+  );
 }
 
 export function Alert({ messages, kind = 'error' }: { messages: string[]; kind?: 'error' | 'info' | 'success' }) {

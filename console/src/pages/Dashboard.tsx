@@ -1,5 +1,6 @@
 // The desk at a glance: tickets per status, requests per day, how long resolution takes, how much the
-// assistant resolves on its own, and the approvals that wait (with their age). Refreshed as events arrive.
+// assistant resolves on its own, the approvals that wait (with their age), and the tickets major incidents took
+// over. Refreshed as events arrive.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, errorMessages, type Schemas } from '../api/client';
 import { BarChart, ShareRing } from '../components/BarChart';
@@ -58,6 +59,7 @@ export function Dashboard() {
             <Tile label={`Resolved in ${stats.window_days} days`} value={stats.resolution.resolved} />
             <Tile label="Median time to resolution" value={duration(stats.resolution.median_seconds)} />
             <Tile label="Approvals waiting" value={stats.approvals_waiting.count} detail={stats.approvals_waiting.oldest_seconds !== null ? `oldest ${duration(stats.approvals_waiting.oldest_seconds)}` : undefined} />
+            <Tile label="Tickets absorbed by incidents" value={stats.absorbed_by_incidents} detail="answered once, on their major incident" />
           </div>
           <div class="charts">
             <div class="card">

@@ -3,6 +3,7 @@
 // workflow update arrives on the stream, and its SLA badge changes with each SLA event — no reload.
 import { useEffect, useState } from 'preact/hooks';
 import { api, errorMessages, type Ticket, type TicketStatus, type User } from '../api/client';
+import { IncidentBanner } from '../components/IncidentBanner';
 import { Alert, LiveIndicator, SlaBadge, StatusBadge } from '../components/ui';
 import { ago, dueText, label } from '../format';
 import { type LiveEvent, useLiveEvents } from '../live';
@@ -94,6 +95,7 @@ export function Queue({ user }: { user: User }) {
         <h1>Support queue</h1>
         <LiveIndicator state={live} />
       </div>
+      <IncidentBanner />
       <Alert messages={errors} />
       <div class="view-switch" role="group" aria-label="Whose tickets">
         {VIEWS.map((option) => (

@@ -5,6 +5,7 @@ import { api, errorMessages, type Comment, type Ticket, type TicketEvent, type U
 import { Attachments } from '../components/Attachments';
 import { CannedReplyPicker, type RenderedMacro } from '../components/CannedReplyPicker';
 import { Citations } from '../components/Citations';
+import { IncidentNotice } from '../components/IncidentNotice';
 import { LineMarkdown, MessageMarkdown } from '../components/Markdown';
 import { SlaPanel } from '../components/SlaPanel';
 import { Timeline } from '../components/Timeline';
@@ -84,6 +85,7 @@ export function TicketPage({ ticketId, user }: { ticketId: string; user: User })
         {ticket.follow_up_of ? <div><dt>Follows up</dt><dd><a href={href(`/tickets/${ticket.follow_up_of}`)}>an earlier request</a></dd></div> : null}
         <div><dt>Needed by</dt><dd>{when(ticket.desired_completion_date)}</dd></div>
       </dl>
+      <IncidentNotice ticket={ticket} staff={staff} />
       <Alert messages={errors} />
 
       <div class="columns">
@@ -294,5 +296,7 @@ function merge(known: TicketEvent[], incoming: TicketEvent[]): TicketEvent[] {
 function joinsConversation(event: LiveEvent): boolean {
   if (event.type === 'comment') return true;
   if (event.type === 'workflow_update') return typeof event.comment === 'string';
+  // An incident's update comes as its event and a comment, with no workflow_update.
+  if (event.type === 'incident_update') return true;
   return event.type === 'hil_response' && event.kind === 'answer';
 }
