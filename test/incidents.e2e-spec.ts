@@ -100,6 +100,8 @@ describe('Major incidents (e2e)', () => {
     await request(url).get('/api/v1/incidents').set(...auth(reporters[0].token)).expect(403);
     await request(url).get(`/api/v1/incidents/${vpn.incident_id}`).set(...auth(reporters[0].token)).expect(403);
     expect((await events(vpnTickets[0], reporters[0].token)).map((event) => event.type)).not.toContain('incident_proposed');
+    expect((await ticket(vpnTickets[0], reporters[0].token)).incident_id).toBeNull();
+    expect((await ticket(vpnTickets[0])).incident_id).toBe(vpn.incident_id);
     expect((await events(vpnTickets[0], support.token)).map((event) => event.type)).toContain('incident_proposed');
   });
 

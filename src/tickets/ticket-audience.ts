@@ -33,6 +33,7 @@ export function toStaffView(ticket: Ticket): TicketDto {
   return {
     ...toRequesterView(ticket),
     ...peopleOf(ticket, 'staff'),
+    incident_id: ticket.incidentId ?? null,
     suggestion: ticket.suggestion,
     sla_state: ticket.slaState ?? null,
     sla_due_at: ticket.slaDueAt ?? null,
@@ -83,7 +84,8 @@ export function toRequesterView(ticket: Ticket): TicketDto {
     resolution: ticket.resolution,
     next_action: ticket.nextAction,
     follow_up_of: ticket.followUpOf ?? null,
-    incident_id: ticket.incidentId ?? null,
+    // A proposed grouping is support's to decide: the requester learns of the incident once it took the ticket over.
+    incident_id: ticket.decision === 'incident' ? (ticket.incidentId ?? null) : null,
     requester_id: ticket.requesterId,
     employee_id: ticket.employeeId,
     assignee_id: ticket.assigneeId,

@@ -1442,7 +1442,8 @@ export interface components {
             follow_up_of: string | null;
             /**
              * @description The major incident this request is part of, if any: support works the outage once there, and its updates
-             *     and resolution reach this ticket. (A requester sees the id only; GET /api/v1/incidents is for support.)
+             *     and resolution reach this ticket. A requester sees it only while an open incident holds their ticket (never
+             *     a proposal support has not decided on), and the id only: GET /api/v1/incidents is for support.
              */
             incident_id: string | null;
             /**
