@@ -5,7 +5,7 @@
 import { Injectable } from '@nestjs/common';
 import { TicketEventType } from '../tickets/ticket-events';
 import { TicketWriter } from '../tickets/ticket-writer.service';
-import { TrailProjection, ticketsOf } from '../trail/trail-follower';
+import { TrailProjection, ticketsInLockOrder } from '../trail/trail-follower';
 import { TrailEntry } from '../trail/trail.repository';
 import { ApprovalsService } from './approvals.service';
 
@@ -21,7 +21,7 @@ export class ApprovalPlanProjection implements TrailProjection {
   ) {}
 
   async apply(entries: TrailEntry[]): Promise<void> {
-    for (const ticketId of ticketsOf(entries)) {
+    for (const ticketId of ticketsInLockOrder(entries)) {
       // The ticket's lock first, as every writer of a ticket takes it: the approval timers may be at it too.
       await this.ticketWriter.lockTicket(ticketId);
       await this.approvals.raiseAgainIfPlanChanged(ticketId);

@@ -62,7 +62,11 @@ export class IncidentDetectionProjection implements TrailProjection {
   }
 
   private async join(ticket: DetectionCandidate, incidentId: string, like: LikeTicket[], statusOf: Map<string, 'proposed' | 'open'>): Promise<void> {
-    const status = statusOf.get(incidentId) ?? (await this.incidentsRepository.find(incidentId))?.status;
+    // Read under the incident's lock, held to the end of the pass: a link never crosses support's confirm
+    // (the report would join a proposal that has just opened, and never be taken over). This pass already
+    // holds tickets, so it does not wait for a command in progress: it is rolled back and runs again when
+    // the command's commit wakes it.
+    const status = statusOf.get(incidentId) ?? (await this.incidentsRepository.statusForLinking(incidentId, { nowait: true }));
     if (status !== 'proposed' && status !== 'open') return;
     statusOf.set(incidentId, status);
     const step = status === 'open' ? incidentSteps.absorbed(incidentId, TicketEventType.IncidentLinked) : incidentSteps.linkedToProposed(incidentId, like[0]?.likeness.score ?? null);

@@ -16,7 +16,12 @@ export const incidentSteps = {
 
   /** Linked to an incident support has not confirmed yet (staff only). */
   linkedToProposed(incidentId: string, likeness: number | null): IncidentStep {
-    return { changes: { incidentId }, event: { type: TicketEventType.IncidentLinked, staffOnly: true, payload: { incident_id: incidentId, similarity: likeness } }, quiet: true };
+    return {
+      changes: { incidentId },
+      event: { type: TicketEventType.IncidentLinked, staffOnly: true, payload: { incident_id: incidentId, similarity: likeness } },
+      quiet: true,
+      joins: incidentId,
+    };
   },
 
   /**
@@ -30,6 +35,8 @@ export const incidentSteps = {
       event: { type, staffOnly: false, payload: requesterPart(incidentId, KNOWN_PROBLEM) },
       comment: KNOWN_PROBLEM,
       skipIn: CLOSED,
+      // A report linked as it comes is linked once; confirming takes over tickets already in the incident.
+      ...(type === TicketEventType.IncidentLinked ? { joins: incidentId } : {}),
     };
   },
 

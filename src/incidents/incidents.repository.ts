@@ -2,6 +2,7 @@
 // detection compares a new ticket with, and the resolution's batches.
 import { Injectable } from '@nestjs/common';
 import pgvector from 'pgvector';
+import { QueryFailedError } from 'typeorm';
 import { TransactionalRepository } from '../database/transactional.repository';
 
 export type IncidentStatus = 'proposed' | 'open' | 'resolved' | 'dismissed';
@@ -56,6 +57,15 @@ export interface CandidateRow {
   embedding: string | null;
 }
 
+const LOCK_NOT_AVAILABLE = '55P03';
+
+/** A command of support's holds the incident (NOWAIT): the link is tried again once it has committed. */
+export class IncidentBusyError extends Error {
+  constructor(incidentId: string) {
+    super(`Incident ${incidentId} is being changed by support; the new reports are linked to it once that has committed`);
+  }
+}
+
 const WITH_MEMBERS = `SELECT incident.*,
     COALESCE(ARRAY(SELECT member.id::text FROM tickets AS member WHERE member.incident_id = incident.id ORDER BY member.created_at, member.id), '{}') AS ticket_ids,
     (SELECT COUNT(DISTINCT member.requester_id)::int FROM tickets AS member WHERE member.incident_id = incident.id) AS requester_count
@@ -79,6 +89,23 @@ export class IncidentsRepository extends TransactionalRepository {
   async find(id: string, forUpdate = false): Promise<IncidentRow | null> {
     const rows = await this.manager.query<IncidentRow[]>(`${WITH_MEMBERS} WHERE incident.id = $1${forUpdate ? ' FOR UPDATE OF incident' : ''}`, [id]);
     return rows[0] ?? null;
+  }
+
+  /**
+   * The incident's status, under a shared lock held to the end of the caller's transaction: what a ticket
+   * joining it reads. Support's commands lock it for update, so a link and a confirm (or a resolve) never
+   * cross — one waits for the other, and reads it done. `nowait`: refuse at once with IncidentBusyError,
+   * for a caller that already holds other tickets' locks (waiting would deadlock with a command that locks
+   * the incident, then those tickets).
+   */
+  async statusForLinking(id: string, options: { nowait: boolean }): Promise<IncidentStatus | null> {
+    try {
+      const rows = await this.manager.query<Array<{ status: IncidentStatus }>>(`SELECT status FROM incidents WHERE id = $1 FOR SHARE${options.nowait ? ' NOWAIT' : ''}`, [id]);
+      return rows[0]?.status ?? null;
+    } catch (error) {
+      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === LOCK_NOT_AVAILABLE) throw new IncidentBusyError(id);
+      throw error;
+    }
   }
 
   /** Newest first; `ticketId`: the incident that ticket is part of. */

@@ -124,13 +124,17 @@ export class IncidentsService {
     return incident;
   }
 
+  /**
+   * The incident locked for update, with its tickets read once the lock is held: the locking read's own
+   * snapshot may predate a report linked by the transaction whose lock it waited for.
+   */
   private async locked(incidentId: string, allowed: IncidentStatus[], what: string): Promise<IncidentRow> {
     const incident = await this.incidentsRepository.find(incidentId, true);
     if (!incident) throw new NotFoundException(`Incident ${incidentId} not found`);
     if (!allowed.includes(incident.status)) {
       throw new ConflictException(`Cannot ${what} an incident that is ${incident.status}; that is possible when it is ${allowed.join(' or ')}`);
     }
-    return incident;
+    return { ...incident, ticket_ids: await this.incidentsRepository.memberIds(incidentId) };
   }
 
   /** Every ticket exists, and none is already in a proposed or open incident (409 naming them). */

@@ -71,6 +71,8 @@ export class OpenIncidents implements OnApplicationBootstrap, OnModuleDestroy {
     // However old the incident: a report of it this afternoon is still a report of it.
     const detection = detect(ticket, members, { minRequesters: Number.MAX_SAFE_INTEGER, windowMs: Number.POSITIVE_INFINITY, cutoff: this.config.incidents.similarity });
     if (detection.kind !== 'join') return null;
+    // Still open, under its lock: a resolve in progress is waited for, and then this report is not linked to it.
+    if ((await this.incidentsRepository.statusForLinking(detection.incidentId, { nowait: false })) !== 'open') return null;
     const written = await this.ticketWriter.recordIncidentStep(report.ticket_id, null, incidentSteps.absorbed(detection.incidentId, TicketEventType.IncidentLinked));
     if (!written) return null;
     this.feed.changed(detection.incidentId, 'incident_linked');

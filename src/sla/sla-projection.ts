@@ -6,7 +6,7 @@
 // older than the ticket's last change.
 import { Injectable } from '@nestjs/common';
 import { TicketEventType } from '../tickets/ticket-events';
-import { TrailProjection, ticketsOf } from '../trail/trail-follower';
+import { TrailProjection, ticketsInLockOrder } from '../trail/trail-follower';
 import { TrailEntry } from '../trail/trail.repository';
 import { SlaEvaluator } from './sla-evaluator';
 
@@ -30,6 +30,6 @@ export class SlaProjection implements TrailProjection {
   constructor(private readonly evaluator: SlaEvaluator) {}
 
   async apply(entries: TrailEntry[]): Promise<void> {
-    for (const ticketId of ticketsOf(entries)) await this.evaluator.evaluate(ticketId);
+    for (const ticketId of ticketsInLockOrder(entries)) await this.evaluator.evaluate(ticketId);
   }
 }

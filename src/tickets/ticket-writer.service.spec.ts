@@ -5,6 +5,7 @@ import { FakeAfterCommit, TransactionalFake } from '../../test/support/unit-tran
 import { AfterCommit } from '../database/after-commit';
 import { TicketComment } from './ticket-comment.entity';
 import { TicketEvent } from './ticket-event.entity';
+import { TicketEventType } from './ticket-events';
 import { REQUESTER_FAILURE_MESSAGE, toStaffView } from './ticket-audience';
 import { TICKET_EVENTS_APPENDED, TICKET_UPDATED } from './ticket-signals';
 import { TicketSuggestion } from './ticket-suggestion';
@@ -483,6 +484,34 @@ describe(TicketWriter.name, () => {
       const missing = randomUUID();
       await expect(sut.recordSuggestion(missing, null, suggestion)).rejects.toThrow(new NotFoundException(`Ticket ${missing} not found`));
       nothingWritten();
+    });
+  });
+
+  describe('recordIncidentStep', () => {
+    const incidentId = randomUUID();
+    /** What the workflow's first step and detection both write when a new report joins an open incident. */
+    const joinOpen = {
+      changes: { incidentId, status: TicketStatus.Escalated, decision: 'incident', planSummary: 'A known problem' },
+      event: { type: TicketEventType.IncidentLinked, staffOnly: false, payload: { incident_id: incidentId } },
+      comment: 'A known problem',
+      joins: incidentId,
+    };
+
+    it('links a new report to the incident it joins, telling its requester', async () => {
+      const ticket = repository.add();
+
+      await expect(sut.recordIncidentStep(ticket.id, null, joinOpen)).resolves.toMatchObject({ incidentId, status: TicketStatus.Escalated });
+      expect(repository.comments.map((comment) => comment.body)).toEqual(['A known problem']);
+      expect(repository.events.filter((event) => event.type === TicketEventType.IncidentLinked)).toHaveLength(1);
+    });
+
+    it('leaves a report that is in the incident already as it is: the second of two linkers that decided at once writes nothing', async () => {
+      const ticket = repository.add();
+      await sut.recordIncidentStep(ticket.id, null, joinOpen);
+      const [comments, events] = [repository.comments.length, repository.events.length];
+
+      await expect(sut.recordIncidentStep(ticket.id, null, joinOpen)).resolves.toBeNull();
+      expect([repository.comments.length, repository.events.length]).toEqual([comments, events]);
     });
   });
 });

@@ -54,6 +54,11 @@ export interface IncidentStep {
   quiet?: boolean;
   /** Statuses in which the ticket is left as it is (nothing written): a closed ticket is not reopened. */
   skipIn?: readonly TicketStatus[];
+  /**
+   * A report joining this incident: left as it is when it is in it already, as when the workflow's first
+   * step and detection both decided to link the same new report (its requester is told once).
+   */
+  joins?: string;
 }
 
 interface WorkflowStepOptions {
@@ -302,7 +307,7 @@ export class TicketWriter {
    */
   async recordIncidentStep(ticketId: string, actorId: string | null, step: IncidentStep): Promise<Ticket | null> {
     const current = await this.ticketsRepository.findByIdForUpdate(ticketId);
-    if (!current || step.skipIn?.includes(current.status)) return null;
+    if (!current || step.skipIn?.includes(current.status) || (step.joins !== undefined && current.incidentId === step.joins)) return null;
     const changes = withoutUnchanged(current, step.changes);
     const comment = step.comment === undefined ? undefined : { body: step.comment, authorId: actorId };
     if (!step.quiet) return this.write(current, actorId, changes, { events: [step.event], comment, note: { step: 'incident' } });

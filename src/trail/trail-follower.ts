@@ -126,3 +126,12 @@ export class TrailFollower {
 export function ticketsOf(entries: TrailEntry[]): string[] {
   return [...new Set(entries.map((entry) => entry.ticketId))];
 }
+
+/**
+ * The tickets a batch concerns, each once, in id order: the order every writer of several tickets locks
+ * them in. A pass holds its locks until it commits; taken in the order of the events, they deadlocked with
+ * a command locking an incident's tickets (confirm, resolve) while new reports came in.
+ */
+export function ticketsInLockOrder(entries: TrailEntry[]): string[] {
+  return ticketsOf(entries).sort();
+}
