@@ -2947,6 +2947,11 @@ export interface operations {
                 created_before?: string;
                 /** @description Tickets whose service levels are at risk (a warning has fired) or breached. */
                 sla?: "at_risk" | "breached";
+                /**
+                 * @description `false`: leave out the tickets an open major incident holds (support works them once, on the incident:
+                 *     the queue's view); `true`: only those. Either way, whatever the other filters say.
+                 */
+                held_by_incident?: boolean;
                 /** @description Also count every ticket that matches the filters (`total`). Off by default: counting reads every match, a page reads `limit`. */
                 include_total?: boolean;
                 /** @description A field to sort by; a leading `-` sorts descending. `sla_due`: the nearest due time first — breached tickets (due in the past), then the soonest due: the support queue's order; tickets with no open clock last. */

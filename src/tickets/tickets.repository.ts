@@ -23,6 +23,8 @@ export interface TicketFilters {
   createdAfter?: Date;
   createdBefore?: Date;
   slaState?: 'at_risk' | 'breached';
+  /** Held by an open major incident (decision `incident`), or not. */
+  heldByIncident?: boolean;
 }
 
 export interface TicketPageRequest {
@@ -329,6 +331,7 @@ export class TicketsRepository extends TransactionalRepository {
       if (value === null) query.andWhere(`ticket.${column} IS NULL`);
       else if (value !== undefined) query.andWhere(`ticket.${column} = :${column}`, { [column]: value });
     }
+    if (filters.heldByIncident !== undefined) query.andWhere(`ticket.decision ${filters.heldByIncident ? '=' : '<>'} 'incident'`);
     if (filters.createdAfter) query.andWhere('ticket.created_at >= :createdAfter', { createdAfter: filters.createdAfter });
     if (filters.createdBefore) query.andWhere('ticket.created_at < :createdBefore', { createdBefore: filters.createdBefore });
     if (filters.text) {

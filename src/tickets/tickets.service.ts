@@ -62,6 +62,7 @@ export class TicketsService {
         createdAfter: query.created_after,
         createdBefore: query.created_before,
         slaState: query.sla,
+        heldByIncident: query.held_by_incident,
       },
       { sort: query.sort, limit: query.limit, offset: query.offset, after: query.cursor ? decodeCursor(query.cursor, query.sort) : undefined, countTotal: query.include_total === true },
     );

@@ -29,7 +29,9 @@ const VIEW_KEY = 'queue-view';
 
 export function Queue({ user }: { user: User }) {
   const [view, setView] = useState<View>(() => (VIEWS.some((v) => v.id === localStorage.getItem(VIEW_KEY)) ? (localStorage.getItem(VIEW_KEY) as View) : 'all'));
-  const inView = (ticket: Ticket) => (view === 'mine' ? ticket.assignee_id === user.id : view === 'unassigned' ? ticket.assignee_id === null : true);
+  // Tickets an open incident holds are worked there, once (the banner above links to it), not in the lanes.
+  const inView = (ticket: Ticket) =>
+    ticket.decision !== 'incident' && (view === 'mine' ? ticket.assignee_id === user.id : view === 'unassigned' ? ticket.assignee_id === null : true);
   const [tickets, setTickets] = useState<Ticket[]>([]);
   const [errors, setErrors] = useState<string[]>([]);
   /** When each waiting approval expires (null: never), by ticket. */
@@ -49,7 +51,7 @@ export function Queue({ user }: { user: User }) {
     setLoading(true);
     setTickets([]);
     void Promise.all(
-      LANES.map((lane) => api.GET('/api/v1/tickets', { params: { query: { status: lane.status, sort: 'sla_due', limit: 100, ...(assignee_id ? { assignee_id } : {}) } as never } })),
+      LANES.map((lane) => api.GET('/api/v1/tickets', { params: { query: { status: lane.status, sort: 'sla_due', limit: 100, held_by_incident: false, ...(assignee_id ? { assignee_id } : {}) } as never } })),
     ).then((pages) => {
       if (!current) return;
       setLoading(false);
@@ -86,7 +88,7 @@ export function Queue({ user }: { user: User }) {
     }
     // A new owner: the names come with the ticket.
     if ('assignee_id' in event && event.assignee_id !== known.assignee_id) return void refresh(event.ticket_id);
-    setTickets((list) => list.map((ticket) => (ticket.ticket_id === event.ticket_id ? applyEvent(ticket, event) : ticket)).filter((ticket) => QUEUED.has(ticket.status)));
+    setTickets((list) => list.map((ticket) => (ticket.ticket_id === event.ticket_id ? applyEvent(ticket, event) : ticket)).filter((ticket) => QUEUED.has(ticket.status) && ticket.decision !== 'incident'));
   });
 
   return (

@@ -46,6 +46,13 @@ export class ListTicketsQueryDto extends CursorPageQueryDto {
   @IsOptional() @IsIn(SLA_FILTERS)
   sla?: (typeof SLA_FILTERS)[number];
 
+  /**
+   * `false`: leave out the tickets an open major incident holds (support works them once, on the incident:
+   * the queue's view); `true`: only those. Either way, whatever the other filters say.
+   */
+  @IsOptional() @BooleanQuery('held_by_incident')
+  held_by_incident?: boolean;
+
   /** Also count every ticket that matches the filters (`total`). Off by default: counting reads every match, a page reads `limit`. */
   @IsOptional() @BooleanQuery('include_total')
   include_total?: boolean;
