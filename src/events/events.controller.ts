@@ -9,7 +9,10 @@ import { EventsService } from './events.service';
 
 const STREAM_DESCRIPTION =
   'Server-Sent Events: `connected` first, then `workflow_update`, `hil_response`, `comment` and `error` ' +
-  'events as JSON `data:` lines with an `id:`, and a `keepalive` every 30 s. Reconnect with Last-Event-ID ' +
+  'events as JSON `data:` lines with an `id:`, and a `keepalive` every 30 s. A ticket a major incident holds also ' +
+  'gets `incident_opened` or `incident_linked`, `incident_update` and `incident_resolved` (`incident_id` and a `message` ' +
+  'for its requester); staff also see `incident_proposed` (with `title` and `reasons`), `incident_dismissed` and ' +
+  '`incident_unlinked`. Reconnect with Last-Event-ID ' +
   '(or ?last_event_id=) to receive what you missed first. A stream lasts as long as the access it was opened ' +
   'with: it ends with a `stream_closed` message (`reason`: `token_expired`, `session_ended` or `access_changed`) ' +
   'when the access token expires, on logout or deactivation, and when your role changes; reconnect with a fresh ' +
