@@ -10,16 +10,9 @@ import { KNOWN_PROBLEM } from '../src/incidents/incident-messages';
 import { signInAdmin, signUp, signUpAs, SignedIn } from './support/http';
 import { openStream, TestStream } from './support/sse';
 import { bootTestApp, TestApp } from './support/test-app';
+import { VPN_DOWN } from './support/incidents';
 import { fileRequest } from './support/workflow';
 
-const VPN_DOWN = [
-  ['VPN down', 'The VPN is down, I cannot connect to the VPN from home since 9am.'],
-  ['Cannot connect to VPN', 'VPN connection fails every time, the VPN is down for me and my team.'],
-  ['VPN not working', 'Since this morning the VPN does not connect, it says the VPN gateway is unreachable.'],
-  ['VPN is down again', 'I cannot connect to the company VPN at all, it keeps failing to connect.'],
-  ['No VPN connection', 'The VPN will not connect this morning, VPN down for everyone on my floor?'],
-  ['VPN connection failing', 'VPN is down: connecting to the VPN fails with a timeout.'],
-];
 const PRINTER_JAM = [
   ['Printer on floor 3 offline', 'The floor 3 printer is offline and nothing prints.'],
   ['Floor 3 printer not printing', 'Printer on floor 3 shows offline, print jobs stay in the queue.'],
