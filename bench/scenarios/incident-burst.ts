@@ -25,7 +25,7 @@ const RESOLUTION = 'The VPN gateway was restarted; reconnect and it works.';
 interface Instance {
   child: Child;
   /** Statements it has sent so far (bench/lib/statement-counter.ts). */
-  statements(): number;
+  statements(): Promise<number>;
 }
 
 interface Incident {
@@ -56,8 +56,8 @@ export async function incidentBurstScenario(context: BenchContext): Promise<Row[
     const quietReads = context.settings.quick ? 6 : 20;
     const emptyQueue = await readQueueEvery(b, support.token, (reads) => reads.length >= quietReads);
 
-    const statements = () => instances.reduce((sum, instance) => sum + instance.statements(), 0);
-    const statementsAtStart = statements();
+    const statements = async () => (await Promise.all(instances.map((instance) => instance.statements()))).reduce((sum, count) => sum + count, 0);
+    const statementsAtStart = await statements();
     // What support's console hears of the proposal: the first `incident_proposed` on its stream (on B).
     let proposedAt: number | undefined;
     const stream = await subscribe(`${b}/api/v1/events?access_token=${support.token}`, (data) => {
@@ -66,20 +66,18 @@ export async function incidentBurstScenario(context: BenchContext): Promise<Row[
     const burst = await fileBurst(a, b, support.token, outageReports(count), people, seconds * 1000);
     const settled = await settle(a, support.token, db).finally(() => stream.close());
     const proposalMs = proposedAt === undefined ? NaN : proposedAt - burst.fifthAnsweredAt;
-    await sleep(300); // the counters are written every 100 ms
-    const burstStatements = statements() - statementsAtStart;
+    const burstStatements = (await statements()) - statementsAtStart;
     const incident = await checkIncident(db, count);
     const queuedQueue = await readQueueEvery(b, support.token, (reads) => reads.length >= quietReads);
 
-    const statementsBefore = statements();
+    const statementsBefore = await statements();
     const resolveStarted = performance.now();
     const resolveAnswer = await timed(() => call(a, support.token, 'POST', `/api/v1/incidents/${incident.id}/resolve`, { resolution: RESOLUTION }));
     // `resolving` is `resolve_after IS NOT NULL`: watched in the database, so that the watching adds no statement to the count.
     await until(async () => (await db.query(`SELECT resolve_after IS NULL AS done FROM incidents WHERE id = $1`, [incident.id])).rows[0].done === true, 120_000, 10);
     const resolvedMs = performance.now() - resolveStarted;
     await until(() => projectionsCaughtUp(db), 60_000, 50);
-    await sleep(300); // the counters are written every 100 ms
-    const resolveStatements = statements() - statementsBefore;
+    const resolveStatements = (await statements()) - statementsBefore;
     if ((await call<Incident>(b, support.token, 'GET', `/api/v1/incidents/${incident.id}`)).resolving) throw new Error('incident burst: still resolving on B');
     const resolved = await checkResolved(db, incident.id);
 
@@ -225,17 +223,13 @@ function rows(
 
 async function startInstance(context: BenchContext, databaseUrl: string, counterFile: string): Promise<Instance> {
   const counter = join(ROOT, 'dist', 'bench', 'lib', 'statement-counter.js');
-  const child = await startChild(join(ROOT, 'dist', 'src', 'main.js'), context.appEnv({ DATABASE_URL: databaseUrl, BENCH_STATEMENTS_FILE: counterFile }), ['--require', counter]);
-  return {
-    child,
-    statements: () => {
-      try {
-        return Number(readFileSync(counterFile, 'utf8'));
-      } catch {
-        return 0;
-      }
-    },
-  };
+  // BENCH_APP_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") as for the bench's own app.
+  const nodeArgs = process.env.BENCH_APP_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  // Signing 200 people up is the set-up, not what is measured: cheap password hashes.
+  const env = context.appEnv({ DATABASE_URL: databaseUrl, BENCH_STATEMENTS_FILE: counterFile, BCRYPT_ROUNDS: '6' });
+  const child = await startChild(join(ROOT, 'dist', 'src', 'main.js'), env, [...nodeArgs, '--require', counter]);
+  const port = Number(readFileSync(counterFile, 'utf8')); // written before the app listens, so before it answered /health
+  return { child, statements: async () => Number(await (await fetch(`http://127.0.0.1:${port}/`)).text()) };
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T }> {
