@@ -8,6 +8,7 @@ import { ROOT } from './lib/processes';
 import { report, Row } from './lib/report';
 import { seedTickets } from './lib/seed';
 import { hostileBodiesScenario } from './scenarios/hostile-bodies';
+import { incidentBurstScenario } from './scenarios/incident-burst';
 import { httpScenarios } from './scenarios/http';
 import { ingestScenario } from './scenarios/ingest';
 import { searchScenario } from './scenarios/search';
@@ -47,6 +48,8 @@ async function main(): Promise<void> {
     await step('sse', () => sseScenario(context));
     // Several instances share one database only on a server (the embedded one is a single process's).
     if (context.database === 'postgres') await step('sse-instances', () => crossInstanceSseScenario(context));
+    // Two instances of their own on a fresh database, the workflow on: whatever ran above is not in it.
+    if (context.database === 'postgres') await step('incident-burst', () => incidentBurstScenario(context));
     await step('search', () => searchScenario(context, kbSample));
     await step('ingest', () => ingestScenario(context, kbSample));
   } finally {

@@ -19,6 +19,9 @@ export interface BenchSettings {
   crossInstanceSubscribers: number;
   updates: number;
   workflowRequests: number;
+  /** Alike reports of one outage in the incident burst (PostgreSQL only), filed over `incidentBurstSeconds`. */
+  incidentReports: number;
+  incidentBurstSeconds: number;
   loadSeconds: number;
   rounds: number;
   markdownBytes: number;
@@ -27,11 +30,11 @@ export interface BenchSettings {
 
 export const FULL: Omit<BenchSettings, 'quick'> = {
   tickets: 100_000, chunksServer: 100_000, chunksEmbedded: 20_000, subscribers: 1000, crossInstanceSubscribers: 200, updates: 200,
-  workflowRequests: 50, loadSeconds: 8, rounds: 3, markdownBytes: 20 * 1024 * 1024, pdfPages: 200,
+  workflowRequests: 50, incidentReports: 200, incidentBurstSeconds: 60, loadSeconds: 8, rounds: 3, markdownBytes: 20 * 1024 * 1024, pdfPages: 200,
 };
 export const QUICK: Omit<BenchSettings, 'quick'> = {
   tickets: 5_000, chunksServer: 3_000, chunksEmbedded: 2_000, subscribers: 50, crossInstanceSubscribers: 20, updates: 20,
-  workflowRequests: 10, loadSeconds: 2, rounds: 1, markdownBytes: 1024 * 1024, pdfPages: 20,
+  workflowRequests: 10, incidentReports: 30, incidentBurstSeconds: 3, loadSeconds: 2, rounds: 1, markdownBytes: 1024 * 1024, pdfPages: 20,
 };
 
 export const ADMIN = { email: 'bench-admin@example.com', password: `Bench-${randomBytes(9).toString('hex')}-1` };
@@ -45,28 +48,25 @@ export class BenchContext {
 
   private constructor(
     readonly settings: BenchSettings,
-    /** The app's database on a server (a database of the bench's own), or undefined for embedded. */
+    /** The PostgreSQL server DATABASE_URL names, or undefined for embedded. */
+    private readonly server: string | undefined,
+    /** The app's database on that server (a database of the bench's own), or undefined for embedded. */
     readonly databaseUrl: string | undefined,
     private readonly dropDatabase: () => Promise<void>,
   ) {}
 
   static async create(settings: BenchSettings): Promise<BenchContext> {
     const server = process.env.DATABASE_URL;
-    if (!server) return new BenchContext(settings, undefined, async () => undefined);
+    if (!server) return new BenchContext(settings, undefined, undefined, async () => undefined);
     // Never the database DATABASE_URL names: a throwaway one beside it on the same server.
-    const name = `support_desk_bench_${process.pid}`;
-    const url = new URL(server);
-    const admin = new pg.Client({ connectionString: server });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    url.pathname = `/${name}`;
-    return new BenchContext(settings, url.toString(), async () => {
-      const client = new pg.Client({ connectionString: server });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    });
+    const database = await createDatabase(server, `support_desk_bench_${process.pid}`);
+    return new BenchContext(settings, server, database.url, database.drop);
+  }
+
+  /** Another empty throwaway database on the same server, for a scenario that must start from nothing. */
+  async createDatabase(suffix: string): Promise<{ url: string; drop(): Promise<void> }> {
+    if (!this.server) throw new Error('Only a PostgreSQL server holds several databases');
+    return createDatabase(this.server, `support_desk_bench_${process.pid}_${suffix}`);
   }
 
   get database(): 'postgres' | 'embedded' {
@@ -165,4 +165,20 @@ export class BenchContext {
     await this.dropDatabase();
     rmSync(this.dataDir, { recursive: true, force: true });
   }
+}
+
+async function createDatabase(server: string, name: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const run = async (statement: string) => {
+    const client = new pg.Client({ connectionString: server });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await run(`CREATE DATABASE ${name}`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }

@@ -21,6 +21,18 @@ describe(OfflineEmbeddings.name, () => {
     }
   });
 
+  it("embeds a few tickets' text on the event loop and an upload's chunks in a thread, to the same vectors", async () => {
+    const threads: string[][] = [];
+    const threaded = new OfflineEmbeddings(async (texts) => (threads.push(texts), texts.map(embedText)));
+    const tickets = ['VPN down', 'The VPN is down, I cannot connect to the VPN since 9am.'];
+    const chunks = Array.from({ length: 64 }, (_, index) => `Chunk ${index} of the VPN manual. `.repeat(20));
+
+    await expect(threaded.embedDocuments(tickets)).resolves.toEqual(tickets.map(embedText));
+    expect(threads).toEqual([]);
+    await expect(threaded.embedDocuments(chunks)).resolves.toEqual(chunks.map(embedText));
+    expect(threads).toEqual([chunks]);
+  });
+
   it('gives the same text the same vector, for documents and queries alike', async () => {
     const text = 'The VPN client needs a valid certificate.';
     const [asDocument] = await sut.embedDocuments([text]);

@@ -4,6 +4,8 @@ import { porterStem, STOP_WORDS, tokenize } from '../knowledge/text-processing';
 
 export const OFFLINE_EMBEDDING_DIMENSIONS = 768;
 
+/** Texts this long in all are embedded on the event loop (about a millisecond), longer ones in a thread. */
+const INLINE_CHARACTERS = 16 * 1024;
 /** How much a word's character 4-grams count beside the word itself (each word's grams together). */
 const CHARACTER_GRAM_WEIGHT = 0.3;
 const CHARACTER_GRAM_LENGTH = 4;
@@ -29,8 +31,13 @@ export class OfflineEmbeddings extends Embeddings {
     super({});
   }
 
+  /**
+   * An upload's chunks in a thread; a few tickets' worth of text (tens of microseconds each) here: a thread
+   * costs more than that to reach, and half a second or more to start after it idled — which detection
+   * of incidents, embedding a new report inside the trail's shared pass, made every projection wait.
+   */
   embedDocuments(texts: string[]): Promise<number[][]> {
-    if (this.inThreads) return this.inThreads(texts);
+    if (this.inThreads && texts.reduce((sum, text) => sum + text.length, 0) > INLINE_CHARACTERS) return this.inThreads(texts);
     return Promise.resolve(texts.map((text) => embedText(text)));
   }
 
