@@ -1,6 +1,7 @@
-// The projections of the committed trail this app keeps — a ticket's SLA clocks, then whether its waiting
-// approval's plan still holds, then who is told of what happened (notifications), then whether new reports
-// make a major incident — worked in one pass per wake-up: one transaction, one claim of their shared
+// The projections of the committed trail this app keeps — whether new reports make a major incident (first:
+// its reads and its embedding take no ticket's lock, so they do not lengthen the locks the others hold until
+// the pass commits, which the approval timers skip), a ticket's SLA clocks, then whether its waiting
+// approval's plan still holds, then who is told of what happened (notifications) — worked in one pass per wake-up: one transaction, one claim of their shared
 // checkpoint, one read of the new events, each projection given those that concern it. A wake-up comes
 // with every commit here (after it), with other instances' notifications, and from a slow poll.
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
@@ -35,7 +36,7 @@ export class TrailProjections implements OnApplicationBootstrap, OnModuleDestroy
     private readonly config: AppConfig,
     private readonly databaseNotifications: DatabaseNotifications,
   ) {
-    this.follower = new TrailFollower(PROJECTIONS_CHECKPOINT, [sla, approvalPlans, notifications, incidents], trail, (work) => txHost.withTransaction(work), (error) =>
+    this.follower = new TrailFollower(PROJECTIONS_CHECKPOINT, [incidents, sla, approvalPlans, notifications], trail, (work) => txHost.withTransaction(work), (error) =>
       this.logger.warn(`Projections of the trail: ${error instanceof Error ? error.message : String(error)}`),
     );
   }
