@@ -1,5 +1,6 @@
 import { embedText } from '../models/offline-embeddings';
 import { DEFAULT_INCIDENT_SIMILARITY, detect, DetectionSettings, DetectionTicket } from './incident-detection';
+import * as similarity from './incident-similarity';
 import { incidentTerms } from './incident-similarity';
 
 const settings: DetectionSettings = { minRequesters: 5, windowMs: 30 * 60_000, cutoff: DEFAULT_INCIDENT_SIMILARITY };
@@ -72,6 +73,16 @@ describe('detect', () => {
     const tickets = reports(vpnDown.slice(0, 5), 'vpn', () => 'person1');
 
     expect(kindsInOrder(tickets)).toEqual(['none', 'none', 'none', 'none', 'none']);
+  });
+
+  it("compares one person's new report with their many alike ones once each, not pairwise, and proposes nothing", () => {
+    // Like a script (or a load test) filing the same ticket from one account: 2,000 alike tickets in the window.
+    const same = Array.from({ length: 2000 }, (_, index) => ticket({ id: `same${index}`, requester: 'person1', minute: index / 100, title: vpnDown[0][0], description: vpnDown[0][1] }));
+    const compared = jest.spyOn(similarity, 'likeness');
+
+    expect(detect(same[1999], same.slice(0, 1999), settings)).toEqual({ kind: 'none' });
+    expect(compared).toHaveBeenCalledTimes(1999);
+    compared.mockRestore();
   });
 
   it('does not count a report filed before the window', () => {

@@ -67,9 +67,12 @@ export function detect(ticket: DetectionTicket, recent: readonly DetectionTicket
   const likeTickets = like.map(({ other, likeness }) => ({ ticketId: other.ticketId, likeness }));
   const joined = incidentToJoin(like, inWindow);
   if (joined) return { kind: 'join', incidentId: joined, like: likeTickets };
-  const unassigned = (other: DetectionTicket) => other.incidentId === null;
+  const unassigned = inWindow.filter((other) => other.incidentId === null);
+  // A proposal is drawn from these: when they are not enough people, none can be, and the grouping (pairwise
+  // over them) is not worth its cost — one person's thousand alike tickets made it stall the instance.
+  if (new Set([ticket, ...unassigned].map((other) => other.requesterId)).size < settings.minRequesters) return { kind: 'none' };
   const alike = new PairLikeness(settings.cutoff);
-  const members = cohesiveGroup(ticket, like.map(({ other }) => other).filter(unassigned), inWindow.filter(unassigned), alike);
+  const members = cohesiveGroup(ticket, like.map(({ other }) => other).filter((other) => other.incidentId === null), unassigned, alike);
   if (new Set(members.map((member) => member.requesterId)).size < settings.minRequesters) return { kind: 'none' };
   return { kind: 'propose', members, like: likeTickets };
 }
