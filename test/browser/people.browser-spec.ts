@@ -53,7 +53,10 @@ describe('People on the console (browser)', () => {
     await view(support.page, 'Mine').click();
     await support.page.locator('.queue-item', { hasText: title }).waitFor({ timeout: LIVE_MS });
     await view(support.page, 'Unassigned').click();
+    // The switch re-renders after the click returns: a lane still showing Mine's answer is not yet Unassigned's.
+    await support.page.locator('.view-switch [aria-pressed="true"]', { hasText: 'Unassigned' }).waitFor();
     await support.page.locator('.lanes[aria-busy="false"]').waitFor();
+    await support.page.locator('.queue-item', { hasText: title }).waitFor({ state: 'detached', timeout: LIVE_MS });
     expect(await support.page.locator('.queue-item', { hasText: title }).count()).toBe(0);
     await view(support.page, 'Mine').click();
     await screenshot(support.page, 'support-queue-mine');
