@@ -17,7 +17,7 @@ import { IncidentsRepository } from './incidents.repository';
 export class IncidentResolutions implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(IncidentResolutions.name);
   private readonly passes = new WakeLoop(
-    () => this.workOff(),
+    () => this.idle(),
     (error) => this.logger.warn(`Resolving an incident's tickets: ${error instanceof Error ? error.message : String(error)}`),
   );
   private poller?: NodeJS.Timeout;
@@ -45,10 +45,6 @@ export class IncidentResolutions implements OnApplicationBootstrap, OnModuleDest
 
   /** Resolves when every resolution asked for before the call has reached its tickets (tests, the bench). */
   async idle(): Promise<void> {
-    while (await this.step());
-  }
-
-  private async workOff(): Promise<void> {
     while (await this.step());
   }
 

@@ -19,6 +19,6 @@ import { OpenIncidents } from './open-incidents';
   imports: [TicketsModule, KnowledgeModule],
   controllers: [IncidentsController],
   providers: [IncidentsService, IncidentsRepository, IncidentFeatures, IncidentFeed, IncidentDetectionProjection, IncidentResolutions, OpenIncidents],
-  exports: [IncidentDetectionProjection, IncidentResolutions, OpenIncidents, IncidentsRepository],
+  exports: [IncidentDetectionProjection, IncidentResolutions, OpenIncidents],
 })
 export class IncidentsModule {}

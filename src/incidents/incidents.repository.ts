@@ -235,16 +235,6 @@ export class IncidentsRepository extends TransactionalRepository {
     const rows = await this.manager.query<Array<{ id: string }>>(`SELECT id FROM incidents WHERE status = 'open'`);
     return rows.map((row) => row.id);
   }
-
-  /** Tickets absorbed by incidents (open or resolved), for the dashboard. */
-  async absorbedCount(since?: Date): Promise<number> {
-    const [row] = await this.manager.query<Array<{ count: number }>>(
-      `SELECT COUNT(*)::int AS count FROM tickets AS ticket JOIN incidents AS incident ON incident.id = ticket.incident_id
-        WHERE incident.status IN ('open', 'resolved') AND ($1::timestamptz IS NULL OR ticket.created_at >= $1)`,
-      [since ?? null],
-    );
-    return row.count;
-  }
 }
 
 /** A stored vector as the driver returns it ("[0.1,0.2,…]"). */
